@@ -1,0 +1,40 @@
+/** Builds the lunr index (at build time for the bundled KB; at load time only for team postmortems). */
+import lunr from 'lunr';
+import type { KbDocument, KbEntry } from './types';
+import { markdownToPlainText, wordTokens } from './text';
+
+export const FIELD_BOOSTS = { title: 10, summary: 5, keywords: 3, body: 1 } as const;
+
+/** lunr tokenizer: Unicode letter/digit runs with their positions in the original string. */
+function tokenizer(obj: unknown, metadata?: object): lunr.Token[] {
+  if (obj === null || obj === undefined) return [];
+  const str = Array.isArray(obj) ? obj.join(' ') : String(obj);
+  return wordTokens(str).map((t, i) => new lunr.Token(t.text, { ...(metadata ?? {}), position: [t.start, t.length], index: i }));
+}
+tokenizer.separator = /[^\p{L}\p{N}]+/u;
+
+/** The words indexed in the `keywords` field (ids, families, libraries, organisation). */
+export function keywordsFor(e: KbEntry): string {
+  return [e.id, e.kind, e.organisation ?? '', ...(e.families ?? []), ...(e.libraries ?? []), ...e.rules, ...e.patterns, ...e.incidents, e.date ?? '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+export function toDocument(e: KbEntry): KbDocument {
+  return { ...e, text: markdownToPlainText(e.body), keywords: keywordsFor(e) };
+}
+
+export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
+  return lunr(function () {
+    this.tokenizer = tokenizer as unknown as typeof lunr.tokenizer;
+    // Our tokenizer already strips punctuation; lunr's trimmer would also eat non-ASCII letters.
+    this.pipeline.remove(lunr.trimmer);
+    this.ref('id');
+    this.field('title', { boost: FIELD_BOOSTS.title });
+    this.field('summary', { boost: FIELD_BOOSTS.summary });
+    this.field('keywords', { boost: FIELD_BOOSTS.keywords });
+    this.field('body', { boost: FIELD_BOOSTS.body, extractor: d => (d as KbDocument).text });
+    this.metadataWhitelist = ['position'];
+    for (const d of docs) this.add(d);
+  });
+}

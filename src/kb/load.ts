@@ -1,0 +1,235 @@
+/**
+ * Loads the prebuilt KB index (dist/kb.json) and merges team postmortems from workspace folders.
+ * Nothing in the bundled KB is indexed at runtime; only the (few) team postmortems are.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import lunr from 'lunr';
+import type { EntryKind, KbDocument, KbEntry, KbIndexFile, KbProblem, SearchOptions, SearchResult } from './types';
+import { KB_FORMAT_VERSION } from './types';
+import { FrontMatterError, checkReferences, extractCodeBlocks, splitFrontMatter, validateEntry } from './schema';
+import { buildLunrIndex, toDocument } from './indexer';
+import { searchSegments, type SearchSegment } from './search';
+import { exportStaticSite, renderEntry, type RenderOptions } from './render';
+
+export const DEFAULT_POSTMORTEM_DIR = '.incidents';
+export const KB_FILE_NAME = 'kb.json';
+
+export interface LoadOptions {
+  /** Path to a kb.json, or the JSON text itself (starts with `{`). Default: defaultKbPath(). */
+  indexJson?: string;
+  /** Folders of team postmortems (incident markdown files), e.g. `<workspace>/.incidents`. Missing folders are ignored. */
+  extraDirs?: string[];
+  /** Optional code-block check for team postmortems: returns a problem message or undefined. */
+  checkCode?: (code: string, lang: 'ts' | 'tsx' | 'js') => string | undefined;
+}
+
+export interface KnowledgeBase {
+  readonly version: number;
+  /** Problems with team postmortem files (each bad file is skipped; everything else loads). */
+  readonly errors: KbProblem[];
+  readonly warnings: KbProblem[];
+  get(id: string): KbEntry | undefined;
+  all(): KbEntry[];
+  search(query: string, opts?: SearchOptions): SearchResult[];
+  /** Sanitised HTML of one entry, or undefined when the id is unknown. */
+  render(id: string, opts?: RenderOptions): string | undefined;
+  /** Writes an HTML page per entry (plus index.html) to `dir`; returns the files written. */
+  exportHtml(dir: string): string[];
+}
+
+function findRepoRoot(start: string): string | undefined {
+  let dir = start;
+  for (let i = 0; i < 8; i++) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'incident-lens') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+/**
+ * Where the prebuilt index lives: next to the bundle (`dist/kb.json` when this code is bundled into
+ * dist/), else `<repo>/dist/kb.json` found by walking up from this file (running from sources).
+ */
+export function defaultKbPath(): string {
+  const here = typeof __dirname !== 'undefined' ? __dirname : process.cwd();
+  const candidates = [path.join(here, KB_FILE_NAME)];
+  const root = findRepoRoot(here) ?? findRepoRoot(process.cwd());
+  if (root) candidates.push(path.join(root, 'dist', KB_FILE_NAME));
+  return candidates.find(c => fs.existsSync(c)) ?? candidates[candidates.length - 1];
+}
+
+export class KbLoadError extends Error {}
+
+function readIndexFile(indexJson: string | undefined): KbIndexFile {
+  let text: string;
+  let where: string;
+  if (indexJson !== undefined && indexJson.trimStart().startsWith('{')) {
+    text = indexJson;
+    where = '(inline JSON)';
+  } else {
+    where = indexJson ?? defaultKbPath();
+    try {
+      text = fs.readFileSync(where, 'utf8');
+    } catch {
+      throw new KbLoadError(`knowledge base index not found at ${where}; build it with \`node --import tsx scripts/build-kb.ts --out dist/kb.json\``);
+    }
+  }
+  let parsed: KbIndexFile;
+  try {
+    parsed = JSON.parse(text) as KbIndexFile;
+  } catch (e) {
+    throw new KbLoadError(`knowledge base index ${where} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.documents) || typeof parsed.index !== 'object') {
+    throw new KbLoadError(`knowledge base index ${where} has no {version, index, documents}`);
+  }
+  if (parsed.version !== KB_FORMAT_VERSION) {
+    throw new KbLoadError(`knowledge base index ${where} has format version ${parsed.version}; this build reads version ${KB_FORMAT_VERSION} (rebuild it)`);
+  }
+  return parsed;
+}
+
+export interface MarkdownLoadResult {
+  entries: KbEntry[];
+  errors: KbProblem[];
+  warnings: KbProblem[];
+}
+
+/** Reads and validates `*.md` entries of one kind from a folder (one bad file never hides the others). */
+export function loadMarkdownDir(dir: string, kind: EntryKind, opts: { origin?: 'builtin' | 'team'; fileLabel?: (abs: string) => string } = {}): MarkdownLoadResult {
+  const out: MarkdownLoadResult = { entries: [], errors: [], warnings: [] };
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter(n => n.toLowerCase().endsWith('.md') && !n.startsWith('.')).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const abs = path.join(dir, name);
+    const label = opts.fileLabel ? opts.fileLabel(abs) : abs;
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch (e) {
+      out.errors.push({ file: label, problem: `cannot read file: ${(e as Error).message}` });
+      continue;
+    }
+    try {
+      const { data, body } = splitFrontMatter(text);
+      const res = validateEntry(data, body, { file: name, expectedKind: kind });
+      for (const w of res.warnings) out.warnings.push({ file: label, problem: w });
+      if (!res.entry) {
+        for (const err of res.errors) out.errors.push({ file: label, problem: err });
+        continue;
+      }
+      res.entry.file = label;
+      res.entry.origin = opts.origin ?? 'builtin';
+      out.entries.push(res.entry);
+    } catch (e) {
+      out.errors.push({ file: label, problem: e instanceof FrontMatterError ? e.message : `cannot parse: ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
+
+class KnowledgeBaseImpl implements KnowledgeBase {
+  readonly version: number;
+  readonly errors: KbProblem[] = [];
+  readonly warnings: KbProblem[] = [];
+  private readonly docs = new Map<string, KbDocument>();
+  private readonly segments: SearchSegment[] = [];
+
+  constructor(file: KbIndexFile) {
+    this.version = file.version;
+    const builtin = new Map<string, KbDocument>();
+    for (const d of file.documents) {
+      builtin.set(d.id, d);
+      this.docs.set(d.id, d);
+    }
+    this.segments.push({ index: lunr.Index.load(file.index), docs: builtin });
+  }
+
+  addTeamEntries(dirs: string[], checkCode?: LoadOptions['checkCode']): void {
+    const known = new Map<string, EntryKind>([...this.docs.values()].map(d => [d.id, d.kind]));
+    const ruleIds = [...this.docs.values()].some(d => d.kind === 'rule') ? new Set([...this.docs.values()].filter(d => d.kind === 'rule').map(d => d.id)) : undefined;
+    const accepted: KbEntry[] = [];
+    for (const dir of dirs) {
+      const res = loadMarkdownDir(dir, 'incident', { origin: 'team' });
+      this.errors.push(...res.errors);
+      this.warnings.push(...res.warnings);
+      for (const entry of res.entries) {
+        const problems: string[] = [];
+        if (known.has(entry.id) || accepted.some(a => a.id === entry.id)) {
+          const other = this.docs.get(entry.id)?.file ?? accepted.find(a => a.id === entry.id)?.file ?? 'the bundled knowledge base';
+          problems.push(`duplicate id "${entry.id}" (already defined by ${other})`);
+        }
+        const refs = checkReferences([entry], ruleIds, known);
+        problems.push(...refs.errors.map(p => p.problem));
+        this.warnings.push(...refs.warnings);
+        if (checkCode) {
+          for (const block of extractCodeBlocks(entry.body)) {
+            if (block.lang !== 'ts' && block.lang !== 'tsx' && block.lang !== 'js') continue;
+            const p = checkCode(block.code, block.lang);
+            if (p) problems.push(`code block at body line ${block.line} (${block.lang}) does not parse: ${p}`);
+          }
+        }
+        if (problems.length) {
+          for (const p of problems) this.errors.push({ file: entry.file ?? entry.id, problem: p });
+          continue;
+        }
+        accepted.push(entry);
+      }
+    }
+    if (!accepted.length) return;
+    const docs = accepted.map(toDocument);
+    const map = new Map(docs.map(d => [d.id, d] as const));
+    for (const d of docs) {
+      this.docs.set(d.id, d);
+      // Back-links, so the pattern or rule page lists the team's own incidents too.
+      for (const ref of [...d.patterns, ...d.rules]) {
+        const target = this.docs.get(ref);
+        if (target && !target.incidents.includes(d.id)) target.incidents = [...target.incidents, d.id];
+      }
+    }
+    this.segments.push({ index: buildLunrIndex(docs), docs: map });
+  }
+
+  get(id: string): KbEntry | undefined {
+    return typeof id === 'string' ? this.docs.get(id) : undefined;
+  }
+
+  all(): KbEntry[] {
+    return [...this.docs.values()];
+  }
+
+  search(query: string, opts?: SearchOptions): SearchResult[] {
+    return searchSegments(this.segments, query, opts);
+  }
+
+  render(id: string, opts: RenderOptions = {}): string | undefined {
+    const entry = this.get(id);
+    if (!entry) return undefined;
+    return renderEntry(entry, { lookup: x => this.get(x), ...opts });
+  }
+
+  exportHtml(dir: string): string[] {
+    return exportStaticSite(this.all(), dir);
+  }
+}
+
+/** Loads the prebuilt index and merges team postmortems. Throws KbLoadError when the index is missing or unreadable. */
+export function loadKnowledgeBase(opts: LoadOptions = {}): KnowledgeBase {
+  const kb = new KnowledgeBaseImpl(readIndexFile(opts.indexJson));
+  if (opts.extraDirs?.length) kb.addTeamEntries(opts.extraDirs, opts.checkCode);
+  return kb;
+}

@@ -1,0 +1,176 @@
+/**
+ * Safe, typo-tolerant search over a lunr index.
+ *
+ * User input never reaches lunr's query-string parser (which throws on `:`, `^`, `~`, `+`/`-` …):
+ * the input is cut into letter/digit words here, and each word becomes exact (stemmed), prefix
+ * (`word*`) and fuzzy (`word~1`) clauses built with the query-builder API.
+ */
+import lunr from 'lunr';
+import type { EntryKind, KbDocument, SearchMatch, SearchOptions, SearchResult } from './types';
+import { wordTokens } from './text';
+
+export const MAX_QUERY_CHARS = 1000;
+export const MAX_QUERY_TERMS = 8;
+const MAX_TERM_CHARS = 40;
+const SNIPPET_CHARS = 180;
+
+export interface SearchSegment {
+  index: lunr.Index;
+  docs: Map<string, KbDocument>;
+}
+
+/** Lowercased, de-duplicated words of a user query, bounded in number and length. */
+export function queryTerms(input: unknown): string[] {
+  if (typeof input !== 'string') return [];
+  const seen = new Set<string>();
+  for (const t of wordTokens(input.slice(0, MAX_QUERY_CHARS))) {
+    const w = t.text.slice(0, MAX_TERM_CHARS);
+    if (!seen.has(w)) seen.add(w);
+    if (seen.size >= MAX_QUERY_TERMS) break;
+  }
+  return [...seen];
+}
+
+function stem(word: string): string {
+  try {
+    return String((lunr.stemmer as unknown as (t: lunr.Token) => lunr.Token)(new lunr.Token(word, {})));
+  } catch {
+    return word;
+  }
+}
+
+function termQuery(index: lunr.Index, term: string): lunr.Index.Result[] {
+  try {
+    return index.query(q => {
+      // Exact word, through the search pipeline (stemmer), like the indexed terms.
+      q.term(term, { usePipeline: true, boost: 10 });
+      if (term.length >= 2) q.term(term, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 4 });
+      const s = stem(term);
+      if (s.length >= 4 && s !== term) q.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
+      if (term.length >= 4) q.term(term, { usePipeline: false, editDistance: term.length >= 8 ? 2 : 1, boost: 1 });
+    });
+  } catch {
+    return []; // never let a query error escape to the user
+  }
+}
+
+interface Hit {
+  doc: KbDocument;
+  score: number;
+  coverage: number;
+  matches: SearchMatch[];
+}
+
+function collectMatches(result: lunr.Index.Result, into: SearchMatch[]): void {
+  const meta = result.matchData.metadata as Record<string, Record<string, { position?: [number, number][] }>>;
+  for (const term of Object.keys(meta)) {
+    for (const field of Object.keys(meta[term])) {
+      for (const [start, length] of meta[term][field].position ?? []) {
+        into.push({ field: field as SearchMatch['field'], start, length });
+      }
+    }
+  }
+}
+
+/** Searches one or more segments (the bundled KB and team postmortems) and merges the results. */
+export function searchSegments(segments: SearchSegment[], input: unknown, opts: SearchOptions = {}): SearchResult[] {
+  const terms = queryTerms(input);
+  if (terms.length === 0) return [];
+  const limit = Math.max(0, Math.min(opts.limit ?? 10, 500));
+  const kinds = opts.kinds && opts.kinds.length ? new Set<EntryKind>(opts.kinds) : undefined;
+  const hits = new Map<string, Hit>();
+  for (const seg of segments) {
+    for (const term of terms) {
+      for (const r of termQuery(seg.index, term)) {
+        const doc = seg.docs.get(r.ref);
+        if (!doc || (kinds && !kinds.has(doc.kind))) continue;
+        let h = hits.get(r.ref);
+        if (!h) hits.set(r.ref, (h = { doc, score: 0, coverage: 0, matches: [] }));
+        h.score += r.score;
+        h.coverage += 1;
+        collectMatches(r, h.matches);
+      }
+    }
+  }
+  const phrase = terms.length > 1 ? terms.join(' ') : undefined;
+  const results = [...hits.values()].map(h => {
+    let score = h.score;
+    if (phrase) {
+      const head = wordTokens(`${h.doc.title} ${h.doc.summary}`).map(t => t.text).join(' ');
+      if (head.includes(phrase)) score *= 1.5;
+    }
+    return { h, score };
+  });
+  results.sort((a, b) => b.h.coverage - a.h.coverage || b.score - a.score || a.h.doc.id.localeCompare(b.h.doc.id));
+  return results.slice(0, limit).map(({ h, score }) => {
+    const matches = dedupeMatches(h.matches);
+    return {
+      id: h.doc.id,
+      kind: h.doc.kind,
+      title: h.doc.title,
+      score: Math.round(score * 1000) / 1000,
+      snippet: makeSnippet(h.doc, matches),
+      matches,
+      origin: h.doc.origin,
+    };
+  });
+}
+
+function dedupeMatches(ms: SearchMatch[]): SearchMatch[] {
+  const order = { title: 0, summary: 1, body: 2, keywords: 3 } as const;
+  const seen = new Set<string>();
+  return ms
+    .filter(m => {
+      const k = `${m.field}:${m.start}:${m.length}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => order[a.field] - order[b.field] || a.start - b.start);
+}
+
+/** Wraps the given ranges of `text` in « » (ranges must lie within [from, to)). */
+function highlight(text: string, ranges: { start: number; length: number }[], from: number, to: number): string {
+  let out = '';
+  let at = from;
+  for (const r of ranges) {
+    if (r.start < at || r.start + r.length > to) continue;
+    out += text.slice(at, r.start) + '«' + text.slice(r.start, r.start + r.length) + '»';
+    at = r.start + r.length;
+  }
+  return out + text.slice(at, to);
+}
+
+/** A ~180-character excerpt around the densest cluster of body matches (or the summary). */
+export function makeSnippet(doc: KbDocument, matches: SearchMatch[]): string {
+  const flat = (s: string) => s.replace(/\s*\n\s*/g, ' · ');
+  const body = matches.filter(m => m.field === 'body');
+  if (body.length === 0) {
+    const sm = matches.filter(m => m.field === 'summary');
+    return flat(highlight(doc.summary, sm, 0, doc.summary.length));
+  }
+  let best = body[0];
+  let bestCount = 0;
+  for (const m of body) {
+    const count = body.filter(o => o.start >= m.start && o.start + o.length <= m.start + SNIPPET_CHARS - 40).length;
+    if (count > bestCount) {
+      best = m;
+      bestCount = count;
+    }
+  }
+  const text = doc.text;
+  let from = Math.max(0, best.start - 40);
+  let to = Math.min(text.length, from + SNIPPET_CHARS);
+  // Snap to word boundaries.
+  if (from > 0) {
+    const sp = text.lastIndexOf(' ', best.start);
+    const nl = text.lastIndexOf('\n', best.start);
+    const boundary = Math.max(text.indexOf(' ', from), 0);
+    from = nl >= from ? nl + 1 : boundary > best.start || boundary === 0 ? Math.min(sp + 1, best.start) : boundary + 1;
+  }
+  if (to < text.length) {
+    const sp = text.lastIndexOf(' ', to);
+    if (sp > best.start + best.length) to = sp;
+  }
+  return (from > 0 ? '… ' : '') + flat(highlight(text, body, from, to)).trim() + (to < text.length ? ' …' : '');
+}

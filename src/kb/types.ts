@@ -1,0 +1,99 @@
+/** Knowledge-base types shared by the build script, the loader, the CLI and the VS Code adapter. */
+
+export type EntryKind = 'incident' | 'pattern' | 'rule';
+export const ENTRY_KINDS: readonly EntryKind[] = ['incident', 'pattern', 'rule'];
+
+export interface Reference {
+  title: string;
+  url: string;
+}
+
+export interface Sources {
+  primary: string[];
+  secondary: string[];
+}
+
+export interface KbEntry {
+  id: string;
+  kind: EntryKind;
+  title: string;
+  summary: string;
+  /** Incidents: ISO date (YYYY-MM-DD, YYYY-MM or YYYY). */
+  date?: string;
+  organisation?: string;
+  duration?: string;
+  impact?: string;
+  /** URL backing the impact figure. */
+  impactSource?: string;
+  /** Linked rule ids. */
+  rules: string[];
+  /** Linked pattern ids. */
+  patterns: string[];
+  /** Linked incident ids. */
+  incidents: string[];
+  /** Incidents: primary and secondary source URLs. */
+  sources?: Sources;
+  /** Patterns: references with titles. */
+  references?: Reference[];
+  /** Patterns: npm packages that implement the pattern well. */
+  libraries?: string[];
+  /** Incidents: anti-pattern family codes. */
+  families?: string[];
+  /** Rules: default severity from the rule module. */
+  severity?: string;
+  /** Markdown body (without front matter). */
+  body: string;
+  /** Where it came from: the bundled KB or a team postmortem folder. */
+  origin?: 'builtin' | 'team';
+  /** Source file (repo-relative for the bundled KB, absolute for team postmortems). */
+  file?: string;
+}
+
+/** A document as stored in dist/kb.json: the entry plus the exact strings that were indexed. */
+export interface KbDocument extends KbEntry {
+  /** Plain text of the body; lunr match positions for the `body` field index into this string. */
+  text: string;
+  /** Ids, tags, families, libraries, organisation: the `keywords` field. */
+  keywords: string;
+}
+
+export interface KbIndexFile {
+  /** Format version of this file. */
+  version: number;
+  /** ISO time the index was built. */
+  builtAt?: string;
+  /** lunr.Index#toJSON(). */
+  index: object;
+  documents: KbDocument[];
+}
+
+export interface KbProblem {
+  /** File the problem is in (or the rule module for rule metadata). */
+  file: string;
+  problem: string;
+}
+
+export interface SearchMatch {
+  field: 'title' | 'summary' | 'body' | 'keywords';
+  /** UTF-16 offset into the field's string (`title`, `summary`, `text` or `keywords`). */
+  start: number;
+  length: number;
+}
+
+export interface SearchResult {
+  id: string;
+  kind: EntryKind;
+  title: string;
+  score: number;
+  /** A short excerpt with matched terms wrapped in « and ». */
+  snippet: string;
+  matches: SearchMatch[];
+  origin?: 'builtin' | 'team';
+}
+
+export interface SearchOptions {
+  limit?: number;
+  kinds?: EntryKind[];
+}
+
+export const KB_FORMAT_VERSION = 1;
