@@ -1,0 +1,189 @@
+/**
+ * source text -> tree -> file facts -> rules -> findings with fixes. One combined tree-sitter query per language
+ * and rule set walks the tree once in WASM; rules then look only at the captured nodes and their neighbourhood.
+ */
+import * as path from 'path';
+import { LangId, Node, Query, Tree, languageForPath, loadLanguage, newQuery, parseSync } from './parser';
+import { FileFacts } from './facts';
+import { LineIndex } from './text';
+import { Directive, applyDirectives, parseDirectives } from './suppressions';
+import type { AnalyzerSettings, Report, Rule, RuleContext } from './rule';
+import type { Finding, Severity } from './types';
+import { allRules } from '../rules';
+
+export const CORE_QUERY = `
+(call_expression) @call
+(new_expression) @new
+(variable_declarator) @decl
+(assignment_expression) @assign
+(function_declaration) @func
+(generator_function_declaration) @func
+(import_statement) @import
+`;
+
+export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000 };
+export const UNUSED_DIRECTIVE_RULE = 'unused-disable-directive';
+
+export interface RuleSetting { enabled?: boolean; severity?: Severity }
+
+export interface AnalyzeOptions {
+  rules?: readonly Rule[];
+  /** Per-rule overrides from config/settings: off, or a severity for every report of the rule. */
+  ruleSettings?: Record<string, RuleSetting | undefined>;
+  settings?: Partial<AnalyzerSettings>;
+  /** Project facts known so far; findings whose `unlessFacts` intersect are dropped. */
+  projectFacts?: ReadonlySet<string>;
+  reportUnusedDirectives?: boolean;
+}
+
+export interface FileAnalysis {
+  findings: Finding[];
+  /** Findings removed by project facts are kept here so a later project pass can re-evaluate them. */
+  conditional: Finding[];
+  projectFacts: string[];
+  directives: Directive[];
+  hasSyntaxErrors: boolean;
+}
+
+const queryCache = new Map<string, Query>();
+
+function combinedQuery(lang: LangId, rules: readonly Rule[]): Query {
+  const key = lang + '|' + rules.map(r => r.meta.id).join(',');
+  let q = queryCache.get(key);
+  if (!q) {
+    const parts = [CORE_QUERY];
+    for (const r of rules) {
+      const src = typeof r.query === 'function' ? r.query(lang) : r.query;
+      if (src) parts.push(src);
+    }
+    try {
+      q = newQuery(lang, parts.join('\n'));
+    } catch (e) {
+      // find the culprit for a useful message
+      for (const r of rules) {
+        const src = typeof r.query === 'function' ? r.query(lang) : r.query;
+        if (!src) continue;
+        try { newQuery(lang, src).delete(); } catch (inner) { throw new Error(`incident-lens: rule ${r.meta.id} has an invalid query for ${lang}: ${(inner as Error).message}`); }
+      }
+      throw e;
+    }
+    queryCache.set(key, q);
+  }
+  return q;
+}
+
+export function activeRules(opts: AnalyzeOptions): Rule[] {
+  const rules = opts.rules ?? allRules;
+  return rules.filter(r => opts.ruleSettings?.[r.meta.id]?.enabled !== false);
+}
+
+/** Analyses an already parsed tree (synchronous; grammar must be loaded). */
+export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
+  const settings: AnalyzerSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
+  const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(text));
+  const lines = new LineIndex(text);
+  const root = tree.rootNode;
+  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError };
+  const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
+  result.directives = directives;
+  if (rules.length) {
+    const groups = new Map<string, Node[]>();
+    for (const c of combinedQuery(lang, rules).captures(root)) {
+      const list = groups.get(c.name);
+      if (list) list.push(c.node); else groups.set(c.name, [c.node]);
+    }
+    const facts = new FileFacts(groups);
+    const memo = new Map<string, unknown>();
+    const dir = path.dirname(file);
+    const raw: Finding[] = [];
+    for (const rule of rules) {
+      const ctx: RuleContext = {
+        file, text, lang, tree, root, facts, lines, settings,
+        captures: name => groups.get(name) ?? [],
+        report: r => raw.push(toFinding(rule, r, lines, opts.ruleSettings?.[rule.meta.id]?.severity)),
+        addProjectFact: f => result.projectFacts.push(f),
+        moduleKey: spec => moduleKey(dir, spec),
+        memo: <T>(key: string, compute: () => T): T => {
+          if (!memo.has(key)) memo.set(key, compute());
+          return memo.get(key) as T;
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        // one rule's bug must not hide the others' findings
+        const err = e as Error;
+        throw Object.assign(new Error(`incident-lens: rule ${rule.meta.id} crashed on ${file}: ${err.message}`), { cause: e });
+      }
+    }
+    raw.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    const deduped = raw.filter((f, i) => i === 0 || !(f.start === raw[i - 1].start && f.end === raw[i - 1].end && f.ruleId === raw[i - 1].ruleId && f.message === raw[i - 1].message));
+    const localFacts = new Set(result.projectFacts);
+    for (const f of applyDirectives(deduped, directives)) {
+      const voidedBy = f.unlessFacts?.some(x => localFacts.has(x) || opts.projectFacts?.has(x));
+      (voidedBy ? result.conditional : result.findings).push(f);
+    }
+  }
+  if (opts.reportUnusedDirectives) result.findings.push(...unusedDirectiveFindings(directives, lines));
+  return result;
+}
+
+export function unusedDirectiveFindings(directives: Directive[], lines: LineIndex): Finding[] {
+  return directives.filter(d => d.kind !== 'enable' && !d.used).map(d => ({
+    ruleId: UNUSED_DIRECTIVE_RULE, severity: 'info' as Severity, messageId: 'unused',
+    message: `Unused incident-lens-${d.kind === 'next-line' ? 'disable-next-line' : d.kind === 'line' ? 'disable-line' : 'disable'} directive${d.rules === 'all' ? '' : ` (${d.rules.join(', ')})`}: nothing is reported here; remove it`,
+    start: d.start, end: d.end, startPos: lines.pos(d.start), endPos: lines.pos(d.end), incidents: [], patterns: [], fixes: [
+      { title: 'Remove unused directive', safety: 'safe', edits: [{ start: d.start, end: d.end, text: '' }] },
+    ],
+  }));
+}
+
+function toFinding(rule: Rule, r: Report, lines: LineIndex, configured?: Severity): Finding {
+  const start = r.start ?? r.node!.startIndex;
+  const end = r.end ?? r.node!.endIndex;
+  return {
+    ruleId: rule.meta.id,
+    severity: configured ?? r.severity ?? rule.meta.defaultSeverity,
+    message: r.message,
+    messageId: r.messageId,
+    start, end,
+    startPos: lines.pos(start),
+    endPos: lines.pos(end),
+    incidents: r.incidents ?? rule.meta.incidents,
+    patterns: r.patterns ?? rule.meta.patterns,
+    fixes: r.fixes ?? [],
+    unlessFacts: r.unlessFacts,
+  };
+}
+
+const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** Module key: relative specifiers become absolute paths without extension (and without /index). */
+export function moduleKey(fromDir: string, spec: string): string {
+  if (!spec.startsWith('.') && !path.isAbsolute(spec)) return spec.replace(/^node:/, '');
+  let abs = path.resolve(fromDir, spec);
+  const ext = path.extname(abs);
+  if (RESOLVE_EXTS.includes(ext)) abs = abs.slice(0, -ext.length);
+  return abs.replace(/[\\/]index$/, '');
+}
+
+/** Module key of a file path (the same normal form as moduleKey). */
+export function fileModuleKey(file: string): string {
+  return moduleKey(path.dirname(path.resolve(file)), './' + path.basename(file));
+}
+
+/** Parses and analyses text; the returned tree belongs to the caller (delete it when done). */
+export async function analyzeSource(file: string, text: string, opts: AnalyzeOptions = {}, lang = languageForPath(file)): Promise<FileAnalysis & { tree: Tree; lang: LangId }> {
+  if (!lang) throw new Error(`incident-lens: unsupported file type: ${file}`);
+  await loadLanguage(lang);
+  const tree = parseSync(text, lang);
+  return { ...analyzeTree(file, text, lang, tree, opts), tree, lang };
+}
+
+/** Convenience for tests and one-shot callers: analyse and free the tree. */
+export async function analyzeText(text: string, file = 'input.ts', opts: AnalyzeOptions = {}): Promise<FileAnalysis> {
+  const r = await analyzeSource(file, text, opts);
+  r.tree.delete();
+  const { tree: _t, lang: _l, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,82 @@
+/** Small, allocation-light helpers over web-tree-sitter nodes. Each property access crosses into WASM: keep walks local. */
+import type { Node } from './parser';
+
+const WRAPPERS = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);
+
+/** Strips `( )`, `as T`, `satisfies T`, `x!` and `<T>x` wrappers. */
+export function unwrap(node: Node | null | undefined): Node | null {
+  let n = node ?? null;
+  while (n && WRAPPERS.has(n.type)) {
+    const inner: Node | null = n.type === 'parenthesized_expression' ? n.namedChild(0) : n.namedChild(0);
+    if (!inner || inner === n) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** The string value of a string / template-without-substitutions literal, else undefined. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  const n = unwrap(node);
+  if (!n) return undefined;
+  if (n.type === 'string') return n.text.slice(1, -1);
+  if (n.type === 'template_string' && !n.text.includes('${')) return n.text.slice(1, -1);
+  return undefined;
+}
+
+export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+export function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Callee as a dotted path when it is built only of identifiers/properties: `axios.get` -> ['axios','get']. */
+export function memberPath(node: Node | null | undefined): string[] | undefined {
+  const n = unwrap(node);
+  if (!n) return undefined;
+  if (n.type === 'identifier' || n.type === 'this' || n.type === 'property_identifier') return [n.text];
+  if (n.type === 'member_expression') {
+    const obj = memberPath(n.childForFieldName('object'));
+    const prop = n.childForFieldName('property');
+    if (!obj || !prop || (prop.type !== 'property_identifier' && prop.type !== 'private_property_identifier')) return undefined;
+    return [...obj, prop.text];
+  }
+  if (n.type === 'subscript_expression') {
+    const obj = memberPath(n.childForFieldName('object'));
+    const idx = stringValue(n.childForFieldName('index'));
+    if (!obj || idx === undefined) return undefined;
+    return [...obj, idx];
+  }
+  return undefined;
+}
+
+export function callArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'arguments') return [];
+  return args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+export const FUNCTION_TYPES = new Set([
+  'function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function',
+  'method_definition', 'generator_function',
+]);
+export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'statement_block', 'program', 'for_statement', 'for_in_statement', 'class_body', 'switch_body', 'catch_clause']);
+
+export function enclosingFunction(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+  return null;
+}
+
+/** Name of the property key of a `pair`/`method_definition` (identifier, string or number key). */
+export function keyName(key: Node | null): string | undefined {
+  if (!key) return undefined;
+  if (key.type === 'property_identifier' || key.type === 'identifier' || key.type === 'number' || key.type === 'private_property_identifier') return key.text;
+  if (key.type === 'string') return key.text.slice(1, -1);
+  return undefined;
+}
+
+/** Iterates the direct named children without allocating the full array twice. */
+export function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => !!c);
+}

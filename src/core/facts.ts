@@ -1,0 +1,283 @@
+/**
+ * Facts about one file, computed from the shared query pass: module bindings (imports, namespace imports,
+ * `require`, destructuring, aliases), same-file declarations, and resolution of option objects through
+ * same-file `const`s. Rules ask questions here instead of walking the tree themselves.
+ */
+import type { Node } from './parser';
+import { unwrap, stringValue, keyName, FUNCTION_TYPES, contains, namedChildren } from './ast';
+
+export interface ModuleBinding {
+  /** Module specifier as written: 'axios', 'node:https', './client'. */
+  module: string;
+  /** 'default', '*' (namespace / whole CommonJS module) or the exported name. */
+  imported: string;
+  /** The identifier node that declares the local name. */
+  node: Node;
+}
+
+/** Result of looking up a property in a statically known object. */
+export type PropLookup =
+  | { kind: 'present'; value: Node | null; pair: Node }
+  | { kind: 'absent' }
+  | { kind: 'unknown' };
+
+export class FileFacts {
+  readonly bindings = new Map<string, ModuleBinding>();
+  /** Local declarations by name: the declaring node (variable_declarator, function_declaration, class_declaration, ...). */
+  readonly declarations = new Map<string, Node[]>();
+  readonly functionsByName = new Map<string, Node>();
+
+  constructor(captures: Map<string, Node[]>) {
+    for (const imp of captures.get('import') ?? []) this.addImport(imp);
+    for (const d of captures.get('decl') ?? []) this.addDeclarator(d);
+    for (const f of captures.get('func') ?? []) {
+      const name = f.childForFieldName('name');
+      if (name) {
+        this.addDecl(name.text, f);
+        if (!this.functionsByName.has(name.text)) this.functionsByName.set(name.text, f);
+      }
+    }
+  }
+
+  private addDecl(name: string, node: Node): void {
+    const list = this.declarations.get(name);
+    if (list) list.push(node); else this.declarations.set(name, [node]);
+  }
+
+  private addImport(stmt: Node): void {
+    const source = stringValue(stmt.childForFieldName('source'));
+    for (const child of namedChildren(stmt)) {
+      if (child.type === 'import_require_clause') {
+        // import x = require('m')
+        const id = child.namedChild(0);
+        const src = stringValue(child.childForFieldName('source') ?? child.namedChild(1));
+        if (id && src) this.bindings.set(id.text, { module: src, imported: '*', node: id });
+      }
+      if (child.type !== 'import_clause' || source === undefined) continue;
+      for (const part of namedChildren(child)) {
+        if (part.type === 'identifier') this.bindings.set(part.text, { module: source, imported: 'default', node: part });
+        else if (part.type === 'namespace_import') {
+          const id = part.namedChild(0);
+          if (id) this.bindings.set(id.text, { module: source, imported: '*', node: id });
+        } else if (part.type === 'named_imports') {
+          for (const spec of namedChildren(part)) {
+            if (spec.type !== 'import_specifier') continue;
+            const name = spec.childForFieldName('name');
+            const alias = spec.childForFieldName('alias') ?? name;
+            if (name && alias) this.bindings.set(alias.text, { module: source, imported: keyName(name) ?? name.text, node: alias });
+          }
+        }
+      }
+    }
+  }
+
+  private addDeclarator(decl: Node): void {
+    const nameNode = decl.childForFieldName('name');
+    if (!nameNode) return;
+    const value = unwrap(decl.childForFieldName('value'));
+    const req = value ? requireOf(value) : undefined;
+    if (nameNode.type === 'identifier') {
+      this.addDecl(nameNode.text, decl);
+      if (req) this.bindings.set(nameNode.text, { module: req.module, imported: req.member ?? '*', node: nameNode });
+      return;
+    }
+    if (nameNode.type === 'object_pattern') {
+      for (const p of namedChildren(nameNode)) {
+        let imported: string | undefined, local: Node | null = null;
+        if (p.type === 'shorthand_property_identifier_pattern') { imported = p.text; local = p; }
+        else if (p.type === 'pair_pattern') {
+          imported = keyName(p.childForFieldName('key'));
+          local = p.childForFieldName('value');
+          if (local?.type === 'assignment_pattern') local = local.childForFieldName('left');
+        } else if (p.type === 'object_assignment_pattern') {
+          local = p.childForFieldName('left');
+          imported = local?.text;
+        }
+        if (!local || local.type !== 'identifier' && local.type !== 'shorthand_property_identifier_pattern') continue;
+        this.addDecl(local.text, decl);
+        if (req && imported) {
+          // const { get } = require('axios')            -> axios.get
+          // const { default: axios } = require('axios') -> axios default
+          const name = req.member ? `${req.member}.${imported}` : imported;
+          this.bindings.set(local.text, { module: req.module, imported: name, node: local });
+        }
+      }
+    }
+  }
+
+  /** The module binding of a local name, if it comes from an import/require (not shadowed check: see isShadowed). */
+  binding(name: string): ModuleBinding | undefined {
+    return this.bindings.get(name);
+  }
+
+  /**
+   * True when `name` at `ref` refers to a local declaration (parameter, variable, function, class) instead of
+   * the import or global of that name.
+   */
+  isShadowed(ref: Node, name: string): boolean {
+    const decls = this.declarations.get(name);
+    if (decls) {
+      for (const d of decls) {
+        const scope = declarationScope(d);
+        if (scope && contains(scope, ref)) {
+          // the import binding itself is top-level and is not a declarator; a top-level `const fetch = ...` shadows the global
+          return true;
+        }
+      }
+    }
+    // parameters of enclosing functions (and catch parameters)
+    for (let p: Node | null = ref.parent; p; p = p.parent) {
+      if (FUNCTION_TYPES.has(p.type)) {
+        const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
+        if (params && patternDeclares(params, name)) return true;
+      } else if (p.type === 'catch_clause') {
+        const param = p.childForFieldName('parameter');
+        if (param && patternDeclares(param, name)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Module binding for an identifier reference, honouring shadowing. */
+  moduleOf(ref: Node): ModuleBinding | undefined {
+    if (ref.type !== 'identifier') return undefined;
+    const b = this.bindings.get(ref.text);
+    if (!b) return undefined;
+    // destructured require and the local declaration are the same declarator: not a shadow
+    const decls = this.declarations.get(ref.text);
+    if (decls && decls.some(d => !contains(d, b.node) && declarationScope(d) && contains(declarationScope(d)!, ref))) return undefined;
+    if (this.paramShadow(ref, ref.text)) return undefined;
+    return b;
+  }
+
+  private paramShadow(ref: Node, name: string): boolean {
+    for (let p: Node | null = ref.parent; p; p = p.parent) {
+      if (FUNCTION_TYPES.has(p.type)) {
+        const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
+        if (params && patternDeclares(params, name)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The single same-file `const` declarator of a name (not `let`/`var`, which may be reassigned). */
+  constDeclarator(name: string, at?: Node): Node | undefined {
+    const decls = this.declarations.get(name);
+    if (!decls) return undefined;
+    const visible = decls.filter(d => d.type === 'variable_declarator' && (!at || (declarationScope(d) && contains(declarationScope(d)!, at))));
+    if (visible.length !== 1) return undefined;
+    const d = visible[0];
+    const kind = d.parent?.firstChild?.text;
+    return kind === 'const' ? d : undefined;
+  }
+
+  /**
+   * Resolves an expression to an object literal seen in this file: the literal itself, or an identifier bound by a
+   * same-file `const x = { ... }`. Returns null when the value is not statically known (unknown is not guilty).
+   */
+  resolveObject(expr: Node | null | undefined, depth = 0): Node | null {
+    const n = unwrap(expr);
+    if (!n || depth > 4) return null;
+    if (n.type === 'object') return n;
+    if (n.type === 'identifier') {
+      const d = this.constDeclarator(n.text, n);
+      const v = d?.childForFieldName('name')?.type === 'identifier' ? d.childForFieldName('value') : null;
+      return v ? this.resolveObject(v, depth + 1) : null;
+    }
+    return null;
+  }
+
+  /** Resolves an identifier through same-file consts to its initializer (for literals: numbers, booleans, strings). */
+  resolveValue(expr: Node | null | undefined, depth = 0): Node | null {
+    const n = unwrap(expr);
+    if (!n || depth > 4) return n;
+    if (n.type === 'identifier') {
+      const d = this.constDeclarator(n.text, n);
+      const v = d?.childForFieldName('name')?.type === 'identifier' ? d.childForFieldName('value') : null;
+      return v ? this.resolveValue(v, depth + 1) : n;
+    }
+    return n;
+  }
+
+  /**
+   * Looks up `key` in an object literal, seeing through spreads of other same-file object literals. A spread or a
+   * computed key we cannot see through makes an absent key 'unknown'.
+   */
+  lookupProp(obj: Node, key: string, depth = 0): PropLookup {
+    let unknown = false;
+    let found: PropLookup | undefined;
+    for (const p of namedChildren(obj)) {
+      if (p.type === 'pair') {
+        const kNode = p.childForFieldName('key');
+        const k = keyName(kNode);
+        if (k === undefined) { if (kNode?.type === 'computed_property_name') unknown = true; continue; }
+        if (k === key) found = { kind: 'present', value: p.childForFieldName('value'), pair: p };
+      } else if (p.type === 'shorthand_property_identifier') {
+        if (p.text === key) found = { kind: 'present', value: p, pair: p };
+      } else if (p.type === 'method_definition') {
+        if (keyName(p.childForFieldName('name')) === key) found = { kind: 'present', value: p, pair: p };
+      } else if (p.type === 'spread_element') {
+        const inner = depth < 4 ? this.resolveObject(p.namedChild(0), depth + 1) : null;
+        if (!inner) { unknown = true; found = undefined; continue; }
+        const r = this.lookupProp(inner, key, depth + 1);
+        if (r.kind === 'present') found = r;
+        else if (r.kind === 'unknown') { unknown = true; found = undefined; }
+      }
+    }
+    if (found) return found;
+    return unknown ? { kind: 'unknown' } : { kind: 'absent' };
+  }
+}
+
+/** `require('m')`, `require('m').x`, `require('m').default` -> module and member. */
+export function requireOf(n: Node): { module: string; member?: string } | undefined {
+  let member: string | undefined;
+  let call = n;
+  if (n.type === 'member_expression') {
+    const prop = n.childForFieldName('property');
+    const obj = unwrap(n.childForFieldName('object'));
+    if (!prop || !obj) return undefined;
+    member = prop.text;
+    call = obj;
+  }
+  if (call.type === 'await_expression') call = unwrap(call.namedChild(0)) ?? call;
+  if (call.type !== 'call_expression') return undefined;
+  const fn = call.childForFieldName('function');
+  if (!fn || fn.type !== 'identifier' || fn.text !== 'require') return undefined;
+  const arg = call.childForFieldName('arguments')?.namedChild(0);
+  const module = stringValue(arg);
+  return module === undefined ? undefined : { module, member };
+}
+
+/** Where a declaration is visible: the nearest block/function/program (functions for `var` and function declarations). */
+export function declarationScope(decl: Node): Node | null {
+  const isVar = decl.type === 'variable_declarator' && decl.parent?.type === 'variable_declaration';
+  const isHoisted = isVar || decl.type === 'function_declaration' || decl.type === 'generator_function_declaration';
+  // a function declaration's own scope is its parent block, not the function itself
+  for (let p = decl.parent; p; p = p.parent) {
+    if (p.type === 'program') return p;
+    if (FUNCTION_TYPES.has(p.type)) return p;
+    if (!isHoisted && (p.type === 'statement_block' || p.type === 'for_statement' || p.type === 'for_in_statement' || p.type === 'class_body' || p.type === 'switch_body')) return p;
+  }
+  return null;
+}
+
+function patternDeclares(pattern: Node, name: string): boolean {
+  // cheap textual pre-check, then a precise check on identifiers
+  if (!new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`).test(pattern.text)) return false;
+  const stack: Node[] = [pattern];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') && n.text === name) {
+      // skip type annotations and default values' right-hand sides
+      const parent = n.parent;
+      if (parent && (parent.type === 'type_annotation')) continue;
+      if (parent?.type === 'assignment_pattern' && parent.childForFieldName('right')?.startIndex === n.startIndex) continue;
+      if (parent?.type === 'pair_pattern' && parent.childForFieldName('key')?.startIndex === n.startIndex) continue;
+      return true;
+    }
+    if (n.type === 'type_annotation' || n.type === 'type_identifier') continue;
+    for (const c of namedChildren(n)) stack.push(c);
+  }
+  return false;
+}

@@ -1,0 +1,143 @@
+/** File discovery for workspace/CLI scans: supported extensions, default excludes, .gitignore, include/exclude globs. */
+import * as fs from 'fs';
+import * as path from 'path';
+import picomatch from 'picomatch';
+import ignore, { Ignore } from 'ignore';
+import { languageForPath } from './parser';
+import type { ResolvedConfig } from './config';
+
+/** Skipped by default (RULES.md scope): vendored, generated, minified, tests and fixtures. */
+export const DEFAULT_EXCLUDES = [
+  '**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/vendor/**',
+  '**/*.min.js', '**/*.min.mjs', '**/*.min.cjs', '**/*.bundle.js',
+  '**/__tests__/**', '**/__mocks__/**', '**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/e2e/**',
+  '**/fixtures/**', '**/__fixtures__/**', '**/*.d.ts',
+];
+const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+export interface Discovery {
+  files: string[];
+  /** Paths given on the command line that do not exist. */
+  missing: string[];
+}
+
+export interface FileFilter {
+  /** true when a file found by walking a directory should be analysed. */
+  accepts(absFile: string): boolean;
+}
+
+export function createFilter(config: ResolvedConfig): FileFilter {
+  const opts = { dot: true };
+  const exclude = picomatch([...(config.defaultExcludes ? DEFAULT_EXCLUDES : []), ...config.exclude], opts);
+  const include = config.include.length ? picomatch(config.include, opts) : undefined;
+  return {
+    accepts(abs: string): boolean {
+      const rel = path.relative(config.root, abs).split(path.sep).join('/');
+      if (!languageForPath(abs)) return false;
+      if (rel.startsWith('..')) return !exclude(abs.split(path.sep).join('/'));
+      if (exclude(rel)) return false;
+      return include ? include(rel) : true;
+    },
+  };
+}
+
+/**
+ * Expands paths into files. Explicitly named files are always analysed (like an open editor); directories are
+ * walked with the filter and every `.gitignore` on the way (root's and nested ones).
+ */
+export function discoverFiles(paths: string[], cwd: string, config: ResolvedConfig): Discovery {
+  const filter = createFilter(config);
+  const files = new Set<string>();
+  const missing: string[] = [];
+  const rootIgnores = gitignoresAbove(config.root);
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let st: fs.Stats;
+    try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
+    if (st.isFile()) { files.add(abs); continue; }
+    if (st.isDirectory()) walk(abs, [...rootIgnores, ...gitignoresBetween(config.root, abs)], filter, files);
+  }
+  return { files: [...files].sort(), missing };
+}
+
+interface ScopedIgnore { dir: string; ig: Ignore }
+
+function readIgnore(dir: string): ScopedIgnore | undefined {
+  const f = path.join(dir, '.gitignore');
+  try {
+    return { dir, ig: ignore().add(fs.readFileSync(f, 'utf8')) };
+  } catch { return undefined; }
+}
+
+function gitignoresAbove(root: string): ScopedIgnore[] {
+  const out: ScopedIgnore[] = [];
+  // the repository's .gitignore files from the git root down to the config root
+  let d = path.resolve(root);
+  const chain: string[] = [];
+  for (;;) {
+    chain.unshift(d);
+    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) break;
+    d = path.dirname(d);
+  }
+  if (!fs.existsSync(path.join(chain[0], '.git'))) chain.splice(0, chain.length - 1);
+  for (const dir of chain) { const s = readIgnore(dir); if (s) out.push(s); }
+  return out;
+}
+
+function gitignoresBetween(root: string, dir: string): ScopedIgnore[] {
+  const rel = path.relative(root, dir);
+  if (!rel || rel.startsWith('..')) return [];
+  const out: ScopedIgnore[] = [];
+  let d = root;
+  for (const part of rel.split(path.sep).slice(0, -1)) {
+    d = path.join(d, part);
+    const s = readIgnore(d); if (s) out.push(s);
+  }
+  return out;
+}
+
+function ignored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
+  for (const { dir, ig } of ignores) {
+    const rel = path.relative(dir, abs);
+    if (!rel || rel.startsWith('..')) continue;
+    if (ig.ignores(rel.split(path.sep).join('/') + (isDir ? '/' : ''))) return true;
+  }
+  return false;
+}
+
+function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set<string>): void {
+  const own = readIgnore(dir);
+  const scoped = own && !ignores.some(i => i.dir === dir) ? [...ignores, own] : ignores;
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (ALWAYS_SKIPPED_DIRS.has(e.name) || ignored(abs, true, scoped)) continue;
+      walk(abs, scoped, filter, out);
+    } else if (e.isFile()) {
+      if (!ignored(abs, false, scoped) && filter.accepts(abs)) out.add(abs);
+    }
+  }
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Reads a source file, refusing binary, non-UTF-8 and oversized files with a reason. */
+export function readSourceFile(file: string, maxBytes: number): ReadResult {
+  let buf: Buffer;
+  try {
+    const st = fs.statSync(file);
+    if (st.size > maxBytes) return { ok: false, reason: `larger than ${maxBytes} bytes (${st.size})` };
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    return { ok: false, reason: `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  if (buf.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return { ok: true, text: text.replace(/^\uFEFF/, '') };
+  } catch {
+    return { ok: false, reason: 'not valid UTF-8' };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * web-tree-sitter runtime and grammars, loaded from bytes so the same code works in Node, bundled by
+ * esbuild, inside VS Code and in a browser. Nothing here imports `vscode` or a native binding.
+ */
+import type * as TS from 'web-tree-sitter';
+import * as fs from 'fs';
+import * as path from 'path';
+
+// The CJS build: esbuild's ESM path would rewrite `import.meta` to `{}` and break Parser.init (see docs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const WTS: typeof TS = require('web-tree-sitter');
+
+export type LangId = 'typescript' | 'tsx' | 'javascript';
+export type Tree = TS.Tree;
+export type Node = TS.Node;
+export type Language = TS.Language;
+export type Query = TS.Query;
+export type Edit = TS.Edit;
+
+export const GRAMMAR_FILES: Record<LangId, string> = {
+  typescript: 'tree-sitter-typescript.wasm',
+  tsx: 'tree-sitter-tsx.wasm',
+  javascript: 'tree-sitter-javascript.wasm',
+};
+export const RUNTIME_WASM = 'web-tree-sitter.wasm';
+
+const EXT_LANG: Record<string, LangId> = {
+  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
+  '.tsx': 'tsx',
+  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript',
+};
+export const SUPPORTED_EXTENSIONS = Object.keys(EXT_LANG);
+
+export function languageForPath(file: string): LangId | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.d.ts') || lower.endsWith('.d.mts') || lower.endsWith('.d.cts')) return undefined;
+  return EXT_LANG[path.extname(lower)];
+}
+
+/** Where the wasm files live: next to the bundle (dist/), or in the repo (grammars/, node_modules). */
+export function defaultWasmLocator(file: string): string {
+  const candidates = [
+    path.join(__dirname, file),
+    path.join(__dirname, '..', 'dist', file),
+    path.join(__dirname, '..', '..', 'grammars', file),
+    path.join(__dirname, '..', 'grammars', file),
+    path.join(__dirname, '..', '..', 'node_modules', 'web-tree-sitter', file),
+  ];
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  throw new Error(`incident-lens: cannot find ${file} (looked in ${candidates.join(', ')})`);
+}
+
+export interface ParserInit {
+  /** Bytes of web-tree-sitter.wasm; read with the default locator when absent. */
+  runtime?: Uint8Array;
+  /** Bytes of the grammar wasm files, or a loader for them (the VS Code adapter passes workspace.fs reads). */
+  grammar?: (lang: LangId) => Uint8Array | Promise<Uint8Array>;
+}
+
+let initPromise: Promise<void> | undefined;
+let grammarLoader: (lang: LangId) => Uint8Array | Promise<Uint8Array> = lang => fs.readFileSync(defaultWasmLocator(GRAMMAR_FILES[lang]));
+const languages = new Map<LangId, Language>();
+const parsers = new Map<LangId, TS.Parser>();
+
+export function initParser(opts: ParserInit = {}): Promise<void> {
+  if (opts.grammar) grammarLoader = opts.grammar;
+  if (!initPromise) {
+    const wasmBinary = opts.runtime ?? fs.readFileSync(defaultWasmLocator(RUNTIME_WASM));
+    initPromise = WTS.Parser.init({ wasmBinary } as object);
+  }
+  return initPromise;
+}
+
+/** Loads a grammar (once) and returns it. */
+export async function loadLanguage(lang: LangId): Promise<Language> {
+  await initParser();
+  let l = languages.get(lang);
+  if (!l) {
+    l = await WTS.Language.load(await grammarLoader(lang));
+    languages.set(lang, l);
+  }
+  return l;
+}
+
+export async function loadAllLanguages(): Promise<void> {
+  await Promise.all((Object.keys(GRAMMAR_FILES) as LangId[]).map(loadLanguage));
+}
+
+export function getLoadedLanguage(lang: LangId): Language {
+  const l = languages.get(lang);
+  if (!l) throw new Error(`incident-lens: grammar ${lang} not loaded; call loadLanguage first`);
+  return l;
+}
+
+function parserFor(lang: LangId): TS.Parser {
+  let p = parsers.get(lang);
+  if (!p) {
+    p = new WTS.Parser();
+    p.setLanguage(getLoadedLanguage(lang));
+    parsers.set(lang, p);
+  }
+  return p;
+}
+
+/** Synchronous parse; the language must be loaded. Pass the edited previous tree to re-parse incrementally. */
+export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tree {
+  const tree = parserFor(lang).parse(text, oldTree ?? null);
+  if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
+  return tree;
+}
+
+/** Parses text (loading runtime and grammar on first use). The caller owns the tree (call tree.delete()). */
+export async function parseSource(text: string, lang: LangId): Promise<Tree> {
+  await loadLanguage(lang);
+  return parseSync(text, lang);
+}
+
+export function newQuery(lang: LangId, source: string): Query {
+  return new WTS.Query(getLoadedLanguage(lang), source);
+}

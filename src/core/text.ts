@@ -1,0 +1,48 @@
+import type { Pos } from './types';
+
+/** Line-start table for offset <-> position conversion (UTF-16 units). */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(readonly text: string) {
+    const s = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+    this.starts = s;
+  }
+  get lineCount(): number { return this.starts.length; }
+  pos(offset: number): Pos {
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo, column: offset - this.starts[lo] };
+  }
+  offset(p: Pos): number {
+    const start = this.starts[Math.min(Math.max(p.line, 0), this.starts.length - 1)];
+    return start + p.column;
+  }
+  lineStart(line: number): number { return this.starts[line]; }
+  lineText(line: number): string {
+    const s = this.starts[line];
+    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    return this.text.slice(s, e).replace(/\r$/, '');
+  }
+  /** Indentation (leading whitespace) of the line containing offset. */
+  indentAt(offset: number): string {
+    const line = this.lineText(this.pos(offset).line);
+    return /^[ \t]*/.exec(line)![0];
+  }
+}
+
+/** Applies non-overlapping edits (any order). Overlapping later edits are dropped. */
+export function applyEdits(text: string, edits: { start: number; end: number; text: string }[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.start < pos) continue;
+    out += text.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}

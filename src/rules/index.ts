@@ -1,0 +1,11 @@
+/** The rule registry. Adding a rule = adding its module (+ docs + tests) and one line here. */
+import type { Rule } from '../core/rule';
+import { missingTimeout } from './missing-timeout';
+
+export const allRules: Rule[] = [
+  missingTimeout,
+];
+
+export function findRule(id: string): Rule | undefined {
+  return allRules.find(r => r.meta.id === id);
+}
