@@ -20,6 +20,8 @@ const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 's
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
 const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
 const HTTP_MODULES = new Set(['http', 'https']);
+const URL_NAME = /(url|uri|href|endpoint|link|address|location)$/i;
+const CALLBACK_NAME = /^(cb|callback|done|next|resolve|on[A-Z]\w*|handle[A-Z]?\w*|\w*(Callback|Handler|Listener|Cb))$/;
 
 type Kind = 'fetch' | 'axios' | 'axios-create' | 'got' | 'got-extend' | 'superagent' | 'http' | 'ky';
 
@@ -380,6 +382,10 @@ function checkHttp(ctx: RuleContext, t: Target): void {
     if (!a) continue;
     if (a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function') break;
     if (a.type === 'string' || a.type === 'template_string' || (a.type === 'new_expression' && a.childForFieldName('constructor')?.text === 'URL')) continue;
+    // identifiers: a URL-ish name is the URL, a callback-ish name is the callback; anything else may be options
+    const name = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? a.childForFieldName('property')?.text ?? '' : '';
+    if (name && URL_NAME.test(name) && !ctx.facts.resolveObject(a)) continue;
+    if (name && CALLBACK_NAME.test(name)) break;
     optIdx = i;
     break;
   }

@@ -1,0 +1,30 @@
+// Build: bundle the CLI (and the extension when present) with esbuild, copy the wasm runtime and grammars
+// next to the bundles, and build the knowledge-base index (validated) into dist/kb.json.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const dist = path.join(root, 'dist');
+fs.mkdirSync(dist, { recursive: true });
+const only = process.argv.slice(2);
+const want = k => !only.length || only.includes(k);
+
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', minifySyntax: true };
+const t0 = Date.now();
+if (want('cli')) {
+  await build({ ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(dist, 'cli.js') });
+}
+if (want('extension') && fs.existsSync(path.join(root, 'src/extension/extension.ts'))) {
+  await build({ ...common, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] });
+}
+// wasm: runtime from the pinned web-tree-sitter, grammars from grammars/ (pinned, see grammars/README.md)
+fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
+for (const f of fs.readdirSync(path.join(root, 'grammars'))) if (f.endsWith('.wasm')) fs.copyFileSync(path.join(root, 'grammars', f), path.join(dist, f));
+if (want('kb') && fs.existsSync(path.join(root, 'scripts/build-kb.ts'))) {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build-kb.ts'), '--out', path.join(dist, 'kb.json')], { stdio: 'inherit', cwd: root });
+}
+console.error(`build: done in ${Date.now() - t0} ms`);
