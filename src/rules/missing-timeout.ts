@@ -464,7 +464,7 @@ function collectFacts(ctx: RuleContext): void {
 
 export const missingTimeout: Rule = {
   meta,
-  triggers: /\b(fetch|axios|got|superagent|ky|https?|undici|request)\b/,
+  triggers: /\b(fetch|axios|got|superagent|ky|https?|undici|request)\b|defaults\s*\.\s*timeout/,
   check(ctx) {
     collectFacts(ctx);
     for (const call of ctx.captures('call')) {

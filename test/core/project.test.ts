@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyzeProject } from '../../src/core/project';
+import { defaultConfig } from '../../src/core/config';
+import { discoverFiles } from '../../src/core/files';
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-proj-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+async function findingsIn(dir: string, only?: string[]) {
+  const config = defaultConfig(dir);
+  const files = discoverFiles(only ?? ['.'], dir, config).files;
+  const r = await analyzeProject(files, { config });
+  return { r, list: r.files.flatMap(f => f.findings.map(x => `${path.relative(dir, f.file)}:${x.startPos.line + 1}:${x.ruleId}`)) };
+}
+
+test('axios.defaults.timeout set in another module voids axios call findings project-wide', async () => {
+  const dir = project({
+    'src/bootstrap.ts': `import axios from 'axios';\naxios.defaults.timeout = 5000;\n`,
+    'src/users.ts': `import axios from 'axios';\nexport const users = () => axios.get('/users');\n`,
+  });
+  assert.deepEqual((await findingsIn(dir)).list, []);
+  // analysed alone, the call is flagged: the fact must come from the project
+  assert.deepEqual((await findingsIn(dir, ['src/users.ts'])).list, ['src/users.ts:2:missing-timeout']);
+});
+
+test('axios.defaults.timeout = 0 is not a fact', async () => {
+  const dir = project({
+    'src/bootstrap.ts': `import axios from 'axios';\naxios.defaults.timeout = 0;\n`,
+    'src/users.ts': `import axios from 'axios';\nexport const users = () => axios.get('/users');\n`,
+  });
+  assert.deepEqual((await findingsIn(dir)).list, ['src/users.ts:2:missing-timeout']);
+});
+
+test('an instance created in one module gets its timeout in the module that imports it', async () => {
+  const dir = project({
+    'src/http.ts': `import axios from 'axios';\nexport const api = axios.create({ baseURL: 'https://x' });\n`,
+    'src/setup.ts': `import { api } from './http';\napi.defaults.timeout = 3000;\n`,
+    'src/other.ts': `import axios from 'axios';\nexport default axios.create({ baseURL: 'https://y' });\n`,
+    'src/setup2.ts': `import * as http from './http';\nhttp.api.defaults.headers.common.x = '1';\n`,
+  });
+  assert.deepEqual((await findingsIn(dir)).list, ['src/other.ts:2:missing-timeout']);
+});
+
+test('default-exported instance configured through a default import', async () => {
+  const dir = project({
+    'src/client/index.ts': `import axios from 'axios';\nconst client = axios.create();\nexport default client;\n`,
+    'src/main.ts': `import client from './client';\nclient.defaults.timeout = 1000;\n`,
+  });
+  assert.deepEqual((await findingsIn(dir)).list, []);
+});
+
+test('discovery: default excludes, .gitignore (root and nested), explicit files always analysed', async () => {
+  const dir = project({
+    '.gitignore': 'generated/\n',
+    'src/a.ts': 'fetch(u);',
+    'src/a.test.ts': 'fetch(u);',
+    'src/__tests__/b.ts': 'fetch(u);',
+    'src/vendor.min.js': 'fetch(u);',
+    'dist/a.js': 'fetch(u);',
+    'node_modules/x/index.js': 'fetch(u);',
+    'generated/g.ts': 'fetch(u);',
+    'src/sub/.gitignore': 'local.ts\n',
+    'src/sub/local.ts': 'fetch(u);',
+    'src/sub/kept.ts': 'fetch(u);',
+    'test/fixtures/f.ts': 'fetch(u);',
+    'README.md': 'fetch(u)',
+  });
+  fs.mkdirSync(path.join(dir, '.git'));
+  const config = defaultConfig(dir);
+  const rel = (fs: string[]) => fs.map(f => path.relative(dir, f)).sort();
+  assert.deepEqual(rel(discoverFiles(['.'], dir, config).files), ['src/a.ts', 'src/sub/kept.ts']);
+  assert.deepEqual(rel(discoverFiles(['src/a.test.ts'], dir, config).files), ['src/a.test.ts']);
+  assert.deepEqual(discoverFiles(['nope'], dir, config).missing, ['nope']);
+  const all = rel(discoverFiles(['.'], dir, { ...config, defaultExcludes: false }).files);
+  assert.ok(all.includes('src/a.test.ts') && all.includes('dist/a.js') && !all.includes('generated/g.ts') && !all.includes('node_modules/x/index.js'));
+  assert.deepEqual(rel(discoverFiles(['.'], dir, { ...config, include: ['src/sub/**'] }).files), ['src/sub/kept.ts']);
+  assert.deepEqual(rel(discoverFiles(['.'], dir, { ...config, exclude: ['src/sub/**'] }).files), ['src/a.ts']);
+});
+
+test('unreadable, binary, huge and non-UTF-8 files are skipped with a notice, never a crash', async () => {
+  const dir = project({
+    'src/ok.ts': 'fetch(u);',
+    'src/binary.ts': Buffer.from([0x66, 0x00, 0x01, 0x02]),
+    'src/latin1.ts': Buffer.from([0x63, 0x6f, 0x6e, 0x73, 0x74, 0x20, 0xe9, 0x3d, 0x31]),
+    'src/huge.ts': 'x'.repeat(2000),
+  });
+  const config = { ...defaultConfig(dir), maxFileSizeBytes: 1000 };
+  const files = discoverFiles(['.'], dir, config).files;
+  const r = await analyzeProject([...files, path.join(dir, 'src/gone.ts')], { config });
+  assert.deepEqual(r.files.map(f => path.basename(f.file)), ['ok.ts']);
+  const notices = r.notices.map(n => n.replace(dir + path.sep, ''));
+  assert.ok(notices.some(n => /binary\.ts: skipped \(binary file\)/.test(n)), notices.join('\n'));
+  assert.ok(notices.some(n => /latin1\.ts: skipped \(not valid UTF-8\)/.test(n)));
+  assert.ok(notices.some(n => /huge\.ts: skipped \(larger than 1000 bytes/.test(n)));
+  assert.ok(notices.some(n => /gone\.ts: skipped \(unreadable \(ENOENT\)\)/.test(n)));
+});
