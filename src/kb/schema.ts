@@ -354,7 +354,7 @@ export function checkReferences(
       if (e.incidents.length < 2) errors.push({ file: e.file ?? e.id, problem: `rule "${e.id}" links ${e.incidents.length} incident(s); every rule must link at least 2 (rule.meta.incidents)` });
       if (e.patterns.length < 1) errors.push({ file: e.file ?? e.id, problem: `rule "${e.id}" links no pattern; every rule must link at least 1 (rule.meta.patterns)` });
     }
-    for (const link of extractKbLinks(e.body)) {
+    for (const link of new Set(extractKbLinks(e.body))) {
       if (!ID_RE.test(link)) {
         errors.push({ file: e.file ?? e.id, problem: `malformed kb link "kb:${link}" (expected [text](kb:<id>))` });
         continue;
