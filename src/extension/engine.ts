@@ -1,0 +1,317 @@
+/**
+ * The vscode-free half of the extension: settings ⊕ project config, per-document analysis on incremental trees,
+ * the background project-facts index, suppression-comment edits, fix-all, hover text. Unit-tested in plain Node
+ * (test/extension-unit); extension.ts only converts to and from VS Code types.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeTree, type AnalyzeOptions, type FileAnalysis, type RuleSetting } from '../core/analyzer';
+import { ConfigError, defaultConfig, resolveConfig, type ResolvedConfig } from '../core/config';
+import { createFilter, readSourceFile } from '../core/files';
+import { fixUntilStable } from '../core/project';
+import { LangId, languageForPath, parseSync } from '../core/parser';
+import { LineIndex } from '../core/text';
+import type { Finding, Fix, Severity, TextEdit } from '../core/types';
+import { allRules } from '../rules';
+import type { KbEntry } from '../kb/types';
+import { DocumentTrees } from './trees';
+import picomatch from 'picomatch';
+
+export const SOURCE = 'incident-lens';
+export const RULE_IDS = allRules.map(r => r.meta.id);
+
+/** The extension's settings (package.json `contributes.configuration`, prefix `incidentLens.`). */
+export interface ExtensionSettings {
+  enable: boolean;
+  run: 'onType' | 'onSave';
+  debounceMs: number;
+  rules: Record<string, string>;
+  defaultTimeoutMs: number;
+  exclude: string[];
+  maxFileSizeBytes: number;
+  timeBudgetMs: number;
+}
+
+export const DEFAULT_SETTINGS: ExtensionSettings = {
+  enable: true, run: 'onType', debounceMs: 150, rules: {}, defaultTimeoutMs: 10000, exclude: [], maxFileSizeBytes: 1_000_000, timeBudgetMs: 50,
+};
+
+const SEV: Record<string, Severity | 'off'> = { error: 'error', warning: 'warning', warn: 'warning', info: 'info', information: 'info', off: 'off' };
+
+export function settingsRules(rules: Record<string, string> | undefined): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const [id, v] of Object.entries(rules ?? {})) {
+    const s = SEV[String(v).toLowerCase()];
+    if (!s || !RULE_IDS.includes(id)) continue;
+    out[id] = s === 'off' ? { enabled: false } : { enabled: true, severity: s };
+  }
+  return out;
+}
+
+export interface EffectiveConfig {
+  config: ResolvedConfig;
+  /** Problem with the project config file (the defaults ⊕ settings are used then). */
+  error?: string;
+}
+
+/**
+ * The configuration for a workspace folder: the project config file (`.incident-lens.json`, found as the CLI
+ * finds it) wins key by key where it sets a key; the extension settings fill in the rest.
+ */
+export function effectiveConfig(folder: string, s: ExtensionSettings): EffectiveConfig {
+  let config: ResolvedConfig;
+  let error: string | undefined;
+  let raw: Record<string, unknown> = {};
+  try {
+    config = resolveConfig(folder, RULE_IDS);
+    if (config.file) raw = JSON.parse(fs.readFileSync(config.file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    error = e instanceof ConfigError ? e.message : String((e as Error).message ?? e);
+    config = defaultConfig(path.resolve(folder));
+  }
+  if (!('defaultTimeoutMs' in raw)) config.defaultTimeoutMs = s.defaultTimeoutMs;
+  if (!('maxFileSizeBytes' in raw)) config.maxFileSizeBytes = s.maxFileSizeBytes;
+  if (!('exclude' in raw)) config.exclude = [...s.exclude];
+  config.rules = { ...settingsRules(s.rules), ...config.rules };
+  return { config, error };
+}
+
+export function analyzeOptionsOf(config: ResolvedConfig): AnalyzeOptions {
+  return { ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
+}
+
+/** Open documents: analysed like files named on the CLI, except the user's own `exclude` globs. */
+export function isExcludedDocument(file: string, config: ResolvedConfig): boolean {
+  if (!config.exclude.length) return false;
+  const rel = path.relative(config.root, file).split(path.sep).join('/');
+  if (rel.startsWith('..')) return false;
+  return picomatch(config.exclude, { dot: true })(rel);
+}
+
+/** A tree-sitter language for a document: by file name, else by VS Code language id (untitled documents). */
+export function langOf(fileName: string, languageId: string): LangId | undefined {
+  const byName = languageForPath(fileName);
+  if (byName) return byName;
+  if (/\.d\.[mc]?ts$/i.test(fileName)) return undefined;
+  return ({ typescript: 'typescript', typescriptreact: 'tsx', javascript: 'javascript', javascriptreact: 'javascript' } as Record<string, LangId>)[languageId];
+}
+
+// ------------------------------------------------------------------------------------------------ project facts
+
+/**
+ * Project facts per file (e.g. `defaults-timeout:axios` where `axios.defaults.timeout` is assigned). Built in the
+ * background from disk and kept current by a file watcher; an open document contributes its live facts.
+ */
+export class FactsIndex {
+  private readonly byFile = new Map<string, string[]>();
+  private version = 0;
+  private cache = new Map<string, { version: number; set: Set<string> }>();
+
+  /** Sets a file's facts; returns true when they changed. */
+  set(file: string, facts: readonly string[]): boolean {
+    const next = [...new Set(facts)].sort();
+    const prev = this.byFile.get(file);
+    if (prev && prev.length === next.length && prev.every((x, i) => x === next[i])) return false;
+    if (!prev && !next.length) return false;
+    if (next.length) this.byFile.set(file, next); else this.byFile.delete(file);
+    this.version++;
+    return true;
+  }
+  delete(file: string): boolean {
+    if (!this.byFile.delete(file)) return false;
+    this.version++;
+    return true;
+  }
+  /** Facts of every other file (the file's own facts come from its live analysis). */
+  factsExcluding(file: string): Set<string> {
+    const c = this.cache.get(file);
+    if (c && c.version === this.version) return c.set;
+    const set = new Set<string>();
+    for (const [f, facts] of this.byFile) if (f !== file) for (const x of facts) set.add(x);
+    if (this.cache.size > 200) this.cache.clear();
+    this.cache.set(file, { version: this.version, set });
+    return set;
+  }
+  all(): Set<string> {
+    return new Set([...this.byFile.values()].flat());
+  }
+  get size(): number { return this.byFile.size; }
+  get stamp(): number { return this.version; }
+}
+
+/** Analyses a file from disk only for the project facts it contributes (used by the background index). */
+export function factsOfFile(file: string, config: ResolvedConfig): string[] | undefined {
+  const lang = languageForPath(file);
+  if (!lang) return undefined;
+  const read = readSourceFile(file, config.maxFileSizeBytes);
+  if (!read.ok) return undefined;
+  const tree = parseSync(read.text, lang);
+  try {
+    const a = analyzeTree(file, read.text, lang, tree, analyzeOptionsOf(config));
+    return a.projectFacts;
+  } finally {
+    tree.delete();
+  }
+}
+
+export function indexFilter(config: ResolvedConfig): (file: string) => boolean {
+  const f = createFilter(config);
+  return file => f.accepts(file);
+}
+
+// ------------------------------------------------------------------------------------------------ documents
+
+export interface DocumentAnalysis extends FileAnalysis {
+  version: number;
+  text: string;
+  lang: LangId;
+  /** Parse + analysis time of this run (what a keystroke costs, the debounce excluded). */
+  ms: number;
+  parseMs: number;
+  parseKind: 'incremental' | 'full' | 'cached';
+}
+
+/** Open documents: incremental trees + analysis with project facts from the index. */
+export class DocumentEngine {
+  readonly trees: DocumentTrees;
+  readonly facts = new FactsIndex();
+  private readonly results = new Map<string, DocumentAnalysis>();
+
+  constructor(capacity = 30) {
+    this.trees = new DocumentTrees(capacity);
+  }
+
+  analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions): DocumentAnalysis {
+    const t0 = performance.now();
+    const { tree, kind, parseMs } = this.trees.parse(key, text, lang, version);
+    const a = analyzeTree(file, text, lang, tree, { ...opts, projectFacts: this.facts.factsExcluding(file) });
+    const ms = performance.now() - t0;
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs, parseKind: kind };
+    this.results.set(key, r);
+    return r;
+  }
+
+  result(key: string): DocumentAnalysis | undefined {
+    return this.results.get(key);
+  }
+
+  forget(key: string): void {
+    this.results.delete(key);
+    this.trees.delete(key);
+  }
+
+  dispose(): void {
+    this.results.clear();
+    this.trees.clear();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ fixes
+
+/** The fix shown as preferred: the safest one (a safe fix marked preferred, else the first safe, else the first). */
+export function preferredFix(fixes: readonly Fix[]): Fix | undefined {
+  return fixes.find(f => f.safety === 'safe' && f.isPreferred) ?? fixes.find(f => f.safety === 'safe') ?? fixes.find(f => f.isPreferred) ?? fixes[0];
+}
+
+/** Fixes in display order: the preferred one first, then the rest (safe before unsafe). */
+export function orderedFixes(fixes: readonly Fix[]): Fix[] {
+  const p = preferredFix(fixes);
+  const rest = fixes.filter(f => f !== p).sort((a, b) => (a.safety === b.safety ? 0 : a.safety === 'safe' ? -1 : 1));
+  return p ? [p, ...rest] : rest;
+}
+
+/**
+ * "Disable <rule> for this line": a `// incident-lens-disable-next-line <rule>` comment above the finding's line
+ * (with its indentation), or the rule appended to an existing directive there.
+ */
+export function disableLineEdit(text: string, finding: Pick<Finding, 'ruleId' | 'startPos'>): TextEdit {
+  const lines = new LineIndex(text);
+  const line = finding.startPos.line;
+  if (line > 0) {
+    const prev = lines.lineText(line - 1);
+    const m = /^(\s*\/\/\s*incident-lens-disable-next-line\b)([^\n]*?)(\s*--.*)?$/.exec(prev);
+    if (m) {
+      const listed = m[2].trim();
+      if (listed.split(/[\s,]+/).includes(finding.ruleId)) return { start: lines.lineStart(line), end: lines.lineStart(line), text: '' };
+      const at = lines.lineStart(line - 1) + m[1].length + m[2].length;
+      return { start: at, end: at, text: listed ? `, ${finding.ruleId}` : ` ${finding.ruleId}` };
+    }
+  }
+  const start = lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(lines.lineText(line))![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start, end: start, text: `${indent}// incident-lens-disable-next-line ${finding.ruleId}${eol}` };
+}
+
+/** "Disable <rule> for this file": a block directive at the top (after a shebang), which runs to the end of the file. */
+export function disableFileEdit(text: string, ruleId: string): TextEdit {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let at = 0;
+  if (text.startsWith('#!')) {
+    const nl = text.indexOf('\n');
+    at = nl === -1 ? text.length : nl + 1;
+    if (nl === -1) return { start: at, end: at, text: `${eol}/* incident-lens-disable ${ruleId} */${eol}` };
+  }
+  const m = /^\/\* incident-lens-disable ([^*]*)\*\/[ \t]*\r?\n/.exec(text.slice(at));
+  if (m) {
+    const rules = m[1].trim().split(/[\s,]+/).filter(Boolean);
+    if (rules.includes(ruleId)) return { start: at, end: at, text: '' };
+    const end = at + '/* incident-lens-disable '.length + m[1].trimEnd().length;
+    return { start: end, end, text: `, ${ruleId}` };
+  }
+  return { start: at, end: at, text: `/* incident-lens-disable ${ruleId} */${eol}` };
+}
+
+/** Fix-all (safe fixes only, in rounds, as `incident-lens check --fix`): one minimal edit, or undefined. */
+export function fixAllEdit(file: string, text: string, lang: LangId, opts: AnalyzeOptions): TextEdit | undefined {
+  const r = fixUntilStable(file, text, lang, opts);
+  if (r.text === text) return undefined;
+  return minimalEdit(text, r.text);
+}
+
+/** One edit that turns `a` into `b` (common prefix and suffix kept, so cursors and folding survive). */
+export function minimalEdit(a: string, b: string): TextEdit {
+  let s = 0;
+  const max = Math.min(a.length, b.length);
+  while (s < max && a.charCodeAt(s) === b.charCodeAt(s)) s++;
+  let e = 0;
+  while (e < max - s && a.charCodeAt(a.length - 1 - e) === b.charCodeAt(b.length - 1 - e)) e++;
+  return { start: s, end: a.length - e, text: b.slice(s, b.length - e) };
+}
+
+// ------------------------------------------------------------------------------------------------ hover
+
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+const identity: Translate = (m, ...args) => m.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+
+/** Escapes markdown special characters in plain text. */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, c => '\\' + c);
+}
+
+/** One line about an incident: title (date, organisation): impact. */
+export function incidentLine(e: KbEntry): string {
+  const when = [e.date, e.organisation].filter(Boolean).join(', ');
+  const impact = e.impact ?? e.summary;
+  return `${e.title}${when ? ` (${when})` : ''}${impact ? ` — ${impact}` : ''}`;
+}
+
+/**
+ * Hover markdown for a finding: what is wrong, the incident it resembles (one line with date and impact), the
+ * pattern, and links that open the entries (`link(id)` builds the command URI).
+ */
+export function hoverMarkdown(f: Finding, get: (id: string) => KbEntry | undefined, link: (id: string) => string, t: Translate = identity): string {
+  const parts: string[] = [];
+  const rule = get(f.ruleId);
+  parts.push(`**${mdEscape(rule?.title ?? f.ruleId)}** · \`${f.ruleId}\``);
+  parts.push(mdEscape(f.message));
+  const incident = f.incidents.map(get).find((e): e is KbEntry => !!e);
+  if (incident) parts.push(`$(flame) ${t('Resembles')} [${mdEscape(incident.title)}](${link(incident.id)})${incident.date || incident.organisation ? ` (${mdEscape([incident.date, incident.organisation].filter(Boolean).join(', '))})` : ''}${incident.impact ? `: ${mdEscape(incident.impact)}` : ''}`);
+  const pattern = f.patterns.map(get).find((e): e is KbEntry => !!e);
+  if (pattern) parts.push(`$(lightbulb) ${t('Pattern')}: [${mdEscape(pattern.title)}](${link(pattern.id)}): ${mdEscape(pattern.summary)}`);
+  const more: string[] = [];
+  for (const id of f.incidents) if (id !== incident?.id && get(id)) more.push(`[${mdEscape(get(id)!.title)}](${link(id)})`);
+  if (more.length) parts.push(`${t('Also')}: ${more.join(' · ')}`);
+  if (rule) parts.push(`[${t('Rule documentation')}](${link(rule.id)})`);
+  return parts.join('\n\n');
+}
