@@ -1,9 +1,9 @@
 /** Builds the lunr index (at build time for the bundled KB; at load time only for team postmortems). */
 import lunr from 'lunr';
 import type { KbDocument, KbEntry } from './types';
-import { markdownToPlainText, wordTokens } from './text';
+import { extractText, wordTokens } from './text';
 
-export const FIELD_BOOSTS = { title: 10, summary: 5, keywords: 3, body: 1 } as const;
+export const FIELD_BOOSTS = { title: 10, summary: 5, keywords: 3, body: 1, code: 0.5 } as const;
 
 /** lunr tokenizer: Unicode letter/digit runs with their positions in the original string. */
 function tokenizer(obj: unknown, metadata?: object): lunr.Token[] {
@@ -21,7 +21,8 @@ export function keywordsFor(e: KbEntry): string {
 }
 
 export function toDocument(e: KbEntry): KbDocument {
-  return { ...e, text: markdownToPlainText(e.body), keywords: keywordsFor(e) };
+  const { prose, code } = extractText(e.body);
+  return { ...e, text: prose, code, keywords: keywordsFor(e) };
 }
 
 export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
@@ -34,6 +35,7 @@ export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
     this.field('summary', { boost: FIELD_BOOSTS.summary });
     this.field('keywords', { boost: FIELD_BOOSTS.keywords });
     this.field('body', { boost: FIELD_BOOSTS.body, extractor: d => (d as KbDocument).text });
+    this.field('code', { boost: FIELD_BOOSTS.code, extractor: d => (d as KbDocument).code });
     this.metadataWhitelist = ['position'];
     for (const d of docs) this.add(d);
   });

@@ -117,7 +117,7 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
 }
 
 function dedupeMatches(ms: SearchMatch[]): SearchMatch[] {
-  const order = { title: 0, summary: 1, body: 2, keywords: 3 } as const;
+  const order = { title: 0, summary: 1, body: 2, code: 3, keywords: 4 } as const;
   const seen = new Set<string>();
   return ms
     .filter(m => {
@@ -144,11 +144,14 @@ function highlight(text: string, ranges: { start: number; length: number }[], fr
 /** A ~180-character excerpt around the densest cluster of body matches (or the summary). */
 export function makeSnippet(doc: KbDocument, matches: SearchMatch[]): string {
   const flat = (s: string) => s.replace(/\s*\n\s*/g, ' · ');
-  const body = matches.filter(m => m.field === 'body');
-  if (body.length === 0) {
-    const sm = matches.filter(m => m.field === 'summary');
-    return flat(highlight(doc.summary, sm, 0, doc.summary.length));
+  let field: 'text' | 'code' = 'text';
+  let body = matches.filter(m => m.field === 'body');
+  const sm = matches.filter(m => m.field === 'summary');
+  if (body.length === 0 && sm.length === 0 && matches.some(m => m.field === 'code')) {
+    field = 'code';
+    body = matches.filter(m => m.field === 'code');
   }
+  if (body.length === 0) return flat(highlight(doc.summary, sm, 0, doc.summary.length));
   let best = body[0];
   let bestCount = 0;
   for (const m of body) {
@@ -158,7 +161,7 @@ export function makeSnippet(doc: KbDocument, matches: SearchMatch[]): string {
       bestCount = count;
     }
   }
-  const text = doc.text;
+  const text = field === 'code' ? doc.code ?? '' : doc.text;
   let from = Math.max(0, best.start - 40);
   let to = Math.min(text.length, from + SNIPPET_CHARS);
   // Snap to word boundaries.

@@ -9,11 +9,20 @@ function decodeEntities(s: string): string {
 
 /**
  * Markdown → readable plain text: headings, paragraphs, list items and table cells each on their own
- * line, link text without URLs, code blocks kept verbatim (identifiers such as `Date.now` are searchable).
+ * line, link text without URLs; code blocks are left out (see extractText).
  * Deterministic: the same input always gives the same output (lunr positions index into it).
  */
 export function markdownToPlainText(md: string): string {
+  return extractText(md).prose;
+}
+
+/**
+ * Splits markdown into prose (headings, paragraphs, lists, tables; link text without URLs) and code
+ * (fenced and indented blocks), each as plain text. Both are indexed; snippets come from the prose.
+ */
+export function extractText(md: string): { prose: string; code: string } {
   const lines: string[] = [];
+  const codeLines: string[] = [];
   const inline = (tokens: Token[] | undefined, fallback: string): string => {
     if (!tokens) return decodeEntities(fallback);
     let out = '';
@@ -54,7 +63,7 @@ export function markdownToPlainText(md: string): string {
           lines.push(inline((t as { tokens?: Token[] }).tokens, (t as { text: string }).text));
           break;
         case 'code':
-          lines.push((t as { text: string }).text);
+          codeLines.push((t as { text: string }).text);
           break;
         case 'list':
           for (const item of (t as unknown as { items: { tokens: Token[] }[] }).items) block(item.tokens);
@@ -85,7 +94,10 @@ export function markdownToPlainText(md: string): string {
     }
   };
   block(new Lexer().lex(md));
-  return lines.map(l => l.replace(/[ \t]+/g, ' ').trim()).filter(Boolean).join('\n');
+  return {
+    prose: lines.map(l => l.replace(/[ \t]+/g, ' ').trim()).filter(Boolean).join('\n'),
+    code: codeLines.join('\n\n'),
+  };
 }
 
 /** Runs of letters and digits (Unicode aware). Index and query use the same definition. */

@@ -51,8 +51,10 @@ export interface KbEntry {
 
 /** A document as stored in dist/kb.json: the entry plus the exact strings that were indexed. */
 export interface KbDocument extends KbEntry {
-  /** Plain text of the body; lunr match positions for the `body` field index into this string. */
+  /** Plain text of the body's prose; lunr match positions for the `body` field index into this string. */
   text: string;
+  /** The body's code blocks; positions for the `code` field index into this string. */
+  code: string;
   /** Ids, tags, families, libraries, organisation: the `keywords` field. */
   keywords: string;
 }
@@ -74,8 +76,8 @@ export interface KbProblem {
 }
 
 export interface SearchMatch {
-  field: 'title' | 'summary' | 'body' | 'keywords';
-  /** UTF-16 offset into the field's string (`title`, `summary`, `text` or `keywords`). */
+  field: 'title' | 'summary' | 'body' | 'code' | 'keywords';
+  /** UTF-16 offset into the document's string for that field (`title`, `summary`, `text`, `code`, `keywords`). */
   start: number;
   length: number;
 }
