@@ -92,7 +92,7 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
       const list = groups.get(c.name);
       if (list) list.push(c.node); else groups.set(c.name, [c.node]);
     }
-    const facts = new FileFacts(groups);
+    const facts = new FileFacts(groups, text, root);
     const memo = new Map<string, unknown>();
     const dir = path.dirname(file);
     const raw: Finding[] = [];

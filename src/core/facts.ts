@@ -23,25 +23,55 @@ export type PropLookup =
 
 export class FileFacts {
   readonly bindings = new Map<string, ModuleBinding>();
-  /** Local declarations by name: the declaring node (variable_declarator, function_declaration, class_declaration, ...). */
-  readonly declarations = new Map<string, Node[]>();
-  readonly functionsByName = new Map<string, Node>();
+  private decls?: Map<string, Node[]>;
+  private funcs?: Map<string, Node>;
 
-  constructor(captures: Map<string, Node[]>) {
+  /**
+   * Imports come from the `import` captures; `require` bindings from a text scan for `require(` plus a point
+   * lookup each (most files have none); declarations are indexed lazily, on the first question that needs them.
+   */
+  constructor(private readonly captures: Map<string, Node[]>, text?: string, root?: Node) {
     for (const imp of captures.get('import') ?? []) this.addImport(imp);
-    for (const d of captures.get('decl') ?? []) this.addDeclarator(d);
-    for (const f of captures.get('func') ?? []) {
-      const name = f.childForFieldName('name');
-      if (name) {
-        this.addDecl(name.text, f);
-        if (!this.functionsByName.has(name.text)) this.functionsByName.set(name.text, f);
+    if (text !== undefined && root) {
+      const re = /\brequire\s*\(/g;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        let n: Node | null = root.descendantForIndex(m.index, m.index);
+        for (let i = 0; n && i < 8 && n.type !== 'variable_declarator'; i++) n = n.parent;
+        if (n && n.type === 'variable_declarator') this.addDeclarator(n, false);
       }
+    } else {
+      for (const d of captures.get('decl') ?? []) this.addDeclarator(d, false);
     }
   }
 
+  /** Local declarations by name: the declaring node (variable_declarator, function_declaration, ...). */
+  get declarations(): Map<string, Node[]> {
+    if (!this.decls) {
+      this.decls = new Map();
+      for (const d of this.captures.get('decl') ?? []) this.addDeclarator(d, true);
+      for (const f of this.captures.get('func') ?? []) {
+        const name = f.childForFieldName('name');
+        if (name) this.addDecl(name.text, f);
+      }
+    }
+    return this.decls;
+  }
+
+  /** Same-file function declarations by name (the first one wins). */
+  get functionsByName(): Map<string, Node> {
+    if (!this.funcs) {
+      this.funcs = new Map();
+      for (const f of this.captures.get('func') ?? []) {
+        const name = f.childForFieldName('name');
+        if (name && !this.funcs.has(name.text)) this.funcs.set(name.text, f);
+      }
+    }
+    return this.funcs;
+  }
+
   private addDecl(name: string, node: Node): void {
-    const list = this.declarations.get(name);
-    if (list) list.push(node); else this.declarations.set(name, [node]);
+    const list = this.decls!.get(name);
+    if (list) list.push(node); else this.decls!.set(name, [node]);
   }
 
   private addImport(stmt: Node): void {
@@ -71,13 +101,15 @@ export class FileFacts {
     }
   }
 
-  private addDeclarator(decl: Node): void {
+  /** declare: index the declared names; otherwise record only module bindings (require). */
+  private addDeclarator(decl: Node, declare: boolean): void {
     const nameNode = decl.childForFieldName('name');
     if (!nameNode) return;
-    const value = unwrap(decl.childForFieldName('value'));
+    const value = declare ? null : unwrap(decl.childForFieldName('value'));
     const req = value ? requireOf(value) : undefined;
+    if (!declare && !req) return;
     if (nameNode.type === 'identifier') {
-      this.addDecl(nameNode.text, decl);
+      if (declare) this.addDecl(nameNode.text, decl);
       if (req) this.bindings.set(nameNode.text, { module: req.module, imported: req.member ?? '*', node: nameNode });
       return;
     }
@@ -94,7 +126,7 @@ export class FileFacts {
           imported = local?.text;
         }
         if (!local || local.type !== 'identifier' && local.type !== 'shorthand_property_identifier_pattern') continue;
-        this.addDecl(local.text, decl);
+        if (declare) this.addDecl(local.text, decl);
         if (req && imported) {
           // const { get } = require('axios')            -> axios.get
           // const { default: axios } = require('axios') -> axios default

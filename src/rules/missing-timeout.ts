@@ -20,6 +20,7 @@ const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 's
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
 const KY_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head']);
 const HTTP_MODULES = new Set(['http', 'https']);
+const CLIENT_MODULES = new Set([...FETCH_MODULES, 'axios', 'got', 'ky', 'superagent', 'http', 'https']);
 const URL_NAME = /(url|uri|href|endpoint|link|address|location)$/i;
 const CALLBACK_NAME = /^(cb|callback|done|next|resolve|on[A-Z]\w*|handle[A-Z]?\w*|\w*(Callback|Handler|Listener|Cb))$/;
 
@@ -467,7 +468,14 @@ export const missingTimeout: Rule = {
   triggers: /\b(fetch|axios|got|superagent|ky|https?|undici|request)\b|defaults\s*\.\s*timeout/,
   check(ctx) {
     collectFacts(ctx);
+    // cheap prefilter on the source text (no WASM crossing): the callee must start with a name that can
+    // reach a client library in this file
+    const heads = new Set(['fetch', 'globalThis', 'window', 'self']);
+    for (const [local, b] of ctx.facts.bindings) if (CLIENT_MODULES.has(b.module.replace(/^node:/, ''))) heads.add(local);
+    const HEAD = /^[A-Za-z_$][\w$]*/;
     for (const call of ctx.captures('call')) {
+      const head = HEAD.exec(ctx.text.slice(call.startIndex, call.startIndex + 64));
+      if (!head || !heads.has(head[0])) continue;
       const t = classify(ctx, call);
       if (!t) continue;
       switch (t.kind) {
