@@ -1,9 +1,11 @@
 /** The rule registry. Adding a rule = adding its module (+ docs + tests) and one line here. */
 import type { Rule } from '../core/rule';
 import { missingTimeout } from './missing-timeout';
+import { wallClockOrdering } from './wall-clock-ordering';
 
 export const allRules: Rule[] = [
   missingTimeout,
+  wallClockOrdering,
 ];
 
 export function findRule(id: string): Rule | undefined {
