@@ -175,6 +175,8 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
     ruleMetas = loaded.rules;
   }
   const ruleEntries: KbEntry[] = [];
+  /** Rules without docs: not indexed, but their metadata references are still checked. */
+  const checkOnly: KbEntry[] = [];
   if (ruleMetas) {
     const docs = loadMarkdownDir(dirs.rules, 'rule', { fileLabel: label });
     errors.push(...docs.errors);
@@ -191,6 +193,7 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
       const docFile = label(path.join(dirs.rules, `${meta.id}.md`));
       if (!doc) {
         if (!docs.errors.some(p => p.file === docFile)) errors.push({ file: docFile, problem: `rule "${meta.id}" has no documentation file` });
+        checkOnly.push({ id: meta.id, kind: 'rule', title: '', summary: '', body: '', file: `${label(path.join(root, 'src', 'rules', 'index.ts'))} (${meta.id})`, rules: [], incidents: [...meta.incidents], patterns: [...meta.patterns] });
         continue;
       }
       ruleEntries.push({ ...doc, severity: meta.defaultSeverity, incidents: [...meta.incidents], patterns: [...meta.patterns], rules: [] });
@@ -201,7 +204,7 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
   }
 
   const entries = [...incidents.entries, ...patterns.entries, ...ruleEntries];
-  const refs = checkReferences(entries, ruleMetas ? new Set(ruleMetas.map(r => r.id)) : undefined);
+  const refs = checkReferences([...entries, ...checkOnly], ruleMetas ? new Set(ruleMetas.map(r => r.id)) : undefined);
   errors.push(...refs.errors);
   warnings.push(...refs.warnings);
 
@@ -239,16 +242,19 @@ export function formatProblems(problems: KbProblem[], prefix: string): string {
 
 async function main(argv: string[]): Promise<number> {
   let out: string | undefined;
+  let root: string | undefined;
   let strict = false;
   let checkCode = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') out = argv[++i];
     else if (a.startsWith('--out=')) out = a.slice(6);
+    else if (a === '--root') root = argv[++i];
+    else if (a.startsWith('--root=')) root = a.slice(7);
     else if (a === '--strict') strict = true;
     else if (a === '--no-code-check') checkCode = false;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node --import tsx scripts/build-kb.ts --out dist/kb.json [--strict] [--no-code-check]\n');
+      process.stdout.write('usage: node --import tsx scripts/build-kb.ts --out dist/kb.json [--root <repo>] [--strict] [--no-code-check]\n');
       return 0;
     } else {
       process.stderr.write(`build-kb: unknown argument ${a}\n`);
@@ -260,7 +266,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  const res = await buildKb({ out, strict, checkCode });
+  const res = await buildKb({ out, strict, checkCode, root: root ? path.resolve(root) : undefined });
   if (res.warnings.length) process.stderr.write(formatProblems(res.warnings, 'warning:') + '\n');
   if (!res.ok) {
     process.stderr.write(formatProblems(res.errors, 'error:') + '\n');

@@ -194,7 +194,7 @@ function show(kb: KnowledgeBase, a: ParsedArgs, io: KbIo, c: Colours): number {
     return 1;
   }
   if (a.json) {
-    const { text: _text, code: _code, keywords: _kw, ...rest } = entry as KbEntry & { text?: string; code?: string; keywords?: string };
+    const { text: _text, code: _code, keywords: _kw, related: _rel, ...rest } = entry as KbEntry & { text?: string; code?: string; keywords?: string; related?: string };
     io.stdout(JSON.stringify(rest, null, 2) + '\n');
     return 0;
   }

@@ -3,7 +3,7 @@ import lunr from 'lunr';
 import type { KbDocument, KbEntry } from './types';
 import { extractText, wordTokens } from './text';
 
-export const FIELD_BOOSTS = { title: 10, summary: 5, keywords: 3, body: 1, code: 0.5 } as const;
+export const FIELD_BOOSTS = { title: 10, summary: 5, keywords: 3, body: 1, code: 0.5, related: 0.5 } as const;
 
 /** lunr tokenizer: Unicode letter/digit runs with their positions in the original string. */
 function tokenizer(obj: unknown, metadata?: object): lunr.Token[] {
@@ -13,16 +13,19 @@ function tokenizer(obj: unknown, metadata?: object): lunr.Token[] {
 }
 tokenizer.separator = /[^\p{L}\p{N}]+/u;
 
-/** The words indexed in the `keywords` field (ids, families, libraries, organisation). */
+/** The words indexed in the `keywords` field (own id, kind, organisation, families, libraries, date). */
 export function keywordsFor(e: KbEntry): string {
-  return [e.id, e.kind, e.organisation ?? '', ...(e.families ?? []), ...(e.libraries ?? []), ...e.rules, ...e.patterns, ...e.incidents, e.date ?? '']
-    .filter(Boolean)
-    .join(' ');
+  return [e.id, e.kind, e.organisation ?? '', ...(e.families ?? []), ...(e.libraries ?? []), e.date ?? ''].filter(Boolean).join(' ');
+}
+
+/** The ids of linked entries (`related` field, low boost). */
+export function relatedFor(e: KbEntry): string {
+  return [...e.rules, ...e.patterns, ...e.incidents].join(' ');
 }
 
 export function toDocument(e: KbEntry): KbDocument {
   const { prose, code } = extractText(e.body);
-  return { ...e, text: prose, code, keywords: keywordsFor(e) };
+  return { ...e, text: prose, code, keywords: keywordsFor(e), related: relatedFor(e) };
 }
 
 export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
@@ -36,6 +39,7 @@ export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
     this.field('keywords', { boost: FIELD_BOOSTS.keywords });
     this.field('body', { boost: FIELD_BOOSTS.body, extractor: d => (d as KbDocument).text });
     this.field('code', { boost: FIELD_BOOSTS.code, extractor: d => (d as KbDocument).code });
+    this.field('related', { boost: FIELD_BOOSTS.related, extractor: d => (d as KbDocument).related });
     this.metadataWhitelist = ['position'];
     for (const d of docs) this.add(d);
   });

@@ -23,7 +23,12 @@ export interface SearchSegment {
 export function queryTerms(input: unknown): string[] {
   if (typeof input !== 'string') return [];
   const seen = new Set<string>();
-  for (const t of wordTokens(input.slice(0, MAX_QUERY_CHARS))) {
+  // Users paste lunr syntax from docs: drop boosts/edit distances (`^10`, `~1`) and field prefixes.
+  const cleaned = input
+    .slice(0, MAX_QUERY_CHARS)
+    .replace(/[~^]\d*/g, ' ')
+    .replace(/\b(?:title|summary|body|code|keywords|related):/gi, ' ');
+  for (const t of wordTokens(cleaned)) {
     const w = t.text.slice(0, MAX_TERM_CHARS);
     if (!seen.has(w)) seen.add(w);
     if (seen.size >= MAX_QUERY_TERMS) break;
@@ -44,6 +49,7 @@ function termQuery(index: lunr.Index, term: string): lunr.Index.Result[] {
     return index.query(q => {
       // Exact word, through the search pipeline (stemmer), like the indexed terms.
       q.term(term, { usePipeline: true, boost: 10 });
+      if (/^\d+$/.test(term)) return; // numbers: exact only (years, ids), no prefix or typo expansion
       if (term.length >= 2) q.term(term, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 4 });
       const s = stem(term);
       if (s.length >= 4 && s !== term) q.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
@@ -87,7 +93,9 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
         let h = hits.get(r.ref);
         if (!h) hits.set(r.ref, (h = { doc, score: 0, coverage: 0, matches: [] }));
         h.score += r.score;
-        h.coverage += 1;
+        // A word that only matched the list of related ids does not count as covering the query.
+        const fields = Object.values(r.matchData.metadata as Record<string, Record<string, unknown>>).flatMap(f => Object.keys(f));
+        if (fields.some(f => f !== 'related')) h.coverage += 1;
         collectMatches(r, h.matches);
       }
     }
@@ -117,7 +125,7 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
 }
 
 function dedupeMatches(ms: SearchMatch[]): SearchMatch[] {
-  const order = { title: 0, summary: 1, body: 2, code: 3, keywords: 4 } as const;
+  const order = { title: 0, summary: 1, body: 2, code: 3, keywords: 4, related: 5 } as const;
   const seen = new Set<string>();
   return ms
     .filter(m => {

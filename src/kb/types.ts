@@ -55,8 +55,10 @@ export interface KbDocument extends KbEntry {
   text: string;
   /** The body's code blocks; positions for the `code` field index into this string. */
   code: string;
-  /** Ids, tags, families, libraries, organisation: the `keywords` field. */
+  /** Own id, kind, organisation, families, libraries, date: the `keywords` field. */
   keywords: string;
+  /** Ids of linked entries: the `related` field. */
+  related: string;
 }
 
 export interface KbIndexFile {
@@ -76,8 +78,8 @@ export interface KbProblem {
 }
 
 export interface SearchMatch {
-  field: 'title' | 'summary' | 'body' | 'code' | 'keywords';
-  /** UTF-16 offset into the document's string for that field (`title`, `summary`, `text`, `code`, `keywords`). */
+  field: 'title' | 'summary' | 'body' | 'code' | 'keywords' | 'related';
+  /** UTF-16 offset into the document's string for that field (`title`, `summary`, `text`, `code`, `keywords`, `related`). */
   start: number;
   length: number;
 }
