@@ -1,0 +1,608 @@
+/**
+ * Incident Lens for VS Code: a thin shell over the same core as the CLI.
+ * Inline diagnostics on incremental trees, hovers with the incident, quick fixes and fix-all, knowledge-base
+ * search and webview, workspace scan with a summary view. Everything analysis-related lives in src/core and
+ * in the vscode-free ./engine and ./trees.
+ */
+import { MODULE_T0 } from './t0';
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { GRAMMAR_FILES, RUNTIME_WASM, initParser, loadLanguage, type LangId } from '../core/parser';
+import { discoverFiles } from '../core/files';
+import { analyzeProject, type FileReport } from '../core/project';
+import type { Finding, TextEdit } from '../core/types';
+import { allRules } from '../rules';
+import type { KnowledgeBase } from '../kb/load';
+import type { EntryKind, KbEntry, SearchResult } from '../kb/types';
+import {
+  DEFAULT_SETTINGS, DocumentEngine, SOURCE, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, factsOfFile,
+  fixAllEdit, hoverMarkdown, indexFilter, isExcludedDocument, langOf, orderedFixes, preferredFix,
+  type DocumentAnalysis, type EffectiveConfig, type ExtensionSettings,
+} from './engine';
+import { EntryPanel } from './webview';
+import { SummaryProvider, type FileFindings } from './summary';
+
+const t = vscode.l10n.t;
+export const SELECTOR: vscode.DocumentSelector = [
+  { language: 'typescript' }, { language: 'typescriptreact' }, { language: 'javascript' }, { language: 'javascriptreact' },
+];
+const LANGS = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('incidentLens');
+const KIND_ICON: Record<EntryKind, string> = { incident: '$(flame)', pattern: '$(lightbulb)', rule: '$(law)' };
+
+export interface ScanSummary { files: number; findings: number; byRule: Record<string, number>; cancelled: boolean; ms: number }
+
+/** What activate() returns: used by the integration suite and the benchmark (not a public API). */
+export interface IncidentLensApi {
+  activationMs: number;
+  moduleLoadMs: number;
+  analysis(uri: vscode.Uri): DocumentAnalysis | undefined;
+  whenIdle(): Promise<void>;
+  indexReady(): Promise<void>;
+  panel(): { id: string; title: string; html: string } | undefined;
+  quickPickItems(): readonly string[] | undefined;
+  projectFacts(): string[];
+  stats(): { trees: number; memory: NodeJS.MemoryUsage; lastScan?: ScanSummary };
+}
+
+export function entryLink(id: string): string {
+  return `command:incidentLens.openEntry?${encodeURIComponent(JSON.stringify([id]))}`;
+}
+
+class Controller implements vscode.Disposable {
+  readonly engine = new DocumentEngine();
+  readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
+  readonly status = vscode.languages.createLanguageStatusItem('incidentLens.status', SELECTOR);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly configs = new Map<string, EffectiveConfig>();
+  private readonly scanned = new Map<string, FileFindings>();
+  private settings: ExtensionSettings = DEFAULT_SETTINGS;
+  private parserPromise: Promise<void> | undefined;
+  private kbPromise: Promise<KnowledgeBase> | undefined;
+  private kbSync: KnowledgeBase | undefined;
+  private indexPromise: Promise<void> | undefined;
+  private indexGeneration = 0;
+  private summaryTimer: NodeJS.Timeout | undefined;
+  lastScan: ScanSummary | undefined;
+  quickPick: vscode.QuickPick<vscode.QuickPickItem & { id?: string }> | undefined;
+  readonly panel: EntryPanel;
+  readonly summary: SummaryProvider;
+
+  constructor(readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+    this.readSettings();
+    this.status.name = 'Incident Lens';
+    this.status.text = '$(eye) Incident Lens';
+    this.status.command = { title: t('Show Log'), command: 'incidentLens.showOutput' };
+    this.panel = new EntryPanel(context.extensionUri, () => this.kb(), id => this.rulesOf(id), log);
+    this.summary = new SummaryProvider(() => this.allFindings(), id => this.kbSync?.get(id));
+  }
+
+  // ------------------------------------------------------------------ settings and config
+
+  readSettings(): void {
+    const c = vscode.workspace.getConfiguration('incidentLens');
+    const d = DEFAULT_SETTINGS;
+    this.settings = {
+      enable: c.get('enable', d.enable), run: c.get('run', d.run), debounceMs: Math.max(0, c.get('debounceMs', d.debounceMs)),
+      rules: c.get('rules', d.rules) ?? {}, defaultTimeoutMs: c.get('defaultTimeoutMs', d.defaultTimeoutMs),
+      exclude: c.get('exclude', d.exclude) ?? [], maxFileSizeBytes: c.get('maxFileSizeBytes', d.maxFileSizeBytes), timeBudgetMs: c.get('timeBudgetMs', d.timeBudgetMs),
+    };
+    this.configs.clear();
+  }
+
+  settings_run(): ExtensionSettings['run'] { return this.settings.run; }
+  settings_enable(): boolean { return this.settings.enable; }
+  hasScanned(key: string): boolean { return this.scanned.has(key); }
+
+  configFor(file: string): EffectiveConfig {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);
+    let c = this.configs.get(folder);
+    if (!c) {
+      c = effectiveConfig(folder, this.settings);
+      if (c.error) { this.log.error(c.error); void vscode.window.showWarningMessage(t('Incident Lens: {0} (using the defaults)', c.error)); }
+      this.configs.set(folder, c);
+    }
+    return c;
+  }
+
+  // ------------------------------------------------------------------ lazy resources
+
+  /** web-tree-sitter runtime and grammars, read as bytes through workspace.fs on first use. */
+  parser(lang?: LangId): Promise<void> {
+    const read = async (name: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'dist', name));
+    if (!this.parserPromise) {
+      this.parserPromise = (async () => {
+        const t0 = performance.now();
+        await initParser({ runtime: await read(RUNTIME_WASM), grammar: l => read(GRAMMAR_FILES[l]) });
+        this.log.info(`parser runtime loaded in ${(performance.now() - t0).toFixed(1)} ms`);
+      })();
+    }
+    return lang ? this.parserPromise.then(() => loadLanguage(lang)).then(() => undefined) : this.parserPromise;
+  }
+
+  /** The prebuilt knowledge-base index (dist/kb.json), loaded on first search/hover/learn, plus team postmortems. */
+  kb(): Promise<KnowledgeBase> {
+    if (!this.kbPromise) {
+      this.kbPromise = (async () => {
+        const t0 = performance.now();
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'kb.json'));
+        const { loadKnowledgeBase } = await import('../kb/load');
+        const extraDirs = (vscode.workspace.workspaceFolders ?? []).map(f => path.join(f.uri.fsPath, this.configFor(path.join(f.uri.fsPath, 'x.ts')).config.incidentsDir));
+        const kb = loadKnowledgeBase({ indexJson: new TextDecoder().decode(bytes), extraDirs });
+        for (const e of kb.errors) this.log.warn(`knowledge base: ${e.file}: ${e.problem}`);
+        this.log.info(`knowledge base loaded in ${(performance.now() - t0).toFixed(1)} ms (${kb.all().length} entries)`);
+        this.kbSync = kb;
+        this.summary.refresh();
+        return kb;
+      })();
+      this.kbPromise.catch(e => { this.log.error(`knowledge base: ${(e as Error).message}`); this.kbPromise = undefined; });
+    }
+    return this.kbPromise;
+  }
+
+  rulesOf(id: string): string[] {
+    const e = this.kbSync?.get(id);
+    const ids = new Set<string>();
+    if (e?.kind === 'rule') ids.add(e.id);
+    for (const r of e?.rules ?? []) ids.add(r);
+    for (const r of allRules) if (r.meta.patterns.includes(id) || r.meta.incidents.includes(id)) ids.add(r.meta.id);
+    return [...ids].filter(x => allRules.some(r => r.meta.id === x));
+  }
+
+  // ------------------------------------------------------------------ documents
+
+  supports(doc: vscode.TextDocument): boolean {
+    return LANGS.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && !!langOf(doc.fileName, doc.languageId);
+  }
+
+  onChange(e: vscode.TextDocumentChangeEvent): void {
+    if (!this.supports(e.document) || !e.contentChanges.length) return;
+    const key = e.document.uri.toString();
+    this.engine.trees.applyChanges(key, e.contentChanges);
+    if (this.settings.run === 'onType') this.schedule(e.document, this.settings.debounceMs);
+  }
+
+  schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!this.supports(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.track(this.analyze(doc));
+    }, delay));
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    void p.catch(e => this.log.error(String((e as Error)?.stack ?? e))).finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  async whenIdle(): Promise<void> {
+    for (let i = 0; i < 100 && (this.timers.size || this.pending.size); i++) {
+      await Promise.allSettled([...this.pending]);
+      if (this.timers.size) await new Promise(r => setTimeout(r, Math.max(20, this.settings.debounceMs)));
+    }
+  }
+
+  /** Parses (incrementally) and analyses one document, then publishes its diagnostics. */
+  async analyze(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
+    const key = doc.uri.toString();
+    if (doc.isClosed) return undefined;
+    const lang = langOf(doc.fileName, doc.languageId);
+    const { config } = this.configFor(doc.uri.fsPath);
+    if (!this.settings.enable || !lang || isExcludedDocument(doc.uri.fsPath, config)) {
+      this.engine.forget(key);
+      this.collection.delete(doc.uri);
+      return undefined;
+    }
+    const text = doc.getText();
+    if (text.length > config.maxFileSizeBytes) {
+      this.engine.forget(key);
+      this.collection.delete(doc.uri);
+      this.updateStatus(doc, undefined, t('skipped: larger than {0} bytes', config.maxFileSizeBytes));
+      return undefined;
+    }
+    await this.parser(lang);
+    if (doc.isClosed) return undefined;
+    const r = this.engine.analyze(key, doc.uri.fsPath, doc.getText(), lang, doc.version, analyzeOptionsOf(config));
+    this.collection.set(doc.uri, r.findings.map(f => this.toDiagnostic(f)));
+    if (doc.uri.scheme === 'file' && this.engine.facts.set(doc.uri.fsPath, r.projectFacts)) this.factsChanged(key);
+    if (r.ms > this.settings.timeBudgetMs) {
+      this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} took ${r.ms.toFixed(1)} ms (budget ${this.settings.timeBudgetMs} ms)`);
+    } else {
+      this.log.trace(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${doc.version}: ${r.findings.length} findings, ${r.ms.toFixed(2)} ms (${r.parseKind} parse ${r.parseMs.toFixed(2)} ms)`);
+    }
+    this.updateStatus(doc, r);
+    this.refreshSummarySoon();
+    return r;
+  }
+
+  /** The analysis matching the document's current version (re-analysed synchronously when stale). */
+  async current(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
+    const r = this.engine.result(doc.uri.toString());
+    if (r && r.version === doc.version) return r;
+    return this.analyze(doc);
+  }
+
+  toDiagnostic(f: Finding): vscode.Diagnostic {
+    const d = new vscode.Diagnostic(
+      new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column), f.message,
+      f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+    );
+    d.source = SOURCE;
+    d.code = { value: f.ruleId, target: vscode.Uri.parse(entryLink(f.ruleId)) };
+    return d;
+  }
+
+  /** Another file's project facts changed: re-analyse the open documents (their conditional findings may flip). */
+  factsChanged(exceptKey?: string): void {
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.toString() !== exceptKey && this.engine.result(doc.uri.toString())) this.schedule(doc, 50);
+  }
+
+  updateStatus(doc: vscode.TextDocument, r: DocumentAnalysis | undefined, note?: string): void {
+    if (vscode.window.activeTextEditor?.document !== doc) return;
+    if (!r) {
+      this.status.text = '$(eye-closed) Incident Lens';
+      this.status.detail = note ?? (this.settings.enable ? '' : t('disabled'));
+      this.status.severity = vscode.LanguageStatusSeverity.Information;
+      return;
+    }
+    const over = r.ms > this.settings.timeBudgetMs;
+    this.status.text = r.findings.length ? `$(eye) Incident Lens: ${r.findings.length}` : '$(eye) Incident Lens';
+    this.status.detail = over
+      ? t('analysis took {0} ms, over the {1} ms budget', r.ms.toFixed(1), this.settings.timeBudgetMs)
+      : t('{0} findings · {1} ms ({2})', r.findings.length, r.ms.toFixed(1), r.parseKind);
+    this.status.severity = over ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  }
+
+  // ------------------------------------------------------------------ background workspace index
+
+  /** Project facts of every workspace file, in the background (chunked, never blocking the host for long). */
+  buildIndex(): Promise<void> {
+    if (this.indexPromise) return this.indexPromise;
+    const gen = ++this.indexGeneration;
+    this.indexPromise = this.track((async () => {
+      await this.parser();
+      const t0 = performance.now();
+      let n = 0;
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        if (folder.uri.scheme !== 'file') continue;
+        const { config } = this.configFor(path.join(folder.uri.fsPath, 'x.ts'));
+        const { files } = discoverFiles([folder.uri.fsPath], folder.uri.fsPath, config);
+        for (const file of files) {
+          if (gen !== this.indexGeneration) return;
+          if (this.isOpenDirty(file)) continue;
+          const lang = langOf(file, '');
+          if (lang) await loadLanguage(lang);
+          const facts = factsOfFile(file, config);
+          if (facts) this.engine.facts.set(file, facts);
+          if (++n % 10 === 0) await new Promise(r => setTimeout(r, 0));
+        }
+      }
+      this.log.info(`workspace index: ${n} files, facts [${[...this.engine.facts.all()].join(', ')}] in ${(performance.now() - t0).toFixed(0)} ms`);
+      this.factsChanged();
+    })());
+    return this.indexPromise;
+  }
+
+  rebuildIndex(): void {
+    this.indexPromise = undefined;
+    void this.buildIndex();
+  }
+
+  isOpenDirty(file: string): boolean {
+    return vscode.workspace.textDocuments.some(d => d.uri.fsPath === file && d.isDirty);
+  }
+
+  async onFileChanged(uri: vscode.Uri, deleted: boolean): Promise<void> {
+    const file = uri.fsPath;
+    if (deleted) { if (this.engine.facts.delete(file)) this.factsChanged(); this.scanned.delete(uri.toString()); return; }
+    if (this.isOpenDirty(file)) return;
+    const { config } = this.configFor(file);
+    if (!indexFilter(config)(file)) return;
+    const lang = langOf(file, '');
+    if (!lang) return;
+    await this.parser(lang);
+    const facts = factsOfFile(file, config);
+    if (facts && this.engine.facts.set(file, facts)) this.factsChanged(uri.toString());
+  }
+
+  // ------------------------------------------------------------------ workspace scan
+
+  async scanWorkspace(onlyRules?: string[]): Promise<ScanSummary> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Incident Lens: scanning the workspace'), cancellable: true }, async (progress, token) => {
+      const t0 = performance.now();
+      await this.parser();
+      const reports: FileReport[] = [];
+      let total = 0;
+      const plans = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => {
+        const { config } = this.configFor(path.join(f.uri.fsPath, 'x.ts'));
+        const files = discoverFiles([f.uri.fsPath], f.uri.fsPath, config).files;
+        total += files.length;
+        return { config, files };
+      });
+      let done = 0;
+      let cancelled = false;
+      const rules = allRules;
+      outer: for (const { config, files } of plans) {
+        for (let i = 0; i < files.length; i += 8) {
+          if (token.isCancellationRequested) { cancelled = true; break outer; }
+          const chunk = files.slice(i, i + 8);
+          const r = await analyzeProject(chunk, { config, rules });
+          for (const n of r.notices) this.log.info(`scan: ${n}`);
+          reports.push(...r.files);
+          done += chunk.length;
+          progress.report({ increment: (chunk.length / Math.max(1, total)) * 100, message: t('{0}/{1} files', done, total) });
+          await new Promise(res => setTimeout(res, 0));
+        }
+      }
+      // the same project pass as the CLI: facts from every file void conditional findings everywhere
+      const facts = new Set(reports.flatMap(r => r.projectFacts));
+      for (const r of reports) {
+        r.findings = r.findings.filter(f => !f.unlessFacts?.some(x => facts.has(x)));
+        if (!this.isOpenDirty(r.file)) this.engine.facts.set(r.file, r.projectFacts);
+      }
+      const summary: ScanSummary = { files: reports.length, findings: 0, byRule: {}, cancelled, ms: Math.round(performance.now() - t0) };
+      if (!cancelled) {
+        for (const old of this.scanned.values()) if (!reports.some(r => r.file === old.uri.fsPath)) this.collection.delete(old.uri);
+        this.scanned.clear();
+      }
+      for (const r of reports) {
+        const uri = vscode.Uri.file(r.file);
+        const shown = onlyRules ? r.findings.filter(f => onlyRules.includes(f.ruleId)) : r.findings;
+        for (const f of shown) summary.byRule[f.ruleId] = (summary.byRule[f.ruleId] ?? 0) + 1;
+        summary.findings += shown.length;
+        this.scanned.set(uri.toString(), { uri, findings: r.findings });
+        // open documents keep their live analysis (it may include unsaved edits)
+        if (!this.engine.result(uri.toString())) this.collection.set(uri, r.findings.map(f => this.toDiagnostic(f)));
+      }
+      this.lastScan = summary;
+      this.log.info(`scan: ${summary.findings} findings in ${summary.files} files (${summary.ms} ms)${cancelled ? ', cancelled' : ''}`);
+      this.summary.refresh();
+      void this.kb().then(() => this.summary.refresh(), () => undefined);
+      return summary;
+    });
+  }
+
+  allFindings(): FileFindings[] {
+    const out = new Map<string, FileFindings>(this.scanned);
+    for (const doc of vscode.workspace.textDocuments) {
+      const r = this.engine.result(doc.uri.toString());
+      if (r) out.set(doc.uri.toString(), { uri: doc.uri, findings: r.findings });
+    }
+    return [...out.values()];
+  }
+
+  refreshSummarySoon(): void {
+    if (this.summaryTimer) return;
+    this.summaryTimer = setTimeout(() => { this.summaryTimer = undefined; this.summary.refresh(); }, 300);
+  }
+
+  // ------------------------------------------------------------------ code actions
+
+  async codeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, ctx: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+    if (!this.settings.enable || !this.supports(doc)) return [];
+    const out: vscode.CodeAction[] = [];
+    const wantsFixAll = ctx.only && (ctx.only.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(ctx.only));
+    if (wantsFixAll) {
+      const a = await this.fixAllAction(doc);
+      if (a) out.push(a);
+    }
+    if (ctx.only && !ctx.only.contains(vscode.CodeActionKind.QuickFix) && !vscode.CodeActionKind.QuickFix.contains(ctx.only)) return out;
+    const r = await this.current(doc);
+    if (!r || token.isCancellationRequested) return out;
+    const kb = await this.kb().catch(() => undefined);
+    const mine = ctx.diagnostics.filter(d => d.source === SOURCE);
+    const findings = r.findings.filter(f => {
+      const fr = new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column);
+      return mine.length
+        ? mine.some(d => d.range.isEqual(fr) && (typeof d.code === 'object' ? d.code.value : d.code) === f.ruleId)
+        : !!fr.intersection(range);
+    });
+    const learned = new Set<string>();
+    for (const f of findings) {
+      const diag = mine.find(d => d.range.start.line === f.startPos.line && d.range.start.character === f.startPos.column) ?? this.toDiagnostic(f);
+      const preferred = preferredFix(f.fixes);
+      for (const fix of orderedFixes(f.fixes)) {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.edit = this.workspaceEdit(doc, fix.edits);
+        a.diagnostics = [diag];
+        a.isPreferred = fix === preferred;
+        out.push(a);
+      }
+      const line = new vscode.CodeAction(t('Disable {0} for this line', f.ruleId), vscode.CodeActionKind.QuickFix);
+      line.edit = this.workspaceEdit(doc, [disableLineEdit(r.text, f)]);
+      line.diagnostics = [diag];
+      out.push(line);
+      const file = new vscode.CodeAction(t('Disable {0} for this file', f.ruleId), vscode.CodeActionKind.QuickFix);
+      file.edit = this.workspaceEdit(doc, [disableFileEdit(r.text, f.ruleId)]);
+      file.diagnostics = [diag];
+      out.push(file);
+      const learn = (id: string | undefined) => {
+        if (!id || learned.has(id)) return;
+        learned.add(id);
+        const e = kb?.get(id);
+        const a = new vscode.CodeAction(t('Learn: {0}', e?.title ?? id), vscode.CodeActionKind.QuickFix);
+        a.command = { command: 'incidentLens.openEntry', title: a.title, arguments: [id] };
+        a.diagnostics = [diag];
+        out.push(a);
+      };
+      learn(f.incidents.find(id => !kb || kb.get(id)));
+      learn(f.patterns.find(id => !kb || kb.get(id)));
+    }
+    return out;
+  }
+
+  async fixAllAction(doc: vscode.TextDocument): Promise<vscode.CodeAction | undefined> {
+    const lang = langOf(doc.fileName, doc.languageId);
+    if (!lang) return undefined;
+    await this.parser(lang);
+    const { config } = this.configFor(doc.uri.fsPath);
+    const edit = fixAllEdit(doc.uri.fsPath, doc.getText(), lang, { ...analyzeOptionsOf(config), projectFacts: this.engine.facts.factsExcluding(doc.uri.fsPath) });
+    const a = new vscode.CodeAction(t('Incident Lens: fix all safe problems'), FIX_ALL_KIND);
+    if (edit) a.edit = this.workspaceEdit(doc, [edit]);
+    else a.edit = new vscode.WorkspaceEdit();
+    return a;
+  }
+
+  workspaceEdit(doc: vscode.TextDocument, edits: TextEdit[]): vscode.WorkspaceEdit {
+    const we = new vscode.WorkspaceEdit();
+    for (const e of edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.text);
+    return we;
+  }
+
+  // ------------------------------------------------------------------ hover
+
+  async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const r = this.engine.result(doc.uri.toString());
+    if (!r || r.version !== doc.version) return undefined;
+    const hits = r.findings.filter(f => new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column).contains(pos));
+    if (!hits.length) return undefined;
+    const kb = await this.kb().catch(() => undefined);
+    const md = new vscode.MarkdownString(hits.map(f => hoverMarkdown(f, id => kb?.get(id), entryLink, (m, ...a) => t(m, ...a))).join('\n\n---\n\n'), true);
+    md.isTrusted = { enabledCommands: ['incidentLens.openEntry'] };
+    const f = hits[0];
+    return new vscode.Hover(md, new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column));
+  }
+
+  // ------------------------------------------------------------------ search
+
+  async search(initial?: string): Promise<string | undefined> {
+    const kb = await this.kb();
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id?: string }>();
+    this.quickPick = qp;
+    qp.title = t('Incident Lens: Search Incidents and Patterns');
+    qp.placeholder = t('Search incidents, patterns and rules (e.g. "timeout", "retry storm", "leap second")');
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    const toItem = (e: KbEntry, r?: SearchResult) => ({
+      id: e.id,
+      label: `${KIND_ICON[e.kind]} ${e.title}`,
+      description: e.kind === 'incident' ? [e.date, e.organisation].filter(Boolean).join(' · ') : e.kind,
+      detail: r?.snippet.replace(/[«»]/g, '') ?? e.summary,
+      alwaysShow: true,
+    });
+    const all = kb.all().slice().sort((a, b) => a.kind.localeCompare(b.kind) || (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title));
+    const update = (q: string) => {
+      qp.items = q.trim()
+        ? kb.search(q, { limit: 40 }).map(r => kb.get(r.id) && toItem(kb.get(r.id)!, r)).filter((x): x is NonNullable<typeof x> => !!x)
+        : all.map(e => toItem(e));
+    };
+    qp.onDidChangeValue(update);
+    qp.value = initial ?? '';
+    update(qp.value);
+    return new Promise<string | undefined>(resolve => {
+      qp.onDidAccept(async () => {
+        const id = qp.selectedItems[0]?.id ?? qp.activeItems[0]?.id;
+        qp.hide();
+        if (id) await this.panel.show(id);
+        resolve(id);
+      });
+      qp.onDidHide(() => { qp.dispose(); if (this.quickPick === qp) this.quickPick = undefined; resolve(undefined); });
+      qp.show();
+    });
+  }
+
+  async openIncident(id?: string): Promise<boolean> {
+    if (typeof id === 'string' && id) return this.panel.show(id);
+    const kb = await this.kb();
+    const pick = await vscode.window.showQuickPick(
+      kb.all().filter(e => e.kind === 'incident').sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).map(e => ({ label: `$(flame) ${e.title}`, description: [e.date, e.organisation].filter(Boolean).join(' · '), detail: e.summary, id: e.id })),
+      { title: t('Incident Lens: Open Incident…'), matchOnDescription: true, matchOnDetail: true },
+    );
+    return pick ? this.panel.show(pick.id) : false;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    clearTimeout(this.summaryTimer);
+    this.engine.dispose();
+    this.collection.dispose();
+    this.status.dispose();
+    this.panel.dispose();
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<IncidentLensApi> {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('Incident Lens', { log: true });
+  const c = new Controller(context, log);
+  const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
+  sub(log); sub(c);
+  sub(vscode.workspace.onDidOpenTextDocument(doc => c.schedule(doc, 0)));
+  sub(vscode.workspace.onDidChangeTextDocument(e => c.onChange(e)));
+  sub(vscode.workspace.onDidSaveTextDocument(doc => {
+    if (c.supports(doc) && c.settings_run() === 'onSave') c.schedule(doc, 0);
+    if (doc.uri.scheme === 'file') void c.onFileChanged(doc.uri, false);
+  }));
+  sub(vscode.workspace.onDidCloseTextDocument(doc => {
+    const key = doc.uri.toString();
+    c.engine.forget(key);
+    if (!c.hasScanned(key)) c.collection.delete(doc.uri);
+  }));
+  sub(vscode.window.onDidChangeActiveTextEditor(ed => { if (ed) { const r = c.engine.result(ed.document.uri.toString()); c.updateStatus(ed.document, r); } }));
+  sub(vscode.workspace.onDidChangeConfiguration(e => {
+    if (!e.affectsConfiguration('incidentLens')) return;
+    c.readSettings();
+    if (!c.settings_enable()) c.collection.clear();
+    for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
+  }));
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+  sub(watcher);
+  sub(watcher.onDidCreate(u => void c.onFileChanged(u, false)));
+  sub(watcher.onDidChange(u => void c.onFileChanged(u, false)));
+  sub(watcher.onDidDelete(u => void c.onFileChanged(u, true)));
+  const cfgWatcher = vscode.workspace.createFileSystemWatcher('**/.incident-lens.json');
+  sub(cfgWatcher);
+  const reloadConfig = () => { c.readSettings(); c.rebuildIndex(); for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0); };
+  sub(cfgWatcher.onDidCreate(reloadConfig)); sub(cfgWatcher.onDidChange(reloadConfig)); sub(cfgWatcher.onDidDelete(reloadConfig));
+
+  sub(vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, x, tok) => c.codeActions(d, r, x, tok) }, {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+  }));
+  sub(vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (d, p) => c.hover(d, p) }));
+
+  sub(vscode.commands.registerCommand('incidentLens.searchKnowledgeBase', (q?: string) => c.search(typeof q === 'string' ? q : undefined)));
+  sub(vscode.commands.registerCommand('incidentLens.openEntry', (id?: string) => c.openIncident(id)));
+  sub(vscode.commands.registerCommand('incidentLens.openIncident', (id?: string) => c.openIncident(id)));
+  sub(vscode.commands.registerCommand('incidentLens.scanWorkspace', () => c.scanWorkspace()));
+  sub(vscode.commands.registerCommand('incidentLens.findRulesInWorkspace', async (id: string) => {
+    const rules = c.rulesOf(id);
+    const s = await c.scanWorkspace(rules);
+    await vscode.commands.executeCommand('incidentLens.summary.focus');
+    void vscode.window.showInformationMessage(t('Incident Lens: {0} findings of {1} in {2} files', s.findings, rules.join(', '), s.files));
+    return s;
+  }));
+  sub(vscode.commands.registerCommand('incidentLens.fixAll', async () => {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed || !c.supports(ed.document)) return false;
+    const a = await c.fixAllAction(ed.document);
+    return a?.edit ? vscode.workspace.applyEdit(a.edit) : false;
+  }));
+  sub(vscode.commands.registerCommand('incidentLens.showOutput', () => log.show(true)));
+  sub(vscode.window.registerTreeDataProvider('incidentLens.summary', c.summary));
+
+  // documents already open at activation (the one that triggered onLanguage) — after activation returns
+  setTimeout(() => {
+    for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
+    void c.parser().then(() => c.buildIndex());
+  }, 0);
+
+  const activationMs = performance.now() - t0;
+  const moduleLoadMs = t0 - MODULE_T0;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (+ ${moduleLoadMs.toFixed(1)} ms module evaluation); VS Code ${vscode.version}`);
+  return {
+    activationMs, moduleLoadMs,
+    analysis: uri => c.engine.result(uri.toString()),
+    whenIdle: () => c.whenIdle(),
+    indexReady: () => c.buildIndex(),
+    panel: () => c.panel.state,
+    quickPickItems: () => c.quickPick?.items.map(i => i.label),
+    projectFacts: () => [...c.engine.facts.all()],
+    stats: () => ({ trees: c.engine.trees.size, memory: process.memoryUsage(), lastScan: c.lastScan }),
+  };
+}
+
+export function deactivate(): void { /* disposables are in context.subscriptions */ }
