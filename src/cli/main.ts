@@ -115,13 +115,13 @@ async function check(args: string[], io: Io): Promise<number> {
   const config = resolveConfig(io.cwd, knownIds, o.config ? path.resolve(io.cwd, o.config) : undefined);
   if (o['no-default-excludes']) config.defaultExcludes = false;
   const paths = parsed.positionals.length ? parsed.positionals : ['.'];
-  const { files, missing } = discoverFiles(paths, io.cwd, config);
+  const { files, missing, explicit } = discoverFiles(paths, io.cwd, config);
   if (missing.length) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
 
   const progress = io.stderrTTY && files.length > 50;
   const t0 = performance.now();
   const result = await analyzeProject(files, {
-    config, rules, fix: o.fix, reportUnusedDirectives: o['report-unused-disable'],
+    config, rules, fix: o.fix, reportUnusedDirectives: o['report-unused-disable'], explicit,
     onProgress: progress ? (done, total) => { if (done % 25 === 0 || done === total) io.stderr(`\r\x1b[2Kincident-lens: ${done}/${total} files`); } : undefined,
   });
   if (progress) io.stderr('\r\x1b[2K');

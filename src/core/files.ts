@@ -17,6 +17,8 @@ const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
 export interface Discovery {
   files: string[];
+  /** Files named explicitly on the command line. */
+  explicit: Set<string>;
   /** Paths given on the command line that do not exist. */
   missing: string[];
 }
@@ -48,16 +50,17 @@ export function createFilter(config: ResolvedConfig): FileFilter {
 export function discoverFiles(paths: string[], cwd: string, config: ResolvedConfig): Discovery {
   const filter = createFilter(config);
   const files = new Set<string>();
+  const explicit = new Set<string>();
   const missing: string[] = [];
   const rootIgnores = gitignoresAbove(config.root);
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let st: fs.Stats;
     try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
-    if (st.isFile()) { files.add(abs); continue; }
+    if (st.isFile()) { files.add(abs); explicit.add(abs); continue; }
     if (st.isDirectory()) walk(abs, [...rootIgnores, ...gitignoresBetween(config.root, abs)], filter, files);
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), explicit, missing };
 }
 
 interface ScopedIgnore { dir: string; ig: Ignore }
@@ -140,4 +143,25 @@ export function readSourceFile(file: string, maxBytes: number): ReadResult {
   } catch {
     return { ok: false, reason: 'not valid UTF-8' };
   }
+}
+
+/**
+ * Generated or minified code that is not named so (bundles, `@generated` files): skipped in directory scans
+ * with a notice. A line over 1,000 characters with an average line over 300 means a bundle; `@generated` or
+ * "auto-generated ... do not edit" in the first lines means a generated file.
+ */
+export function generatedReason(text: string): string | undefined {
+  const head = text.slice(0, 1500);
+  if (/@generated\b|auto-?generated[^\n]*do not edit|this file (is|was) (automatically )?generated/i.test(head)) return 'generated file';
+  if (text.length > 5000) {
+    let lines = 1, longest = 0, start = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      longest = Math.max(longest, i - start);
+      start = i + 1;
+      lines++;
+    }
+    longest = Math.max(longest, text.length - start);
+    if (longest > 1000 && text.length / lines > 300) return 'minified or bundled code';
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
 import { languageForPath, loadLanguage, parseSync, LangId } from './parser';
-import { readSourceFile } from './files';
+import { generatedReason, readSourceFile } from './files';
 import { applyEdits, LineIndex } from './text';
 import type { ResolvedConfig } from './config';
 import type { Finding, TextEdit } from './types';
@@ -35,6 +35,8 @@ export interface ProjectOptions {
   /** Apply safe fixes and keep the fixed text in `fixedText` (the caller writes it). */
   fix?: boolean;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Files named explicitly (always analysed, like a file open in the editor). */
+  explicit?: ReadonlySet<string>;
 }
 
 export function analyzeOptionsFromConfig(config: ResolvedConfig, rules?: readonly Rule[]): AnalyzeOptions {
@@ -52,6 +54,8 @@ export async function analyzeProject(files: string[], opts: ProjectOptions): Pro
     if (!lang) { notices.push(`${file}: skipped (unsupported file type)`); continue; }
     const read = readSourceFile(file, opts.config.maxFileSizeBytes);
     if (!read.ok) { notices.push(`${file}: skipped (${read.reason})`); continue; }
+    const generated = opts.config.defaultExcludes && !opts.explicit?.has(file) ? generatedReason(read.text) : undefined;
+    if (generated) { notices.push(`${file}: skipped (${generated}; --no-default-excludes analyses it)`); continue; }
     await loadLanguage(lang);
     let text = read.text;
     let analysis = analyzeOnce(file, text, lang, { ...base, reportUnusedDirectives: opts.reportUnusedDirectives });
@@ -99,7 +103,7 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
     if (next === text) break;
     // never make the file worse: a fix must not introduce syntax errors
     const tree = parseSync(next, lang);
-    const broken = tree.rootNode.hasError && !parseSync(text, lang).rootNode.hasError;
+    const broken = tree.rootNode.hasError && !analysis.hasSyntaxErrors;
     tree.delete();
     if (broken) break;
     text = next;
