@@ -502,7 +502,7 @@ class Analysis {
         : u.kind === 'remaining'
           ? `time left until a wall-clock deadline (\`${shortText(this.textOf(u.site))}\`): a clock step can make it negative or huge (Cloudflare 2017); use a monotonic clock`
           : `deadline checked against the wall clock (\`${shortText(this.textOf(u.site))}\`): a clock step can fire it early or never (Linux leap second 2012); use a monotonic clock`;
-      this.report(u.site, u.kind === 'deadline' ? 'deadline' : 'elapsed', what, fix ? [fix] : [], 'info', INC_CLOCK, ['monotonic-clocks']);
+      this.report(u.site, u.kind === 'elapsed' ? 'elapsed' : 'deadline', what, fix ? [fix] : [], 'info', INC_CLOCK, ['monotonic-clocks']);
     }
   }
 
@@ -546,6 +546,8 @@ class Analysis {
       const { name, replace, kind } = ctxInfo;
       if (kind === 'version') {
         this.report(r.expr, 'version', `\`${name}\` set from the wall clock: clocks differ between machines and can step back, so versions can repeat or go backwards and a newer write can lose; use a counter or a hybrid logical clock`, [], undefined, INC_CLOCK, ['logical-clocks']);
+      } else if (/idempot/i.test(name)) {
+        this.report(r.expr, 'id', `wall-clock time in an idempotency key (\`${name}\`): a retry gets a new key, so the duplicate is not recognised (and two requests in the same millisecond share one); derive the key from the request or operation id`, [], undefined, INC_CLOCK, ['idempotency-keys', 'logical-clocks']);
       } else {
         const uuid = this.uuidExpr();
         const fixes: Fix[] = uuid ? [{ title: `Use \`${uuid}\` for the id`, edits: [replaceNodeEdit(replace, uuid)], safety: 'unsafe', isPreferred: true }] : [];
@@ -595,8 +597,9 @@ class Analysis {
     } else if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === x.startIndex) {
       name = keyName(p.childForFieldName('key'));
       // query-string / header objects: `{ params: { v: Date.now() } }` is a cache-buster
-      const outer = p.parent?.parent;
-      if (outer?.type === 'pair' && /^(params|query|qs|searchParams|headers|search)$/.test(keyName(outer.childForFieldName('key')) ?? '')) return undefined;
+      const outer = p.parent ? skipParensUp(p.parent).parent : null;
+      const holderName = outer?.type === 'pair' ? keyName(outer.childForFieldName('key')) : outer?.type === 'variable_declarator' ? outer.childForFieldName('name')?.text : undefined;
+      if (/^(params|query|qs|search_?params|headers|search|query_?params|url_?params)$/i.test(holderName ?? '')) return undefined;
     } else if (p.type === 'assignment_expression' && p.childForFieldName('right')?.startIndex === x.startIndex) {
       const l = memberPath(p.childForFieldName('left'));
       name = l?.[l.length - 1];
@@ -702,7 +705,7 @@ class Analysis {
     }
   }
 
-  private isMerged(recv: Node, depth = 0): boolean {
+  private isMerged(recv: Node | null, depth = 0): boolean {
     const u = unwrap(recv);
     if (!u || depth > 2) return false;
     if (u.type === 'array') return u.namedChildren.filter(c => c?.type === 'spread_element').length >= 2;
@@ -908,7 +911,7 @@ const QUERY = `
 export const wallClockOrdering: Rule = {
   meta,
   query: QUERY,
-  triggers: /\bDate\b|updated_?at|modified_?at|timestamp/i,
+  triggers: /\bDate\b|updated|modified|timestamp|\.(sort|toSorted)\(/i,
   check(ctx) {
     const a = new Analysis(ctx);
     a.collectReads();
