@@ -51,3 +51,27 @@ export function insertLineBeforeEdit(before: Node, statement: string, lines: Lin
   const indent = lines.indentAt(before.startIndex);
   return { start: at, end: at, text: statement.split('\n').map(l => indent + l).join('\n') + '\n' };
 }
+
+/**
+ * Inserts statements at the top of a statement block (before its first statement), or before `before` when given.
+ * Multi-line blocks get one statement per line at the first statement's indentation; a block written on one line
+ * gets them inline after `{` (lines starting with `//` are dropped there, they would comment out the rest).
+ */
+export function insertStatementsEdit(block: Node | null, statements: string[], text: string, lines: LineIndex, before?: Node): TextEdit | undefined {
+  const first = before ?? (block ? namedChildren(block)[0] : undefined);
+  if (!first) return undefined;
+  const open = block ? block.startIndex : first.startIndex;
+  const sameLine = block && !before && lines.pos(open).line === lines.pos(first.startIndex).line;
+  if (sameLine) {
+    const inline = statements.filter(s => !s.trimStart().startsWith('//'));
+    return { start: first.startIndex, end: first.startIndex, text: inline.join(' ') + ' ' };
+  }
+  const line = lines.pos(first.startIndex).line;
+  const lineStart = lines.lineStart(line);
+  if (text.slice(lineStart, first.startIndex).trim() !== '') {
+    // something precedes the statement on its line: insert inline before it
+    return { start: first.startIndex, end: first.startIndex, text: statements.filter(s => !s.trimStart().startsWith('//')).join(' ') + ' ' };
+  }
+  const indent = lines.indentAt(first.startIndex);
+  return { start: lineStart, end: lineStart, text: statements.map(s => indent + s + '\n').join('') };
+}

@@ -1,10 +1,12 @@
 /** The rule registry. Adding a rule = adding its module (+ docs + tests) and one line here. */
 import type { Rule } from '../core/rule';
 import { missingTimeout } from './missing-timeout';
+import { nonIdempotentHandler } from './non-idempotent-handler';
 import { wallClockOrdering } from './wall-clock-ordering';
 
 export const allRules: Rule[] = [
   missingTimeout,
+  nonIdempotentHandler,
   wallClockOrdering,
 ];
 

@@ -1,0 +1,312 @@
+/**
+ * Non-idempotent effects and idempotency guards for non-idempotent-handler.
+ * Effects are classified call by call (only calls inside recognised handlers, and Stripe calls anywhere); guards
+ * are recognised on the handler's text (comments stripped) because they take too many shapes to match as trees.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { callArgs, memberPath, stringValue, unwrap } from '../../core/ast';
+import { importsAny } from './recognize';
+
+export type EffectKind = 'payment' | 'insert' | 'increment' | 'email' | 'sms' | 'push' | 'publish';
+
+export interface Effect {
+  kind: EffectKind;
+  call: Node;
+  /** Short name of the call for messages: `prisma.order.create`. */
+  what: string;
+  /** Model/table name for same-model dedup lookups. */
+  model?: string;
+  /** Stripe resource (charges, refunds, ...). */
+  stripe?: string;
+}
+
+export const STRIPE_QUERY = `
+(call_expression function: (member_expression
+  object: (member_expression property: (property_identifier) @nih.sres
+    (#match? @nih.sres "^(charges|paymentIntents|refunds|transfers|payouts)$"))
+  property: (property_identifier) @nih.sop (#eq? @nih.sop "create"))) @nih.stripe
+`;
+
+const DB_NAME = /^(db|database|knex|trx|tx|transaction|prisma|prismaClient|supabase|supabaseClient|sql|pg|pool|kysely|drizzle|orm|sequelize|em|entityManager|manager|dataSource|queryRunner|mongo|mongoClient|models?|dbClient|conn|connection)$/i;
+const DB_SUFFIX = /(Repo|Repository|Model|Collection|Table|Dao|DAO|Db|DB|Prisma|Knex)$/;
+const METRICS = /stat|metric|counter|prom|telemetry|^dd|datadog|gauge|meter|track|analytic|histogram|rate|limit|cache|redis/i;
+const CONFLICT_CHAIN = /^(onConflict|onConflictDoNothing|onConflictDoUpdate|onDuplicateKeyUpdate|orIgnore|ignore|merge|onDuplicateUpdate)$/;
+
+/** Names along a callee's object chain: `this.prisma.order` -> ['this','prisma','order']; `knex('t')` -> ['knex()'];  `db.collection('x')` -> ['db','collection()']. */
+function chain(node: Node | null): string[] {
+  const out: string[] = [];
+  let n = unwrap(node);
+  for (let i = 0; n && i < 12; i++) {
+    if (n.type === 'member_expression') {
+      out.unshift(n.childForFieldName('property')?.text ?? '?');
+      n = unwrap(n.childForFieldName('object'));
+    } else if (n.type === 'call_expression') {
+      const f = unwrap(n.childForFieldName('function'));
+      if (f?.type === 'identifier') { out.unshift(f.text + '()'); return out; }
+      if (f?.type === 'member_expression') {
+        out.unshift((f.childForFieldName('property')?.text ?? '?') + '()');
+        n = unwrap(f.childForFieldName('object'));
+      } else return out;
+    } else if (n.type === 'identifier' || n.type === 'this') {
+      out.unshift(n.text);
+      return out;
+    } else if (n.type === 'await_expression') {
+      n = unwrap(n.namedChild(0));
+    } else return out;
+  }
+  return out;
+}
+
+const bare = (s: string) => s.replace(/\(\)$/, '');
+const isDbName = (s: string) => DB_NAME.test(bare(s)) || DB_SUFFIX.test(bare(s));
+
+/** A PascalCase identifier that is a Mongoose/Sequelize/Objection model: imported from a models-ish module or defined as one here. */
+function isModelIdentifier(ctx: RuleContext, id: Node): boolean {
+  if (id.type !== 'identifier' || !/^[A-Z][A-Za-z0-9]*$/.test(id.text)) return false;
+  const b = ctx.facts.moduleOf(id);
+  if (b) return /(^|[/@.])(models?|entities|entity|schemas?|db|database)([/.]|$)/i.test(b.module) || /Model$/.test(id.text);
+  if (ctx.facts.isShadowed(id, id.text)) {
+    const decls = ctx.facts.declarations.get(id.text) ?? [];
+    return decls.some(d => /\b(mongoose\.model|model|define)\s*[<(]/.test(d.childForFieldName('value')?.text ?? '') || /extends\s+Model\b/.test(d.text.slice(0, 200)));
+  }
+  // class declarations are not in `declarations`; a class Order extends Model { } in this file
+  return new RegExp(`class\\s+${id.text}\\s+extends\\s+(Model|BaseEntity)\\b`).test(ctx.text);
+}
+
+/** Methods chained after the call: `db.insert(t).values(v).onConflictDoNothing()` -> ['values','onConflictDoNothing']. */
+function chainedAfter(call: Node): string[] {
+  const out: string[] = [];
+  let n: Node = call;
+  for (let i = 0; i < 8; i++) {
+    const p = n.parent;
+    if (p?.type !== 'member_expression' || p.parent?.type !== 'call_expression') break;
+    out.push(p.childForFieldName('property')?.text ?? '');
+    n = p.parent;
+  }
+  return out;
+}
+
+const INSERT_SQL = /^\s*insert\s+(into\s+)?[\w."`[\]]+/i;
+const SQL_GUARD = /on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|insert\s+or\s+(ignore|replace)|where\s+not\s+exists|^\s*merge\b/i;
+const SQL_INCREMENT = /^\s*update\b[\s\S]*?\bset\b[\s\S]*?("?[A-Za-z_][\w]*"?)\s*=\s*\1\s*[+-]/i;
+
+function sqlText(ctx: RuleContext, arg: Node | null | undefined): string | undefined {
+  const n = ctx.facts.resolveValue(arg);
+  if (!n) return undefined;
+  if (n.type === 'string') return n.text.slice(1, -1);
+  if (n.type === 'template_string') return n.text.slice(1, -1);
+  return undefined;
+}
+
+function objArgHasKey(ctx: RuleContext, arg: Node | undefined, key: string): boolean {
+  const o = ctx.facts.resolveObject(arg);
+  return !!o && ctx.facts.lookupProp(o, key).kind === 'present';
+}
+
+const AWS_COMMANDS: Record<string, EffectKind> = {
+  SendEmailCommand: 'email', SendRawEmailCommand: 'email', SendTemplatedEmailCommand: 'email', SendBulkTemplatedEmailCommand: 'email', SendBulkEmailCommand: 'email',
+  SendMessageCommand: 'publish', SendMessageBatchCommand: 'publish', PublishCommand: 'publish', PublishBatchCommand: 'publish',
+  PutEventsCommand: 'publish', PutRecordCommand: 'publish', PutRecordsCommand: 'publish',
+};
+
+/** Classifies one call as a non-idempotent effect (or not). Stripe is handled by the caller. */
+export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined {
+  const fn = unwrap(call.childForFieldName('function'));
+  if (!fn) return undefined;
+  const argsNode = call.childForFieldName('arguments');
+  // tagged template: sql`INSERT ...`
+  if (argsNode?.type === 'template_string') return sqlEffect(call, argsNode.text.slice(1, -1), fn.text);
+  const args = callArgs(call);
+  if (fn.type === 'identifier') {
+    const sql = args.length ? sqlText(ctx, args[0]) : undefined;
+    return sql ? sqlEffect(call, sql, fn.text) : undefined;
+  }
+  if (fn.type !== 'member_expression') return undefined;
+  const prop = fn.childForFieldName('property')?.text ?? '';
+  const obj = unwrap(fn.childForFieldName('object'));
+  const names = chain(obj);
+  const last = names[names.length - 1] ?? '';
+  const what = [...names, prop].join('.').replace(/\(\)/g, '(…)');
+  const after = () => chainedAfter(call);
+
+  // SQL through any client: pool.query('INSERT ...'), db.execute(...), prisma.$executeRaw`...`
+  if (args.length && /^(query|execute|exec|run|none|one|oneOrNone|many|any|raw|\$executeRaw|\$executeRawUnsafe|\$queryRaw|\$queryRawUnsafe|all|get|result|unsafe)$/.test(prop)) {
+    const sql = sqlText(ctx, args[0]);
+    if (sql) return sqlEffect(call, sql, what);
+  }
+  switch (prop) {
+    case 'insertOne': case 'insertMany': case 'bulkCreate': case 'createMany': case 'bulkInsert':
+      if (args.some(a => /\b(skipDuplicates|ignoreDuplicates|updateOnDuplicate)\s*:\s*(true|\[)/.test(a.text))) return undefined;
+      return { kind: 'insert', call, what, model: modelOf(obj, names) };
+    case 'insert': case 'insertInto':
+      if (after().some(m => CONFLICT_CHAIN.test(m))) return undefined;
+      if (names.some(n => isDbName(n) || /^(from|table|into|collection|query)\(\)$/.test(n)) || (obj?.type === 'call_expression' && names.length === 1)) {
+        return { kind: 'insert', call, what, model: prop === 'insertInto' ? stringValue(args[0]) : modelOf(obj, names) };
+      }
+      return undefined;
+    case 'create': {
+      if (names.length === 0 || names.some(n => /stripe/i.test(n))) return undefined;
+      if (/(repo|repository)$/i.test(bare(last))) return undefined; // TypeORM create() only builds an entity
+      // prisma.order.create / tx.order.create / this.prisma.order.create / db.Order.create (Sequelize)
+      if (names.length >= 2 && isDbName(names[names.length - 2]) && /^[A-Za-z_$][\w$]*$/.test(last)) return { kind: 'insert', call, what, model: last };
+      // this.orderModel.create (Nest + Mongoose), models.Order.create
+      if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: last.replace(/Model$/, '') };
+      if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text };
+      return undefined;
+    }
+    case 'save': {
+      // new Order(body).save() / const order = new Order(body); await order.save()  (Mongoose)
+      let target = obj;
+      if (target?.type === 'identifier') {
+        const d = ctx.facts.constDeclarator(target.text, target) ?? ctx.facts.declarations.get(target.text)?.find(x => x.type === 'variable_declarator');
+        target = unwrap(d?.childForFieldName('value'));
+      }
+      if (target?.type === 'new_expression') {
+        const ctor = target.childForFieldName('constructor');
+        if (ctor && isModelIdentifier(ctx, ctor)) return { kind: 'insert', call, what: `new ${ctor.text}(…).save`, model: ctor.text };
+      }
+      return undefined;
+    }
+    case 'increment': case 'decrement':
+      if (names.some(n => METRICS.test(bare(n)))) return undefined;
+      if (names.some(n => isDbName(n) || /^(from|table|query)\(\)$/.test(n)) || (obj && obj.type === 'identifier' && isModelIdentifier(ctx, obj)) || (obj?.type === 'call_expression' && names.length === 1)) {
+        return { kind: 'increment', call, what };
+      }
+      return undefined;
+    case 'update': case 'updateOne': case 'updateMany': case 'findOneAndUpdate': case 'findByIdAndUpdate': case 'findAndModify': case 'bulkWrite': case 'upsert': {
+      const t = args.map(a => a.text).join(' ');
+      if (/\$inc\b/.test(t) || (/\b(increment|decrement)\s*:/.test(t) && names.some(isDbName))) return { kind: 'increment', call, what };
+      return undefined;
+    }
+    case 'sendMail':
+      return { kind: 'email', call, what };
+    case 'send': case 'sendMultiple': case 'sendBatch': {
+      const head = obj && obj.type === 'identifier' ? ctx.facts.moduleOf(obj) : undefined;
+      if (head && /^@sendgrid\/mail$/.test(head.module)) return { kind: 'email', call, what };
+      if (last === 'emails' || last === 'email') return { kind: 'email', call, what };
+      if (names.includes('messaging()') || last === 'messaging') return { kind: 'push', call, what };
+      if (last === 'sms' || /vonage|nexmo/i.test(names[0] ?? '')) return { kind: 'sms', call, what };
+      // kafkajs producer.send({ topic, messages })
+      if (/producer$/i.test(bare(last)) || (objArgHasKey(ctx, args[0], 'topic') && objArgHasKey(ctx, args[0], 'messages'))) return { kind: 'publish', call, what };
+      // AWS SDK v3: client.send(new SendMessageCommand(...))
+      let cmd = unwrap(args[0]);
+      if (cmd?.type === 'identifier') cmd = unwrap(ctx.facts.constDeclarator(cmd.text, cmd)?.childForFieldName('value'));
+      if (cmd?.type === 'new_expression') {
+        const ctorName = cmd.childForFieldName('constructor')?.text ?? '';
+        const kind = AWS_COMMANDS[ctorName];
+        if (kind && !/MessageDeduplicationId/.test(cmd.text)) return { kind, call, what: `${what}(new ${ctorName}(…))` };
+      }
+      return undefined;
+    }
+    case 'sendMulticast': case 'sendEachForMulticast': case 'sendEach': case 'sendToDevice': case 'sendToTopic': case 'sendAll':
+      return names.some(n => /messaging/.test(n)) ? { kind: 'push', call, what } : undefined;
+    case 'sendNotification':
+      return importsAny(ctx, /^web-push$/) || /web-?push/i.test(names[0] ?? '') ? { kind: 'push', call, what } : undefined;
+    case 'sendPushNotificationsAsync':
+      return { kind: 'push', call, what };
+    case 'sendSms': case 'sendSMS':
+      return { kind: 'sms', call, what };
+    case 'sendEmail': case 'sendEmailWithTemplate': case 'sendEmailBatch': case 'sendRawEmail': case 'sendTemplatedEmail':
+      if (/^(ses|sesClient|postmark\w*|client)$/i.test(bare(last)) && importsAny(ctx, /^(aws-sdk|@aws-sdk\/client-ses|@aws-sdk\/client-sesv2|postmark)$/)) return { kind: 'email', call, what };
+      return undefined;
+    case 'sendMessage': case 'sendMessageBatch':
+      if (/sqs/i.test(bare(last)) && !args.some(a => /MessageDeduplicationId/.test(a.text))) return { kind: 'publish', call, what };
+      return undefined;
+    case 'publish': case 'publishMessage': case 'publishJSON': case 'sendToQueue': case 'putEvents': case 'putRecord':
+      if (args.some(a => /MessageDeduplicationId|msgID|msgId\s*:/.test(a.text))) return undefined;
+      if (prop === 'publishMessage' || prop === 'publishJSON') return { kind: 'publish', call, what };
+      if (/(producer|publisher|sns|topic|channel|^ch|chan|exchange|pubsub|eventbridge|events|kinesis|sqs|amqp|rabbit\w*)$/i.test(bare(last)) || /^topic\(\)$/.test(last)) return { kind: 'publish', call, what };
+      return undefined;
+    case 'add': case 'addBulk':
+      // BullMQ queue.add(name, data, { jobId }) dedups by job id
+      if (!/queue$/i.test(bare(last))) return undefined;
+      if (args.some(a => /\b(jobId|deduplication)\b/.test(a.text))) return undefined;
+      return { kind: 'publish', call, what };
+    case 'sale':
+      // Braintree gateway.transaction.sale(...)
+      return last === 'transaction' ? { kind: 'payment', call, what } : undefined;
+  }
+  return undefined;
+}
+
+/** twilio / mailgun `client.messages.create({ to, from, body })` (not LLM SDKs' `messages.create`). */
+export function classifyMessagesCreate(ctx: RuleContext, call: Node): Effect | undefined {
+  const fn = unwrap(call.childForFieldName('function'));
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'create') return undefined;
+  const names = chain(fn.childForFieldName('object'));
+  if (names[names.length - 1] !== 'messages') return undefined;
+  const args = callArgs(call);
+  const what = [...names, 'create'].join('.').replace(/\(\)/g, '(…)');
+  if (importsAny(ctx, /^(twilio)$/) || /twilio/i.test(names.join('.')) || objArgHasKey(ctx, args[0], 'to') && (objArgHasKey(ctx, args[0], 'from') || objArgHasKey(ctx, args[0], 'body'))) return { kind: 'sms', call, what };
+  if (importsAny(ctx, /^(mailgun\.js|mailgun-js)$/) || /^(mg|mailgun)/i.test(names[0] ?? '')) return { kind: 'email', call, what };
+  return undefined;
+}
+
+function sqlEffect(call: Node, sql: string, what: string): Effect | undefined {
+  if (INSERT_SQL.test(sql) && !SQL_GUARD.test(sql)) {
+    const m = /^\s*insert\s+(?:into\s+)?([\w."`[\]]+)/i.exec(sql);
+    return { kind: 'insert', call, what: `${what}(INSERT …)`, model: m?.[1].replace(/["`[\]]/g, '').split('.').pop() };
+  }
+  if (SQL_INCREMENT.test(sql)) return { kind: 'increment', call, what: `${what}(UPDATE … SET x = x + …)` };
+  return undefined;
+}
+
+function modelOf(obj: Node | null, names: string[]): string | undefined {
+  if (obj?.type === 'call_expression') {
+    const a = callArgs(obj)[0];
+    const v = stringValue(a);
+    if (v) return v;
+  }
+  return modelName(names);
+}
+
+function modelName(names: string[]): string | undefined {
+  const last = names[names.length - 1];
+  if (!last) return undefined;
+  return bare(last).replace(/(Repo|Repository|Model|Collection|Table)$/, '') || undefined;
+}
+
+// ---- guards ----
+
+const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
+const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record|job)\.(id|offset|messageId|MessageId)\b/;
+const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates/i;
+const UNIQUE_GUARD = /P2002|23505|E11000|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint/i;
+const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger)\.\w+|\w*[lL]ogger\.\w+)\s*\(/;
+
+export function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
+}
+
+export interface GuardState {
+  /** idempotency key, message-id dedup, unique-violation handling, idempotency middleware: guards everything. */
+  key: boolean;
+  /** upserts: guard inserts and sends, not increments. */
+  upsert: boolean;
+  /** models looked up with findUnique/findOne/... in the handler (an existence check before creating). */
+  lookedUp: Set<string>;
+}
+
+export function guardState(text: string, extra: string): GuardState {
+  const code = stripComments(text);
+  const idLines = code.split('\n').filter(l => ID_GUARD.test(l) && !LOG_LINE.test(l));
+  const lookedUp = new Set<string>();
+  for (const m of code.matchAll(/([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where)\s*\(/g)) {
+    lookedUp.add((m[2] ?? m[1]).replace(/(Repo|Repository|Model|Collection|Table)$/, '').toLowerCase());
+  }
+  return {
+    key: KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines.length > 0,
+    upsert: UPSERT_GUARD.test(code),
+    lookedUp,
+  };
+}
+
+export function guarded(g: GuardState, e: Effect): boolean {
+  if (g.key) return true;
+  if (e.kind === 'increment') return false;
+  if (e.kind === 'payment') return false;
+  if (g.upsert) return true;
+  if (e.kind === 'insert' && e.model && g.lookedUp.has(e.model.toLowerCase())) return true;
+  return false;
+}

@@ -1,0 +1,425 @@
+/**
+ * Handler recognition for non-idempotent-handler: HTTP POST/PATCH routes (Express, Koa, Hono, Fastify, Hapi-style
+ * route objects, NestJS, Next.js app router and pages API) and message consumers (kafkajs, sqs-consumer, Lambda
+ * SQS/SNS/EventBridge, amqplib, BullMQ, Google Pub/Sub, NestJS microservices).
+ *
+ * Everything starts from the rule's query captures (prefix `nih.`); only local navigation happens here.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { callArgs, keyName, memberPath, namedChildren, stringValue, unwrap, FUNCTION_TYPES } from '../../core/ast';
+
+export type Framework =
+  | 'express' | 'koa' | 'hono' | 'fastify' | 'nest' | 'next-app' | 'next-pages'
+  | 'kafkajs' | 'kafkajs-batch' | 'sqs-consumer' | 'lambda-sqs' | 'lambda-sns' | 'lambda-eventbridge'
+  | 'amqplib' | 'bullmq' | 'pubsub' | 'nest-event';
+
+export interface Handler {
+  kind: 'http' | 'consumer';
+  framework: Framework;
+  /** Human label used in messages: "POST", "PATCH", "SQS message", ... */
+  label: string;
+  /** The handler function (for parameters). */
+  fn: Node;
+  /** Offsets in which effects count (the function body, or a `req.method === 'POST'` branch). */
+  start: number;
+  end: number;
+  /** Where a guard is inserted: the statement block whose top receives it (or a statement to insert before). */
+  insertBlock?: Node;
+  insertBefore?: Node;
+  /** Text that can carry a guard besides the body: middleware arguments, decorators, wrappers. */
+  guardText: string;
+  /** NestJS method (for the `@Headers()` parameter fix). */
+  method?: Node;
+}
+
+const QUERY_COMMON = `
+(call_expression function: (member_expression property: (property_identifier) @nih.prop
+  (#match? @nih.prop "^(post|patch|route|consume|on|addListener)$"))) @nih.mcall
+(new_expression constructor: (identifier) @nih.ctor (#eq? @nih.ctor "Worker")) @nih.worker
+(decorator (call_expression function: (identifier) @nih.deconame
+  (#match? @nih.deconame "^(Post|Patch|EventPattern|MessagePattern)$"))) @nih.deco
+(export_statement declaration: (function_declaration name: (identifier) @nih.nextname
+  (#match? @nih.nextname "^(POST|PATCH)$"))) @nih.nextfn
+(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @nih.nextname2
+  (#match? @nih.nextname2 "^(POST|PATCH)$")) @nih.nextdecl))
+(binary_expression left: (member_expression property: (property_identifier) @nih.mp1 (#eq? @nih.mp1 "method"))
+  right: (string) @nih.ms1 (#match? @nih.ms1 "^.(POST|PATCH).$")) @nih.mcmp
+(binary_expression left: (string) @nih.ms2 (#match? @nih.ms2 "^.(POST|PATCH).$")
+  right: (member_expression property: (property_identifier) @nih.mp2 (#eq? @nih.mp2 "method"))) @nih.mcmp
+(switch_case value: (string) @nih.cs (#match? @nih.cs "^.(POST|PATCH).$")) @nih.case
+(pair key: (property_identifier) @nih.ckey
+  (#match? @nih.ckey "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$")) @nih.cpair
+(method_definition name: (property_identifier) @nih.cmeth
+  (#match? @nih.cmeth "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$")) @nih.cmdef
+(object (shorthand_property_identifier) @nih.cshort
+  (#match? @nih.cshort "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$"))
+`;
+const QUERY_TS = `
+((type_identifier) @nih.awstype
+  (#match? @nih.awstype "^(SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler)$"))
+`;
+
+export function handlerQuery(lang: string): string {
+  return lang === 'javascript' ? QUERY_COMMON : QUERY_COMMON + QUERY_TS;
+}
+
+const HTTP_CLIENT_ROOTS = /^(axios|got|ky|superagent|supertest|request|needle|\$|jQuery|http|https|httpClient|HttpClient|api|apiClient|fetcher|nock|rest|msw|mock\w*|chai|agent)$/;
+const HTTP_CLIENT_MODULES = new Set(['axios', 'got', 'ky', 'superagent', 'supertest', 'request', 'needle', 'msw', 'nock', 'undici', 'node-fetch', 'jquery', 'ky-universal', 'cross-fetch']);
+
+function moduleNames(ctx: RuleContext): Set<string> {
+  return ctx.memo('nih.modules', () => {
+    const s = new Set<string>();
+    for (const b of ctx.facts.bindings.values()) s.add(b.module.replace(/^node:/, ''));
+    return s;
+  });
+}
+
+export function importsAny(ctx: RuleContext, re: RegExp): boolean {
+  for (const m of moduleNames(ctx)) if (re.test(m)) return true;
+  return false;
+}
+
+/** The function a handler argument stands for: an inline function, a same-file function by name, or the function wrapped by `asyncHandler(fn)`-style calls. */
+export function resolveFunction(ctx: RuleContext, arg: Node | null | undefined, depth = 0): { fn: Node; wrappers: string } | undefined {
+  const n = unwrap(arg);
+  if (!n || depth > 3) return undefined;
+  if (FUNCTION_TYPES.has(n.type)) return { fn: n, wrappers: '' };
+  if (n.type === 'identifier') {
+    const f = ctx.facts.functionsByName.get(n.text);
+    if (f) return { fn: f, wrappers: '' };
+    const d = ctx.facts.constDeclarator(n.text, n) ?? ctx.facts.constDeclarator(n.text);
+    const v = d && d.childForFieldName('name')?.type === 'identifier' ? d.childForFieldName('value') : null;
+    return v ? resolveFunction(ctx, v, depth + 1) : undefined;
+  }
+  if (n.type === 'call_expression') {
+    // asyncHandler(async (req, res) => ...), catchAsync(fn), withIdempotency(handler)
+    const args = callArgs(n);
+    for (let i = args.length - 1; i >= 0; i--) {
+      const r = resolveFunction(ctx, args[i], depth + 1);
+      if (r) {
+        const callee = n.childForFieldName('function');
+        return { fn: r.fn, wrappers: (callee?.text ?? '') + ' ' + r.wrappers };
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface Param { name?: string; node: Node; pattern: Node }
+
+/** Parameters of a function: name for identifiers; the pattern node for destructuring. */
+export function params(fn: Node): Param[] {
+  const single = fn.childForFieldName('parameter');
+  if (single) return [{ name: single.type === 'identifier' ? single.text : undefined, node: single, pattern: single }];
+  const ps = fn.childForFieldName('parameters');
+  if (!ps) return [];
+  const out: Param[] = [];
+  for (const p of namedChildren(ps)) {
+    if (p.type === 'comment' || p.type === 'decorator') continue;
+    let pat: Node = p;
+    if (p.type === 'required_parameter' || p.type === 'optional_parameter') pat = p.childForFieldName('pattern') ?? p;
+    if (pat.type === 'assignment_pattern') pat = pat.childForFieldName('left') ?? pat;
+    out.push({ name: pat.type === 'identifier' ? pat.text : undefined, node: p, pattern: pat });
+  }
+  return out;
+}
+
+function bodyOf(fn: Node): Node | null {
+  return fn.childForFieldName('body');
+}
+
+function fromFunction(kind: Handler['kind'], framework: Framework, label: string, fn: Node, guardText: string, method?: Node): Handler | undefined {
+  const body = bodyOf(fn);
+  if (!body) return undefined;
+  return {
+    kind, framework, label, fn, start: body.startIndex, end: body.endIndex,
+    insertBlock: body.type === 'statement_block' ? body : undefined, guardText, method,
+  };
+}
+
+function httpFramework(ctx: RuleContext, fn: Node, hint?: Framework): Framework {
+  if (hint) return hint;
+  const ps = params(fn);
+  if (importsAny(ctx, /^hono(\/|$)/)) return 'hono';
+  if (importsAny(ctx, /^fastify(\/|$)/)) return 'fastify';
+  if (importsAny(ctx, /^(koa|@koa\/router|koa-router)$/)) return 'koa';
+  if (ps.length === 1 && ps[0].name === 'c') return 'hono';
+  if (ps.length >= 1 && ps[0].name === 'ctx') return 'koa';
+  if (ps[1]?.name === 'reply') return 'fastify';
+  return 'express';
+}
+
+function isHttpClientCall(ctx: RuleContext, callee: Node): boolean {
+  let head: Node | null = unwrap(callee.childForFieldName('object'));
+  while (head && (head.type === 'member_expression' || head.type === 'call_expression')) {
+    head = unwrap(head.type === 'member_expression' ? head.childForFieldName('object') : head.childForFieldName('function'));
+  }
+  if (!head) return false;
+  if (head.type === 'this') {
+    const p = memberPath(callee.childForFieldName('object'));
+    return !!p && p.length >= 2 && /^(http|httpClient|httpService|api|client)$/i.test(p[1]);
+  }
+  if (head.type !== 'identifier') return false;
+  if (HTTP_CLIENT_ROOTS.test(head.text)) return true;
+  const b = ctx.facts.moduleOf(head);
+  return !!b && HTTP_CLIENT_MODULES.has(b.module.replace(/^node:/, ''));
+}
+
+/** `x.post(path, ...handlers)`, `x.route(path).post(h)`, `x.route({ method: 'POST', handler })`. */
+function routeCall(ctx: RuleContext, call: Node, prop: string, out: Handler[]): void {
+  const callee = call.childForFieldName('function')!;
+  const args = callArgs(call);
+  if (args.length === 0) return;
+  if (prop === 'route') {
+    for (const a of args) {
+      const u = unwrap(a);
+      if (!u) continue;
+      if (u.type === 'object') routeObject(ctx, u, '', out);
+      else if (u.type === 'array') for (const el of namedChildren(u)) if (el.type === 'object') routeObject(ctx, el, '', out);
+    }
+    return;
+  }
+  if (isHttpClientCall(ctx, callee)) return;
+  const method = prop.toUpperCase();
+  // handler candidates: function-ish arguments; the last one is the handler, the others are middleware
+  let handler: { fn: Node; wrappers: string } | undefined;
+  let handlerIdx = -1;
+  for (let i = args.length - 1; i >= 0; i--) {
+    const r = resolveFunction(ctx, args[i]);
+    if (r) { handler = r; handlerIdx = i; break; }
+    const u = unwrap(args[i]);
+    // fastify: x.post(path, { preHandler, handler })
+    if (u && u.type === 'object' && i > 0) {
+      const before = out.length;
+      routeObject(ctx, u, method, out, args.slice(0, i).map(x => x.text).join(' '));
+      if (out.length > before) return;
+    }
+  }
+  if (!handler) return;
+  const first = unwrap(args[0]);
+  // a path first, or a `.route(path)` chain with only handlers
+  const pathOk = handlerIdx > 0
+    ? !!first && ['string', 'template_string', 'identifier', 'array', 'regex', 'member_expression', 'binary_expression'].includes(first.type)
+    : callee.childForFieldName('object')?.type === 'call_expression';
+  if (!pathOk) return;
+  const ps = params(handler.fn);
+  if (ps[0]?.name && /^(err|error|e)$/.test(ps[0].name)) return; // a callback, not a handler
+  const middleware = args.filter((_, i) => i !== handlerIdx).map(a => a.text).join(' ');
+  const h = fromFunction('http', httpFramework(ctx, handler.fn), method, handler.fn, middleware + ' ' + handler.wrappers);
+  if (h) out.push(h);
+}
+
+function routeObject(ctx: RuleContext, obj: Node, knownMethod: string, out: Handler[], extraGuard = ''): void {
+  let method = knownMethod;
+  if (!method) {
+    const m = ctx.facts.lookupProp(obj, 'method');
+    if (m.kind !== 'present' || !m.value) return;
+    const v = unwrap(m.value);
+    const texts = v && v.type === 'array' ? namedChildren(v).map(e => stringValue(e)) : [stringValue(v)];
+    const hit = texts.find(t => t && /^(post|patch)$/i.test(t));
+    if (!hit) return;
+    method = hit.toUpperCase();
+  }
+  let hv = ctx.facts.lookupProp(obj, 'handler');
+  let holder = obj;
+  if (hv.kind !== 'present') {
+    // hapi: { method, path, options: { handler } }
+    const o = ctx.facts.lookupProp(obj, 'options');
+    const inner = o.kind === 'present' ? ctx.facts.resolveObject(o.value) : null;
+    if (!inner) return;
+    hv = ctx.facts.lookupProp(inner, 'handler');
+    holder = inner;
+    if (hv.kind !== 'present') return;
+  }
+  const r = hv.value?.type === 'method_definition' ? { fn: hv.value, wrappers: '' } : resolveFunction(ctx, hv.value);
+  if (!r) return;
+  // guard text: everything in the route object except the handler itself
+  const guard = ctx.text.slice(holder.startIndex, r.fn.startIndex) + ctx.text.slice(r.fn.endIndex, holder.endIndex) + ' ' + extraGuard + ' ' + r.wrappers;
+  const h = fromFunction('http', httpFramework(ctx, r.fn, ctx.facts.lookupProp(obj, 'url').kind === 'present' ? 'fastify' : undefined), method, r.fn, guard);
+  if (h) out.push(h);
+}
+
+function nestDecorator(deco: Node, name: string, out: Handler[]): void {
+  let method: Node | null = null;
+  const decos: Node[] = [];
+  if (deco.parent?.type === 'method_definition') {
+    method = deco.parent;
+    for (const c of namedChildren(method)) if (c.type === 'decorator') decos.push(c);
+  } else if (deco.parent?.type === 'class_body') {
+    for (let s: Node | null = deco; s; s = s.nextNamedSibling) {
+      if (s.type === 'decorator') { decos.push(s); continue; }
+      if (s.type === 'method_definition') method = s;
+      break;
+    }
+    for (let s: Node | null = deco.previousNamedSibling; s && s.type === 'decorator'; s = s.previousNamedSibling) decos.push(s);
+  }
+  if (!method) return;
+  const cls = method.parent?.parent;
+  const classDecos = cls && (cls.type === 'class_declaration' || cls.type === 'class') ? namedChildren(cls).filter(c => c.type === 'decorator').map(c => c.text).join(' ') : '';
+  // class-level decorators in TS may also sit before `export class`
+  const exp = cls?.parent?.type === 'export_statement' ? namedChildren(cls.parent).filter(c => c.type === 'decorator').map(c => c.text).join(' ') : '';
+  const isEvent = name === 'EventPattern' || name === 'MessagePattern';
+  const h = fromFunction(isEvent ? 'consumer' : 'http', isEvent ? 'nest-event' : 'nest',
+    isEvent ? (name === 'EventPattern' ? 'event' : 'message') : name.toUpperCase(), method,
+    decos.map(d => d.text).join(' ') + ' ' + classDecos + ' ' + exp, method);
+  if (h) out.push(h);
+}
+
+/** `req.method === 'POST'` branches (pages API, plain Node handlers) and `switch (req.method) { case 'POST': }`. */
+function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
+  const member = cmp.childForFieldName('left')?.type === 'member_expression' ? cmp.childForFieldName('left')! : cmp.childForFieldName('right')!;
+  const obj = member.childForFieldName('object');
+  if (!obj || !/^(req|request)$/.test(obj.text)) return;
+  const op = cmp.childForFieldName('operator')?.text ?? '';
+  const lit = stringValue(cmp.childForFieldName('left')?.type === 'string' ? cmp.childForFieldName('left') : cmp.childForFieldName('right')) ?? '';
+  // climb through && / || / parentheses to the if statement's condition
+  let n: Node = cmp;
+  while (n.parent && (n.parent.type === 'binary_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+  const ifs = n.parent;
+  if (!ifs || ifs.type !== 'if_statement') return;
+  const fn = enclosingFn(ifs);
+  if (!fn) return;
+  if (op === '===' || op === '==') {
+    const cons = ifs.childForFieldName('consequence');
+    if (!cons) return;
+    out.push({
+      kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: cons.startIndex, end: cons.endIndex,
+      insertBlock: cons.type === 'statement_block' ? cons : undefined, guardText: '',
+    });
+  } else if (op === '!==' || op === '!=') {
+    const cons = ifs.childForFieldName('consequence');
+    if (!cons || !/^\{?\s*(return|throw)\b/.test(cons.text)) return;
+    const block = ifs.parent;
+    if (!block || block.type !== 'statement_block') return;
+    const next = ifs.nextNamedSibling;
+    if (!next) return;
+    out.push({
+      kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: ifs.endIndex, end: block.endIndex,
+      insertBefore: next, guardText: '',
+    });
+  }
+}
+
+function switchCase(ctx: RuleContext, sc: Node, out: Handler[]): void {
+  const sw = sc.parent?.parent;
+  const value = sw?.type === 'switch_statement' ? unwrap(sw.childForFieldName('value')) : null;
+  if (!value || !/^(req|request)\.method$/.test(value.text)) return;
+  const fn = enclosingFn(sc);
+  if (!fn) return;
+  const lit = stringValue(sc.childForFieldName('value')) ?? '';
+  const stmts = namedChildren(sc).filter(c => c.startIndex > (sc.childForFieldName('value')?.endIndex ?? 0) && c.type !== 'comment');
+  if (!stmts.length) return;
+  const block = stmts.length === 1 && stmts[0].type === 'statement_block' ? stmts[0] : undefined;
+  out.push({
+    kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: stmts[0].startIndex, end: sc.endIndex,
+    insertBlock: block, insertBefore: block ? undefined : stmts[0], guardText: '',
+  });
+}
+
+function enclosingFn(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+  return null;
+}
+
+/** A kafkajs / sqs-consumer handler entry in an options object. */
+function consumerEntry(ctx: RuleContext, key: string, entry: Node, value: Node | null, out: Handler[]): void {
+  const objNode = entry.parent;
+  if (key === 'handleMessage' || key === 'handleMessageBatch') {
+    const host = objNode?.parent?.parent; // object -> arguments -> call/new
+    const calleeText = host ? (host.childForFieldName('function') ?? host.childForFieldName('constructor'))?.text ?? '' : '';
+    if (!importsAny(ctx, /^sqs-consumer$/) && !/Consumer/.test(calleeText)) return;
+  }
+  const r = value?.type === 'method_definition' ? { fn: value, wrappers: '' } : resolveFunction(ctx, value);
+  if (!r) return;
+  const fw: Framework = key.startsWith('each') ? (key === 'eachBatch' ? 'kafkajs-batch' : 'kafkajs') : 'sqs-consumer';
+  const label = fw === 'sqs-consumer' ? 'SQS message' : 'Kafka message';
+  const h = fromFunction('consumer', fw, label, r.fn, r.wrappers);
+  if (h) out.push(h);
+}
+
+/** A Lambda handler typed with aws-lambda's SQSEvent / SNSEvent / EventBridgeEvent (or the *Handler types). */
+function lambdaType(ctx: RuleContext, t: Node, out: Handler[]): void {
+  const name = t.text;
+  const fw: Framework = name.startsWith('SQS') ? 'lambda-sqs' : name.startsWith('SNS') ? 'lambda-sns' : 'lambda-eventbridge';
+  let fn: Node | null = null;
+  let n: Node | null = t;
+  for (let i = 0; n && i < 8; i++, n = n.parent) {
+    if (n.type === 'required_parameter' || n.type === 'optional_parameter') {
+      const f = n.parent?.parent;
+      if (f && FUNCTION_TYPES.has(f.type)) {
+        // only the first parameter is the event
+        const first = namedChildren(n.parent!).find(c => c.type !== 'comment');
+        if (first && first.startIndex === n.startIndex) fn = f;
+      }
+      break;
+    }
+    if (n.type === 'variable_declarator') {
+      const v = unwrap(n.childForFieldName('value'));
+      const typeAnn = n.childForFieldName('type');
+      if (v && typeAnn && typeAnn.startIndex <= t.startIndex && t.endIndex <= typeAnn.endIndex) fn = resolveFunction(ctx, v)?.fn ?? null;
+      break;
+    }
+    if (FUNCTION_TYPES.has(n.type) || n.type === 'statement_block') break;
+  }
+  if (!fn) return;
+  const label = fw === 'lambda-sqs' ? 'SQS message' : fw === 'lambda-sns' ? 'SNS message' : 'EventBridge event';
+  const h = fromFunction('consumer', fw, label, fn, '');
+  if (h) out.push(h);
+}
+
+export function findHandlers(ctx: RuleContext): Handler[] {
+  const out: Handler[] = [];
+  for (const call of ctx.captures('nih.mcall')) {
+    const prop = call.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
+    if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
+    else if (prop === 'consume') {
+      const obj = call.childForFieldName('function')?.childForFieldName('object');
+      if (!importsAny(ctx, /^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/) && !/(^|\.)(ch|chan|channel|\w*Channel)$/i.test(obj?.text ?? '')) continue;
+      const r = resolveFunction(ctx, callArgs(call)[1]);
+      const h = r && fromFunction('consumer', 'amqplib', 'RabbitMQ message', r.fn, r.wrappers + ' ' + (callArgs(call)[2]?.text ?? ''));
+      if (h) out.push(h);
+    } else if (prop === 'on' || prop === 'addListener') {
+      const args = callArgs(call);
+      if (stringValue(args[0]) !== 'message' || !importsAny(ctx, /^@google-cloud\/pubsub$/)) continue;
+      const r = resolveFunction(ctx, args[1]);
+      const h = r && fromFunction('consumer', 'pubsub', 'Pub/Sub message', r.fn, r.wrappers);
+      if (h) out.push(h);
+    }
+  }
+  for (const w of ctx.captures('nih.worker')) {
+    const ctor = w.childForFieldName('constructor');
+    const b = ctor ? ctx.facts.moduleOf(ctor) : undefined;
+    if (!b || !/^(bullmq|@nestjs\/bullmq)$/.test(b.module)) continue;
+    const args = w.childForFieldName('arguments');
+    const r = args ? resolveFunction(ctx, namedChildren(args)[1]) : undefined;
+    const h = r && fromFunction('consumer', 'bullmq', 'BullMQ job', r.fn, r.wrappers);
+    if (h) out.push(h);
+  }
+  for (const d of ctx.captures('nih.deco')) nestDecorator(d, d.namedChild(0)?.childForFieldName('function')?.text ?? '', out);
+  for (const e of ctx.captures('nih.nextfn')) {
+    const fn = e.childForFieldName('declaration');
+    const name = fn?.childForFieldName('name')?.text ?? 'POST';
+    const h = fn && fromFunction('http', 'next-app', name, fn, '');
+    if (h) out.push(h);
+  }
+  for (const d of ctx.captures('nih.nextdecl')) {
+    const r = resolveFunction(ctx, d.childForFieldName('value'));
+    const h = r && fromFunction('http', 'next-app', d.childForFieldName('name')!.text, r.fn, r.wrappers);
+    if (h) out.push(h);
+  }
+  for (const c of ctx.captures('nih.mcmp')) methodBranch(ctx, c, out);
+  for (const c of ctx.captures('nih.case')) switchCase(ctx, c, out);
+  for (const p of ctx.captures('nih.cpair')) consumerEntry(ctx, keyName(p.childForFieldName('key')) ?? '', p, p.childForFieldName('value'), out);
+  for (const m of ctx.captures('nih.cmdef')) consumerEntry(ctx, m.childForFieldName('name')?.text ?? '', m, m, out);
+  for (const s of ctx.captures('nih.cshort')) consumerEntry(ctx, s.text, s, s, out);
+  for (const t of ctx.captures('nih.awstype')) lambdaType(ctx, t, out);
+  // one handler per region (a function typed twice, a branch found twice)
+  const seen = new Set<string>();
+  return out.filter(h => {
+    const k = `${h.start}:${h.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
