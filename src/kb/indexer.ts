@@ -44,3 +44,21 @@ export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
     for (const d of docs) this.add(d);
   });
 }
+
+/** Fields whose match positions are not used for snippets: dropped from the serialised index to keep it small. */
+const POSITIONLESS_FIELDS = ['code', 'keywords', 'related'];
+
+/** lunr.Index#toJSON() without position metadata for POSITIONLESS_FIELDS (about a third smaller). */
+export function serialiseIndex(index: lunr.Index): object {
+  const json = index.toJSON() as unknown as { invertedIndex: [string, Record<string, unknown>][] };
+  // toJSON() shares the live posting objects: copy before editing so the index itself is untouched.
+  json.invertedIndex = json.invertedIndex.map(([term, posting]) => {
+    const copy: Record<string, unknown> = { ...posting };
+    for (const field of POSITIONLESS_FIELDS) {
+      const docs = posting[field] as Record<string, unknown> | undefined;
+      if (docs) copy[field] = Object.fromEntries(Object.keys(docs).map(ref => [ref, {}]));
+    }
+    return [term, copy];
+  });
+  return json;
+}

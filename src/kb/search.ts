@@ -53,7 +53,10 @@ function termQuery(index: lunr.Index, term: string): lunr.Index.Result[] {
       if (term.length >= 2) q.term(term, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 4 });
       const s = stem(term);
       if (s.length >= 4 && s !== term) q.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
-      if (term.length >= 4) q.term(term, { usePipeline: false, editDistance: term.length >= 8 ? 2 : 1, boost: 1 });
+      if (term.length >= 4) q.term(term, { usePipeline: false, editDistance: 1, boost: 1 });
+      // Typos late in a long word ("metastabel", "idempotncy") are too far from the *stemmed* index
+      // terms for an edit distance of 1; the word's first ~60% as a prefix still finds them.
+      if (term.length >= 7) q.term(term.slice(0, Math.max(5, Math.ceil(term.length * 0.6))), { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.5 });
     });
   } catch {
     return []; // never let a query error escape to the user
