@@ -500,7 +500,7 @@ function helperSleep(ctx: RuleContext, fn: Node, depth: number): Sleep | undefin
   const found: Sleep[] = [];
   for (const n of findLocal(body, x => x.type === 'await_expression' || x.type === 'new_expression' || x.type === 'return_statement', false, 200)) {
     if (n.type === 'await_expression') { const s = sleepOf(ctx, n, depth); if (s) found.push(s); }
-    else if (n.type === 'new_expression') { const d = promiseTimeoutDelay(ctx, n); if (d !== undefined) found.push({ site: n, arg: d }); }
+    else if (n.type === 'new_expression' && n.parent?.type !== 'await_expression') { const d = promiseTimeoutDelay(ctx, n); if (d !== undefined) found.push({ site: n, arg: d }); }
   }
   if (body.type === 'new_expression') { const d = promiseTimeoutDelay(ctx, body); if (d !== undefined) found.push({ site: body, arg: d }); }
   if (body.type === 'call_expression') {
@@ -550,6 +550,7 @@ class RetryAnalysis {
       this.checkLoop(loop);
     }
     this.checkRecursion();
+    this.checkCatchChains();
     new LibraryChecks(this.ctx, this.cls, this.out).run();
     return this.out;
   }
@@ -863,7 +864,6 @@ class RetryAnalysis {
       }
     }
     for (const [, list] of sites) this.checkSelfCalls(list[0].fn, list);
-    this.checkCatchChains();
   }
 
   private checkSelfCalls(fn: Node, sites: { call: Node; via: 'direct' | 'setTimeout'; timer?: Node }[]): void {
