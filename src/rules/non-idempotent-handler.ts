@@ -27,7 +27,7 @@ const MISSING = 'Idempotency-Key header is required';
 
 const STRIPE_CONSEQUENCE: Record<string, string> = {
   charges: 'charges the card twice',
-  paymentIntents: 'creates a second PaymentIntent (the customer can be charged twice)',
+  paymentIntents: 'creates a second PaymentIntent, so the customer can be charged twice',
   refunds: 'refunds twice',
   transfers: 'sends the transfer twice',
   payouts: 'pays out twice',
@@ -96,7 +96,7 @@ function calleeFunction(ctx: RuleContext, call: Node, h: Handler): Node | undefi
 
 interface Analysis { effects: Found[]; guardText: string }
 
-function analyseHandler(ctx: RuleContext, h: Handler, calls: Node[]): Analysis {
+function analyseHandler(ctx: RuleContext, h: Handler, calls: Node[], stripe: ReadonlySet<number>): Analysis {
   const effects: Found[] = [];
   let guardText = ctx.text.slice(h.start, h.end);
   const inRegion = callsIn(calls, h.start, h.end);
@@ -112,7 +112,7 @@ function analyseHandler(ctx: RuleContext, h: Handler, calls: Node[]): Analysis {
     guardText += '\n' + ctx.text.slice(body.startIndex, body.endIndex);
     const name = c.childForFieldName('function')!.text;
     for (const inner of callsIn(calls, body.startIndex, body.endIndex)) {
-      const e2 = classify(ctx, inner);
+      const e2 = stripe.has(inner.startIndex) ? { kind: 'payment' as const, call: inner, what: 'stripe' } : classify(ctx, inner);
       if (e2) effects.push({ effect: e2, via: name });
     }
   }
@@ -397,7 +397,7 @@ export const nonIdempotentHandler: Rule = {
     const stripeHandler = new Map<number, Handler>();
 
     for (const h of handlers) {
-      const a = analyseHandler(ctx, h, calls);
+      const a = analyseHandler(ctx, h, calls, new Set(stripeState.keys()));
       if (!a.effects.length) continue;
       for (const f of a.effects) if (f.via && stripeState.has(f.effect.call.startIndex) && !stripeHandler.has(f.effect.call.startIndex)) stripeHandler.set(f.effect.call.startIndex, h);
       // a handler already flagged for a Stripe call in its own body: that fix adds the key guard, one finding is enough
