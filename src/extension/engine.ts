@@ -286,7 +286,7 @@ const identity: Translate = (m, ...args) => m.replace(/\{(\d+)\}/g, (_, i) => St
 
 /** Escapes markdown special characters in plain text. */
 export function mdEscape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, c => '\\' + c);
+  return s.replace(/[\\`*_[\]<>|]/g, c => '\\' + c);
 }
 
 /** One line about an incident: title (date, organisation): impact. */

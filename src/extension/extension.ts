@@ -36,6 +36,7 @@ export interface ScanSummary { files: number; findings: number; byRule: Record<s
 export interface IncidentLensApi {
   activationMs: number;
   moduleLoadMs: number;
+  activationMarks: string[];
   analysis(uri: vscode.Uri): DocumentAnalysis | undefined;
   whenIdle(): Promise<void>;
   indexReady(): Promise<void>;
@@ -527,8 +528,12 @@ class Controller implements vscode.Disposable {
 
 export async function activate(context: vscode.ExtensionContext): Promise<IncidentLensApi> {
   const t0 = performance.now();
+  const marks: string[] = [];
+  const mark = (what: string) => marks.push(`${what} ${(performance.now() - t0).toFixed(1)}`);
   const log = vscode.window.createOutputChannel('Incident Lens', { log: true });
+  mark('log');
   const c = new Controller(context, log);
+  mark('controller');
   const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
   sub(log); sub(c);
   sub(vscode.workspace.onDidOpenTextDocument(doc => c.schedule(doc, 0)));
@@ -549,6 +554,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
     if (!c.settings_enable()) c.collection.clear();
     for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
   }));
+  mark('events');
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
   sub(watcher);
   sub(watcher.onDidCreate(u => void c.onFileChanged(u, false)));
@@ -559,6 +565,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
   const reloadConfig = () => { c.readSettings(); c.rebuildIndex(); for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0); };
   sub(cfgWatcher.onDidCreate(reloadConfig)); sub(cfgWatcher.onDidChange(reloadConfig)); sub(cfgWatcher.onDidDelete(reloadConfig));
 
+  mark('watchers');
   sub(vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, x, tok) => c.codeActions(d, r, x, tok) }, {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
   }));
@@ -584,6 +591,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
   sub(vscode.commands.registerCommand('incidentLens.showOutput', () => log.show(true)));
   sub(vscode.window.registerTreeDataProvider('incidentLens.summary', c.summary));
 
+  mark('commands');
   // documents already open at activation (the one that triggered onLanguage) — after activation returns
   setTimeout(() => {
     for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
@@ -592,9 +600,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
 
   const activationMs = performance.now() - t0;
   const moduleLoadMs = t0 - MODULE_T0;
-  log.info(`activated in ${activationMs.toFixed(1)} ms (+ ${moduleLoadMs.toFixed(1)} ms module evaluation); VS Code ${vscode.version}`);
+  log.info(`activated in ${activationMs.toFixed(1)} ms (+ ${moduleLoadMs.toFixed(1)} ms module evaluation; ${marks.join(', ')}); VS Code ${vscode.version}`);
   return {
-    activationMs, moduleLoadMs,
+    activationMs, moduleLoadMs, activationMarks: marks,
     analysis: uri => c.engine.result(uri.toString()),
     whenIdle: () => c.whenIdle(),
     indexReady: () => c.buildIndex(),

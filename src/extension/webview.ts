@@ -3,10 +3,11 @@
  * VS Code theme colours, working links between entries, and a button that finds the entry's rules in the workspace.
  */
 import * as vscode from 'vscode';
-import { escapeHtml } from '../kb/render';
 import type { KnowledgeBase } from '../kb/load';
 
 const t = vscode.l10n.t;
+// local copy: importing it from kb/render would load marked + sanitize-html at activation
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export interface PanelState { id: string; title: string; html: string }
 
