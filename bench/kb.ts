@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadKnowledgeBase } from '../src/kb/load';
 import { loadMarkdownDir } from '../src/kb/load';
-import { buildLunrIndex, serialiseIndex, toDocument } from '../src/kb/indexer';
+import { buildLunrIndex, serialiseIndex, storedDocument, toDocument } from '../src/kb/indexer';
 import { KB_FORMAT_VERSION, type KbIndexFile } from '../src/kb/types';
 import { buildKb } from '../scripts/build-kb';
 
@@ -63,7 +63,7 @@ async function resolveIndex(explicit?: string): Promise<{ file: string; source: 
     ...loadMarkdownDir(path.join(ROOT, 'knowledge', 'patterns'), 'pattern').entries,
   ];
   const documents = entries.map(toDocument);
-  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(buildLunrIndex(documents)), documents };
+  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(buildLunrIndex(documents)), documents: documents.map(storedDocument) };
   fs.writeFileSync(tmp, JSON.stringify(file));
   return { file: tmp, source: `unvalidated repo entries (${res.errors.length} validation errors)` };
 }

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadMarkdownDir } from '../src/kb/load';
 import { addBacklinks, checkReferences, extractCodeBlocks, splitFrontMatter, validateEntry, type RuleMeta } from '../src/kb/schema';
-import { buildLunrIndex, serialiseIndex, toDocument } from '../src/kb/indexer';
+import { buildLunrIndex, serialiseIndex, storedDocument, toDocument } from '../src/kb/indexer';
 import { KB_FORMAT_VERSION, type KbEntry, type KbIndexFile, type KbProblem } from '../src/kb/types';
 
 export interface BuildOptions {
@@ -226,7 +226,7 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
   addBacklinks(entries);
   const documents = entries.map(e => ({ ...toDocument(e), origin: 'builtin' as const }));
   const index = buildLunrIndex(documents);
-  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(index), documents };
+  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(index), documents: documents.map(storedDocument) };
   let out: string | undefined;
   if (options.out) {
     out = path.resolve(process.cwd(), options.out);

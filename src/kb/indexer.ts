@@ -28,20 +28,34 @@ export function toDocument(e: KbEntry): KbDocument {
   return { ...e, text: prose, code, keywords: keywordsFor(e), related: relatedFor(e) };
 }
 
+/** lunr ref of the i-th document: its position in base 36 (ids would be repeated in every posting). */
+export const refFor = (i: number): string => i.toString(36);
+
+/** ref → document, for the documents in the order they were indexed. */
+export function docsByRef(docs: KbDocument[]): Map<string, KbDocument> {
+  return new Map(docs.map((d, i) => [refFor(i), d] as const));
+}
+
+/** The document as stored in kb.json (without the indexed-only `code`). */
+export function storedDocument(d: KbDocument): KbDocument {
+  const { code: _code, ...rest } = d;
+  return rest;
+}
+
 export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
   return lunr(function () {
     this.tokenizer = tokenizer as unknown as typeof lunr.tokenizer;
     // Our tokenizer already strips punctuation; lunr's trimmer would also eat non-ASCII letters.
     this.pipeline.remove(lunr.trimmer);
-    this.ref('id');
+    this.ref('ref');
     this.field('title', { boost: FIELD_BOOSTS.title });
     this.field('summary', { boost: FIELD_BOOSTS.summary });
     this.field('keywords', { boost: FIELD_BOOSTS.keywords });
     this.field('body', { boost: FIELD_BOOSTS.body, extractor: d => (d as KbDocument).text });
-    this.field('code', { boost: FIELD_BOOSTS.code, extractor: d => (d as KbDocument).code });
+    this.field('code', { boost: FIELD_BOOSTS.code, extractor: d => (d as KbDocument).code ?? '' });
     this.field('related', { boost: FIELD_BOOSTS.related, extractor: d => (d as KbDocument).related });
     this.metadataWhitelist = ['position'];
-    for (const d of docs) this.add(d);
+    docs.forEach((d, i) => this.add({ ...d, ref: refFor(i) }));
   });
 }
 

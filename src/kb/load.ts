@@ -8,7 +8,7 @@ import lunr from 'lunr';
 import type { EntryKind, KbDocument, KbEntry, KbIndexFile, KbProblem, SearchOptions, SearchResult } from './types';
 import { KB_FORMAT_VERSION } from './types';
 import { FrontMatterError, checkReferences, extractCodeBlocks, splitFrontMatter, validateEntry } from './schema';
-import { buildLunrIndex, toDocument } from './indexer';
+import { buildLunrIndex, docsByRef, toDocument } from './indexer';
 import { searchSegments, type SearchSegment } from './search';
 import { exportStaticSite, renderEntry, type RenderOptions } from './render';
 
@@ -151,12 +151,8 @@ class KnowledgeBaseImpl implements KnowledgeBase {
 
   constructor(file: KbIndexFile) {
     this.version = file.version;
-    const builtin = new Map<string, KbDocument>();
-    for (const d of file.documents) {
-      builtin.set(d.id, d);
-      this.docs.set(d.id, d);
-    }
-    this.segments.push({ index: lunr.Index.load(file.index), docs: builtin });
+    for (const d of file.documents) this.docs.set(d.id, d);
+    this.segments.push({ index: lunr.Index.load(file.index), docs: docsByRef(file.documents) });
   }
 
   addTeamEntries(dirs: string[], checkCode?: LoadOptions['checkCode']): void {
@@ -192,7 +188,6 @@ class KnowledgeBaseImpl implements KnowledgeBase {
     }
     if (!accepted.length) return;
     const docs = accepted.map(toDocument);
-    const map = new Map(docs.map(d => [d.id, d] as const));
     for (const d of docs) {
       this.docs.set(d.id, d);
       // Back-links, so the pattern or rule page lists the team's own incidents too.
@@ -201,7 +196,7 @@ class KnowledgeBaseImpl implements KnowledgeBase {
         if (target && !target.incidents.includes(d.id)) target.incidents = [...target.incidents, d.id];
       }
     }
-    this.segments.push({ index: buildLunrIndex(docs), docs: map });
+    this.segments.push({ index: buildLunrIndex(docs), docs: docsByRef(docs) });
   }
 
   get(id: string): KbEntry | undefined {

@@ -16,6 +16,7 @@ const SNIPPET_CHARS = 180;
 
 export interface SearchSegment {
   index: lunr.Index;
+  /** lunr ref → document. */
   docs: Map<string, KbDocument>;
 }
 
@@ -93,8 +94,8 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
       for (const r of termQuery(seg.index, term)) {
         const doc = seg.docs.get(r.ref);
         if (!doc || (kinds && !kinds.has(doc.kind))) continue;
-        let h = hits.get(r.ref);
-        if (!h) hits.set(r.ref, (h = { doc, score: 0, coverage: 0, matches: [] }));
+        let h = hits.get(doc.id);
+        if (!h) hits.set(doc.id, (h = { doc, score: 0, coverage: 0, matches: [] }));
         h.score += r.score;
         // A word that only matched the list of related ids does not count as covering the query.
         const fields = Object.values(r.matchData.metadata as Record<string, Record<string, unknown>>).flatMap(f => Object.keys(f));
@@ -158,7 +159,7 @@ export function makeSnippet(doc: KbDocument, matches: SearchMatch[]): string {
   let field: 'text' | 'code' = 'text';
   let body = matches.filter(m => m.field === 'body');
   const sm = matches.filter(m => m.field === 'summary');
-  if (body.length === 0 && sm.length === 0 && matches.some(m => m.field === 'code')) {
+  if (body.length === 0 && sm.length === 0 && doc.code && matches.some(m => m.field === 'code')) {
     field = 'code';
     body = matches.filter(m => m.field === 'code');
   }

@@ -53,8 +53,8 @@ export interface KbEntry {
 export interface KbDocument extends KbEntry {
   /** Plain text of the body's prose; lunr match positions for the `body` field index into this string. */
   text: string;
-  /** The body's code blocks; positions for the `code` field index into this string. */
-  code: string;
+  /** The body's code blocks (indexed as the `code` field; not stored in kb.json). */
+  code?: string;
   /** Own id, kind, organisation, families, libraries, date: the `keywords` field. */
   keywords: string;
   /** Ids of linked entries: the `related` field. */
@@ -100,4 +100,5 @@ export interface SearchOptions {
   kinds?: EntryKind[];
 }
 
-export const KB_FORMAT_VERSION = 1;
+/** 2: lunr refs are document positions in base 36 (smaller index); `code` is not stored. */
+export const KB_FORMAT_VERSION = 2;

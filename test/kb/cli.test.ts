@@ -10,7 +10,9 @@ async function run(args: string[], opts: { isTTY?: boolean; cwd?: string } = {})
   let stdout = '';
   let stderr = '';
   const cwd = opts.cwd ?? tempDir();
-  const code = await runKb([...args, '--index', await fixtureIndex()], { stdout: s => (stdout += s), stderr: s => (stderr += s), cwd, isTTY: opts.isTTY ?? false });
+  const idx = await fixtureIndex();
+  const argv = args.length ? [args[0], '--index', idx, ...args.slice(1)] : ['--index', idx];
+  const code = await runKb(argv, { stdout: s => (stdout += s), stderr: s => (stderr += s), cwd, isTTY: opts.isTTY ?? false });
   return { code, stdout, stderr };
 }
 

@@ -12,8 +12,15 @@ export const FIXTURE_RULES: RuleMeta[] = [
   { id: 'retry-without-jitter', defaultSeverity: 'warning', incidents: ['aws-ebs-2011', 'spotify-2013'], patterns: ['backoff-with-jitter'] },
 ];
 
+const created: string[] = [];
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'kb-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
 }
 
 /** Copies the fixture KB (incidents, patterns, rules) into a fresh temp root. */
