@@ -53,6 +53,7 @@ const SORT_PROP_RE = /^(timestamp|ts|time|at|date|updated_?at|created_?at|sent_?
 const STREAM_NAME_RE = /event|message|msg|op(eration)?s?\b|ops$|change|mutation|update|command|delta|patch|journal|oplog/i;
 const APPLY_RE = /\b(apply|process|handle|replay|dispatch|emit|execute|commit|publish|reduce|merge|ingest|consume|on[A-Z]\w*)\w*\s*\(/;
 const RESOLVE_FN_RE = /newer|newest|latest|winner|wins|conflict|merge|resolve|should_?(apply|update|overwrite|replace|accept)|lww/i;
+const WRITE_RE = /\b(save|put|set|update|upsert|write|replace|merge|apply|store|persist|insert|overwrite|commit|accept|keep|use|take)\w*\s*\(|[^=!<>]=[^=>]|\breturn\b|\bcontinue\b|\bbreak\b/i;
 const LEASE_WORDS = new Set(['lease', 'leases', 'leader', 'leadership', 'heartbeat', 'heartbeats', 'lock', 'locks', 'mutex', 'leaseholder']);
 const LOCKOUT_RE = /lock(ed|out)?_?until|lockout|login|attempt|account|user|password|otp|captcha|scroll|screen|ui\b/i;
 
@@ -665,7 +666,12 @@ class Analysis {
       if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '')) { n = skipParensUp(p); continue; }
       if (p.type === 'unary_expression' && p.childForFieldName('operator')?.type === '!') { n = skipParensUp(p); continue; }
       if (p.type === 'parenthesized_expression') { n = p; continue; }
-      if (p.type === 'if_statement' && p.childForFieldName('condition')?.startIndex === n.startIndex) return true;
+      if (p.type === 'if_statement' && p.childForFieldName('condition')?.startIndex === n.startIndex) {
+        // the branch keeps or drops a write (`save(incoming)`, `current = incoming`, `return` as a stale guard),
+        // not a UI effect like `showNewBadge()`
+        const body = p.childForFieldName('consequence');
+        return !!body && WRITE_RE.test(this.textOf(body));
+      }
       if (p.type === 'ternary_expression' && p.childForFieldName('condition')?.startIndex === n.startIndex) {
         const roots = objects.map(o => o.split(/[.[]/)[0]);
         const branch = (f: string) => { const b = unwrap(p.childForFieldName(f)); const t = b?.text ?? ''; return objects.includes(t) || roots.includes(t); };

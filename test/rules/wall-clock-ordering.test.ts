@@ -51,6 +51,10 @@ ruleTester('wall-clock-ordering', {
     { name: "parameter, not a local stamp", filename: 'file.ts', code: "function elapsedSince(t: number) { return Date.now() - t; }" },
     { name: "deadline stored as an expiry (escapes)", filename: 'file.ts', code: "const deadline = Date.now() + ttl;\ntokens.set(id, { deadline });\nif (Date.now() > deadline) cleanup();" },
     { name: "performance shadowed by nothing, but start is reassigned from a message", filename: 'file.ts', code: "let start = Date.now();\nstart = msg.sentAt;\nconsole.log(Date.now() - start);" },
+    { name: "newer message only drives a UI effect", filename: 'file.tsx', code: "if (msg.timestamp > lastSeen.timestamp) showNewBadge();" },
+    { name: "snowflake-style generator guarding against the clock going back", filename: 'file.js', code: "class IdGen {\n  next() {\n    const timestamp = Date.now();\n    if (timestamp < this.lastTimestamp) throw new Error('clock moved backwards');\n    this.lastTimestamp = timestamp;\n    return (timestamp - EPOCH) * 4096 + (this.seq++ % 4096);\n  }\n}" },
+    { name: "optimistic temporary id (negative)", filename: 'file.tsx', code: "const temp = { id: -Date.now(), text };" },
+    { name: "durations of a stored record are not followed", filename: 'file.ts', code: "const run = { startedAt: Date.now() };\nawait go();\nreport(Date.now() - run.startedAt);" },
   ],
   invalid: [
     {
@@ -296,6 +300,20 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "let requestStartedAt = 0;\nexport function onRequest() { requestStartedAt = Date.now(); }\nexport function onResponse() { hist.observe(Date.now() - requestStartedAt); }",
       errors: [{ messageId: 'elapsed', line: 3, column: 45, endLine: 3, endColumn: 74, severity: 'info' }],
+      output: null,
+    },
+    {
+      name: "Date objects subtracted in JavaScript",
+      filename: 'file.js',
+      code: "const start = new Date();\nawait work();\nconsole.log('took', new Date() - start);",
+      errors: [{ messageId: 'elapsed', line: 3, column: 21, endLine: 3, endColumn: 39, severity: 'info' }],
+      output: null,
+    },
+    {
+      name: "newest message replaces the current one",
+      filename: 'file.ts',
+      code: "if (msg.timestamp > cur.timestamp) cur = msg;",
+      errors: [{ messageId: 'lastWriteWins', line: 1, column: 5, endLine: 1, endColumn: 34 }],
       output: null,
     },
   ],
