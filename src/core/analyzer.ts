@@ -34,6 +34,11 @@ export interface AnalyzeOptions {
   /** Project facts known so far; findings whose `unlessFacts` intersect are dropped. */
   projectFacts?: ReadonlySet<string>;
   reportUnusedDirectives?: boolean;
+  /**
+   * Analyse only these [start, end) UTF-16 ranges (whole top-level statements; see incremental.ts). Rules see
+   * only the captures inside them; findings outside are the caller's to keep.
+   */
+  regions?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface FileAnalysis {
@@ -43,6 +48,8 @@ export interface FileAnalysis {
   projectFacts: string[];
   directives: Directive[];
   hasSyntaxErrors: boolean;
+  /** Findings before suppressions and project facts (what incremental analysis caches and merges). */
+  raw: Finding[];
 }
 
 const queryCache = new Map<string, Query>();
@@ -83,14 +90,19 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
   const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(text));
   const lines = new LineIndex(text);
   const root = tree.rootNode;
-  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError };
+  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [] };
   const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
   result.directives = directives;
   if (rules.length) {
     const groups = new Map<string, Node[]>();
-    for (const c of combinedQuery(lang, rules).captures(root)) {
-      const list = groups.get(c.name);
-      if (list) list.push(c.node); else groups.set(c.name, [c.node]);
+    const query = combinedQuery(lang, rules);
+    // web-tree-sitter takes query ranges in bytes of its UTF-16 input: 2 per code unit
+    const passes = opts.regions ? opts.regions.map(([s, e]) => query.captures(root, { startIndex: s * 2, endIndex: e * 2 })) : [query.captures(root)];
+    for (const caps of passes) {
+      for (const c of caps) {
+        const list = groups.get(c.name);
+        if (list) list.push(c.node); else groups.set(c.name, [c.node]);
+      }
     }
     const facts = new FileFacts(groups, text, root);
     const memo = new Map<string, unknown>();
@@ -116,16 +128,24 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
         throw Object.assign(new Error(`incident-lens: rule ${rule.meta.id} crashed on ${file}: ${err.message}`), { cause: e });
       }
     }
-    raw.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
-    const deduped = raw.filter((f, i) => i === 0 || !(f.start === raw[i - 1].start && f.end === raw[i - 1].end && f.ruleId === raw[i - 1].ruleId && f.message === raw[i - 1].message));
-    const localFacts = new Set(result.projectFacts);
-    for (const f of applyDirectives(deduped, directives)) {
-      const voidedBy = f.unlessFacts?.some(x => localFacts.has(x) || opts.projectFacts?.has(x));
-      (voidedBy ? result.conditional : result.findings).push(f);
-    }
+    result.raw = sortAndDedupe(raw);
+    Object.assign(result, settle(result.raw, directives, new Set([...result.projectFacts, ...(opts.projectFacts ?? [])])));
   }
   if (opts.reportUnusedDirectives) result.findings.push(...unusedDirectiveFindings(directives, lines));
   return result;
+}
+
+export function sortAndDedupe(raw: Finding[]): Finding[] {
+  raw.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+  return raw.filter((f, i) => i === 0 || !(f.start === raw[i - 1].start && f.end === raw[i - 1].end && f.ruleId === raw[i - 1].ruleId && f.message === raw[i - 1].message));
+}
+
+/** Applies suppression directives, then splits off findings voided by known project facts. */
+export function settle(raw: Finding[], directives: Directive[], facts: ReadonlySet<string>): { findings: Finding[]; conditional: Finding[] } {
+  for (const d of directives) d.used = false;
+  const findings: Finding[] = [], conditional: Finding[] = [];
+  for (const f of applyDirectives(raw, directives)) (f.unlessFacts?.some(x => facts.has(x)) ? conditional : findings).push(f);
+  return { findings, conditional };
 }
 
 export function unusedDirectiveFindings(directives: Directive[], lines: LineIndex): Finding[] {
