@@ -63,7 +63,7 @@ async function resolveIndex(explicit?: string): Promise<{ file: string; source: 
     ...loadMarkdownDir(path.join(ROOT, 'knowledge', 'patterns'), 'pattern').entries,
   ];
   const documents = entries.map(toDocument);
-  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(buildLunrIndex(documents)), documents: documents.map(storedDocument) };
+  const file: KbIndexFile = { version: KB_FORMAT_VERSION, ...serialiseIndex(buildLunrIndex(documents)), documents: documents.map(storedDocument) };
   fs.writeFileSync(tmp, JSON.stringify(file));
   return { file: tmp, source: `unvalidated repo entries (${res.errors.length} validation errors)` };
 }

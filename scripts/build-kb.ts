@@ -226,7 +226,7 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
   addBacklinks(entries);
   const documents = entries.map(e => ({ ...toDocument(e), origin: 'builtin' as const }));
   const index = buildLunrIndex(documents);
-  const file: KbIndexFile = { version: KB_FORMAT_VERSION, index: serialiseIndex(index), documents: documents.map(storedDocument) };
+  const file: KbIndexFile = { version: KB_FORMAT_VERSION, ...serialiseIndex(index), documents: documents.map(storedDocument) };
   let out: string | undefined;
   if (options.out) {
     out = path.resolve(process.cwd(), options.out);

@@ -59,20 +59,77 @@ export function buildLunrIndex(docs: KbDocument[]): lunr.Index {
   });
 }
 
-/** Fields whose match positions are not used for snippets: dropped from the serialised index to keep it small. */
-const POSITIONLESS_FIELDS = ['code', 'keywords', 'related'];
+/** Fields whose match positions are kept (snippets and highlights); other fields' positions are dropped. */
+export const POSITION_FIELDS = ['title', 'summary', 'body'] as const;
 
-/** lunr.Index#toJSON() without position metadata for POSITIONLESS_FIELDS (about a third smaller). */
-export function serialiseIndex(index: lunr.Index): object {
+/**
+ * Positions of matched terms, moved out of the lunr postings into one compact string per document and
+ * field: `termIndex:start.length,start.length;…` in base 36. JSON.parse of the postings' thousands of
+ * tiny `{position: [[s, l]]}` objects dominated load time; strings are decoded lazily, only for the
+ * documents a search returns.
+ */
+export type PositionTable = Record<string, string[]>;
+
+export interface SerialisedIndex {
+  index: object;
+  positions: PositionTable;
+}
+
+/** lunr.Index#toJSON() with position metadata moved into a compact PositionTable. */
+export function serialiseIndex(index: lunr.Index): SerialisedIndex {
   const json = index.toJSON() as unknown as { invertedIndex: [string, Record<string, unknown>][] };
+  const parts = new Map<string, string[][]>();
   // toJSON() shares the live posting objects: copy before editing so the index itself is untouched.
   json.invertedIndex = json.invertedIndex.map(([term, posting]) => {
     const copy: Record<string, unknown> = { ...posting };
-    for (const field of POSITIONLESS_FIELDS) {
-      const docs = posting[field] as Record<string, unknown> | undefined;
-      if (docs) copy[field] = Object.fromEntries(Object.keys(docs).map(ref => [ref, {}]));
+    const termIndex = (posting._index as number).toString(36);
+    for (const field of Object.keys(posting)) {
+      if (field === '_index') continue;
+      const docs = posting[field] as Record<string, { position?: [number, number][] }>;
+      const fi = (POSITION_FIELDS as readonly string[]).indexOf(field);
+      for (const [ref, meta] of Object.entries(docs)) {
+        if (fi < 0 || !meta.position?.length) continue;
+        let row = parts.get(ref);
+        if (!row) parts.set(ref, (row = POSITION_FIELDS.map(() => [])));
+        row[fi].push(`${termIndex}:${meta.position.map(([s, l]) => `${s.toString(36)}.${l.toString(36)}`).join(',')}`);
+      }
+      copy[field] = Object.fromEntries(Object.keys(docs).map(ref => [ref, {}]));
     }
     return [term, copy];
   });
-  return json;
+  const positions: PositionTable = {};
+  for (const [ref, row] of parts) positions[ref] = row.map(r => r.join(';'));
+  return { index: json, positions };
+}
+
+/** Lazily decoded PositionTable: (ref, field, term index) → [start, length][]. */
+export class PositionLookup {
+  private readonly decoded = new Map<string, Map<number, [number, number][]>[]>();
+  constructor(private readonly table: PositionTable) {}
+
+  get(ref: string, field: string, termIndex: number): [number, number][] {
+    const fi = (POSITION_FIELDS as readonly string[]).indexOf(field);
+    if (fi < 0) return [];
+    let rows = this.decoded.get(ref);
+    if (!rows) {
+      rows = (this.table[ref] ?? []).map(s => {
+        const m = new Map<number, [number, number][]>();
+        if (!s) return m;
+        for (const entry of s.split(';')) {
+          const colon = entry.indexOf(':');
+          const pairs = entry
+            .slice(colon + 1)
+            .split(',')
+            .map(p => {
+              const dot = p.indexOf('.');
+              return [parseInt(p.slice(0, dot), 36), parseInt(p.slice(dot + 1), 36)] as [number, number];
+            });
+          m.set(parseInt(entry.slice(0, colon), 36), pairs);
+        }
+        return m;
+      });
+      this.decoded.set(ref, rows);
+    }
+    return rows[fi]?.get(termIndex) ?? [];
+  }
 }

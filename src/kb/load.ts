@@ -8,7 +8,7 @@ import lunr from 'lunr';
 import type { EntryKind, KbDocument, KbEntry, KbIndexFile, KbProblem, SearchOptions, SearchResult } from './types';
 import { KB_FORMAT_VERSION } from './types';
 import { FrontMatterError, checkReferences, extractCodeBlocks, splitFrontMatter, validateEntry } from './schema';
-import { buildLunrIndex, docsByRef, toDocument } from './indexer';
+import { PositionLookup, buildLunrIndex, docsByRef, toDocument } from './indexer';
 import { searchSegments, type SearchSegment } from './search';
 import { exportStaticSite, renderEntry, type RenderOptions } from './render';
 
@@ -152,7 +152,11 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   constructor(file: KbIndexFile) {
     this.version = file.version;
     for (const d of file.documents) this.docs.set(d.id, d);
-    this.segments.push({ index: lunr.Index.load(file.index), docs: docsByRef(file.documents) });
+    this.segments.push({
+      index: lunr.Index.load(file.index),
+      docs: docsByRef(file.documents),
+      positions: file.positions ? new PositionLookup(file.positions) : undefined,
+    });
   }
 
   addTeamEntries(dirs: string[], checkCode?: LoadOptions['checkCode']): void {

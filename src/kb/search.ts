@@ -8,6 +8,7 @@
 import lunr from 'lunr';
 import type { EntryKind, KbDocument, SearchMatch, SearchOptions, SearchResult } from './types';
 import { wordTokens } from './text';
+import type { PositionLookup } from './indexer';
 
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_QUERY_TERMS = 8;
@@ -18,6 +19,8 @@ export interface SearchSegment {
   index: lunr.Index;
   /** lunr ref → document. */
   docs: Map<string, KbDocument>;
+  /** Positions moved out of the postings (prebuilt index); absent when lunr's metadata has them. */
+  positions?: PositionLookup;
 }
 
 /** Lowercased, de-duplicated words of a user query, bounded in number and length. */
@@ -68,16 +71,22 @@ interface Hit {
   doc: KbDocument;
   score: number;
   coverage: number;
-  matches: SearchMatch[];
+  /** Raw lunr results for this document; positions are resolved only for the results returned. */
+  raw: { seg: SearchSegment; result: lunr.Index.Result }[];
 }
 
-function collectMatches(result: lunr.Index.Result, into: SearchMatch[]): void {
+type Postings = Record<string, { _index: number }>;
+
+function collectMatches(seg: SearchSegment, result: lunr.Index.Result, into: SearchMatch[]): void {
   const meta = result.matchData.metadata as Record<string, Record<string, { position?: [number, number][] }>>;
   for (const term of Object.keys(meta)) {
     for (const field of Object.keys(meta[term])) {
-      for (const [start, length] of meta[term][field].position ?? []) {
-        into.push({ field: field as SearchMatch['field'], start, length });
+      let positions = meta[term][field].position;
+      if (!positions && seg.positions) {
+        const posting = (seg.index as unknown as { invertedIndex: Postings }).invertedIndex[term];
+        positions = posting ? seg.positions.get(result.ref, field, posting._index) : undefined;
       }
+      for (const [start, length] of positions ?? []) into.push({ field: field as SearchMatch['field'], start, length });
     }
   }
 }
@@ -95,12 +104,12 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
         const doc = seg.docs.get(r.ref);
         if (!doc || (kinds && !kinds.has(doc.kind))) continue;
         let h = hits.get(doc.id);
-        if (!h) hits.set(doc.id, (h = { doc, score: 0, coverage: 0, matches: [] }));
+        if (!h) hits.set(doc.id, (h = { doc, score: 0, coverage: 0, raw: [] }));
         h.score += r.score;
         // A word that only matched the list of related ids does not count as covering the query.
         const fields = Object.values(r.matchData.metadata as Record<string, Record<string, unknown>>).flatMap(f => Object.keys(f));
         if (fields.some(f => f !== 'related')) h.coverage += 1;
-        collectMatches(r, h.matches);
+        h.raw.push({ seg, result: r });
       }
     }
   }
@@ -115,7 +124,9 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
   });
   results.sort((a, b) => b.h.coverage - a.h.coverage || b.score - a.score || a.h.doc.id.localeCompare(b.h.doc.id));
   return results.slice(0, limit).map(({ h, score }) => {
-    const matches = dedupeMatches(h.matches);
+    const all: SearchMatch[] = [];
+    for (const { seg, result } of h.raw) collectMatches(seg, result, all);
+    const matches = dedupeMatches(all);
     return {
       id: h.doc.id,
       kind: h.doc.kind,

@@ -66,8 +66,10 @@ export interface KbIndexFile {
   version: number;
   /** ISO time the index was built. */
   builtAt?: string;
-  /** lunr.Index#toJSON(). */
+  /** lunr.Index#toJSON(), without position metadata (see `positions`). */
   index: object;
+  /** Match positions per document ref and field (title, summary, body); see src/kb/indexer.ts. */
+  positions?: Record<string, string[]>;
   documents: KbDocument[];
 }
 
@@ -100,5 +102,5 @@ export interface SearchOptions {
   kinds?: EntryKind[];
 }
 
-/** 2: lunr refs are document positions in base 36 (smaller index); `code` is not stored. */
-export const KB_FORMAT_VERSION = 2;
+/** 3: base-36 refs, `code` not stored, match positions in a compact `positions` table. */
+export const KB_FORMAT_VERSION = 3;

@@ -62,7 +62,7 @@ test('search over the real entries: jitter, Knight, leap second, idempotency, eb
   ];
   const documents = entries.map(toDocument);
   const file = path.join(tempDir(), 'kb.json');
-  fs.writeFileSync(file, JSON.stringify({ version: KB_FORMAT_VERSION, index: serialiseIndex(buildLunrIndex(documents)), documents: documents.map(storedDocument) }));
+  fs.writeFileSync(file, JSON.stringify({ version: KB_FORMAT_VERSION, ...serialiseIndex(buildLunrIndex(documents)), documents: documents.map(storedDocument) }));
   const kb = loadKnowledgeBase({ indexJson: file });
   const top = (q: string, n = 1) => kb.search(q, { limit: n }).map(r => r.id);
   assert.equal(top('jitter')[0], 'backoff-with-jitter');

@@ -11,7 +11,8 @@ async function kb() {
 test('index round-trip: documents, fields and the prebuilt lunr index survive JSON', async () => {
   const file = await fixtureIndex();
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.equal(json.version, 2);
+  assert.equal(json.version, 3);
+  assert.ok(Object.keys(json.positions).length === json.documents.length, 'a position row per document');
   assert.equal(json.documents[0].code, undefined, 'code is indexed, not stored');
   assert.deepEqual(json.index.fields, ['title', 'summary', 'keywords', 'body', 'code', 'related']);
   assert.deepEqual(json.documents.map((d: { id: string }) => d.id).sort(), ['aws-ebs-2011', 'backoff-with-jitter', 'retry-without-backoff', 'retry-without-jitter', 'spotify-2013']);
@@ -127,6 +128,6 @@ test('get() of unknown or odd ids returns undefined', async () => {
 
 test('a missing or bad index is a clear KbLoadError', () => {
   assert.throws(() => loadKnowledgeBase({ indexJson: '/nonexistent/kb.json' }), (e: unknown) => e instanceof KbLoadError && /not found at \/nonexistent\/kb\.json/.test((e as Error).message));
-  assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 2' }), /not valid JSON/);
+  assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 3' }), /not valid JSON/);
   assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 99, "index": {}, "documents": []}' }), /format version 99/);
 });
