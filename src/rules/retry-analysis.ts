@@ -75,10 +75,60 @@ interface Env {
   depth: number;
 }
 
-interface FileIndex {
+/**
+ * Lazily built, position-sorted views of the captures, so that "the awaits inside this loop" is a binary search,
+ * not a scan of the file (every node access crosses into WASM).
+ */
+class FileIndex {
+  private _writes?: Map<string, Node[]>;
+  private _awaits?: Ranged;
+  private _counterWrites?: Ranged;
+  constructor(private ctx: RuleContext) {}
   /** assignment-like nodes (assign, augmented, update) by the text of their target. */
-  writes: Map<string, Node[]>;
-  awaits: Node[];
+  get writes(): Map<string, Node[]> {
+    if (!this._writes) {
+      const writes = new Map<string, Node[]>();
+      const add = (target: Node | null, w: Node) => {
+        const t = unwrap(target);
+        if (!t) return;
+        const key = t.type === 'identifier' ? t.text : memberPath(t)?.join('.');
+        if (!key) return;
+        const l = writes.get(key);
+        if (l) l.push(w); else writes.set(key, [w]);
+      };
+      for (const a of this.ctx.captures('assign')) add(a.childForFieldName('left'), a);
+      for (const a of this.ctx.captures('retry.aug')) add(a.childForFieldName('left'), a);
+      for (const u of this.ctx.captures('retry.update')) add(u.childForFieldName('argument'), u);
+      this._writes = writes;
+    }
+    return this._writes;
+  }
+  awaitsIn(n: Node): Node[] {
+    this._awaits ??= new Ranged(this.ctx.captures('retry.await'));
+    return this._awaits.within(n.startIndex, n.endIndex);
+  }
+  /** update / augmented / plain assignments inside a node (candidates for attempt counters). */
+  writesIn(n: Node): Node[] {
+    this._counterWrites ??= new Ranged([...this.ctx.captures('retry.update'), ...this.ctx.captures('retry.aug'), ...this.ctx.captures('assign')]);
+    return this._counterWrites.within(n.startIndex, n.endIndex);
+  }
+}
+
+class Ranged {
+  private starts: number[];
+  private ends: number[];
+  private nodes: Node[];
+  constructor(nodes: Node[]) {
+    const items = nodes.map(n => ({ n, s: n.startIndex, e: n.endIndex })).sort((a, b) => a.s - b.s);
+    this.nodes = items.map(i => i.n); this.starts = items.map(i => i.s); this.ends = items.map(i => i.e);
+  }
+  within(start: number, end: number): Node[] {
+    let lo = 0, hi = this.starts.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (this.starts[m] < start) lo = m + 1; else hi = m; }
+    const out: Node[] = [];
+    for (let i = lo; i < this.starts.length && this.starts[i] < end; i++) if (this.ends[i] <= end) out.push(this.nodes[i]);
+    return out;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -525,30 +575,19 @@ class RetryAnalysis {
   private cls: Classifier;
 
   constructor(private ctx: RuleContext) {
-    const writes = new Map<string, Node[]>();
-    const add = (target: Node | null, w: Node) => {
-      const t = unwrap(target);
-      if (!t) return;
-      const key = t.type === 'identifier' ? t.text : memberPath(t)?.join('.');
-      if (!key) return;
-      const l = writes.get(key);
-      if (l) l.push(w); else writes.set(key, [w]);
-    };
-    for (const a of ctx.captures('assign')) add(a.childForFieldName('left'), a);
-    for (const a of ctx.captures('retry.aug')) add(a.childForFieldName('left'), a);
-    for (const u of ctx.captures('retry.update')) add(u.childForFieldName('argument'), u);
-    this.idx = { writes, awaits: ctx.captures('retry.await') };
+    this.idx = new FileIndex(ctx);
     this.cls = new Classifier(ctx, this.idx);
   }
 
   run(): RetryFinding[] {
-    const seenLoops = new Set<number>();
+    const loops = new Map<number, { loop: Node; tries: Node[] }>();
     for (const c of this.ctx.captures('retry.catch')) {
       const loop = this.ownerLoop(c);
-      if (!loop || seenLoops.has(loop.id)) continue;
-      seenLoops.add(loop.id);
-      this.checkLoop(loop);
+      if (!loop) continue;
+      const e = loops.get(loop.id);
+      if (e) e.tries.push(c.parent!); else loops.set(loop.id, { loop, tries: [c.parent!] });
     }
+    for (const { loop, tries } of loops.values()) this.checkLoop(loop, tries);
     this.checkRecursion();
     this.checkCatchChains();
     new LibraryChecks(this.ctx, this.cls, this.out).run();
@@ -572,18 +611,11 @@ class RetryAnalysis {
 
   // ---- loops ---------------------------------------------------------------------------------------------------
 
-  private checkLoop(loop: Node): void {
+  /** `tries`: the try statements owned by this loop (not by a nested loop or function). */
+  private checkLoop(loop: Node, tries: Node[]): void {
     const body = loop.childForFieldName('body');
     if (!body) return;
     const cond = unwrap(loop.childForFieldName('condition'));
-    // the try statements owned by this loop (not by a nested loop or function)
-    const tries = findLocal(body, n => n.type === 'try_statement', false, 300).filter(t => {
-      for (let p = t.parent; p && p !== null; p = p.parent) {
-        if (isSameNode(p, loop)) return true;
-        if (LOOP_TYPES.has(p.type) || FUNCTION_TYPES.has(p.type)) return false;
-      }
-      return false;
-    });
     const retryTry = tries.find(t => this.isRetryTry(loop, body, t, cond));
     if (!retryTry) return;
     if (this.isItemLoop(loop, body, retryTry)) return;
@@ -669,7 +701,8 @@ class RetryAnalysis {
     const cbody = handler?.childForFieldName('body');
     if (!block || !cbody) return false;
     // an async operation inside the try (an await, or a yield in generators/sagas)
-    const awaits = this.idx.awaits.filter(a => contains(block, a) && innermostFunction(a)?.id === innermostFunction(t)?.id);
+    const tf = innermostFunction(t)?.id;
+    const awaits = this.idx.awaitsIn(block).filter(a => innermostFunction(a)?.id === tf);
     if (!awaits.length) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
@@ -735,8 +768,7 @@ class RetryAnalysis {
     };
     const inc = loop.childForFieldName('increment');
     const cond = loop.childForFieldName('condition');
-    for (const w of [...this.ctx.captures('retry.update'), ...this.ctx.captures('retry.aug'), ...this.ctx.captures('assign')]) {
-      if (!contains(loop, w)) continue;
+    for (const w of this.idx.writesIn(loop)) {
       if ((inc && contains(inc, w)) || (cond && contains(cond, w)) || (contains(body, w) && innermostFunction(w)?.id === innermostFunction(loop)?.id)) consider(w);
     }
     return [...out].map(([name, increasing]) => ({ name, increasing }));
@@ -770,15 +802,15 @@ class RetryAnalysis {
     const fnId = fn?.id;
     const sleeps: Sleep[] = [];
     let otherAwait = false;
-    for (const a of this.idx.awaits) {
-      if (!contains(body, a) || innermostFunction(a)?.id !== fnId) continue;
+    for (const a of this.idx.awaitsIn(body)) {
+      if (innermostFunction(a)?.id !== fnId) continue;
       const s = sleepOf(this.ctx, a);
       if (s) sleeps.push(s);
       else if (!contains(block, a)) otherAwait = true;
     }
     // also sleeps hidden in the loop condition/update? (`while (await retryAfter())`) -> unknown
     const cond = loop.childForFieldName('condition');
-    if (cond && this.idx.awaits.some(a => contains(cond, a))) return undefined;
+    if (cond && this.idx.awaitsIn(cond).length) return undefined;
     if (!sleeps.length) {
       if (otherAwait) return undefined; // something else is awaited between attempts: it may wait
       const handler = retryTry.childForFieldName('handler');
@@ -799,71 +831,75 @@ class RetryAnalysis {
 
   // ---- recursion -----------------------------------------------------------------------------------------------
 
+  /** Failure regions found from the text (cheap) then the tree: catch bodies, .catch/.then(_, f), error/close handlers, if (err). */
+  private failureRegions(): Node[] {
+    const { ctx } = this;
+    const out: Node[] = [];
+    for (const c of ctx.captures('retry.catch')) { const b = c.childForFieldName('body'); if (b) out.push(b); }
+    const at = (offset: number) => ctx.root.descendantForIndex(offset, offset);
+    const callOfProp = (offset: number): Node | undefined => {
+      const prop = at(offset);
+      const member = prop?.parent;
+      const call = member?.parent;
+      if (member?.type !== 'member_expression' || call?.type !== 'call_expression' || !isSameNode(call.childForFieldName('function'), member)) return undefined;
+      return call;
+    };
+    const fnArg = (call: Node | undefined, i: number) => {
+      const a = call ? unwrap(callArgs(call)[i]) : null;
+      return a && FUNCTION_TYPES.has(a.type) ? a : undefined;
+    };
+    for (const m of ctx.text.matchAll(/\.\s*(catch|then)\s*\(/g)) {
+      const off = m.index! + m[0].indexOf(m[1]);
+      const f = fnArg(callOfProp(off), m[1] === 'catch' ? 0 : 1);
+      if (f) out.push(f);
+    }
+    for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]/gi)) {
+      const f = fnArg(callOfProp(m.index! + m[0].indexOf(m[1])), 1);
+      if (f) out.push(f);
+    }
+    for (const m of ctx.text.matchAll(/\.\s*on(error|close|end|disconnect)\s*=(?!=)/gi)) {
+      const prop = at(m.index! + m[0].indexOf('on'));
+      const asg = prop?.parent?.parent;
+      const right = asg?.type === 'assignment_expression' ? unwrap(asg.childForFieldName('right')) : null;
+      if (right && FUNCTION_TYPES.has(right.type)) out.push(right);
+    }
+    for (const m of ctx.text.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
+      const n = at(m.index!);
+      const ifs = n?.type === 'if_statement' ? n : n?.parent?.type === 'if_statement' ? n.parent : null;
+      const cons = ifs?.childForFieldName('consequence');
+      if (cons) out.push(cons);
+    }
+    return out;
+  }
+
   private checkRecursion(): void {
     const ctx = this.ctx;
-    // candidate functions by name: function declarations, `const f = () => ...`, methods (called as this.f)
-    const byName = new Map<string, Node[]>();
-    const add = (name: string | undefined, fn: Node | null) => {
-      if (!name || !fn) return;
-      const l = byName.get(name);
-      if (l) l.push(fn); else byName.set(name, [fn]);
-    };
-    for (const f of ctx.captures('func')) add(f.childForFieldName('name')?.text, f);
-    for (const d of ctx.captures('decl')) {
-      const v = unwrap(d.childForFieldName('value'));
-      const n = d.childForFieldName('name');
-      if (v && n?.type === 'identifier' && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function')) add(n.text, v);
-    }
-    for (const m of ctx.captures('retry.method')) add(m.childForFieldName('name')?.text, m);
-    if (!byName.size) return;
-
-    interface Site { fn: Node; call: Node; ref: Node; via: 'direct' | 'setTimeout'; timer?: Node }
-    const sites = new Map<number, Site[]>();
-    const push = (s: Site) => { const l = sites.get(s.fn.id); if (l) l.push(s); else sites.set(s.fn.id, [s]); };
-    const target = (callee: Node | null): { name: string; isMethod: boolean } | undefined => {
-      let c = unwrap(callee);
-      if (!c) return undefined;
-      // this.f.bind(this)
-      if (c.type === 'call_expression') {
-        const f = unwrap(c.childForFieldName('function'));
-        if (f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'bind') c = unwrap(f.childForFieldName('object'));
-        else return undefined;
-      }
-      if (!c) return undefined;
-      if (c.type === 'identifier') return { name: c.text, isMethod: false };
-      if (c.type === 'member_expression' && unwrap(c.childForFieldName('object'))?.type === 'this') {
-        const p = c.childForFieldName('property');
-        return p ? { name: p.text, isMethod: true } : undefined;
-      }
-      return undefined;
-    };
-    const owner = (name: string, isMethod: boolean, at: Node): Node | undefined => {
-      const fns = byName.get(name);
-      if (!fns) return undefined;
-      let best: Node | undefined;
-      for (const f of fns) {
-        if ((f.type === 'method_definition') !== isMethod) continue;
-        if (contains(f, at) && (!best || contains(best, f))) best = f;
-      }
-      return best;
-    };
-    for (const call of ctx.captures('call')) {
-      const fnNode = call.childForFieldName('function');
-      const t = target(fnNode);
-      if (t && byName.has(t.name)) {
-        const f = owner(t.name, t.isMethod, call);
-        if (f) push({ fn: f, call, ref: call, via: 'direct' });
-      }
-      if (isGlobalSetTimeout(ctx, fnNode)) {
-        const a0 = callArgs(call)[0];
-        const t2 = target(a0 ?? null);
-        if (t2 && byName.has(t2.name)) {
-          const f = owner(t2.name, t2.isMethod, call);
-          if (f) push({ fn: f, call, ref: call, via: 'setTimeout', timer: call });
-        }
+    const regions = this.failureRegions();
+    if (!regions.length) return;
+    // candidate functions: a named function (declaration, `const f = () => ...`, method called as this.f) that
+    // calls itself (or setTimeouts itself) from inside one of the failure regions
+    const candidates = new Map<number, Node>();
+    for (const region of regions) {
+      for (const call of findLocal(region, n => n.type === 'call_expression', true, 2000)) {
+        const t = selfTarget(ctx, call);
+        if (!t) continue;
+        const f = enclosingNamed(call, t.name, t.isMethod);
+        if (f && contains(f, region)) candidates.set(f.id, f);
       }
     }
-    for (const [, list] of sites) this.checkSelfCalls(list[0].fn, list);
+    for (const fn of candidates.values()) {
+      const name = functionName(fn);
+      if (!name) continue;
+      const isMethod = fn.type === 'method_definition';
+      const sites: { call: Node; via: 'direct' | 'setTimeout'; timer?: Node }[] = [];
+      for (const call of findLocal(fn, n => n.type === 'call_expression', true, 5000)) {
+        const t = selfTarget(ctx, call);
+        if (!t || t.name !== name || t.isMethod !== isMethod) continue;
+        if (!isSameNode(enclosingNamed(call, name, isMethod), fn)) continue;
+        sites.push({ call, via: t.viaTimer ? 'setTimeout' : 'direct', timer: t.viaTimer ? call : undefined });
+      }
+      if (sites.length) this.checkSelfCalls(fn, sites);
+    }
   }
 
   private checkSelfCalls(fn: Node, sites: { call: Node; via: 'direct' | 'setTimeout'; timer?: Node }[]): void {
@@ -897,8 +933,8 @@ class RetryAnalysis {
       const region = r.path!.region;
       const sleeps: Sleep[] = [];
       let other = false;
-      for (const a of this.idx.awaits) {
-        if (!contains(region, a) || a.startIndex > r.call.startIndex) continue;
+      for (const a of this.idx.awaitsIn(region)) {
+        if (a.startIndex > r.call.startIndex) continue;
         const s = sleepOf(this.ctx, a);
         if (s) sleeps.push(s); else if (!contains(a, r.call)) other = true;
       }
@@ -993,8 +1029,8 @@ class RetryAnalysis {
       }
     }
     // a counter outside the function incremented inside it: `attempts++` then `connect()`
-    for (const w of [...this.ctx.captures('retry.update'), ...this.ctx.captures('retry.aug')]) {
-      if (!contains(fn, w)) continue;
+    for (const w of this.idx.writesIn(fn)) {
+      if (w.type === 'assignment_expression') continue;
       const k = counterWrite(w);
       if (!k) continue;
       const d = visibleDecl(this.ctx, w, k.name);
@@ -1029,9 +1065,11 @@ class RetryAnalysis {
 
   /** `op(x).catch(() => op(x))`: the same call issued again from its own `.catch`. */
   private checkCatchChains(): void {
-    for (const call of this.ctx.captures('call')) {
-      const callee = unwrap(call.childForFieldName('function'));
-      if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'catch') continue;
+    for (const m of this.ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
+      const prop = this.ctx.root.descendantForIndex(m.index! + m[0].indexOf('catch'), m.index! + m[0].indexOf('catch'));
+      const callee = prop?.parent;
+      const call = callee?.parent;
+      if (callee?.type !== 'member_expression' || call?.type !== 'call_expression') continue;
       const first = unwrap(callee.childForFieldName('object'));
       if (first?.type !== 'call_expression') continue;
       const handler = unwrap(callArgs(call)[0]);
@@ -1066,6 +1104,61 @@ class RetryAnalysis {
 }
 
 interface FailurePath { region: Node }
+
+/** What a call re-invokes: `f(...)`, `this.f(...)`, or `setTimeout(f | this.f | this.f.bind(this) | () => ..., d)`. */
+function selfTarget(ctx: RuleContext, call: Node): { name: string; isMethod: boolean; viaTimer: boolean } | undefined {
+  const fn = unwrap(call.childForFieldName('function'));
+  if (!fn) return undefined;
+  const direct = calleeName(fn);
+  if (direct) {
+    if (direct.name === 'setTimeout' && !direct.isMethod && isGlobalSetTimeout(ctx, fn)) {
+      const t = calleeName(unwrap(callArgs(call)[0] ?? null));
+      return t ? { ...t, viaTimer: true } : undefined;
+    }
+    return { ...direct, viaTimer: false };
+  }
+  return undefined;
+}
+
+function calleeName(c0: Node | null): { name: string; isMethod: boolean } | undefined {
+  let c = c0;
+  if (!c) return undefined;
+  if (c.type === 'call_expression') {
+    // this.f.bind(this)
+    const f = unwrap(c.childForFieldName('function'));
+    if (f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'bind') c = unwrap(f.childForFieldName('object'));
+    else return undefined;
+  }
+  if (!c) return undefined;
+  if (c.type === 'identifier') return { name: c.text, isMethod: false };
+  if (c.type === 'member_expression' && unwrap(c.childForFieldName('object'))?.type === 'this') {
+    const p = c.childForFieldName('property');
+    return p ? { name: p.text, isMethod: true } : undefined;
+  }
+  return undefined;
+}
+
+/** Name of a function node: declaration name, `const name = () => ...`, method name. */
+function functionName(fn: Node): string | undefined {
+  if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration' || fn.type === 'method_definition') return fn.childForFieldName('name')?.text;
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator' && unwrap(p.childForFieldName('value'))?.id === fn.id) {
+    const n = p.childForFieldName('name');
+    return n?.type === 'identifier' ? n.text : undefined;
+  }
+  if (fn.type === 'function_expression' || fn.type === 'function') return fn.childForFieldName('name')?.text;
+  return undefined;
+}
+
+/** The innermost enclosing function named `name` (a method when isMethod). */
+function enclosingNamed(n: Node, name: string, isMethod: boolean): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (!FUNCTION_TYPES.has(p.type)) continue;
+    if ((p.type === 'method_definition') !== isMethod) continue;
+    if (functionName(p) === name) return p;
+  }
+  return undefined;
+}
 
 function sleepOfExpr(ctx: RuleContext, expr: Node): Sleep | undefined {
   // sleepOf expects an await-like parent; emulate with a tiny adaptor
