@@ -118,3 +118,8 @@ export async function parseSource(text: string, lang: LangId): Promise<Tree> {
 export function newQuery(lang: LangId, source: string): Query {
   return new WTS.Query(getLoadedLanguage(lang), source);
 }
+
+/** A tree edit (offsets in UTF-16 units, points with UTF-16 columns), for `tree.edit` before an incremental parse. */
+export function makeEdit(e: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: TS.Point; oldEndPosition: TS.Point; newEndPosition: TS.Point }): Edit {
+  return new WTS.Edit(e);
+}

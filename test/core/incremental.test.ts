@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeTree } from '../../src/core/analyzer';
 import { IncrementalAnalyzer, TextChange } from '../../src/core/incremental';
-import { languageForPath, loadLanguage, parseSync, Tree } from '../../src/core/parser';
+import { languageForPath, loadLanguage, makeEdit, parseSync, Tree } from '../../src/core/parser';
 import { LineIndex } from '../../src/core/text';
 import type { Finding } from '../../src/core/types';
 
@@ -62,7 +62,7 @@ for (const src of sources()) {
         const ins = rand() < 0.8 ? SNIPPETS[Math.floor(rand() * SNIPPETS.length)] : '';
         const oldEnd = Math.min(text.length, start + del);
         const next = text.slice(0, start) + ins + text.slice(oldEnd);
-        tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + ins.length, startPosition: pointAt(text, start), oldEndPosition: pointAt(text, oldEnd), newEndPosition: pointAt(next, start + ins.length) });
+        tree.edit(makeEdit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + ins.length, startPosition: pointAt(text, start), oldEndPosition: pointAt(text, oldEnd), newEndPosition: pointAt(next, start + ins.length) }));
         changes.push({ start, oldEnd, newEnd: start + ins.length });
         text = next;
       }
