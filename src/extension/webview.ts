@@ -70,7 +70,10 @@ export class EntryPanel {
     const csp = `default-src 'none'; img-src ${this.panel.webview.cspSource} https: data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';`;
     const buttons: string[] = [];
     if (this.history.length) buttons.push(`<button class="secondary" data-action="back">${escapeHtml(t('Back'))}</button>`);
-    if (rules.length) buttons.push(`<button data-action="findRules" data-id="${escapeHtml(id)}" title="${escapeHtml(rules.join(', '))}">${escapeHtml(t('Find this pattern in the workspace ({0})', rules.join(', ')))}</button>`);
+    if (rules.length) {
+      const label = entry.kind === 'pattern' ? t("Find this pattern's rules in the workspace ({0})", rules.join(', ')) : t('Find these rules in the workspace ({0})', rules.join(', '));
+      buttons.push(`<button data-action="findRules" data-id="${escapeHtml(id)}" title="${escapeHtml(rules.join(', '))}">${escapeHtml(label)}</button>`);
+    }
     const html = `<!DOCTYPE html><html lang="${escapeHtml(vscode.env.language)}"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><title>${escapeHtml(entry.title)}</title>

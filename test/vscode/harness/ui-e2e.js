@@ -1,0 +1,121 @@
+// Route B, UI level: installs the VSIX into a fresh code-server, drives the workbench in Chromium like a user
+// (squiggle, hover, Problems panel, Ctrl+., command palette search, incident webview) and takes screenshots.
+// usage: node ui-e2e.js <vsix> <workspaceFixture> <screenshotDir>
+// prints `UI_RESULT {"passed":N,"failed":M}`.
+const fs = require('fs'), path = require('path');
+const { startCodeServer, launchChromium, log } = require('./cs-harness');
+const [vsix, fixture, shots] = process.argv.slice(2).map(p => path.resolve(p));
+fs.mkdirSync(shots, { recursive: true });
+let passed = 0, failed = 0;
+
+(async () => {
+  const cs = await startCodeServer({ fixture, vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.hover.delay': 200, 'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.auxiliaryBar.visible': false } });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const editor = page.locator('.editor-group-container .monaco-editor').first();
+  const step = async (name, fn) => {
+    if (failed && !process.env.KEEP_GOING) { console.log(`- ${name} (skipped)`); failed++; return; }
+    try { await fn(); passed++; log(`✔ ${name}`); }
+    catch (e) { failed++; log(`✘ ${name}: ${e.message.split('\n')[0]}`); await page.screenshot({ path: `${cs.tmp}/failure-${name.replace(/\W+/g, '-')}.png` }).catch(() => {}); log(`  screenshot: ${cs.tmp}/failure-${name.replace(/\W+/g, '-')}.png`); }
+  };
+  const shot = (name, clip) => page.screenshot({ path: path.join(shots, name), ...(clip ? { clip } : {}) });
+  try {
+    await step('workbench opens the fixture workspace', async () => {
+      await page.goto(`${cs.base}/?folder=${encodeURIComponent(cs.ws)}`);
+      await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90000 });
+    });
+    await step('opening a TS file shows the squiggle', async () => {
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('client.ts');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'client.ts' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      await editor.locator('.squiggly-warning').first().waitFor({ timeout: 90000 });
+    });
+    await step('hover shows the incident, the pattern and links', async () => {
+      const hover = page.locator('.monaco-hover:visible', { hasText: 'Resembles' }).first();
+      for (let i = 1; ; i++) {
+        const box = await editor.locator('.squiggly-warning').first().boundingBox();
+        await page.mouse.move(box.x + Math.min(60, box.width / 2), box.y + box.height / 2);
+        try { await hover.waitFor({ timeout: 3000 }); break; }
+        catch (e) { if (i >= 8) throw e; await page.mouse.move(5, 5); await page.waitForTimeout(300); }
+      }
+      await hover.getByText('Timeouts and deadline propagation').first().waitFor();
+      await page.waitForTimeout(400);
+      await shot('hover.png');
+    });
+    await step('Problems panel lists the finding with its rule code', async () => {
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel').getByText('has no timeout').first().waitFor({ timeout: 30000 });
+      await page.locator('.markers-panel').getByText('missing-timeout').first().waitFor({ timeout: 10000 });
+      await shot('problems.png');
+    });
+    await step('Ctrl+. offers the fix, disable and learn actions', async () => {
+      const item = page.locator('.action-widget').getByText('Learn: AWS EBS re-mirroring storm in US-East-1').first();
+      for (let i = 1; ; i++) {
+        await editor.locator('.view-line', { hasText: 'users.internal/api/users' }).first().click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('ArrowLeft'); await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('Control+Period');
+        try { await item.waitFor({ timeout: 2500 }); break; }
+        catch (e) { if (i >= 15) throw e; await page.keyboard.press('Escape'); }
+      }
+      await page.locator('.action-widget').getByText('Disable missing-timeout for this line').first().waitFor();
+      await shot('quickfix.png');
+      await page.keyboard.press('Escape');
+    });
+    await step('palette search finds incidents as you type and opens the webview', async () => {
+      await page.keyboard.press('Control+Shift+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('Incident Lens: Search Incidents');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Search Incidents and Patterns' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      await page.keyboard.type('ebs storm');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'AWS EBS re-mirroring storm' }).first().waitFor({ timeout: 20000 });
+      await page.waitForTimeout(300);
+      await shot('search.png');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'AWS EBS re-mirroring storm' }).first().click();
+      let frame;
+      for (let i = 0; i < 100 && !frame; i++) {
+        for (const f of page.frames()) if (await f.$('.kb-entry').catch(() => null)) { frame = f; break; }
+        if (!frame) await page.waitForTimeout(200);
+      }
+      if (!frame) throw new Error('no webview with a .kb-entry');
+      await frame.getByText('AWS EBS re-mirroring storm in US-East-1').first().waitFor();
+      await page.keyboard.press('Control+B'); // hide the side bar for a wider shot
+      await page.keyboard.press('Control+J'); // and the panel
+      await page.waitForTimeout(800);
+      await shot('incident-webview.png');
+      // a link to another entry works inside the webview
+      await frame.locator('a[data-kb-id="timeouts-and-deadlines"]').first().click();
+      let ok = false;
+      for (let i = 0; i < 50 && !ok; i++) {
+        for (const f of page.frames()) if (await f.getByRole('heading', { name: 'Timeouts and deadline propagation' }).count().catch(() => 0)) ok = true;
+        if (!ok) await page.waitForTimeout(200);
+      }
+      if (!ok) throw new Error('entry link did not open the pattern');
+    });
+    await step('workspace scan fills the Problems panel and the summary view', async () => {
+      await page.keyboard.press('Control+Shift+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('Incident Lens: Scan Workspace');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Scan Workspace' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'fixall.ts' }).first().waitFor({ timeout: 60000 });
+      await page.keyboard.press('Control+Shift+E');
+      await page.locator('.pane-header', { hasText: 'Incident Lens' }).first().click().catch(() => {});
+      await page.getByText('By incident').first().waitFor({ timeout: 15000 });
+      await page.waitForTimeout(500);
+      await shot('scan.png');
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    cs.stop();
+  }
+  console.log(`UI_RESULT ${JSON.stringify({ passed, failed })}`);
+  process.exit(failed ? 1 : 0);
+})().catch(e => { console.error(e); console.log(`UI_RESULT ${JSON.stringify({ passed, failed: failed + 1 })}`); process.exit(1); });
