@@ -14,6 +14,7 @@ export const MAX_QUERY_CHARS = 1000;
 export const MAX_QUERY_TERMS = 8;
 const MAX_TERM_CHARS = 40;
 const SNIPPET_CHARS = 180;
+const KIND_PRIOR = { pattern: 1.25 } as const;
 
 export interface SearchSegment {
   index: lunr.Index;
@@ -50,13 +51,18 @@ function stem(word: string): string {
 
 function termQuery(index: lunr.Index, term: string): lunr.Index.Result[] {
   try {
+    const vocabulary = (index as unknown as { invertedIndex: Record<string, unknown> }).invertedIndex;
+    const s = stem(term);
+    // A word the index knows is not a typo: no fuzzy clauses (they would turn "knight" into "night").
+    const known = vocabulary[s] !== undefined;
     return index.query(q => {
       // Exact word, through the search pipeline (stemmer), like the indexed terms.
       q.term(term, { usePipeline: true, boost: 10 });
       if (/^\d+$/.test(term)) return; // numbers: exact only (years, ids), no prefix or typo expansion
-      if (term.length >= 2) q.term(term, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 4 });
-      const s = stem(term);
-      if (s.length >= 4 && s !== term) q.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
+      // Prefixes: what the user is still typing ("idem" → idempotency), or longer forms of a known word.
+      if (term.length >= 2) q.term(term, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: known ? 1 : 4 });
+      if (s.length >= 4 && s !== term) q.term(s, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: known ? 1 : 3 });
+      if (known) return;
       if (term.length >= 4) q.term(term, { usePipeline: false, editDistance: 1, boost: 1 });
       // Typos late in a long word ("metastabel", "idempotncy") are too far from the *stemmed* index
       // terms for an edit distance of 1; the word's first ~60% as a prefix still finds them.
@@ -115,7 +121,8 @@ export function searchSegments(segments: SearchSegment[], input: unknown, opts: 
   }
   const phrase = terms.length > 1 ? terms.join(' ') : undefined;
   const results = [...hits.values()].map(h => {
-    let score = h.score;
+    // Patterns are the explanations users come for; when a pattern and a rule match equally, show the pattern first.
+    let score = h.score * (h.doc.kind === 'pattern' ? KIND_PRIOR.pattern : 1);
     if (phrase) {
       const head = wordTokens(`${h.doc.title} ${h.doc.summary}`).map(t => t.text).join(' ');
       if (head.includes(phrase)) score *= 1.5;
