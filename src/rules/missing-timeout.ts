@@ -6,9 +6,9 @@ import * as path from 'path';
 import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
-import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, FUNCTION_TYPES } from '../core/ast';
+import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, contains, keyName, namedChildren, FUNCTION_TYPES } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
-import type { ModuleBinding } from '../core/facts';
+import type { ModuleBinding, PropLookup } from '../core/facts';
 
 export const AXIOS_DEFAULTS_FACT = 'defaults-timeout:axios';
 export const instanceDefaultsFact = (moduleKey: string, exportName: string) => `defaults-timeout:${moduleKey}#${exportName}`;
@@ -78,7 +78,7 @@ function classify(ctx: RuleContext, call: Node): Target | undefined {
   let head: Node | null = fn;
   while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
   if (!head || head.type !== 'identifier') return undefined;
-  const b = facts.moduleOf(head);
+  const b = facts.moduleOf(head) ?? httpModuleAlias(ctx, head);
   if (!b) return undefined;
   const mod = b.module.replace(/^node:/, '');
   let rest = p.slice(1);
@@ -99,6 +99,29 @@ function classify(ctx: RuleContext, call: Node): Target | undefined {
   if (isLib(b, 'superagent') && SUPERAGENT_METHODS.has(method)) return { kind: 'superagent', call, name, module: mod, method };
   if (HTTP_MODULES.has(mod) && (b.imported === '*' || b.imported === 'default') && (method === 'request' || method === 'get')) return { kind: 'http', call, name, module: mod, method };
   return undefined;
+}
+
+/**
+ * `const lib = url.startsWith('https') ? https : http` / `let client = http`: a local that holds Node's http or
+ * https module (both branches of a ternary, or the initializer). Only when its single declaration is seen.
+ */
+function httpModuleAlias(ctx: RuleContext, ref: Node): ModuleBinding | undefined {
+  if (ctx.facts.isShadowed(ref, ref.text) === false) return undefined;
+  const decls = ctx.facts.declarations.get(ref.text);
+  if (!decls || decls.length !== 1 || decls[0].type !== 'variable_declarator') return undefined;
+  const d = decls[0];
+  if (d.childForFieldName('name')?.type !== 'identifier') return undefined;
+  const v = unwrap(d.childForFieldName('value'));
+  if (!v) return undefined;
+  const branches = v.type === 'ternary_expression' ? [v.childForFieldName('consequence'), v.childForFieldName('alternative')] : [v];
+  let found: ModuleBinding | undefined;
+  for (const br of branches) {
+    const u = unwrap(br);
+    const b = u && u.type === 'identifier' ? ctx.facts.moduleOf(u) : undefined;
+    if (!b || !HTTP_MODULES.has(b.module.replace(/^node:/, '')) || (b.imported !== 'default' && b.imported !== '*')) return undefined;
+    found = b;
+  }
+  return found;
 }
 
 /** true: disables the timeout (0, Infinity, false). */
@@ -127,7 +150,7 @@ function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: st
   if (!obj) return { state: 'opaque' };
   let unknown = false;
   for (const k of keys) {
-    const r = ctx.facts.lookupProp(obj, k);
+    const r = lookupProp(ctx, obj, k);
     if (r.kind === 'present') {
       if (k === 'timeout' && r.value && r.pair.type === 'pair' && isDisablingValue(ctx, r.value)) return { state: 'disabled', pair: r.pair, value: r.value };
       return { state: 'ok' };
@@ -135,6 +158,66 @@ function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: st
     if (r.kind === 'unknown') unknown = true;
   }
   return unknown ? { state: 'opaque' } : { state: 'missing', obj };
+}
+
+/**
+ * The object literals a spread argument can contribute: `...obj`, `...(cond && { body })`,
+ * `...(cond ? { a } : {})`, `...(cond ? x : undefined)`. null: something we cannot see (unknown is not guilty).
+ */
+function spreadParts(ctx: RuleContext, arg: Node | null, depth = 0): Node[] | null {
+  const n = unwrap(arg);
+  if (!n || depth > 3) return null;
+  const obj = ctx.facts.resolveObject(n);
+  if (obj) return [obj];
+  if (n.type === 'null' || n.type === 'undefined' || n.type === 'false' || (n.type === 'identifier' && n.text === 'undefined')) return [];
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') return spreadParts(ctx, n.childForFieldName('right'), depth + 1);
+  if (n.type === 'ternary_expression') {
+    const a = spreadParts(ctx, n.childForFieldName('consequence'), depth + 1);
+    const b = a && spreadParts(ctx, n.childForFieldName('alternative'), depth + 1);
+    return a && b ? [...a, ...b] : null;
+  }
+  return null;
+}
+
+/**
+ * facts.lookupProp, plus conditional spreads (`...(body && { body })`): a key that any branch may set counts as
+ * present; a key no branch can set is absent.
+ */
+function lookupProp(ctx: RuleContext, obj: Node, key: string, depth = 0): PropLookup {
+  const r = ctx.facts.lookupProp(obj, key);
+  if (r.kind !== 'unknown' || depth > 3) return r;
+  let unknown = false;
+  let found: PropLookup | undefined;
+  for (const p of namedChildren(obj)) {
+    if (p.type === 'pair') {
+      const kNode = p.childForFieldName('key');
+      const k = keyName(kNode);
+      if (k === undefined) { if (kNode?.type === 'computed_property_name') unknown = true; continue; }
+      if (k === key) found = { kind: 'present', value: p.childForFieldName('value'), pair: p };
+    } else if (p.type === 'shorthand_property_identifier' || p.type === 'method_definition') {
+      const k = p.type === 'method_definition' ? keyName(p.childForFieldName('name')) : p.text;
+      if (k === key) found = { kind: 'present', value: p, pair: p };
+    } else if (p.type === 'spread_element') {
+      const parts = spreadParts(ctx, p.namedChild(0));
+      if (!parts) { unknown = true; found = undefined; continue; }
+      for (const part of parts) {
+        const rr = lookupProp(ctx, part, key, depth + 1);
+        if (rr.kind === 'present') found = rr;
+        else if (rr.kind === 'unknown') { unknown = true; found = undefined; break; }
+      }
+    }
+  }
+  if (found) return found;
+  return unknown ? { kind: 'unknown' } : { kind: 'absent' };
+}
+
+/** `new Request(url, init)` held by a local (`const`, or a `let`/`var` declared once) that is passed to fetch. */
+function requestConstruction(ctx: RuleContext, ref: Node): Node | undefined {
+  if (ref.type !== 'identifier') return undefined;
+  const decls = ctx.facts.declarations.get(ref.text);
+  if (!decls || decls.length !== 1 || decls[0].type !== 'variable_declarator') return undefined;
+  const v = unwrap(decls[0].childForFieldName('value'));
+  return v && v.type === 'new_expression' && v.childForFieldName('constructor')?.text === 'Request' ? v : undefined;
 }
 
 /** Report range: the whole call when it fits on one line, else the callee (a 30-line squiggle helps nobody). */
@@ -205,10 +288,11 @@ function checkFetch(ctx: RuleContext, t: Target): void {
   const first = unwrap(args[0]);
   // fetch(new Request(url, { signal })) / fetch(request): the Request may carry its own signal
   if (args.length < 2 && first) {
-    if (first.type === 'new_expression') {
-      const ctor = first.childForFieldName('constructor');
+    const req = first.type === 'new_expression' ? first : requestConstruction(ctx, first);
+    if (req) {
+      const ctor = req.childForFieldName('constructor');
       if (ctor?.text === 'Request') {
-        const reqArgs = first.childForFieldName('arguments')?.namedChildren ?? [];
+        const reqArgs = req.childForFieldName('arguments')?.namedChildren ?? [];
         const st = inspectOptions(ctx, reqArgs[1] ?? null, ['signal']);
         if (st.state !== 'missing') return;
       }
@@ -383,6 +467,8 @@ function checkHttp(ctx: RuleContext, t: Target): void {
     if (!a) continue;
     if (a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function') break;
     if (a.type === 'string' || a.type === 'template_string' || (a.type === 'new_expression' && a.childForFieldName('constructor')?.text === 'URL')) continue;
+    // process.argv[n] is always a string: the URL
+    if (a.type === 'subscript_expression' && memberPath(a.childForFieldName('object'))?.join('.') === 'process.argv') continue;
     // identifiers: a URL-ish name is the URL, a callback-ish name is the callback; anything else may be options
     const name = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? a.childForFieldName('property')?.text ?? '' : '';
     if (name && URL_NAME.test(name) && !ctx.facts.resolveObject(a)) continue;
@@ -471,7 +557,17 @@ export const missingTimeout: Rule = {
     // cheap prefilter on the source text (no WASM crossing): the callee must start with a name that can
     // reach a client library in this file
     const heads = new Set(['fetch', 'globalThis', 'window', 'self']);
-    for (const [local, b] of ctx.facts.bindings) if (CLIENT_MODULES.has(b.module.replace(/^node:/, ''))) heads.add(local);
+    const httpLocals: string[] = [];
+    for (const [local, b] of ctx.facts.bindings) {
+      const mod = b.module.replace(/^node:/, '');
+      if (CLIENT_MODULES.has(mod)) heads.add(local);
+      if (HTTP_MODULES.has(mod)) httpLocals.push(local);
+    }
+    // `const lib = secure ? https : http`: cheap text check first, declarations only when it can matter
+    if (httpLocals.length) {
+      const re = new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=\\s*(?:[^;\\n]*\\?\\s*)?(?:${httpLocals.join('|')})\\b`, 'g');
+      for (const m of ctx.text.matchAll(re)) heads.add(m[1]);
+    }
     const HEAD = /^[A-Za-z_$][\w$]*/;
     for (const call of ctx.captures('call')) {
       const head = HEAD.exec(ctx.text.slice(call.startIndex, call.startIndex + 64));
