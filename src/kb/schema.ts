@@ -188,8 +188,10 @@ export function validateEntry(data: unknown, body: string, opts: ValidateOptions
 
   if (effectiveKind === 'incident') {
     const dateRaw = data.date;
-    if (dateRaw === undefined || dateRaw === null) errors.push('missing required field `date` (YYYY-MM-DD, YYYY-MM or YYYY)');
-    else {
+    if (dateRaw === undefined || dateRaw === null) errors.push('missing required field `date` (YYYY-MM-DD, YYYY-MM or YYYY, or `unknown` when no source gives it)');
+    else if (dateRaw === 'unknown') {
+      // an honest gap: the sources do not give the date (never guess one)
+    } else {
       const d = normaliseDate(dateRaw);
       if (!d || !validDate(d)) errors.push(`field \`date\` must be an ISO date (YYYY-MM-DD, YYYY-MM or YYYY), got ${describe(dateRaw)}`);
       else entry.date = d;
