@@ -72,10 +72,10 @@ export async function runKbBench(opts: { index?: string; loadRuns?: number; quer
   const { file, source } = await resolveIndex(opts.index);
   const loadRuns = Math.max(10, opts.loadRuns ?? 15);
   const loads: number[] = [];
-  let kb = loadKnowledgeBase({ indexJson: file });
+  let kb = loadKnowledgeBase({ indexJson: file, eager: true });
   for (let i = 0; i < loadRuns; i++) {
     const t0 = performance.now();
-    kb = loadKnowledgeBase({ indexJson: file }); // read + JSON.parse + lunr.Index.load
+    kb = loadKnowledgeBase({ indexJson: file, eager: true }); // read + JSON.parse + lunr.Index.load
     loads.push(performance.now() - t0);
   }
   for (const q of QUERIES.slice(0, 10)) kb.search(q); // warm-up

@@ -22,6 +22,8 @@ export interface LoadOptions {
   extraDirs?: string[];
   /** Optional code-block check for team postmortems: returns a problem message or undefined. */
   checkCode?: (code: string, lang: 'ts' | 'tsx' | 'js') => string | undefined;
+  /** Deserialise the lunr index now rather than on the first search (benchmarks; default false). */
+  eager?: boolean;
 }
 
 export interface KnowledgeBase {
@@ -149,14 +151,30 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   private readonly docs = new Map<string, KbDocument>();
   private readonly segments: SearchSegment[] = [];
 
-  constructor(file: KbIndexFile) {
+  /** The prebuilt index is turned into a lunr.Index on first search: get(), all() and render() never need it. */
+  private builtinIndex?: { json: object; docs: KbDocument[]; positions?: Record<string, string[]> };
+
+  constructor(file: KbIndexFile, eager: boolean) {
     this.version = file.version;
     for (const d of file.documents) this.docs.set(d.id, d);
-    this.segments.push({
-      index: lunr.Index.load(file.index),
-      docs: docsByRef(file.documents),
-      positions: file.positions ? new PositionLookup(file.positions) : undefined,
-    });
+    this.builtinIndex = { json: file.index, docs: file.documents, positions: file.positions };
+    if (eager) this.ensureIndex();
+  }
+
+  private ensureIndex(): void {
+    const b = this.builtinIndex;
+    if (!b) return;
+    this.builtinIndex = undefined;
+    try {
+      this.segments.unshift({
+        index: lunr.Index.load(b.json),
+        docs: docsByRef(b.docs),
+        positions: b.positions ? new PositionLookup(b.positions) : undefined,
+      });
+    } catch (e) {
+      // A corrupt index must not make search throw: report it; get/all/render keep working.
+      this.errors.push({ file: 'kb.json', problem: `cannot load the search index: ${(e as Error).message}` });
+    }
   }
 
   addTeamEntries(dirs: string[], checkCode?: LoadOptions['checkCode']): void {
@@ -212,6 +230,7 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   }
 
   search(query: string, opts?: SearchOptions): SearchResult[] {
+    this.ensureIndex();
     return searchSegments(this.segments, query, opts);
   }
 
@@ -228,7 +247,7 @@ class KnowledgeBaseImpl implements KnowledgeBase {
 
 /** Loads the prebuilt index and merges team postmortems. Throws KbLoadError when the index is missing or unreadable. */
 export function loadKnowledgeBase(opts: LoadOptions = {}): KnowledgeBase {
-  const kb = new KnowledgeBaseImpl(readIndexFile(opts.indexJson));
+  const kb = new KnowledgeBaseImpl(readIndexFile(opts.indexJson), opts.eager ?? false);
   if (opts.extraDirs?.length) kb.addTeamEntries(opts.extraDirs, opts.checkCode);
   return kb;
 }

@@ -131,3 +131,12 @@ test('a missing or bad index is a clear KbLoadError', () => {
   assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 3' }), /not valid JSON/);
   assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 99, "index": {}, "documents": []}' }), /format version 99/);
 });
+
+test('the lunr index is deserialised lazily; a corrupt index is reported, not thrown', async () => {
+  const json = JSON.parse(fs.readFileSync(await fixtureIndex(), 'utf8'));
+  json.index = { version: '2.3.9', fields: 'not a list' };
+  const k = loadKnowledgeBase({ indexJson: JSON.stringify(json) });
+  assert.equal(k.get('aws-ebs-2011')?.title, 'AWS EBS re-mirroring storm in US-East-1', 'entries load without the index');
+  assert.deepEqual(k.search('ebs'), []);
+  assert.match(k.errors[0].problem, /cannot load the search index/);
+});
