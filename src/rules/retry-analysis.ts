@@ -37,15 +37,7 @@ export const JITTER_INCIDENTS = ['aws-us-east-1-2021', 'google-cloud-2025', 'aws
 export const RETRY_PATTERNS = ['backoff-with-jitter', 'retry-budgets'];
 
 export const RETRY_QUERY = `
-(for_statement) @retry.loop
-(while_statement) @retry.loop
-(do_statement) @retry.loop
 (catch_clause) @retry.catch
-(await_expression) @retry.await
-(yield_expression) @retry.await
-(update_expression) @retry.update
-(augmented_assignment_expression) @retry.aug
-(method_definition) @retry.method
 `;
 
 /** Files without any of these words have no retry code we could recognise. */
@@ -75,59 +67,40 @@ interface Env {
   depth: number;
 }
 
-/**
- * Lazily built, position-sorted views of the captures, so that "the awaits inside this loop" is a binary search,
- * not a scan of the file (every node access crosses into WASM).
- */
-class FileIndex {
-  private _writes?: Map<string, Node[]>;
-  private _awaits?: Ranged;
-  private _counterWrites?: Ranged;
-  constructor(private ctx: RuleContext) {}
-  /** assignment-like nodes (assign, augmented, update) by the text of their target. */
-  get writes(): Map<string, Node[]> {
-    if (!this._writes) {
-      const writes = new Map<string, Node[]>();
-      const add = (target: Node | null, w: Node) => {
-        const t = unwrap(target);
-        if (!t) return;
-        const key = t.type === 'identifier' ? t.text : memberPath(t)?.join('.');
-        if (!key) return;
-        const l = writes.get(key);
-        if (l) l.push(w); else writes.set(key, [w]);
-      };
-      for (const a of this.ctx.captures('assign')) add(a.childForFieldName('left'), a);
-      for (const a of this.ctx.captures('retry.aug')) add(a.childForFieldName('left'), a);
-      for (const u of this.ctx.captures('retry.update')) add(u.childForFieldName('argument'), u);
-      this._writes = writes;
-    }
-    return this._writes;
-  }
-  awaitsIn(n: Node): Node[] {
-    this._awaits ??= new Ranged(this.ctx.captures('retry.await'));
-    return this._awaits.within(n.startIndex, n.endIndex);
-  }
-  /** update / augmented / plain assignments inside a node (candidates for attempt counters). */
-  writesIn(n: Node): Node[] {
-    this._counterWrites ??= new Ranged([...this.ctx.captures('retry.update'), ...this.ctx.captures('retry.aug'), ...this.ctx.captures('assign')]);
-    return this._counterWrites.within(n.startIndex, n.endIndex);
-  }
+const WRITE_TYPES = new Set(['assignment_expression', 'augmented_assignment_expression', 'update_expression']);
+
+function writeTarget(w: Node): string | undefined {
+  const t = unwrap(w.type === 'update_expression' ? w.childForFieldName('argument') : w.childForFieldName('left'));
+  if (!t) return undefined;
+  return t.type === 'identifier' ? t.text : memberPath(t)?.join('.');
 }
 
-class Ranged {
-  private starts: number[];
-  private ends: number[];
-  private nodes: Node[];
-  constructor(nodes: Node[]) {
-    const items = nodes.map(n => ({ n, s: n.startIndex, e: n.endIndex })).sort((a, b) => a.s - b.s);
-    this.nodes = items.map(i => i.n); this.starts = items.map(i => i.s); this.ends = items.map(i => i.e);
+/**
+ * Local, memoised lookups around retry candidates. The rule's query captures only `catch_clause`: everything else
+ * is found by short walks of the candidate loops/functions (capturing every await or assignment of every file
+ * would cost more than the whole analysis).
+ */
+class FileIndex {
+  private memo = new Map<string, Node[]>();
+  private get(key: string, compute: () => Node[]): Node[] {
+    let v = this.memo.get(key);
+    if (!v) { v = compute(); this.memo.set(key, v); }
+    return v;
   }
-  within(start: number, end: number): Node[] {
-    let lo = 0, hi = this.starts.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (this.starts[m] < start) lo = m + 1; else hi = m; }
-    const out: Node[] = [];
-    for (let i = lo; i < this.starts.length && this.starts[i] < end; i++) if (this.ends[i] <= end) out.push(this.nodes[i]);
-    return out;
+  /** Writes (`x = …`, `x *= …`, `x++`) to `key` (an identifier or a dotted member path) anywhere in `scope`. */
+  writesTo(key: string, scope: Node): Node[] {
+    return this.get(`w${scope.id}:${key}`, () => {
+      if (!scope.text.includes(key.split('.').pop()!)) return [];
+      return findLocal(scope, n => WRITE_TYPES.has(n.type) && writeTarget(n) === key, true, 20000);
+    });
+  }
+  /** Awaits and yields in `n`, not inside nested functions (n itself may be a function). */
+  awaitsIn(n: Node): Node[] {
+    return this.get(`a${n.id}`, () => /\b(await|yield)\b/.test(n.text) ? findLocal(n, x => x.type === 'await_expression' || x.type === 'yield_expression', false, 5000) : []);
+  }
+  /** Writes of any kind in `n` (attempt-counter candidates). */
+  writesIn(n: Node, intoFunctions = false): Node[] {
+    return this.get(`W${n.id}:${intoFunctions}`, () => findLocal(n, x => WRITE_TYPES.has(x.type), intoFunctions, 5000));
   }
 }
 
@@ -401,8 +374,7 @@ class Classifier {
     if (isConst) return kind;
     // a `let`/`var`: every write to it in its scope counts (delay *= 2, delay = Math.min(delay * 2, max), ...)
     const scope = declarationScope(decl);
-    for (const w of this.idx.writes.get(name) ?? []) {
-      if (scope && !contains(scope, w)) continue;
+    for (const w of scope ? this.idx.writesTo(name, scope) : []) {
       kind = combine(kind, this.write(w, name, sub));
     }
     void ref;
@@ -417,7 +389,10 @@ class Classifier {
     const text = path.join('.');
     if (self && text === self) return 'const';
     let kind: Kind = 'const';
-    for (const w of this.idx.writes.get(text) ?? []) kind = combine(kind, this.write(w, text, { ...env, depth: env.depth + 1 }));
+    let scope: Node | null = null;
+    if (path[0] === 'this') for (let p = n.parent; p && !scope; p = p.parent) { if (p.type === 'class_body') scope = p; }
+    scope ??= innermostFunction(n) ?? this.ctx.root;
+    for (const w of this.idx.writesTo(text, scope)) kind = combine(kind, this.write(w, text, { ...env, depth: env.depth + 1 }));
     if (kind !== 'const') return kind;
     let head: Node | null = n;
     while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
@@ -575,7 +550,7 @@ class RetryAnalysis {
   private cls: Classifier;
 
   constructor(private ctx: RuleContext) {
-    this.idx = new FileIndex(ctx);
+    this.idx = new FileIndex();
     this.cls = new Classifier(ctx, this.idx);
   }
 
@@ -701,8 +676,7 @@ class RetryAnalysis {
     const cbody = handler?.childForFieldName('body');
     if (!block || !cbody) return false;
     // an async operation inside the try (an await, or a yield in generators/sagas)
-    const tf = innermostFunction(t)?.id;
-    const awaits = this.idx.awaitsIn(block).filter(a => innermostFunction(a)?.id === tf);
+    const awaits = this.idx.awaitsIn(block);
     if (!awaits.length) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
@@ -769,7 +743,7 @@ class RetryAnalysis {
     const inc = loop.childForFieldName('increment');
     const cond = loop.childForFieldName('condition');
     for (const w of this.idx.writesIn(loop)) {
-      if ((inc && contains(inc, w)) || (cond && contains(cond, w)) || (contains(body, w) && innermostFunction(w)?.id === innermostFunction(loop)?.id)) consider(w);
+      consider(w);
     }
     return [...out].map(([name, increasing]) => ({ name, increasing }));
   }
@@ -794,7 +768,7 @@ class RetryAnalysis {
   }
 
   private assignedTrueInTry(body: Node, id: string): boolean {
-    return (this.idx.writes.get(id) ?? []).some(w => contains(body, w));
+    return this.idx.writesTo(id, body).length > 0;
   }
 
   private loopDelay(loop: Node, body: Node, retryTry: Node, fn: Node | null, env: Env): DelayVerdict | undefined {
@@ -803,7 +777,6 @@ class RetryAnalysis {
     const sleeps: Sleep[] = [];
     let otherAwait = false;
     for (const a of this.idx.awaitsIn(body)) {
-      if (innermostFunction(a)?.id !== fnId) continue;
       const s = sleepOf(this.ctx, a);
       if (s) sleeps.push(s);
       else if (!contains(block, a)) otherAwait = true;
@@ -848,9 +821,8 @@ class RetryAnalysis {
       const a = call ? unwrap(callArgs(call)[i]) : null;
       return a && FUNCTION_TYPES.has(a.type) ? a : undefined;
     };
-    for (const m of ctx.text.matchAll(/\.\s*(catch|then)\s*\(/g)) {
-      const off = m.index! + m[0].indexOf(m[1]);
-      const f = fnArg(callOfProp(off), m[1] === 'catch' ? 0 : 1);
+    for (const m of ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
+      const f = fnArg(callOfProp(m.index! + m[0].indexOf('catch')), 0);
       if (f) out.push(f);
     }
     for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]/gi)) {
@@ -880,6 +852,12 @@ class RetryAnalysis {
     // calls itself (or setTimeouts itself) from inside one of the failure regions
     const candidates = new Map<number, Node>();
     for (const region of regions) {
+      // cheap text test first: the region must mention the name of a function that encloses it
+      const names: string[] = [];
+      for (let p = region.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) { const nm = functionName(p); if (nm) names.push(nm); }
+      if (!names.length) continue;
+      const rt = region.text;
+      if (!names.some(nm => rt.includes(nm))) continue;
       for (const call of findLocal(region, n => n.type === 'call_expression', true, 2000)) {
         const t = selfTarget(ctx, call);
         if (!t) continue;
@@ -1029,7 +1007,7 @@ class RetryAnalysis {
       }
     }
     // a counter outside the function incremented inside it: `attempts++` then `connect()`
-    for (const w of this.idx.writesIn(fn)) {
+    for (const w of this.idx.writesIn(fn, true)) {
       if (w.type === 'assignment_expression') continue;
       const k = counterWrite(w);
       if (!k) continue;
@@ -1222,6 +1200,7 @@ function insertBeforeSameLine(ctx: RuleContext, before: Node, stmt: string): Tex
 // ---------------------------------------------------------------------------------------------------------------
 // Libraries
 
+const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry)$/;
 const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry/;
 
 class LibraryChecks {
@@ -1234,20 +1213,48 @@ class LibraryChecks {
   run(): void {
     const { ctx } = this;
     if (!LIB_TEXT.test(ctx.text)) return;
-    for (const call of ctx.captures('call')) {
+    // only the calls that start with a local name bound to a retry library (found in the text, then the tree)
+    const locals: string[] = [];
+    let superagent = false;
+    for (const [local, b] of ctx.facts.bindings) {
+      if (RETRY_MODULES.test(b.module)) locals.push(local);
+      if (b.module === 'superagent') superagent = true;
+    }
+    const seen = new Set<number>();
+    const visitCall = (call: Node | null | undefined) => {
+      if (!call || call.type !== 'call_expression' || seen.has(call.id)) return;
+      seen.add(call.id);
       const fn = unwrap(call.childForFieldName('function'));
-      if (!fn) continue;
+      if (!fn) return;
       const lib = this.libOf(fn);
       if (lib) this.dispatch(lib, call, fn);
-      else if (fn.type === 'member_expression' && fn.childForFieldName('property')?.text === 'retry' && this.chainRoot(fn)) this.superagent(call, fn);
+      else if (superagent && fn.type === 'member_expression' && fn.childForFieldName('property')?.text === 'retry' && this.chainRoot(fn)) this.superagent(call, fn);
+    };
+    const at = (i: number) => ctx.root.descendantForIndex(i, i);
+    for (const local of locals) {
+      const re = new RegExp(`(?<![\\w$.])${local.replace(/\$/g, '\\$')}\\s*(\\.\\s*[\\w$]+\\s*)?\\(`, 'g');
+      for (const m of ctx.text.matchAll(re)) {
+        const id = at(m.index!);
+        if (id?.type !== 'identifier') continue;
+        const p = id.parent;
+        if (p?.type === 'call_expression') visitCall(p);
+        else if (p?.type === 'member_expression') visitCall(p.parent);
+      }
+      const reNew = new RegExp(`\\bnew\\s+${local.replace(/\$/g, '\\$')}\\s*\\(`, 'g');
+      for (const m of ctx.text.matchAll(reNew)) {
+        const n = at(m.index!)?.parent;
+        if (n?.type !== 'new_expression') continue;
+        const c = unwrap(n.childForFieldName('constructor'));
+        const b = c?.type === 'identifier' ? ctx.facts.moduleOf(c) : undefined;
+        if (b && /^@(smithy|aws-sdk)\/util-retry$/.test(b.module) && b.imported === 'ConfiguredRetryStrategy') this.awsConfigured(n);
+      }
     }
-    for (const n of ctx.captures('new')) {
-      const c = unwrap(n.childForFieldName('constructor'));
-      if (c?.type !== 'identifier') continue;
-      const b = ctx.facts.moduleOf(c);
-      if (b && /^@(smithy|aws-sdk)\/util-retry$/.test(b.module) && b.imported === 'ConfiguredRetryStrategy') this.awsConfigured(n);
+    if (superagent) for (const m of ctx.text.matchAll(/\.\s*retry\s*\(/g)) {
+      const prop = at(m.index! + m[0].indexOf('retry'));
+      visitCall(prop?.parent?.parent);
     }
   }
+
 
   /** Which retry library function a callee is: 'p-retry', 'async-retry', 'retry.operation', ... */
   private libOf(fn: Node): string | undefined {
