@@ -39,6 +39,8 @@ export interface AnalyzeOptions {
    * only the captures inside them; findings outside are the caller's to keep.
    */
   regions?: ReadonlyArray<readonly [number, number]>;
+  /** When given, milliseconds are added per phase: `query`, `facts`, and each rule id. */
+  profile?: Map<string, number>;
 }
 
 export interface FileAnalysis {
@@ -97,6 +99,8 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
     const groups = new Map<string, Node[]>();
     const query = combinedQuery(lang, rules);
     // web-tree-sitter takes query ranges in bytes of its UTF-16 input: 2 per code unit
+    const prof = opts.profile;
+    let t = prof ? performance.now() : 0;
     const passes = opts.regions ? opts.regions.map(([s, e]) => query.captures(root, { startIndex: s * 2, endIndex: e * 2 })) : [query.captures(root)];
     for (const caps of passes) {
       for (const c of caps) {
@@ -104,7 +108,9 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
         if (list) list.push(c.node); else groups.set(c.name, [c.node]);
       }
     }
+    if (prof) { const n = performance.now(); prof.set('query', (prof.get('query') ?? 0) + n - t); t = n; }
     const facts = new FileFacts(groups, text, root);
+    if (prof) { const n = performance.now(); prof.set('facts', (prof.get('facts') ?? 0) + n - t); t = n; }
     const memo = new Map<string, unknown>();
     const dir = path.dirname(file);
     const raw: Finding[] = [];
@@ -122,6 +128,7 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
       };
       try {
         rule.check(ctx);
+        if (prof) { const n = performance.now(); prof.set(rule.meta.id, (prof.get(rule.meta.id) ?? 0) + n - t); t = n; }
       } catch (e) {
         // one rule's bug must not hide the others' findings
         const err = e as Error;
