@@ -9,8 +9,8 @@ import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, unwrap, namedChildren, stringValue, FUNCTION_TYPES } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, insertStatementsEdit } from '../core/edits';
-import { findHandlers, handlerQuery, importsAny, params, type Handler } from './handlers/recognize';
-import { STRIPE_QUERY, classifyEffect, classifyMessagesCreate, guardState, guarded, stripComments, type Effect, type EffectKind } from './handlers/effects';
+import { findHandlers, importsAny, params, scan, type Handler } from './handlers/recognize';
+import { classifyEffect, classifyMessagesCreate, guardState, guarded, stripComments, type Effect, type EffectKind } from './handlers/effects';
 
 const meta = {
   id: 'non-idempotent-handler',
@@ -384,13 +384,13 @@ const APP_LEVEL_GUARD = /\.(use|register|addHook|useGlobalInterceptors|useGlobal
 
 export const nonIdempotentHandler: Rule = {
   meta,
-  query: lang => handlerQuery(lang) + STRIPE_QUERY,
-  triggers: /\.(post|patch|route)\s*\(|@(Post|Patch|EventPattern|MessagePattern)\b|eachMessage|eachBatch|handleMessage|\.consume\s*\(|Worker|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|pubsub|[sS]tripe|\b(POST|PATCH)\b/,
+  // no query patterns: entry points come from a text scan (see handlers/recognize.ts `scan`), effects from core `call`
+  triggers: /\.\s*(post|patch|route|consume)\s*\(|@(Post|Patch|EventPattern|MessagePattern)\b|eachMessage|eachBatch|handleMessage|\bnew\s+Worker\b|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|@google-cloud\/pubsub|\.(charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*create\b|(['"])(POST|PATCH)\2|\bexport\s+(async\s+)?function\s*\*?\s*(POST|PATCH)\b|\bexport\s+(const|let|var)\s+(POST|PATCH)\b/,
   check(ctx) {
     const handlers = findHandlers(ctx);
     const calls = ctx.captures('call');
     const appGuard = APP_LEVEL_GUARD.test(ctx.text);
-    const stripeCalls = ctx.captures('nih.stripe').filter(c => isStripe(ctx, c));
+    const stripeCalls = (scan(ctx).get('stripe') ?? []).filter(c => isStripe(ctx, c));
     const stripeState = new Map<number, StripeOpts>();
     for (const c of stripeCalls) stripeState.set(c.startIndex, stripeOptions(ctx, c));
     const reported = new Set<number>();

@@ -21,13 +21,6 @@ export interface Effect {
   stripe?: string;
 }
 
-export const STRIPE_QUERY = `
-(call_expression function: (member_expression
-  object: (member_expression property: (property_identifier) @nih.sres
-    (#match? @nih.sres "^(charges|paymentIntents|refunds|transfers|payouts)$"))
-  property: (property_identifier) @nih.sop (#eq? @nih.sop "create"))) @nih.stripe
-`;
-
 const DB_NAME = /^(db|database|knex|trx|tx|transaction|prisma|prismaClient|supabase|supabaseClient|sql|pg|pool|kysely|drizzle|orm|sequelize|em|entityManager|manager|dataSource|queryRunner|mongo|mongoClient|models?|dbClient|conn|connection)$/i;
 const DB_SUFFIX = /(Repo|Repository|Model|Collection|Table|Dao|DAO|Db|DB|Prisma|Knex)$/;
 const METRICS = /stat|metric|counter|prom|telemetry|^dd|datadog|gauge|meter|track|analytic|histogram|rate|limit|cache|redis/i;

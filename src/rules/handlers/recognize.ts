@@ -33,35 +33,53 @@ export interface Handler {
   method?: Node;
 }
 
-const QUERY_COMMON = `
-(call_expression function: (member_expression property: (property_identifier) @nih.prop
-  (#match? @nih.prop "^(post|patch|route|consume|on|addListener)$"))) @nih.mcall
-(new_expression constructor: (identifier) @nih.ctor (#eq? @nih.ctor "Worker")) @nih.worker
-(decorator (call_expression function: (identifier) @nih.deconame
-  (#match? @nih.deconame "^(Post|Patch|EventPattern|MessagePattern)$"))) @nih.deco
-(export_statement declaration: (function_declaration name: (identifier) @nih.nextname
-  (#match? @nih.nextname "^(POST|PATCH)$"))) @nih.nextfn
-(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @nih.nextname2
-  (#match? @nih.nextname2 "^(POST|PATCH)$")) @nih.nextdecl))
-(binary_expression left: (member_expression property: (property_identifier) @nih.mp1 (#eq? @nih.mp1 "method"))
-  right: (string) @nih.ms1 (#match? @nih.ms1 "^.(POST|PATCH).$")) @nih.mcmp
-(binary_expression left: (string) @nih.ms2 (#match? @nih.ms2 "^.(POST|PATCH).$")
-  right: (member_expression property: (property_identifier) @nih.mp2 (#eq? @nih.mp2 "method"))) @nih.mcmp
-(switch_case value: (string) @nih.cs (#match? @nih.cs "^.(POST|PATCH).$")) @nih.case
-(pair key: (property_identifier) @nih.ckey
-  (#match? @nih.ckey "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$")) @nih.cpair
-(method_definition name: (property_identifier) @nih.cmeth
-  (#match? @nih.cmeth "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$")) @nih.cmdef
-(object (shorthand_property_identifier) @nih.cshort
-  (#match? @nih.cshort "^(eachMessage|eachBatch|handleMessage|handleMessageBatch)$"))
-`;
-const QUERY_TS = `
-((type_identifier) @nih.awstype
-  (#match? @nih.awstype "^(SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler)$"))
-`;
+/**
+ * Entry points are found by a text scan + `descendantForIndex` at each hit rather than by query patterns with
+ * `#match?` predicates: the predicates run in JS for every member call / pair / type identifier of the file, which
+ * measured ~10x slower on the bench corpus (see the rule docs). Only files that pass the rule's `triggers` get here.
+ */
+const SCANS: { name: string; re: RegExp; group: number; climb: (n: Node) => Node | null }[] = [
+  { name: 'mcall', re: /\.\s*(post|patch|route|consume)\s*\(/g, group: 1, climb: n => memberCall(n) },
+  { name: 'mcall', re: /\.\s*(on|addListener)\s*\(\s*['"]message['"]/g, group: 1, climb: n => memberCall(n) },
+  { name: 'worker', re: /\bnew\s+(Worker)\b/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'new_expression' ? n.parent : null },
+  { name: 'deco', re: /@\s*(Post|Patch|EventPattern|MessagePattern)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'decorator' ? n.parent.parent : null },
+  { name: 'nextfn', re: /\bexport\s+(?:async\s+)?function\s*\*?\s*(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'function_declaration' && n.parent.parent?.type === 'export_statement' ? n.parent.parent : null },
+  { name: 'nextdecl', re: /\bexport\s+(?:const|let|var)\s+(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'variable_declarator' && n.parent.parent?.parent?.type === 'export_statement' ? n.parent : null },
+  { name: 'method', re: /(['"])(POST|PATCH)\1/g, group: 0, climb: n => n.type === 'string' ? n : n.parent?.type === 'string' ? n.parent : null },
+  { name: 'consumer', re: /\b(eachMessage|eachBatch|handleMessage|handleMessageBatch)\b/g, group: 1, climb: n => n },
+  { name: 'awstype', re: /\b(SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler)\b/g, group: 1, climb: n => n.type === 'type_identifier' ? n : null },
+  { name: 'stripe', re: /\.\s*(?:charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*(create)\s*\(/g, group: 1, climb: n => memberCall(n) },
+];
 
-export function handlerQuery(lang: string): string {
-  return lang === 'javascript' ? QUERY_COMMON : QUERY_COMMON + QUERY_TS;
+function memberCall(n: Node): Node | null {
+  if (n.type !== 'property_identifier') return null;
+  const m = n.parent;
+  if (m?.type !== 'member_expression') return null;
+  const c = m.parent;
+  return c?.type === 'call_expression' && c.childForFieldName('function')?.startIndex === m.startIndex ? c : null;
+}
+
+/** Entry-point nodes by kind (document order within a kind), computed once per file. */
+export function scan(ctx: RuleContext): Map<string, Node[]> {
+  return ctx.memo('nih.scan', () => {
+    const out = new Map<string, Node[]>();
+    const seen = new Set<string>();
+    for (const s of SCANS) {
+      s.re.lastIndex = 0;
+      for (let m = s.re.exec(ctx.text); m; m = s.re.exec(ctx.text)) {
+        const tokStart = s.group === 0 ? m.index : m.index + m[0].lastIndexOf(m[s.group]);
+        const tok = ctx.root.descendantForIndex(tokStart, tokStart + m[s.group].length);
+        const node = tok && s.climb(tok);
+        if (!node) continue;
+        const key = s.name + ':' + node.startIndex + ':' + node.endIndex + ':' + node.type;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const list = out.get(s.name);
+        if (list) list.push(node); else out.set(s.name, [node]);
+      }
+    }
+    return out;
+  });
 }
 
 const HTTP_CLIENT_ROOTS = /^(axios|got|ky|superagent|supertest|request|needle|\$|jQuery|http|https|httpClient|HttpClient|api|apiClient|fetcher|nock|rest|msw|mock\w*|chai|agent)$/;
@@ -370,7 +388,9 @@ function lambdaType(ctx: RuleContext, t: Node, out: Handler[]): void {
 
 export function findHandlers(ctx: RuleContext): Handler[] {
   const out: Handler[] = [];
-  for (const call of ctx.captures('nih.mcall')) {
+  const hits = scan(ctx);
+  const get = (k: string) => hits.get(k) ?? [];
+  for (const call of get('mcall')) {
     const prop = call.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
     if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
     else if (prop === 'consume') {
@@ -387,7 +407,7 @@ export function findHandlers(ctx: RuleContext): Handler[] {
       if (h) out.push(h);
     }
   }
-  for (const w of ctx.captures('nih.worker')) {
+  for (const w of get('worker')) {
     const ctor = w.childForFieldName('constructor');
     const b = ctor ? ctx.facts.moduleOf(ctor) : undefined;
     if (!b || !/^(bullmq|@nestjs\/bullmq)$/.test(b.module)) continue;
@@ -396,24 +416,32 @@ export function findHandlers(ctx: RuleContext): Handler[] {
     const h = r && fromFunction('consumer', 'bullmq', 'BullMQ job', r.fn, r.wrappers);
     if (h) out.push(h);
   }
-  for (const d of ctx.captures('nih.deco')) nestDecorator(d, d.namedChild(0)?.childForFieldName('function')?.text ?? '', out);
-  for (const e of ctx.captures('nih.nextfn')) {
+  for (const d of get('deco')) nestDecorator(d, d.namedChild(0)?.childForFieldName('function')?.text ?? '', out);
+  for (const e of get('nextfn')) {
     const fn = e.childForFieldName('declaration');
     const name = fn?.childForFieldName('name')?.text ?? 'POST';
     const h = fn && fromFunction('http', 'next-app', name, fn, '');
     if (h) out.push(h);
   }
-  for (const d of ctx.captures('nih.nextdecl')) {
+  for (const d of get('nextdecl')) {
     const r = resolveFunction(ctx, d.childForFieldName('value'));
     const h = r && fromFunction('http', 'next-app', d.childForFieldName('name')!.text, r.fn, r.wrappers);
     if (h) out.push(h);
   }
-  for (const c of ctx.captures('nih.mcmp')) methodBranch(ctx, c, out);
-  for (const c of ctx.captures('nih.case')) switchCase(ctx, c, out);
-  for (const p of ctx.captures('nih.cpair')) consumerEntry(ctx, keyName(p.childForFieldName('key')) ?? '', p, p.childForFieldName('value'), out);
-  for (const m of ctx.captures('nih.cmdef')) consumerEntry(ctx, m.childForFieldName('name')?.text ?? '', m, m, out);
-  for (const s of ctx.captures('nih.cshort')) consumerEntry(ctx, s.text, s, s, out);
-  for (const t of ctx.captures('nih.awstype')) lambdaType(ctx, t, out);
+  for (const str of get('method')) {
+    const p = str.parent;
+    if (p?.type === 'binary_expression') {
+      const other = p.childForFieldName('left')?.startIndex === str.startIndex ? p.childForFieldName('right') : p.childForFieldName('left');
+      if (other?.type === 'member_expression' && other.childForFieldName('property')?.text === 'method') methodBranch(ctx, p, out);
+    } else if (p?.type === 'switch_case' && p.childForFieldName('value')?.startIndex === str.startIndex) switchCase(ctx, p, out);
+  }
+  for (const n of get('consumer')) {
+    const p = n.parent;
+    if (n.type === 'property_identifier' && p?.type === 'pair' && p.childForFieldName('key')?.startIndex === n.startIndex) consumerEntry(ctx, n.text, p, p.childForFieldName('value'), out);
+    else if (n.type === 'property_identifier' && p?.type === 'method_definition') consumerEntry(ctx, n.text, p, p, out);
+    else if (n.type === 'shorthand_property_identifier' && p?.type === 'object') consumerEntry(ctx, n.text, n, n, out);
+  }
+  for (const t of get('awstype')) lambdaType(ctx, t, out);
   // one handler per region (a function typed twice, a branch found twice)
   const seen = new Set<string>();
   return out.filter(h => {
