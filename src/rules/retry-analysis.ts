@@ -852,7 +852,12 @@ class RetryAnalysis {
     // calls itself (or setTimeouts itself) from inside one of the failure regions
     const candidates = new Map<number, Node>();
     for (const region of regions) {
-      // cheap text test first: the region must mention the name of a function that encloses it
+      // cheap text tests first: the region must call `this.x` or a name declared in this file...
+      const rt0 = region.text;
+      let maybe = rt0.includes('this.');
+      if (!maybe) for (const m of rt0.matchAll(/([A-Za-z_$][\w$]*)\s*[(,)]/g)) if (ctx.facts.declarations.has(m[1])) { maybe = true; break; }
+      if (!maybe) continue;
+      // ...and mention the name of a function that encloses it
       const names: string[] = [];
       for (let p = region.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) { const nm = functionName(p); if (nm) names.push(nm); }
       if (!names.length) continue;
