@@ -1,0 +1,207 @@
+/**
+ * Editor benchmark (`npm run bench` calls runEditorBench()): what one keystroke costs the extension on a
+ * 3,000-line file, the debounce excluded: tree.edit + incremental re-parse + analysis (the extension's own
+ * DocumentEngine), against the full-reparse baseline (parse from scratch + analysis) on the same edits.
+ * Also: the extension bundle's module evaluation in plain Node, and the last real-VS-Code measurements written
+ * by `npm run test:vscode` (activate() time, extension-host memory after the workspace scan) when present.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { analyzeTree } from '../src/core/analyzer';
+import { loadAllLanguages, parseSync } from '../src/core/parser';
+import { LineIndex } from '../src/core/text';
+import { DocumentEngine } from '../src/extension/engine';
+import type { ContentChange } from '../src/extension/trees';
+
+const ROOT = path.join(__dirname, '..');
+export const TARGET_P95_MS = 5;
+
+/** A realistic 3,000-line service module: HTTP clients with and without timeouts, retries, handlers, clocks. */
+export function generateServiceFile(lines = 3000): string {
+  const blocks = [
+    (i: number) => [
+      `export async function loadUser${i}(id: string): Promise<User> {`,
+      `  const res = await fetch(\`\${BASE}/users/\${id}?v=${i}\`);`,
+      `  if (!res.ok) throw new HttpError(res.status, 'user ${i}');`,
+      `  return (await res.json()) as User;`,
+      `}`, ``],
+    (i: number) => [
+      `export async function saveOrder${i}(order: Order) {`,
+      `  const { data } = await axios.post(\`\${BASE}/orders\`, order, { timeout: 5000, headers: { 'x-req': '${i}' } });`,
+      `  metrics.increment('orders.saved', { shard: ${i % 16} });`,
+      `  return data;`,
+      `}`, ``],
+    (i: number) => [
+      `export async function withRetry${i}<T>(fn: () => Promise<T>): Promise<T> {`,
+      `  for (let attempt = 0; attempt < 5; attempt++) {`,
+      `    try { return await fn(); } catch (e) { log.warn('retry ${i}', attempt, e); }`,
+      `    await sleep(Math.min(1000 * 2 ** attempt, 30000) * Math.random());`,
+      `  }`,
+      `  throw new Error('gave up ${i}');`,
+      `}`, ``],
+    (i: number) => [
+      `router.post('/payments/${i}', async (req, res) => {`,
+      `  const key = req.header('Idempotency-Key');`,
+      `  const payment = await payments.charge({ amount: req.body.amount, currency: 'EUR', key });`,
+      `  res.status(201).json({ id: payment.id, at: Date.now() });`,
+      `});`, ``],
+    (i: number) => [
+      `export class Cache${i} {`,
+      `  private readonly entries = new Map<string, { value: unknown; expires: number }>();`,
+      `  get(key: string): unknown {`,
+      `    const e = this.entries.get(key);`,
+      `    return e && e.expires > performance.now() ? e.value : undefined;`,
+      `  }`,
+      `  set(key: string, value: unknown, ttlMs = ${1000 + i}) { this.entries.set(key, { value, expires: performance.now() + ttlMs }); }`,
+      `}`, ``],
+  ];
+  const out = [
+    `import axios from 'axios';`, `import { router, payments, metrics, log, sleep, HttpError } from './infra';`,
+    `import type { User, Order } from './types';`, ``, `const BASE = process.env.API_BASE ?? 'https://api.internal';`, ``,
+  ];
+  for (let i = 0; out.length < lines; i++) out.push(...blocks[i % blocks.length](i));
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+function changeAt(text: string, offset: number, insert: string, removed = 0): ContentChange {
+  const li = new LineIndex(text);
+  const s = li.pos(offset), e = li.pos(offset + removed);
+  return { range: { start: { line: s.line, character: s.column }, end: { line: e.line, character: e.column } }, rangeOffset: offset, rangeLength: removed, text: insert };
+}
+
+/** Keystrokes: typing a word inside function bodies at spread-out places, then deleting it again. */
+function keystrokes(text: string, n: number): { edits: ContentChange[]; texts: string[] } {
+  const edits: ContentChange[] = [];
+  const texts: string[] = [];
+  const word = 'const x = 1;\n  ';
+  let cur = text;
+  for (let k = 0; edits.length < n; k++) {
+    // a different function body each time, spread over the file
+    const from = Math.floor((((k * 7919) % 1000) / 1000) * cur.length);
+    const anchor = cur.indexOf('  return ', from);
+    const pos = (anchor === -1 ? cur.indexOf('  return ') : anchor) + 2;
+    for (let c = 0; c < word.length && edits.length < n; c++) {
+      const ch = changeAt(cur, pos + c, word[c]);
+      cur = cur.slice(0, pos + c) + word[c] + cur.slice(pos + c);
+      edits.push(ch); texts.push(cur);
+    }
+    for (let c = word.length - 1; c >= 0 && edits.length < n; c--) {
+      const ch = changeAt(cur, pos + c, '', 1);
+      cur = cur.slice(0, pos + c) + cur.slice(pos + c + 1);
+      edits.push(ch); texts.push(cur);
+    }
+  }
+  return { edits, texts };
+}
+
+function moduleEvalMs(): number {
+  const bundle = path.join(ROOT, 'dist', 'extension.js');
+  if (!fs.existsSync(bundle)) return NaN;
+  const script = `const M=require('module');const o=M._load;const stub={l10n:{t:x=>x},CodeActionKind:{SourceFixAll:{append:()=>({})},QuickFix:{}}};
+M._load=function(r,...a){return r==='vscode'?stub:o.call(this,r,...a)};const t0=performance.now();require(${JSON.stringify(bundle)});console.log(performance.now()-t0);`;
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const v = Number(r.stdout.trim());
+    if (Number.isFinite(v)) runs.push(v);
+  }
+  return runs.length ? pct(runs, 50) : NaN;
+}
+
+export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolean } = {}): Promise<Record<string, number>> {
+  await loadAllLanguages();
+  const n = opts.keystrokes ?? Number(process.env.BENCH_KEYSTROKES ?? 400);
+  const text = generateServiceFile(3000);
+  const file = path.join(ROOT, 'bench', 'editor-3000.ts');
+  const { edits, texts } = keystrokes(text, n);
+  const opts0 = {};
+
+  // incremental: the extension's DocumentEngine (tree.edit per change, re-parse with the old tree, analyse)
+  const engine = new DocumentEngine();
+  engine.analyze('doc', file, text, 'typescript', 0, opts0);
+  for (let w = 0; w < 20; w++) { engine.trees.applyChanges('doc', [edits[w]]); engine.analyze('doc', file, texts[w], 'typescript', w + 1, opts0); }
+  engine.dispose();
+  const inc = new DocumentEngine();
+  inc.analyze('doc', file, text, 'typescript', 0, opts0);
+  const incTotal: number[] = [], incParse: number[] = [], incCpu: number[] = [], incKinds = new Set<string>();
+  for (let i = 0; i < edits.length; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    inc.trees.applyChanges('doc', [edits[i]]);
+    const r = inc.analyze('doc', file, texts[i], 'typescript', i + 1, opts0);
+    incTotal.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    incCpu.push((c.user + c.system) / 1000);
+    incParse.push(r.parseMs);
+    incKinds.add(r.parseKind);
+  }
+  const findings = inc.result('doc')!.findings.length;
+  inc.dispose();
+  if (incKinds.size !== 1 || !incKinds.has('incremental')) throw new Error(`expected incremental parses, got ${[...incKinds]}`);
+
+  // baseline: full re-parse + analysis on every keystroke
+  const fullTotal: number[] = [], fullParse: number[] = [], fullCpu: number[] = [];
+  for (let i = 0; i < edits.length; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const tree = parseSync(texts[i], 'typescript');
+    const t1 = performance.now();
+    analyzeTree(file, texts[i], 'typescript', tree, opts0);
+    fullTotal.push(performance.now() - t0);
+    fullParse.push(t1 - t0);
+    const c = process.cpuUsage(c0);
+    fullCpu.push((c.user + c.system) / 1000);
+    tree.delete();
+  }
+
+  const metricsFile = path.join(ROOT, 'out', 'vscode-metrics.json');
+  const real = fs.existsSync(metricsFile) ? JSON.parse(fs.readFileSync(metricsFile, 'utf8')) : undefined;
+  const res: Record<string, number> = {
+    editorKeystrokes: edits.length,
+    editorFileLines: 3000,
+    editorFindings: findings,
+    editorIncrementalP50Ms: pct(incTotal, 50),
+    editorIncrementalP95Ms: pct(incTotal, 95),
+    editorIncrementalParseP95Ms: pct(incParse, 95),
+    editorAnalysisOnlyP95Ms: pct(incTotal.map((x, i) => x - incParse[i]), 95),
+    editorIncrementalCpuP95Ms: pct(incCpu, 95),
+    editorFullReparseCpuP95Ms: pct(fullCpu, 95),
+    editorFullReparseP50Ms: pct(fullTotal, 50),
+    editorFullReparseP95Ms: pct(fullTotal, 95),
+    editorFullParseOnlyP95Ms: pct(fullParse, 95),
+    editorTargetP95Ms: TARGET_P95_MS,
+    editorOverTargetMs: Math.max(0, pct(incTotal, 95) - TARGET_P95_MS),
+    extensionModuleEvalMs: moduleEvalMs(),
+    extensionActivateMs: real?.activationMs ?? NaN,
+    extensionHostRssAfterScanMb: real?.scan?.rssMB ?? NaN,
+    extensionHostHeapAfterScanMb: real?.scan?.heapUsedMB ?? NaN,
+    extensionScanMs: real?.scan?.ms ?? NaN,
+  };
+  for (const k of Object.keys(res)) if (typeof res[k] === 'number' && !Number.isInteger(res[k])) res[k] = Math.round(res[k] * 1000) / 1000;
+  if (!opts.quiet) {
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+    console.log(`\nEditor: ${edits.length} keystrokes on a 3,000-line file (${findings} findings), debounce excluded`);
+    console.log('| per keystroke                          | p50 (ms) | p95 (ms) |');
+    console.log('|----------------------------------------|----------|----------|');
+    console.log(`| incremental: edit + re-parse + analyse | ${f(res.editorIncrementalP50Ms).padStart(8)} | ${f(res.editorIncrementalP95Ms).padStart(8)} | target ≤ ${TARGET_P95_MS}${res.editorOverTargetMs > 0 ? `, OVER by ${f(res.editorOverTargetMs)} ms` : ', met'}`);
+    console.log(`|   same, process CPU time               |          | ${f(res.editorIncrementalCpuP95Ms).padStart(8)} |`);
+    console.log(`|   of which incremental re-parse        |          | ${f(res.editorIncrementalParseP95Ms).padStart(8)} |`);
+    console.log(`|   of which analysis (query + rules)    |          | ${f(res.editorAnalysisOnlyP95Ms).padStart(8)} |`);
+    console.log(`| baseline: full re-parse + analyse      | ${f(res.editorFullReparseP50Ms).padStart(8)} | ${f(res.editorFullReparseP95Ms).padStart(8)} |`);
+    console.log(`|   same, process CPU time               |          | ${f(res.editorFullReparseCpuP95Ms).padStart(8)} |`);
+    console.log(`|   of which full parse                  |          | ${f(res.editorFullParseOnlyP95Ms).padStart(8)} |`);
+    console.log(`(load average ${require('os').loadavg()[0].toFixed(1)} on ${require('os').cpus().length} cores while measuring)`);
+    console.log(`Extension bundle module evaluation (plain Node, median of 5): ${f(res.extensionModuleEvalMs)} ms`);
+    if (real) console.log(`Real VS Code ${real.vscodeVersion} (last npm run test:vscode, ${real.at}): activate() ${f(real.activationMs)} ms; extension host after scanning the fixtures incl. a 3,000-line file: RSS ${real.scan?.rssMB} MB, heap ${real.scan?.heapUsedMB} MB (scan ${real.scan?.ms} ms)`);
+    else console.log('Real VS Code numbers: run `npm run test:vscode` first (writes out/vscode-metrics.json)');
+  }
+  return res;
+}
+
+if (require.main === module) runEditorBench().then(r => console.log(JSON.stringify(r)), e => { console.error(e); process.exit(1); });
