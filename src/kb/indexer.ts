@@ -73,6 +73,7 @@ export type PositionTable = Record<string, string[]>;
 export interface SerialisedIndex {
   index: object;
   positions: PositionTable;
+  tokenSet: EncodedTokenSet;
 }
 
 /** lunr.Index#toJSON() with position metadata moved into a compact PositionTable. */
@@ -99,7 +100,7 @@ export function serialiseIndex(index: lunr.Index): SerialisedIndex {
   });
   const positions: PositionTable = {};
   for (const [ref, row] of parts) positions[ref] = row.map(r => r.join(';'));
-  return { index: json, positions };
+  return { index: json, positions, tokenSet: encodeTokenSet((index as unknown as { tokenSet: TokenSetNode }).tokenSet) };
 }
 
 /** Lazily decoded PositionTable: (ref, field, term index) → [start, length][]. */
@@ -132,4 +133,69 @@ export class PositionLookup {
     }
     return rows[fi]?.get(termIndex) ?? [];
   }
+}
+
+/**
+ * The vocabulary automaton (lunr.TokenSet) flattened to one array per node: [final, char, child, char, child…].
+ * lunr.Index.load rebuilds and minimises it from the term list on every load, which was most of its
+ * cost; restoring the already minimised graph is several times cheaper.
+ */
+export type EncodedTokenSet = (string | number)[][];
+
+interface TokenSetNode {
+  final: boolean;
+  edges: Record<string, TokenSetNode>;
+}
+
+export function encodeTokenSet(root: TokenSetNode): EncodedTokenSet {
+  const ids = new Map<TokenSetNode, number>();
+  const order: TokenSetNode[] = [];
+  const stack = [root];
+  ids.set(root, 0);
+  order.push(root);
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const child of Object.values(node.edges)) {
+      if (ids.has(child)) continue;
+      ids.set(child, order.length);
+      order.push(child);
+      stack.push(child);
+    }
+  }
+  return order.map(n => {
+    const row: (string | number)[] = [n.final ? 1 : 0];
+    for (const [ch, child] of Object.entries(n.edges)) row.push(ch, ids.get(child)!);
+    return row;
+  });
+}
+
+export function decodeTokenSet(rows: EncodedTokenSet): lunr.TokenSet {
+  const nodes = rows.map(() => new lunr.TokenSet() as unknown as TokenSetNode);
+  rows.forEach((row, i) => {
+    const n = nodes[i];
+    n.final = row[0] === 1;
+    for (let k = 1; k < row.length; k += 2) n.edges[row[k] as string] = nodes[row[k + 1] as number];
+  });
+  return nodes[0] as unknown as lunr.TokenSet;
+}
+
+interface SerialisedLunr {
+  version: string;
+  fields: string[];
+  fieldVectors: [string, number[]][];
+  invertedIndex: [string, object][];
+  pipeline: string[];
+}
+
+/** Like lunr.Index.load, but with a prebuilt token set (falls back to lunr.Index.load without one). */
+export function loadLunrIndex(json: object, tokenSet?: EncodedTokenSet): lunr.Index {
+  if (!tokenSet) return lunr.Index.load(json);
+  const s = json as SerialisedLunr;
+  if (!Array.isArray(s.fields) || !Array.isArray(s.fieldVectors) || !Array.isArray(s.invertedIndex)) throw new Error('malformed lunr index');
+  const fieldVectors: Record<string, lunr.Vector> = {};
+  for (const [ref, elements] of s.fieldVectors) fieldVectors[ref] = new lunr.Vector(elements);
+  const invertedIndex: Record<string, object> = Object.create(null);
+  for (const [term, posting] of s.invertedIndex) invertedIndex[term] = posting;
+  const Ctor = lunr.Index as unknown as new (attrs: object) => lunr.Index;
+  return new Ctor({ fields: s.fields, fieldVectors, invertedIndex, tokenSet: decodeTokenSet(tokenSet), pipeline: lunr.Pipeline.load(s.pipeline) });
 }

@@ -4,11 +4,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import lunr from 'lunr';
 import type { EntryKind, KbDocument, KbEntry, KbIndexFile, KbProblem, SearchOptions, SearchResult } from './types';
 import { KB_FORMAT_VERSION } from './types';
 import { FrontMatterError, checkReferences, extractCodeBlocks, splitFrontMatter, validateEntry } from './schema';
-import { PositionLookup, buildLunrIndex, docsByRef, toDocument } from './indexer';
+import { PositionLookup, buildLunrIndex, docsByRef, loadLunrIndex, toDocument, type EncodedTokenSet } from './indexer';
 import { searchSegments, type SearchSegment } from './search';
 import { exportStaticSite, renderEntry, type RenderOptions } from './render';
 
@@ -152,12 +151,12 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   private readonly segments: SearchSegment[] = [];
 
   /** The prebuilt index is turned into a lunr.Index on first search: get(), all() and render() never need it. */
-  private builtinIndex?: { json: object; docs: KbDocument[]; positions?: Record<string, string[]> };
+  private builtinIndex?: { json: object; docs: KbDocument[]; positions?: Record<string, string[]>; tokenSet?: EncodedTokenSet };
 
   constructor(file: KbIndexFile, eager: boolean) {
     this.version = file.version;
     for (const d of file.documents) this.docs.set(d.id, d);
-    this.builtinIndex = { json: file.index, docs: file.documents, positions: file.positions };
+    this.builtinIndex = { json: file.index, docs: file.documents, positions: file.positions, tokenSet: file.tokenSet };
     if (eager) this.ensureIndex();
   }
 
@@ -167,7 +166,7 @@ class KnowledgeBaseImpl implements KnowledgeBase {
     this.builtinIndex = undefined;
     try {
       this.segments.unshift({
-        index: lunr.Index.load(b.json),
+        index: loadLunrIndex(b.json, b.tokenSet),
         docs: docsByRef(b.docs),
         positions: b.positions ? new PositionLookup(b.positions) : undefined,
       });

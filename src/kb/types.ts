@@ -70,6 +70,8 @@ export interface KbIndexFile {
   index: object;
   /** Match positions per document ref and field (title, summary, body); see src/kb/indexer.ts. */
   positions?: Record<string, string[]>;
+  /** The minimised vocabulary automaton (see encodeTokenSet), so loading does not rebuild it. */
+  tokenSet?: (string | number)[][];
   documents: KbDocument[];
 }
 
@@ -102,5 +104,5 @@ export interface SearchOptions {
   kinds?: EntryKind[];
 }
 
-/** 3: base-36 refs, `code` not stored, match positions in a compact `positions` table. */
-export const KB_FORMAT_VERSION = 3;
+/** 4: base-36 refs, `code` not stored, match positions in a compact `positions` table, prebuilt token set. */
+export const KB_FORMAT_VERSION = 4;

@@ -11,7 +11,7 @@ async function kb() {
 test('index round-trip: documents, fields and the prebuilt lunr index survive JSON', async () => {
   const file = await fixtureIndex();
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.equal(json.version, 3);
+  assert.equal(json.version, 4);
   assert.ok(Object.keys(json.positions).length === json.documents.length, 'a position row per document');
   assert.equal(json.documents[0].code, undefined, 'code is indexed, not stored');
   assert.deepEqual(json.index.fields, ['title', 'summary', 'keywords', 'body', 'code', 'related']);
@@ -128,7 +128,7 @@ test('get() of unknown or odd ids returns undefined', async () => {
 
 test('a missing or bad index is a clear KbLoadError', () => {
   assert.throws(() => loadKnowledgeBase({ indexJson: '/nonexistent/kb.json' }), (e: unknown) => e instanceof KbLoadError && /not found at \/nonexistent\/kb\.json/.test((e as Error).message));
-  assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 3' }), /not valid JSON/);
+  assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 4' }), /not valid JSON/);
   assert.throws(() => loadKnowledgeBase({ indexJson: '{"version": 99, "index": {}, "documents": []}' }), /format version 99/);
 });
 
@@ -139,4 +139,15 @@ test('the lunr index is deserialised lazily; a corrupt index is reported, not th
   assert.equal(k.get('aws-ebs-2011')?.title, 'AWS EBS re-mirroring storm in US-East-1', 'entries load without the index');
   assert.deepEqual(k.search('ebs'), []);
   assert.match(k.errors[0].problem, /cannot load the search index/);
+});
+
+test('the prebuilt token set gives exactly the results of lunr.Index.load', async () => {
+  const json = JSON.parse(fs.readFileSync(await fixtureIndex(), 'utf8'));
+  assert.ok(Array.isArray(json.tokenSet) && json.tokenSet.length > 10);
+  const fast = loadKnowledgeBase({ indexJson: JSON.stringify(json) });
+  const { tokenSet: _drop, ...withoutTokenSet } = json;
+  const slow = loadKnowledgeBase({ indexJson: JSON.stringify(withoutTokenSet) });
+  for (const q of ['jitter', 'jit', 'jiter', 'ebs', 'retry storm', 'popcont', 'metastabel', 'leap second', '2011', 'x']) {
+    assert.deepEqual(fast.search(q), slow.search(q), q);
+  }
 });

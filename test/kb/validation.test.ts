@@ -161,6 +161,6 @@ test('the build script exits 1 and names the file; 0 and writes the index when v
   assert.equal(good.status, 0, good.stderr);
   assert.match(good.stderr, /src\/rules\/index\.ts: not found: rule entries and rule references are skipped/);
   const json = JSON.parse(fs.readFileSync(out, 'utf8'));
-  assert.equal(json.version, 3);
+  assert.equal(json.version, 4);
   assert.equal(json.documents.length, 3);
 });
