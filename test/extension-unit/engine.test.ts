@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadAllLanguages } from '../../src/core/parser';
+import { applyEdits } from '../../src/core/text';
+import { analyzeText } from '../../src/core/analyzer';
+import {
+  DEFAULT_SETTINGS, DocumentEngine, FactsIndex, disableFileEdit, disableLineEdit, effectiveConfig, fixAllEdit, hoverMarkdown,
+  isExcludedDocument, langOf, minimalEdit, orderedFixes, preferredFix,
+} from '../../src/extension/engine';
+import type { Fix } from '../../src/core/types';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+test('disable for this line: comment above with the indentation; appends to an existing directive', async () => {
+  const text = 'function f() {\n    return fetch(u);\n}\n';
+  const e = disableLineEdit(text, { ruleId: 'missing-timeout', startPos: { line: 1, column: 11 } });
+  const out = applyEdits(text, [e]);
+  assert.equal(out, 'function f() {\n    // incident-lens-disable-next-line missing-timeout\n    return fetch(u);\n}\n');
+  const again = applyEdits(out, [disableLineEdit(out, { ruleId: 'wall-clock-ordering', startPos: { line: 2, column: 11 } })]);
+  assert.match(again, /\/\/ incident-lens-disable-next-line missing-timeout, wall-clock-ordering\n    return/);
+  assert.deepEqual(applyEdits(out, [disableLineEdit(out, { ruleId: 'missing-timeout', startPos: { line: 2, column: 4 } })]), out);
+  // the suppression really suppresses (the core's comment syntax)
+  await loadAllLanguages();
+  const src = 'export const f = (u: string) => {\n  return fetch(u);\n};\n';
+  assert.equal((await analyzeText(src, 'a.ts')).findings.length, 1);
+  const f = (await analyzeText(src, 'a.ts')).findings[0];
+  assert.equal((await analyzeText(applyEdits(src, [disableLineEdit(src, f)]), 'a.ts')).findings.length, 0);
+  assert.equal((await analyzeText(applyEdits(src, [disableFileEdit(src, f.ruleId)]), 'a.ts')).findings.length, 0);
+});
+
+test('disable for this file: after a shebang, merged into an existing top directive, CRLF kept', () => {
+  assert.equal(applyEdits('#!/usr/bin/env node\nfetch(u);\n', [disableFileEdit('#!/usr/bin/env node\nfetch(u);\n', 'missing-timeout')]),
+    '#!/usr/bin/env node\n/* incident-lens-disable missing-timeout */\nfetch(u);\n');
+  const t = '/* incident-lens-disable missing-timeout */\nfetch(u);\n';
+  assert.equal(applyEdits(t, [disableFileEdit(t, 'wall-clock-ordering')]), '/* incident-lens-disable missing-timeout, wall-clock-ordering */\nfetch(u);\n');
+  assert.equal(applyEdits('a;\r\n', [disableFileEdit('a;\r\n', 'x')]), '/* incident-lens-disable x */\r\na;\r\n');
+});
+
+test('preferred fix is the safest; ordering puts it first', () => {
+  const f = (title: string, safety: 'safe' | 'unsafe', isPreferred?: boolean): Fix => ({ title, safety, isPreferred, edits: [] });
+  const fixes = [f('a', 'unsafe', true), f('b', 'safe'), f('c', 'safe', true)];
+  assert.equal(preferredFix(fixes)!.title, 'c');
+  assert.deepEqual(orderedFixes(fixes).map(x => x.title), ['c', 'b', 'a']);
+  assert.equal(preferredFix([f('u', 'unsafe')])!.title, 'u');
+});
+
+test('minimalEdit and fix-all (safe fixes only, one edit)', async () => {
+  assert.deepEqual(minimalEdit('abcdef', 'abXYef'), { start: 2, end: 4, text: 'XY' });
+  await loadAllLanguages();
+  const src = 'export async function a(u: string) {\n  return fetch(u);\n}\nexport async function b(u: string) {\n  return fetch(u, { method: "POST" });\n}\n';
+  const e = fixAllEdit('a.ts', src, 'typescript', { settings: { defaultTimeoutMs: 1234 } })!;
+  const out = applyEdits(src, [e]);
+  assert.match(out, /fetch\(u, \{ signal: AbortSignal\.timeout\(1234\) \}\)/);
+  assert.match(out, /fetch\(u, \{ method: "POST", signal: AbortSignal\.timeout\(1234\) \}\)/);
+  assert.equal(fixAllEdit('a.ts', out, 'typescript', {}), undefined);
+});
+
+test('facts index: other files\' facts void conditional findings; own facts come from the live analysis', async () => {
+  await loadAllLanguages();
+  const idx = new FactsIndex();
+  assert.equal(idx.set('/p/defaults.ts', ['defaults-timeout:axios']), true);
+  assert.equal(idx.set('/p/defaults.ts', ['defaults-timeout:axios']), false);
+  assert.deepEqual([...idx.factsExcluding('/p/api.ts')], ['defaults-timeout:axios']);
+  assert.deepEqual([...idx.factsExcluding('/p/defaults.ts')], []);
+  const eng = new DocumentEngine();
+  eng.facts.set('/p/defaults.ts', ['defaults-timeout:axios']);
+  const text = "import axios from 'axios';\nexport const g = (u: string) => axios.get(u);\n";
+  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, {}).findings.length, 0);
+  eng.facts.delete('/p/defaults.ts');
+  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, {}).findings.length, 1, 'a cached tree still re-analyses with new facts');
+  eng.dispose();
+});
+
+test('config: the project file wins key by key; settings fill the rest', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-cfg-'));
+  const s = { ...DEFAULT_SETTINGS, defaultTimeoutMs: 7000, maxFileSizeBytes: 10, exclude: ['gen/**'], rules: { 'missing-timeout': 'error' } };
+  let c = effectiveConfig(dir, s).config;
+  assert.equal(c.defaultTimeoutMs, 7000);
+  assert.deepEqual(c.rules['missing-timeout'], { enabled: true, severity: 'error' });
+  assert.ok(isExcludedDocument(path.join(dir, 'gen/x.ts'), c));
+  fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ defaultTimeoutMs: 5000, rules: { 'missing-timeout': 'off' } }));
+  c = effectiveConfig(dir, s).config;
+  assert.equal(c.defaultTimeoutMs, 5000);
+  assert.equal(c.maxFileSizeBytes, 10);
+  assert.deepEqual(c.rules['missing-timeout'], { enabled: false });
+  fs.writeFileSync(path.join(dir, '.incident-lens.json'), '{ nope');
+  const bad = effectiveConfig(dir, s);
+  assert.match(bad.error!, /not valid JSON/);
+  assert.equal(bad.config.defaultTimeoutMs, 7000);
+});
+
+test('langOf: by file name, else by VS Code language id; never .d.ts', () => {
+  assert.equal(langOf('/a/b.tsx', 'typescriptreact'), 'tsx');
+  assert.equal(langOf('Untitled-1', 'javascriptreact'), 'javascript');
+  assert.equal(langOf('/a/b.d.ts', 'typescript'), undefined);
+});
+
+test('hover text: problem, incident with date and impact, pattern, links', () => {
+  const get = (id: string) => ({
+    'aws-ebs-2011': { id, kind: 'incident', title: 'EBS storm', summary: 's', date: '2011-04-21', organisation: 'AWS', impact: '13% of volumes stuck', rules: [], patterns: [], incidents: [], body: '' },
+    'timeouts-and-deadlines': { id, kind: 'pattern', title: 'Timeouts', summary: 'Give every call a timeout.', rules: [], patterns: [], incidents: [], body: '' },
+  } as Record<string, never>)[id];
+  const md = hoverMarkdown({ ruleId: 'missing-timeout', severity: 'warning', message: '`fetch` has no timeout', messageId: 'x', start: 0, end: 1, startPos: { line: 0, column: 0 }, endPos: { line: 0, column: 1 }, incidents: ['aws-ebs-2011'], patterns: ['timeouts-and-deadlines'], fixes: [] }, get, id => `command:open?${id}`);
+  assert.match(md, /Resembles \[EBS storm\]\(command:open\?aws-ebs-2011\) \(2011-04-21, AWS\): 13% of volumes stuck/);
+  assert.match(md, /Pattern: \[Timeouts\]\(command:open\?timeouts-and-deadlines\): Give every call a timeout\./);
+  assert.match(md, /\\`fetch\\` has no timeout/);
+});
+
+test('manifest: activation on TS/JS only, untrusted workspaces declared, l10n strings present', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.deepEqual(pkg.activationEvents.sort(), ['onLanguage:javascript', 'onLanguage:javascriptreact', 'onLanguage:typescript', 'onLanguage:typescriptreact']);
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+  assert.equal(pkg.main, './dist/extension.js');
+  const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
+  for (const m of JSON.stringify(pkg.contributes).matchAll(/%([\w.]+)%/g)) assert.ok(nls[m[1]], `package.nls.json has ${m[1]}`);
+  const bundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.json'), 'utf8'));
+  for (const f of fs.readdirSync(path.join(ROOT, 'src/extension')).filter(f => f.endsWith('.ts'))) {
+    const src = fs.readFileSync(path.join(ROOT, 'src/extension', f), 'utf8');
+    for (const m of src.matchAll(/\bt\((['"])((?:(?!\1)[^\\]|\\.)*)\1/g)) assert.ok(bundle[m[2]] !== undefined, `l10n/bundle.l10n.json has "${m[2]}" (${f})`);
+  }
+});
