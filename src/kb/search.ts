@@ -192,15 +192,20 @@ export function makeSnippet(doc: KbDocument, matches: SearchMatch[]): string {
     }
   }
   const text = field === 'code' ? doc.code ?? '' : doc.text;
-  let from = Math.max(0, best.start - 40);
-  let to = Math.min(text.length, from + SNIPPET_CHARS);
-  // Snap to word boundaries.
-  if (from > 0) {
-    const sp = text.lastIndexOf(' ', best.start);
-    const nl = text.lastIndexOf('\n', best.start);
-    const boundary = Math.max(text.indexOf(' ', from), 0);
-    from = nl >= from ? nl + 1 : boundary > best.start || boundary === 0 ? Math.min(sp + 1, best.start) : boundary + 1;
+  // Start at the beginning of the sentence or line holding the best match when it is close enough,
+  // else at a word boundary about 40 characters before it.
+  const lookback = text.slice(Math.max(0, best.start - 90), best.start);
+  const sentence = Math.max(lookback.lastIndexOf('. '), lookback.lastIndexOf('\n'), lookback.lastIndexOf('; '));
+  let from: number;
+  if (best.start <= 90 && sentence < 0) from = 0;
+  else if (sentence >= 0) from = best.start - lookback.length + sentence + (lookback[sentence] === '\n' ? 1 : 2);
+  else {
+    from = best.start - 40;
+    const sp = text.indexOf(' ', from);
+    from = sp >= 0 && sp < best.start ? sp + 1 : best.start;
   }
+  let to = Math.min(text.length, from + SNIPPET_CHARS);
+  if (to < best.start + best.length) to = Math.min(text.length, best.start + best.length + 40);
   if (to < text.length) {
     const sp = text.lastIndexOf(' ', to);
     if (sp > best.start + best.length) to = sp;
