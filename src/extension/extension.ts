@@ -555,16 +555,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
     for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
   }));
   mark('events');
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
-  sub(watcher);
-  sub(watcher.onDidCreate(u => void c.onFileChanged(u, false)));
-  sub(watcher.onDidChange(u => void c.onFileChanged(u, false)));
-  sub(watcher.onDidDelete(u => void c.onFileChanged(u, true)));
-  const cfgWatcher = vscode.workspace.createFileSystemWatcher('**/.incident-lens.json');
-  sub(cfgWatcher);
-  const reloadConfig = () => { c.readSettings(); c.rebuildIndex(); for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0); };
-  sub(cfgWatcher.onDidCreate(reloadConfig)); sub(cfgWatcher.onDidChange(reloadConfig)); sub(cfgWatcher.onDidDelete(reloadConfig));
-
   mark('watchers');
   sub(vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, x, tok) => c.codeActions(d, r, x, tok) }, {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
@@ -593,7 +583,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Incide
 
   mark('commands');
   // documents already open at activation (the one that triggered onLanguage) — after activation returns
+  // file watchers for the background index, also after activation (creating them costs an RPC round-trip)
   setTimeout(() => {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+    sub(watcher);
+    sub(watcher.onDidCreate(u => void c.onFileChanged(u, false)));
+    sub(watcher.onDidChange(u => void c.onFileChanged(u, false)));
+    sub(watcher.onDidDelete(u => void c.onFileChanged(u, true)));
+    const cfgWatcher = vscode.workspace.createFileSystemWatcher('**/.incident-lens.json');
+    sub(cfgWatcher);
+    const reloadConfig = () => { c.readSettings(); c.rebuildIndex(); for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0); };
+    sub(cfgWatcher.onDidCreate(reloadConfig)); sub(cfgWatcher.onDidChange(reloadConfig)); sub(cfgWatcher.onDidDelete(reloadConfig));
     for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
     void c.parser().then(() => c.buildIndex());
   }, 0);
