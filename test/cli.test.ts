@@ -171,6 +171,15 @@ describe('incident-lens check', () => {
     assert.equal(out[0].severity, 'info');
   });
 
+  test('team postmortems: merged into --explain and kb search; a bad one (code that does not parse) is reported, others kept', async () => {
+    const fm = (id: string, code: string) => `---\nid: ${id}\nkind: incident\ntitle: "Checkout double charge ${id}"\ndate: 2024-03-02\norganisation: Example Corp\nduration: "2 hours"\nimpact: "312 customers charged twice"\nimpact_source: https://intranet.example/pm/${id}\nsummary: "Our own ${id} postmortem."\nfamilies: [NI]\nrules: [missing-timeout]\npatterns: [timeouts-and-deadlines]\nsources:\n  primary: [https://intranet.example/pm/${id}]\n---\n\n## What happened\n\nThe payments call hung.\n\n\`\`\`ts\n${code}\n\`\`\`\n`;
+    const dir = project({ ...SERVICE, '.incidents/pm-good.md': fm('pm-good', 'await fetch(url, { signal: AbortSignal.timeout(1000) });'), '.incidents/pm-bad.md': fm('pm-bad', 'const x = ;') });
+    const s = await run(['kb', 'search', 'checkout double charge'], dir);
+    assert.match(s.stdout, /pm-good/);
+    assert.doesNotMatch(s.stdout, /pm-bad/);
+    assert.match(s.stderr, /pm-bad\.md: code block .* does not parse: syntax error at line 1/);
+  });
+
   test('help, version, rules list', async () => {
     const dir = project({});
     assert.match((await run(['--help'], dir)).stdout, /incident-lens check \[paths\.\.\.\]/);

@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadAllLanguages, syntaxProblem } from '../core/parser';
 import { Lexer, type Token, type Tokens } from 'marked';
 import type { EntryKind, KbEntry } from '../kb/types';
 import { ENTRY_KINDS } from '../kb/types';
@@ -140,9 +141,13 @@ export async function runKb(args: string[], io: KbIo): Promise<number> {
   let kb: KnowledgeBase;
   try {
     const dir = postmortemDir(io.cwd, parsed.incidents);
+    const extraDirs = fs.existsSync(dir) ? [dir] : [];
+    // team postmortems are validated like the bundled entries, code blocks included
+    if (extraDirs.length) await loadAllLanguages();
     kb = loadKnowledgeBase({
       indexJson: parsed.index ? path.resolve(io.cwd, parsed.index) : undefined,
-      extraDirs: fs.existsSync(dir) ? [dir] : [],
+      extraDirs,
+      checkCode: extraDirs.length ? syntaxProblem : undefined,
     });
   } catch (e) {
     io.stderr(`incident-lens kb: ${(e as Error).message}\n`);

@@ -16,6 +16,7 @@ import { analyzeProject, writeFixedFiles } from '../core/project';
 import { ansi, formatGithub, formatPretty, formatSarif, plain, summaryLine, toJson } from './format';
 import type { KnowledgeBase } from '../kb';
 import { loadKnowledgeBase } from '../kb';
+import { loadAllLanguages, syntaxProblem } from '../core/parser';
 import { runKb, explainFinding } from './kb';
 import type { Finding } from '../core/types';
 
@@ -133,10 +134,12 @@ async function check(args: string[], io: Io): Promise<number> {
   let results = result.files.map(r => ({ file: r.file, text: r.text, findings: r.findings }));
   if (o.quiet) results = results.map(r => ({ ...r, findings: r.findings.filter(f => f.severity === 'error') }));
 
+  // team postmortems' code blocks are syntax-checked: have every grammar ready before the (sync) KB load
+  if (fs.existsSync(path.resolve(config.root, config.incidentsDir))) await loadAllLanguages();
   let kb: KnowledgeBase | undefined;
   const kbGet = (id: string) => {
     if (kb === undefined) {
-      try { kb = loadKnowledgeBase({ extraDirs: [path.resolve(config.root, config.incidentsDir)] }); }
+      try { kb = loadKnowledgeBase({ extraDirs: [path.resolve(config.root, config.incidentsDir)].filter(d => fs.existsSync(d)), checkCode: syntaxProblem }); }
       catch (e) { io.stderr(`incident-lens: knowledge base unavailable (${(e as Error).message})\n`); kb = null as unknown as KnowledgeBase; }
     }
     return kb ? kb.get(id) : undefined;

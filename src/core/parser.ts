@@ -123,3 +123,21 @@ export function newQuery(lang: LangId, source: string): Query {
 export function makeEdit(e: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: TS.Point; oldEndPosition: TS.Point; newEndPosition: TS.Point }): Edit {
   return new WTS.Edit(e);
 }
+
+/**
+ * Checks that a code snippet parses (for knowledge-base entries and team postmortems): undefined when it does,
+ * else "syntax error at line L, column C". The grammar must be loaded (see loadAllLanguages).
+ */
+export function syntaxProblem(code: string, lang: 'ts' | 'tsx' | 'js'): string | undefined {
+  const tree = parseSync(code, lang === 'ts' ? 'typescript' : lang === 'tsx' ? 'tsx' : 'javascript');
+  try {
+    if (!tree.rootNode.hasError) return undefined;
+    const stack: Node[] = [tree.rootNode];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.isError || n.isMissing) return `syntax error at line ${n.startPosition.row + 1}, column ${n.startPosition.column + 1}${n.isMissing ? ` (missing ${n.type})` : ''}`;
+      if (n.hasError) for (let i = n.childCount - 1; i >= 0; i--) { const c = n.child(i); if (c) stack.push(c); }
+    }
+    return 'syntax error';
+  } finally { tree.delete(); }
+}
