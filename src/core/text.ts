@@ -34,13 +34,17 @@ export class LineIndex {
   }
 }
 
-/** Applies non-overlapping edits (any order). Overlapping later edits are dropped. */
+/** Applies non-overlapping edits (any order). Overlapping later edits and exact duplicates are dropped. */
 export function applyEdits(text: string, edits: { start: number; end: number; text: string }[]): string {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
   let pos = 0;
+  let prev: { start: number; end: number; text: string } | undefined;
   for (const e of sorted) {
+    // the same edit twice (two findings whose fixes insert the same guard) is applied once
+    if (prev && prev.start === e.start && prev.end === e.end && prev.text === e.text) continue;
     if (e.start < pos) continue;
+    prev = e;
     out += text.slice(pos, e.start) + e.text;
     pos = e.end;
   }
