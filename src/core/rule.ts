@@ -50,8 +50,10 @@ export interface Rule {
    * Tree-sitter query patterns this rule needs, added to the one combined query run per file. Capture names
    * must be prefixed with the rule id or a short unique prefix (`@mt.call`). Core captures every rule can use:
    * `call` (call_expression), `new` (new_expression), `decl` (variable_declarator), `assign`
-   * (assignment_expression), `func` (function declarations), `import` (import_statement), `member`
-   * (member_expression). A function form gets the language (the JS grammar lacks TS node types).
+   * (assignment_expression), `func` (function declarations), `import` (import_statement). A function form
+   * gets the language (the JS grammar lacks TS node types). Patterns with text predicates (#eq?, #match?) are
+   * checked in JS for every candidate match: for rare tokens (`Date.now`), a text scan of `ctx.text` plus
+   * `ctx.root.descendantForIndex(offset)` is much cheaper.
    */
   query?: string | ((lang: LangId) => string);
   /** Cheap lexical prefilter: the rule runs only when the file text matches. */
