@@ -677,7 +677,7 @@ class RetryAnalysis {
     if (!block || !cbody) return false;
     // an async operation inside the try (an await, or a yield in generators/sagas)
     const awaits = this.idx.awaitsIn(block);
-    if (!awaits.length) return false;
+    if (!awaits.length || onlyLocalFs(awaits)) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
     if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return false;
@@ -897,6 +897,9 @@ class RetryAnalysis {
     if (!resolved.length) return;
     // polling / scheduling from a success path too: not a retry driven by failure
     if (resolved.some(r => !r.path)) return;
+    // a retry re-issues the same operation: a self-call with other arguments (a fallback mode `f(x, false)`,
+    // recursion on other data `mkdir(path.dirname(p))`) is not a retry
+    if (!resolved.every(r => sameOperationArgs(fn, r.call, r.timer))) return;
     const counter = this.recursionCounter(fn, resolved.map(r => r.call));
     const recArgs = this.recursionArgs(fn, resolved.map(r => r.call));
     const env: Env = { counters: new Set(counter ? [counter.name] : []), recArgs, depth: 0 };
@@ -1059,6 +1062,8 @@ class RetryAnalysis {
       if (!handler || !FUNCTION_TYPES.has(handler.type)) continue;
       const opText = first.text.replace(/\s+/g, '');
       if (opText.length > 300) continue;
+      const hb = handler.childForFieldName('body');
+      if (hb?.type === 'statement_block' && this.idx.awaitsIn(hb).some(a => !sleepOf(this.ctx, a))) continue;
       for (const r of returnExprs(handler)) {
         let e = unwrap(r);
         let sleep: Sleep | undefined;
@@ -1087,6 +1092,48 @@ class RetryAnalysis {
 }
 
 interface FailurePath { region: Node }
+
+const ARITH = new Set(['+', '-', '*', '/', '<<', '**']);
+
+/** The self-call passes each parameter through unchanged, or only counts/scales it (`n - 1`, `delay * 2`). */
+function sameOperationArgs(fn: Node, call: Node, timer?: Node): boolean {
+  // setTimeout(f, d) / setTimeout(this.f.bind(this), d): called with no arguments of ours
+  if (timer && isSameNode(timer, call)) {
+    const a0 = unwrap(callArgs(call)[0]);
+    if (a0?.type === 'call_expression' || a0?.type === 'identifier' || a0?.type === 'member_expression') return true;
+  }
+  const names = paramNames(fn);
+  const args = callArgs(call);
+  for (let i = 0; i < args.length && i < names.length; i++) {
+    const p = names[i];
+    const a = unwrap(args[i]);
+    if (!a || !p) continue;
+    if (a.type === 'identifier') continue;
+    if (a.type === 'update_expression') continue;
+    if (a.type === 'binary_expression' && ARITH.has(a.childForFieldName('operator')?.text ?? '') && wordRe(p).test(a.text)) continue;
+    if (a.type === 'call_expression' && /^Math\.(min|max)$/.test(a.childForFieldName('function')?.text ?? '') && wordRe(p).test(a.text)) continue;
+    if (a.type === 'member_expression' || a.type === 'object' || a.type === 'spread_element') continue; // passed-through state
+    return false;
+  }
+  return true;
+}
+
+/** Retrying a local filesystem call (Windows EBUSY/EPERM on rm/rename) cannot storm a shared dependency. */
+const LOCAL_FS = /^(fs|fsp|fsPromises|fse|promises|rimraf|import_fs|fs_1|graceful_fs)$/;
+const LOCAL_FS_OP = /^(rm|rmdir|unlink|rename|mkdir|copyFile|cp|writeFile|readFile|appendFile|access|stat|lstat|open|close|chmod|symlink|readdir|remove|move|copy|ensureDir|emptyDir)(Sync)?$/;
+function onlyLocalFs(awaits: Node[]): boolean {
+  let any = false;
+  for (const a of awaits) {
+    const c = unwrap(a.namedChild(0));
+    if (c?.type !== 'call_expression') return false;
+    const path = memberPath(c.childForFieldName('function'));
+    if (!path) return false;
+    const last = path[path.length - 1];
+    if (!LOCAL_FS_OP.test(last) || !(path.length === 1 || path.slice(0, -1).some(seg => LOCAL_FS.test(seg)))) return false;
+    any = true;
+  }
+  return any;
+}
 
 /** What a call re-invokes: `f(...)`, `this.f(...)`, or `setTimeout(f | this.f | this.f.bind(this) | () => ..., d)`. */
 function selfTarget(ctx: RuleContext, call: Node): { name: string; isMethod: boolean; viaTimer: boolean } | undefined {

@@ -76,6 +76,37 @@ await ky.get(url, { retry: 3 });` },
 new S3Client({ retryStrategy: new ConfiguredRetryStrategy(4, (attempt) => 100 + attempt * 1000) });` },
     { name: "JS: jittered loop", filename: 'a.js', code: `async function f() { for (let i = 0; i < 3; i++) { try { return await op(); } catch { await sleep(Math.random() * 1000 * 2 ** i); } } }` },
     { name: "TSX: polling component", filename: 'a.tsx', code: `export const C = () => { useEffect(() => { const id = setInterval(refresh, 1000); return () => clearInterval(id); }, []); return <div/>; };` },
+    // precision cases from real code (node_modules scan)
+    { name: 'self-call as a fallback mode (different literal argument), not a retry', code: `async function getToken(scopes, useDefault, options) {
+  try {
+    return await broker.acquire(scopes, useDefault);
+  } catch (e) {
+    if (useDefault) return getToken(scopes, false, options);
+    throw e;
+  }
+}` },
+    { name: 'recursion on other data (mkdirp parent), not a retry', code: `function mkdirp(p) {
+  try {
+    fs.mkdirSync(p);
+  } catch (err) {
+    if (err.code === 'ENOENT') { mkdirp(path.dirname(p)); mkdirp(p); }
+  }
+}` },
+    { name: '.catch handler that waits for something else before re-calling', code: `const r = await this.acquireSilent(req).catch(async (e) => {
+  const ok = await inflight;
+  if (ok) return this.acquireSilent(req);
+  throw e;
+});` },
+    { name: 'local filesystem retry (EBUSY on Windows) is not a remote retry', code: `async function removeDir(dir) {
+  for (let i = 0; i < 5; i++) {
+    try {
+      await fs.promises.rm(dir, { recursive: true });
+      break;
+    } catch (e) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}` },
   ],
   invalid: [
     {
