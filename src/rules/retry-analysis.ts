@@ -7,7 +7,7 @@
  *  1. hand-written loops (`for`/`while`/`do`) whose body runs an async operation in `try` and goes round again
  *     from the `catch`, with a success exit (`return`/`break`/a success flag in the loop condition);
  *  2. functions that call themselves (directly, through `setTimeout`, or after a sleep) from a failure path
- *     (`catch`, `.catch()`, `.then(_, onRejected)`, an `'error'`/`'close'` handler, `if (err)` of a callback),
+ *     (`catch`, `.catch()`, an `'error'`/`'close'` handler, `if (err)` of a callback) with the same arguments,
  *     and `.catch(() => sameCall())` chains;
  *  3. retry libraries (p-retry, retry, async-retry, axios-retry, exponential-backoff, RxJS, cockatiel,
  *     superagent, got, ky, AWS SDK v3) with their documented defaults.
