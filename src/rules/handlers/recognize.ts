@@ -67,6 +67,7 @@ export function scan(ctx: RuleContext): Map<string, Node[]> {
     for (const s of SCANS) {
       s.re.lastIndex = 0;
       for (let m = s.re.exec(ctx.text); m; m = s.re.exec(ctx.text)) {
+        if (!ctx.inRegion(m.index)) continue; // editor incremental mode: only the re-analysed statements
         const tokStart = s.group === 0 ? m.index : m.index + m[0].lastIndexOf(m[s.group]);
         const tok = ctx.root.descendantForIndex(tokStart, tokStart + m[s.group].length);
         const node = tok && s.climb(tok);
@@ -284,13 +285,37 @@ function nestDecorator(deco: Node, name: string, out: Handler[]): void {
   if (h) out.push(h);
 }
 
-/** `req.method === 'POST'` branches (pages API, plain Node handlers) and `switch (req.method) { case 'POST': }`. */
+/**
+ * `req.method`, or a same-file `const` alias of it in the handler: `const { method } = req`,
+ * `const { method: m } = req`, `const method = req.method` (a common Next.js pages API shape).
+ */
+function isReqMethod(ctx: RuleContext, n: Node | null | undefined, depth = 0): boolean {
+  const u = unwrap(n);
+  if (!u || depth > 1) return false;
+  if (u.type === 'member_expression') {
+    return u.childForFieldName('property')?.text === 'method' && /^(req|request)$/.test(u.childForFieldName('object')?.text ?? '');
+  }
+  if (u.type !== 'identifier') return false;
+  const d = ctx.facts.constDeclarator(u.text, u);
+  const name = d?.childForFieldName('name');
+  const value = unwrap(d?.childForFieldName('value'));
+  if (!name || !value) return false;
+  if (name.type === 'identifier') return value.type === 'member_expression' && isReqMethod(ctx, value, depth + 1);
+  if (name.type !== 'object_pattern' || value.type !== 'identifier' || !/^(req|request)$/.test(value.text)) return false;
+  for (const p of namedChildren(name)) {
+    if (p.type === 'shorthand_property_identifier_pattern' && p.text === 'method' && u.text === 'method') return true;
+    if (p.type === 'pair_pattern' && keyName(p.childForFieldName('key')) === 'method' && p.childForFieldName('value')?.text === u.text) return true;
+  }
+  return false;
+}
+
+/** `req.method === 'POST'` branches (pages API, plain Node handlers) and `switch (req.method) { case 'POST': }` (also through a `const { method } = req` alias). */
 function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
-  const member = cmp.childForFieldName('left')?.type === 'member_expression' ? cmp.childForFieldName('left')! : cmp.childForFieldName('right')!;
-  const obj = member.childForFieldName('object');
-  if (!obj || !/^(req|request)$/.test(obj.text)) return;
+  const left = cmp.childForFieldName('left'), right = cmp.childForFieldName('right');
+  const other = left?.type === 'string' ? right : left;
+  if (!isReqMethod(ctx, other)) return;
   const op = cmp.childForFieldName('operator')?.text ?? '';
-  const lit = stringValue(cmp.childForFieldName('left')?.type === 'string' ? cmp.childForFieldName('left') : cmp.childForFieldName('right')) ?? '';
+  const lit = stringValue(left?.type === 'string' ? left : right) ?? '';
   // climb through && / || / parentheses to the if statement's condition
   let n: Node = cmp;
   while (n.parent && (n.parent.type === 'binary_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
@@ -322,7 +347,7 @@ function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
 function switchCase(ctx: RuleContext, sc: Node, out: Handler[]): void {
   const sw = sc.parent?.parent;
   const value = sw?.type === 'switch_statement' ? unwrap(sw.childForFieldName('value')) : null;
-  if (!value || !/^(req|request)\.method$/.test(value.text)) return;
+  if (!value || !isReqMethod(ctx, value)) return;
   const fn = enclosingFn(sc);
   if (!fn) return;
   const lit = stringValue(sc.childForFieldName('value')) ?? '';
@@ -432,7 +457,7 @@ export function findHandlers(ctx: RuleContext): Handler[] {
     const p = str.parent;
     if (p?.type === 'binary_expression') {
       const other = p.childForFieldName('left')?.startIndex === str.startIndex ? p.childForFieldName('right') : p.childForFieldName('left');
-      if (other?.type === 'member_expression' && other.childForFieldName('property')?.text === 'method') methodBranch(ctx, p, out);
+      if (other && (other.type === 'member_expression' ? other.childForFieldName('property')?.text === 'method' : other.type === 'identifier')) methodBranch(ctx, p, out);
     } else if (p?.type === 'switch_case' && p.childForFieldName('value')?.startIndex === str.startIndex) switchCase(ctx, p, out);
   }
   for (const n of get('consumer')) {
