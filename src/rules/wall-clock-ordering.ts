@@ -52,7 +52,11 @@ const LWW_PROP_RE = /^(updated|modified|changed|written|saved|synced|edited)(_?(
 const SORT_PROP_RE = /^(timestamp|ts|time|at|date|updated_?at|created_?at|sent_?at|received_?at|occurred_?at|published_?at|modified_?at|event_?time|event_?ts|last_?modified|clock)$/i;
 const STREAM_NAME_RE = /event|message|msg|op(eration)?s?\b|ops$|change|mutation|update|command|delta|patch|journal|oplog/i;
 const APPLY_RE = /\b(apply|process|handle|replay|dispatch|emit|execute|commit|publish|reduce|merge|ingest|consume|on[A-Z]\w*)\w*\s*\(/;
-const RESOLVE_FN_RE = /newer|newest|latest|winner|wins|conflict|merge|resolve|should_?(apply|update|overwrite|replace|accept)|lww/i;
+const RESOLVE_FN_RE = /newer|newest|latest|winner|wins|beats|conflict|merge|resolve|should_?(apply|update|overwrite|replace|accept)|lww/i;
+/** A variable that holds the verdict of a timestamp comparison, then picks a record: `const localNewer = a.updatedAt >= b.updatedAt`. */
+const VERDICT_VAR_RE = /newer|newest|latest|winner|wins|stale|outdated/i;
+/** Accessor functions that read a record's update stamp: `modifiedMs(remote) > modifiedMs(local)`, `checkedClock(a) <= checkedClock(b)`. */
+const STAMP_FN_RE = /^(?:[A-Za-z_$][\w$]*?)?(modified|updated|clock|edited|written|changed)[\w$]*$/i;
 const WRITE_RE = /\b(save|put|set|update|upsert|write|replace|merge|apply|store|persist|insert|overwrite|commit|accept|keep|use|take)\w*\s*\(|[^=!<>]=[^=>]|\breturn\b|\bcontinue\b|\bbreak\b/i;
 const LEASE_WORDS = new Set(['lease', 'leases', 'leader', 'leadership', 'heartbeat', 'heartbeats', 'lock', 'locks', 'mutex', 'leaseholder']);
 const LOCKOUT_RE = /lock(ed|out)?_?until|lockout|login|attempt|account|user|password|otp|captcha|scroll|screen|ui\b/i;
@@ -227,7 +231,7 @@ class Analysis {
     }
     const f = thisField(u);
     if (f) {
-      const body = enclosingClassBody(u);
+      const body = this.thisScope(u);
       const h = body ? this.fieldHolders.get(body.id + ':' + f) : undefined;
       return h?.valid ? h : undefined;
     }
@@ -273,8 +277,9 @@ class Analysis {
       if (d) this.varHolder(d);
     } else {
       const f = thisField(l);
-      const body = f ? enclosingClassBody(l) : null;
-      if (f && body) this.fieldHolderByName(body, f);
+      const body = f ? this.thisScope(l) : null;
+      // outside a class (constructor functions and prototypes) only a start-like name: `this.start = Date.now()`
+      if (f && body && (body.type === 'class_body' || START_RE.test(f))) this.fieldHolderByName(body, f);
     }
   }
 
@@ -295,6 +300,9 @@ class Analysis {
     const f = keyName(name);
     if (body?.type === 'class_body' && f) this.fieldHolderByName(body, f);
   }
+
+  /** Where `this.x` lives: the class body, or (constructor functions and prototype methods) the whole file. */
+  thisScope(n: Node): Node | null { return enclosingClassBody(n) ?? this.ctx.root; }
 
   private fieldHolderByName(body: Node, f: string): void {
     const key = body.id + ':' + f;
@@ -325,7 +333,7 @@ class Analysis {
       for (const a of this.ctx.captures('assign')) {
         if (!contains(h.scope, a)) continue;
         const f = thisField(unwrap(a.childForFieldName('left')));
-        if (f === h.name && enclosingClassBody(a)?.id === h.scope.id) values.push(a.childForFieldName('right')!);
+        if (f === h.name && this.thisScope(a)?.id === h.scope.id) values.push(a.childForFieldName('right')!);
       }
       for (const def of namedChildrenOf(h.scope)) {
         if ((def.type === 'public_field_definition' || def.type === 'field_definition') && keyName(def.childForFieldName('name') ?? def.childForFieldName('property')) === h.name) {
@@ -374,7 +382,7 @@ class Analysis {
         out.push(leaf);
       } else {
         const mem = leaf.parent;
-        if (mem?.type !== 'member_expression' || enclosingClassBody(mem)?.id !== h.scope.id) continue;
+        if (mem?.type !== 'member_expression' || this.thisScope(mem)?.id !== h.scope.id) continue;
         const p = skipParensUp(mem).parent;
         if (p?.type === 'assignment_expression' && unwrap(p.childForFieldName('left'))?.startIndex === mem.startIndex) continue;
         out.push(mem);
@@ -648,10 +656,14 @@ class Analysis {
     for (const cmp of this.located.cmps) {
       const op = cmp.childForFieldName('operator')?.type;
       if (!isRelational(op)) continue;
-      const l = recordStamp(cmp.childForFieldName('left'));
-      const r = recordStamp(cmp.childForFieldName('right'));
+      const l = recordStamp(cmp.childForFieldName('left')) ?? accessorStamp(cmp.childForFieldName('left'));
+      const r = recordStamp(cmp.childForFieldName('right')) ?? accessorStamp(cmp.childForFieldName('right'));
       if (!l || !r) continue;
-      if (!LWW_PROP_RE.test(l.prop) || !LWW_PROP_RE.test(r.prop)) continue;
+      if (l.accessor || r.accessor) {
+        // same accessor on two records; not file stamps (`mtime(src) > mtime(dest)` is a build check on one machine)
+        if (l.prop !== r.prop || /mtime|file|stat|path/i.test(l.prop) || /file|path|src|dest|dst|stat|dir|target|source/i.test(l.object + ' ' + r.object)) continue;
+      }
+      else if (!LWW_PROP_RE.test(l.prop) || !LWW_PROP_RE.test(r.prop)) continue;
       if (l.object === r.object) continue;
       if (insideSortComparator(cmp)) continue;
       if (!this.decidesAWrite(cmp, [l.object, r.object])) continue;
@@ -676,6 +688,18 @@ class Analysis {
         const roots = objects.map(o => o.split(/[.[]/)[0]);
         const branch = (f: string) => { const b = unwrap(p.childForFieldName(f)); const t = b?.text ?? ''; return objects.includes(t) || roots.includes(t); };
         return branch('consequence') && branch('alternative');
+      }
+      if (p.type === 'variable_declarator' && p.childForFieldName('value')?.startIndex === n.startIndex) {
+        // the verdict then picks one of the records (`v ? local : remote`) or guards a write (`if (v) save(x)`)
+        const name = p.childForFieldName('name');
+        if (name?.type !== 'identifier' || !VERDICT_VAR_RE.test(name.text)) return false;
+        const scope = enclosingFunctionOf(p) ?? this.ctx.root;
+        const after = this.ctx.text.slice(p.endIndex, scope.endIndex);
+        const v = escapeRe(name.text);
+        const alts = objects.map(escapeRe).join('|');
+        if (new RegExp(`(?<![\\w$.])${v}\\s*\\?\\s*(${alts})\\s*:\\s*(${alts})(?![\\w$])`).test(after)) return true;
+        const g = new RegExp(`\\bif\\s*\\(\\s*!?\\s*${v}\\s*\\)([^\\n]*\\n?){1,3}`).exec(after);
+        return !!g && WRITE_RE.test(g[0].replace(/^if\s*\([^)]*\)/, ''));
       }
       if (p.type === 'return_statement' || (p.type === 'arrow_function' && p.childForFieldName('body')?.startIndex === n.startIndex)) {
         const f = p.type === 'arrow_function' ? p : enclosingFunctionOf(p);
@@ -755,9 +779,12 @@ class Analysis {
 
   /** A lease / lock / leader record's timestamp compared with the local clock. */
   checkLeases(): void {
-    for (const r of this.reads.values()) {
-      if (!r.numeric) continue;
-      const up = skipParensUp(r.expr);
+    // the local clock: inline reads, and references to a `const now = Date.now()` taken once
+    const nows: Node[] = [];
+    for (const r of this.reads.values()) if (r.numeric) nows.push(r.expr);
+    for (const h of this.holders) if (h.valid && h.kind === 'var' && h.once && !h.deadline) nows.push(...this.references(h).filter(n => n.type === 'identifier'));
+    for (const nowNode of nows) {
+      const up = skipParensUp(nowNode);
       let p = up.parent;
       if (p?.type !== 'binary_expression') continue;
       const op = p.childForFieldName('operator')?.type ?? '';
@@ -768,6 +795,12 @@ class Analysis {
       else if (op === '-') {
         const pp = skipParensUp(p).parent;
         if (pp?.type === 'binary_expression' && isRelational(pp.childForFieldName('operator')?.type)) site = pp;
+        // `const sinceHeartbeat = now - peer.lastHeartbeat; if (sinceHeartbeat > TIMEOUT) ...`
+        else if (pp?.type === 'variable_declarator' && pp.childForFieldName('name')?.type === 'identifier') {
+          const v = escapeRe(pp.childForFieldName('name')!.text);
+          const scope = enclosingFunctionOf(pp) ?? this.ctx.root;
+          if (new RegExp(`(?<![\\w$.])${v}\\s*[<>]=?[^=>]|[<>]=?\\s*${v}(?![\\w$])`).test(this.ctx.text.slice(pp.endIndex, scope.endIndex))) site = p;
+        }
       }
       if (!site) continue;
       const m = leaseStamp(otherNode);
@@ -837,7 +870,7 @@ function functionName(f: Node): string | undefined {
 }
 
 /** `a.updatedAt`, `new Date(a.updatedAt)`, `Date.parse(a.updatedAt)`, `a.updatedAt.getTime()`, `+a.updatedAt`. */
-function recordStamp(n: Node | null): { object: string; prop: string } | undefined {
+function recordStamp(n: Node | null): { object: string; prop: string; accessor?: boolean } | undefined {
   const m = stripStampWrappers(n);
   if (!m || m.type !== 'member_expression') return undefined;
   const prop = m.childForFieldName('property');
@@ -860,6 +893,18 @@ function stripStampWrappers(n: Node | null): Node | null {
     break;
   }
   return u;
+}
+
+/** `modifiedMs(remote)`: a same-file-style accessor of a record's update stamp, called on one plain argument. */
+function accessorStamp(n: Node | null): { object: string; prop: string; accessor: boolean } | undefined {
+  const u = unwrap(n);
+  if (u?.type !== 'call_expression') return undefined;
+  const fn = u.childForFieldName('function');
+  if (fn?.type !== 'identifier' || !STAMP_FN_RE.test(fn.text)) return undefined;
+  const args = callArgs(u);
+  const a = args.length === 1 ? unwrap(args[0]) : null;
+  if (!a || (a.type !== 'identifier' && a.type !== 'member_expression')) return undefined;
+  return { object: a.text, prop: fn.text, accessor: true };
 }
 
 /** The stored timestamp on the other side of a lease check: `lease.expiresAt`, `lock.acquiredAt + TTL`, `Date.parse(lock.at)`. */
@@ -916,6 +961,7 @@ interface Located { now: Node[]; news: Node[]; cmps: Node[]; sorts: Node[] }
 
 const NOW_TEXT = /\bDate\s*\.\s*now\s*\(/g;
 const NEW_TEXT = /\bnew\s+Date\b/g;
+const ACCESSOR_TEXT = /(?<![\w$.])((?:[A-Za-z_$][\w$]*?)?(?:modified|updated|clock|edited|written|changed)[\w$]*)\s*\(/gi;
 const SORT_TEXT = /\.\s*(sort|toSorted)\s*\(/g;
 const LWW_TEXT = /\.\s*((?:updated|modified|changed|written|saved|synced|edited)(?:_?(?:at|on|time|date|ts|timestamp|ms))?|last_?(?:updated|modified|changed|write|written|update|modification|edit|edited|sync|synced|saved)(?:_?(?:at|on|time|date|ts|timestamp|ms))?|timestamp|ts|wall_?clock)\b/gi;
 
@@ -923,18 +969,21 @@ function locate(ctx: RuleContext): Located {
   const { text, root } = ctx;
   const out: Located = { now: [], news: [], cmps: [], sorts: [] };
   for (const m of text.matchAll(NOW_TEXT)) {
+    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
     const id = root.descendantForIndex(m.index!, m.index! + 4);
     const mem = id?.type === 'identifier' ? id.parent : null;
     const call = mem?.type === 'member_expression' ? mem.parent : null;
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === mem!.startIndex && mem!.childForFieldName('property')?.text === 'now') out.now.push(call);
   }
   for (const m of text.matchAll(NEW_TEXT)) {
+    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
     const kw = root.descendantForIndex(m.index!, m.index! + 3);
     const ne = kw?.type === 'new' ? kw.parent : kw;
     if (ne?.type === 'new_expression' && ne.childForFieldName('constructor')?.text === 'Date') out.news.push(ne);
   }
   const seen = new Set<string>();
   for (const m of text.matchAll(LWW_TEXT)) {
+    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
     const at = m.index! + m[0].length - m[1].length;
     const prop = root.descendantForIndex(at, at + m[1].length);
     if (prop?.type !== 'property_identifier') continue;
@@ -951,7 +1000,16 @@ function locate(ctx: RuleContext): Located {
       n = p;
     }
   }
+  // accessor calls compared with each other: `modifiedMs(remote) > modifiedMs(local)`
+  for (const m of text.matchAll(ACCESSOR_TEXT)) {
+    const id = root.descendantForIndex(m.index!, m.index! + m[1].length);
+    const call = id?.type === 'identifier' ? id.parent : null;
+    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.startIndex !== id!.startIndex) continue;
+    const p = skipParensUp(call).parent;
+    if (p?.type === 'binary_expression' && isRelational(p.childForFieldName('operator')?.type)) { const k = rangeKey(p); if (!seen.has(k)) { seen.add(k); out.cmps.push(p); } }
+  }
   for (const m of text.matchAll(SORT_TEXT)) {
+    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
     const at = m.index! + m[0].indexOf(m[1]);
     const prop = root.descendantForIndex(at, at + m[1].length);
     const mem = prop?.type === 'property_identifier' ? prop.parent : null;
@@ -963,7 +1021,7 @@ function locate(ctx: RuleContext): Located {
 
 export const wallClockOrdering: Rule = {
   meta,
-  triggers: /\bDate\b|updated|modified|timestamp|\.(sort|toSorted)\(/i,
+  triggers: /\bDate\b|updated|modified|timestamp|clock\w*\s*\(|\.ts\s*[<>]|\.(sort|toSorted)\(/i,
   check(ctx) {
     const a = new Analysis(ctx);
     a.collectReads();
