@@ -89,7 +89,10 @@ export function activeRules(opts: AnalyzeOptions): Rule[] {
 /** Analyses an already parsed tree (synchronous; grammar must be loaded). */
 export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
   const settings: AnalyzerSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
-  const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(text));
+  // triggers are necessary conditions for a finding; in region mode (imports included) only the region can
+  // produce findings, so only its text needs to match
+  const triggerText = opts.regions ? opts.regions.map(([s, e]) => text.slice(s, e)).join('\n') : text;
+  const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(triggerText));
   const lines = new LineIndex(text);
   const root = tree.rootNode;
   const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [] };
@@ -109,9 +112,11 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
       }
     }
     if (prof) { const n = performance.now(); prof.set('query', (prof.get('query') ?? 0) + n - t); t = n; }
-    const facts = new FileFacts(groups, text, root);
+    const facts = new FileFacts(groups, text, root, opts.regions);
     if (prof) { const n = performance.now(); prof.set('facts', (prof.get('facts') ?? 0) + n - t); t = n; }
     const memo = new Map<string, unknown>();
+    const regions = opts.regions;
+    const inRegion = regions ? (off: number) => regions.some(([s, e]) => off >= s && off < e) : () => true;
     const dir = path.dirname(file);
     const raw: Finding[] = [];
     for (const rule of rules) {
@@ -121,6 +126,7 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
         report: r => raw.push(toFinding(rule, r, lines, opts.ruleSettings?.[rule.meta.id]?.severity)),
         addProjectFact: f => result.projectFacts.push(f),
         moduleKey: spec => moduleKey(dir, spec),
+        inRegion,
         memo: <T>(key: string, compute: () => T): T => {
           if (!memo.has(key)) memo.set(key, compute());
           return memo.get(key) as T;

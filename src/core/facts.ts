@@ -30,11 +30,13 @@ export class FileFacts {
    * Imports come from the `import` captures; `require` bindings from a text scan for `require(` plus a point
    * lookup each (most files have none); declarations are indexed lazily, on the first question that needs them.
    */
-  constructor(private readonly captures: Map<string, Node[]>, text?: string, root?: Node) {
+  constructor(private readonly captures: Map<string, Node[]>, text?: string, root?: Node, regions?: ReadonlyArray<readonly [number, number]>) {
     for (const imp of captures.get('import') ?? []) this.addImport(imp);
     if (text !== undefined && root) {
       const re = /\brequire\s*\(/g;
       for (let m = re.exec(text); m; m = re.exec(text)) {
+        // editor incremental mode: statements that declare names the region uses are part of the region
+        if (regions && !regions.some(([s, e]) => m!.index >= s && m!.index < e)) continue;
         let n: Node | null = root.descendantForIndex(m.index, m.index);
         for (let i = 0; n && i < 8 && n.type !== 'variable_declarator'; i++) n = n.parent;
         if (n && n.type === 'variable_declarator') this.addDeclarator(n, false);

@@ -15,6 +15,7 @@
 import type { LangId, Node, Tree } from './parser';
 import { AnalyzeOptions, FileAnalysis, analyzeTree, settle, sortAndDedupe, unusedDirectiveFindings } from './analyzer';
 import { LineIndex } from './text';
+import { parseDirectives } from './suppressions';
 import type { Finding } from './types';
 
 /** One edit, in the coordinates of the text it applies to (edits apply in sequence, like tree.edit). */
@@ -39,13 +40,18 @@ export class IncrementalAnalyzer {
   private text = '';
   private hasResult = false;
   /** Top-level statement shapes of the last analysed tree, to detect re-parses beyond the edited text. */
-  private shapes: { start: number; end: number; type: string }[] = [];
+  private shapes: Stmt[] = [];
 
   constructor(readonly file: string, readonly lang: LangId, private opts: AnalyzeOptions = {}) {}
 
   setOptions(opts: AnalyzeOptions): void {
     this.opts = opts;
     this.hasResult = false;
+  }
+
+  /** Project facts from other files (they only void findings: no re-analysis needed). */
+  setProjectFacts(facts: ReadonlySet<string> | undefined): void {
+    this.opts = { ...this.opts, projectFacts: facts };
   }
 
   /** Whole-file analysis; resets the cache. */
@@ -64,7 +70,15 @@ export class IncrementalAnalyzer {
    * Falls back to `full` whenever incremental analysis could differ from it.
    */
   update(text: string, tree: Tree, changes: readonly TextChange[]): IncrementalResult {
-    if (!this.hasResult || !changes.length) return this.full(text, tree);
+    if (!this.hasResult) return this.full(text, tree);
+    if (!changes.length) {
+      if (text !== this.text) return this.full(text, tree);
+      // same text: only re-apply suppressions and project facts to the cached findings
+      const lines = new LineIndex(text);
+      const root = tree.rootNode;
+      const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
+      return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw }, text, 'incremental', 0);
+    }
     // 1. map cached findings through the changes; drop those the changes touched
     let kept = this.raw;
     let dirty: [number, number] | undefined;
@@ -86,14 +100,19 @@ export class IncrementalAnalyzer {
     if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return this.full(text, tree);
     // 2. the dirty top-level statements: those the edits touched, and any whose shape (range, type) changed,
     //    since a syntax error can make tree-sitter re-parse statements beyond the edited text
-    const stmts = topLevelStatements(tree.rootNode, text);
     const shapeKey = (st: { start: number; end: number; type: string }) => `${st.start}:${st.end}:${st.type}`;
     const mappedShapes = this.shapes.map(st => {
-      let a = st.start, b = st.end;
-      for (const c of changes) { a = mapPos(a, c, false); b = mapPos(b, c, true); }
-      return { start: a, end: b, type: st.type };
+      let a = st.start, b = st.end, touched = false;
+      for (const c of changes) {
+        if (c.start <= b && a <= c.oldEnd) touched = true;
+        a = mapPos(a, c, false); b = mapPos(b, c, true);
+      }
+      return { start: a, end: b, type: st.type, declares: st.declares, touched };
     });
-    const mapped = new Set(mappedShapes.map(shapeKey));
+    const mapped = new Map(mappedShapes.map(st => [shapeKey(st), st.declares]));
+    // names are re-read for the statements the changes touched (a rename keeps the shape key)
+    const reusable = new Map(mappedShapes.filter(st => !st.touched).map(st => [shapeKey(st), st.declares]));
+    const stmts = topLevelStatements(tree.rootNode, text, reusable);
     const now = new Set(stmts.map(shapeKey));
     // an import that no longer parses as the same import changes the bindings of the whole file
     if (mappedShapes.some(st => st.type === 'import_statement' && !now.has(shapeKey(st)))) return this.full(text, tree);
@@ -152,25 +171,40 @@ function withPositions(f: Finding, lines: LineIndex): Finding {
   return { ...f, startPos, endPos };
 }
 
-/** Top-level statements with the names they declare (read from the source text: no tree walk). */
-export function topLevelStatements(root: Node, text: string): Stmt[] {
+const DECL_Y = new RegExp(DECL_RE.source.slice(1), 'y');
+const DESTRUCT_Y = new RegExp(DESTRUCT_RE.source.slice(1), 'y');
+const VAR_Y = /(?:export\s+)?(?:const|let|var)\s/y;
+
+/**
+ * Top-level statements with the names they declare, read from the source text (no tree walk). `reuse` maps the
+ * shape key (`start:end:type`) of statements unchanged since the last run to their names.
+ */
+export function topLevelStatements(root: Node, text: string, reuse?: Map<string, string[]>): Stmt[] {
   const out: Stmt[] = [];
   for (const c of root.children) {
     if (!c) continue;
-    const start = c.startIndex, end = c.endIndex;
-    const head = text.slice(start, Math.min(end, start + 400));
-    const declares: string[] = [];
-    const m = DECL_RE.exec(head);
-    if (m) declares.push(m[1]);
-    const d = DESTRUCT_RE.exec(head);
-    if (d) for (const n of d[1].split(/[,\s:]+/)) if (/^[A-Za-z_$][\w$]*$/.test(n)) declares.push(n);
-    // `const a = 1, b = 2`
-    if (/^(?:export\s+)?(?:const|let|var)\s/.test(head)) {
-      for (const mm of head.matchAll(/,\s*([A-Za-z_$][\w$]*)\s*=/g)) declares.push(mm[1]);
-    }
-    out.push({ start, end, type: c.type, declares });
+    const start = c.startIndex, end = c.endIndex, type = c.type;
+    const cached = reuse?.get(`${start}:${end}:${type}`);
+    out.push({ start, end, type, declares: cached ?? declaredNames(text, start, end) });
   }
   return out;
+}
+
+function declaredNames(text: string, start: number, end: number): string[] {
+  const declares: string[] = [];
+  DECL_Y.lastIndex = start;
+  const m = DECL_Y.exec(text);
+  if (m && m.index + m[0].length <= end) declares.push(m[1]);
+  DESTRUCT_Y.lastIndex = start;
+  const d = DESTRUCT_Y.exec(text);
+  if (d && d.index + d[0].length <= end) for (const n of d[1].split(/[,\s:]+/)) if (/^[A-Za-z_$][\w$]*$/.test(n)) declares.push(n);
+  VAR_Y.lastIndex = start;
+  if (VAR_Y.test(text)) {
+    // `const a = 1, b = 2`: names after commas in the head of the statement
+    const head = text.slice(start, Math.min(end, start + 400));
+    for (const mm of head.matchAll(/,\s*([A-Za-z_$][\w$]*)\s*=/g)) declares.push(mm[1]);
+  }
+  return declares;
 }
 
 /** The statements to re-analyse, as merged [start, end) ranges, or undefined when the whole file must be. */

@@ -40,6 +40,12 @@ export interface RuleContext {
   addProjectFact(fact: string): void;
   /** Normalises a module specifier used in this file: relative ones become absolute paths (extension-less). */
   moduleKey(specifier: string): string;
+  /**
+   * False for offsets outside the ranges being re-analysed (editor incremental mode; always true otherwise).
+   * Rules that find candidates by scanning `text` should skip hits where this is false: captures are already
+   * limited to the ranges, text scans are not.
+   */
+  inRegion(offset: number): boolean;
   /** Memoises work shared by several rules on the same file (e.g. the retry family's loop analysis). */
   memo<T>(key: string, compute: () => T): T;
 }

@@ -15,6 +15,7 @@ import type { Finding, Fix, Severity, TextEdit } from '../core/types';
 import { allRules } from '../rules';
 import type { KbEntry } from '../kb/types';
 import { DocumentTrees } from './trees';
+import { IncrementalAnalyzer } from '../core/incremental';
 import picomatch from 'picomatch';
 
 export const SOURCE = 'incident-lens';
@@ -169,6 +170,8 @@ export interface DocumentAnalysis extends FileAnalysis {
   ms: number;
   parseMs: number;
   parseKind: 'incremental' | 'full' | 'cached';
+  /** Whether the analysis re-ran the whole file or only the edited region. */
+  analysisMode: 'full' | 'incremental';
 }
 
 /** Open documents: incremental trees + analysis with project facts from the index. */
@@ -176,17 +179,29 @@ export class DocumentEngine {
   readonly trees: DocumentTrees;
   readonly facts = new FactsIndex();
   private readonly results = new Map<string, DocumentAnalysis>();
+  private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
 
   constructor(capacity = 30) {
     this.trees = new DocumentTrees(capacity);
   }
 
+  /**
+   * Re-parses incrementally and re-analyses only what the edits touched (core IncrementalAnalyzer: dirty
+   * top-level statements plus their name dependencies; whole-file when imports or config change).
+   */
   analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions): DocumentAnalysis {
     const t0 = performance.now();
-    const { tree, kind, parseMs } = this.trees.parse(key, text, lang, version);
-    const a = analyzeTree(file, text, lang, tree, { ...opts, projectFacts: this.facts.factsExcluding(file) });
+    const { tree, kind, parseMs, changes } = this.trees.parse(key, text, lang, version);
+    const optsKey = JSON.stringify([file, lang, opts.ruleSettings ?? {}, opts.settings ?? {}, opts.reportUnusedDirectives ?? false, (opts.rules ?? []).map(r => r.meta.id)]);
+    let inc = this.incremental.get(key);
+    if (!inc || inc.key !== optsKey) {
+      inc = { key: optsKey, analyzer: new IncrementalAnalyzer(file, lang, { ...opts, projectFacts: undefined }) };
+      this.incremental.set(key, inc);
+    }
+    inc.analyzer.setProjectFacts(this.facts.factsExcluding(file));
+    const a = kind === 'full' || !this.results.has(key) ? inc.analyzer.full(text, tree) : inc.analyzer.update(text, tree, changes ?? []);
     const ms = performance.now() - t0;
-    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs, parseKind: kind };
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs, parseKind: kind, analysisMode: a.mode };
     this.results.set(key, r);
     return r;
   }
@@ -197,11 +212,13 @@ export class DocumentEngine {
 
   forget(key: string): void {
     this.results.delete(key);
+    this.incremental.delete(key);
     this.trees.delete(key);
   }
 
   dispose(): void {
     this.results.clear();
+    this.incremental.clear();
     this.trees.clear();
   }
 }

@@ -9,6 +9,7 @@
  * Units: VS Code offsets/characters and web-tree-sitter indices/columns are both UTF-16 code units.
  */
 import { LangId, Tree, parseSync } from '../core/parser';
+import type { TextChange } from '../core/incremental';
 
 export interface LinePos { line: number; character: number }
 
@@ -57,6 +58,8 @@ interface Entry {
   edited: boolean;
   /** Set when an edit could not be applied: the next parse is a full one. */
   invalid: boolean;
+  /** The text changes behind the pending edits, in application order (for incremental analysis). */
+  changes: TextChange[];
 }
 
 export interface ParseResult {
@@ -64,6 +67,8 @@ export interface ParseResult {
   /** 'incremental' (edited old tree reused), 'full' (fresh parse) or 'cached' (nothing changed). */
   kind: 'incremental' | 'full' | 'cached';
   parseMs: number;
+  /** With 'incremental': the text changes since the previous parse, in application order. */
+  changes?: TextChange[];
 }
 
 export class DocumentTrees {
@@ -78,7 +83,10 @@ export class DocumentTrees {
     const e = this.entries.get(key);
     if (!e || e.invalid) return;
     try {
-      for (const c of changes) e.tree.edit(changeToEdit(c) as never);
+      for (const c of changes) {
+        e.tree.edit(changeToEdit(c) as never);
+        e.changes.push({ start: c.rangeOffset, oldEnd: c.rangeOffset + c.rangeLength, newEnd: c.rangeOffset + c.text.length });
+      }
       if (changes.length) e.edited = true;
     } catch {
       e.invalid = true;
@@ -99,11 +107,12 @@ export class DocumentTrees {
     const reuse = e && e.lang === lang && !e.invalid && (e.edited || e.version === version) ? e.tree : undefined;
     const tree = parseSync(text, lang, reuse);
     const parseMs = performance.now() - t0;
+    const changes = reuse && e ? e.changes : undefined;
     if (e) e.tree.delete();
     this.entries.delete(key);
-    this.entries.set(key, { lang, tree, version, edited: false, invalid: false });
+    this.entries.set(key, { lang, tree, version, edited: false, invalid: false, changes: [] });
     this.evict();
-    return { tree, kind: reuse ? 'incremental' : 'full', parseMs };
+    return { tree, kind: reuse ? 'incremental' : 'full', parseMs, changes };
   }
 
   /** Forgets (and frees) a document's tree, e.g. when it closes. */

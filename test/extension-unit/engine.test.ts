@@ -102,7 +102,7 @@ test('hover text: problem, incident with date and impact, pattern, links', () =>
   const get = (id: string) => ({
     'aws-ebs-2011': { id, kind: 'incident', title: 'EBS storm', summary: 's', date: '2011-04-21', organisation: 'AWS', impact: '13% of volumes stuck', rules: [], patterns: [], incidents: [], body: '' },
     'timeouts-and-deadlines': { id, kind: 'pattern', title: 'Timeouts', summary: 'Give every call a timeout.', rules: [], patterns: [], incidents: [], body: '' },
-  } as Record<string, never>)[id];
+  } as unknown as Record<string, never>)[id];
   const md = hoverMarkdown({ ruleId: 'missing-timeout', severity: 'warning', message: '`fetch` has no timeout', messageId: 'x', start: 0, end: 1, startPos: { line: 0, column: 0 }, endPos: { line: 0, column: 1 }, incidents: ['aws-ebs-2011'], patterns: ['timeouts-and-deadlines'], fixes: [] }, get, id => `command:open?${id}`);
   assert.match(md, /Resembles \[EBS storm\]\(command:open\?aws-ebs-2011\) \(2011-04-21, AWS\): 13% of volumes stuck/);
   assert.match(md, /Pattern: \[Timeouts\]\(command:open\?timeouts-and-deadlines\): Give every call a timeout\./);
