@@ -75,3 +75,23 @@ export function insertStatementsEdit(block: Node | null, statements: string[], t
   const indent = lines.indentAt(first.startIndex);
   return { start: lineStart, end: lineStart, text: statements.map(s => indent + s + '\n').join('') };
 }
+
+/** Adds `name` to the `{ ... }` of an import statement (`import { a } from 'm'` -> `import { a, name } from 'm'`). */
+export function addNamedImportEdit(importStmt: Node, name: string): TextEdit | undefined {
+  const clause = namedChildren(importStmt).find(c => c.type === 'import_clause');
+  const named = clause && namedChildren(clause).find(c => c.type === 'named_imports');
+  if (!named) return undefined;
+  const specs = namedChildren(named).filter(c => c.type === 'import_specifier');
+  const last = specs[specs.length - 1];
+  if (!last) return { start: named.startIndex, end: named.endIndex, text: `{ ${name} }` };
+  return { start: last.endIndex, end: last.endIndex, text: `, ${name}` };
+}
+
+/** Inserts `statement` on its own line after the line containing the end of `after`, with `after`'s indentation. */
+export function insertLineAfterEdit(after: Node, statement: string, lines: LineIndex): TextEdit {
+  const endLine = lines.pos(after.endIndex).line;
+  const indent = lines.indentAt(after.startIndex);
+  const at = endLine + 1 < lines.lineCount ? lines.lineStart(endLine + 1) : lines.text.length;
+  const prefix = endLine + 1 < lines.lineCount ? '' : '\n';
+  return { start: at, end: at, text: prefix + statement.split('\n').map(l => indent + l).join('\n') + (prefix ? '' : '\n') };
+}

@@ -233,6 +233,22 @@ export class FileFacts {
     return n;
   }
 
+  /** The objects a spread argument may contribute: [] for null/undefined/false, null when not statically known. */
+  private spreadParts(arg: Node | null, depth: number): Node[] | null {
+    const n = unwrap(arg);
+    if (!n || depth > 6) return null;
+    const obj = this.resolveObject(n);
+    if (obj) return [obj];
+    if (n.type === 'null' || n.type === 'undefined' || n.type === 'false' || (n.type === 'identifier' && n.text === 'undefined')) return [];
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') return this.spreadParts(n.childForFieldName('right'), depth + 1);
+    if (n.type === 'ternary_expression') {
+      const a = this.spreadParts(n.childForFieldName('consequence'), depth + 1);
+      const b = a && this.spreadParts(n.childForFieldName('alternative'), depth + 1);
+      return a && b ? [...a, ...b] : null;
+    }
+    return null;
+  }
+
   /**
    * Looks up `key` in an object literal, seeing through spreads of other same-file object literals. A spread or a
    * computed key we cannot see through makes an absent key 'unknown'.
@@ -251,11 +267,15 @@ export class FileFacts {
       } else if (p.type === 'method_definition') {
         if (keyName(p.childForFieldName('name')) === key) found = { kind: 'present', value: p, pair: p };
       } else if (p.type === 'spread_element') {
-        const inner = depth < 4 ? this.resolveObject(p.namedChild(0), depth + 1) : null;
-        if (!inner) { unknown = true; found = undefined; continue; }
-        const r = this.lookupProp(inner, key, depth + 1);
-        if (r.kind === 'present') found = r;
-        else if (r.kind === 'unknown') { unknown = true; found = undefined; }
+        // `...base`, and conditional spreads `...(body && { body })`, `...(c ? a : {})`: a key that any branch
+        // may set counts as present, a key no branch can set is absent
+        const parts = depth < 4 ? this.spreadParts(p.namedChild(0), depth + 1) : null;
+        if (!parts) { unknown = true; found = undefined; continue; }
+        for (const part of parts) {
+          const r = this.lookupProp(part, key, depth + 1);
+          if (r.kind === 'present') found = r;
+          else if (r.kind === 'unknown') { unknown = true; found = undefined; break; }
+        }
       }
     }
     if (found) return found;

@@ -6,9 +6,9 @@ import * as path from 'path';
 import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
-import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, contains, keyName, namedChildren, FUNCTION_TYPES } from '../core/ast';
+import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, FUNCTION_TYPES } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
-import type { ModuleBinding, PropLookup } from '../core/facts';
+import type { ModuleBinding } from '../core/facts';
 
 export const AXIOS_DEFAULTS_FACT = 'defaults-timeout:axios';
 export const instanceDefaultsFact = (moduleKey: string, exportName: string) => `defaults-timeout:${moduleKey}#${exportName}`;
@@ -150,7 +150,7 @@ function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: st
   if (!obj) return { state: 'opaque' };
   let unknown = false;
   for (const k of keys) {
-    const r = lookupProp(ctx, obj, k);
+    const r = ctx.facts.lookupProp(obj, k);
     if (r.kind === 'present') {
       if (k === 'timeout' && r.value && r.pair.type === 'pair' && isDisablingValue(ctx, r.value)) return { state: 'disabled', pair: r.pair, value: r.value };
       return { state: 'ok' };
@@ -158,57 +158,6 @@ function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: st
     if (r.kind === 'unknown') unknown = true;
   }
   return unknown ? { state: 'opaque' } : { state: 'missing', obj };
-}
-
-/**
- * The object literals a spread argument can contribute: `...obj`, `...(cond && { body })`,
- * `...(cond ? { a } : {})`, `...(cond ? x : undefined)`. null: something we cannot see (unknown is not guilty).
- */
-function spreadParts(ctx: RuleContext, arg: Node | null, depth = 0): Node[] | null {
-  const n = unwrap(arg);
-  if (!n || depth > 3) return null;
-  const obj = ctx.facts.resolveObject(n);
-  if (obj) return [obj];
-  if (n.type === 'null' || n.type === 'undefined' || n.type === 'false' || (n.type === 'identifier' && n.text === 'undefined')) return [];
-  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') return spreadParts(ctx, n.childForFieldName('right'), depth + 1);
-  if (n.type === 'ternary_expression') {
-    const a = spreadParts(ctx, n.childForFieldName('consequence'), depth + 1);
-    const b = a && spreadParts(ctx, n.childForFieldName('alternative'), depth + 1);
-    return a && b ? [...a, ...b] : null;
-  }
-  return null;
-}
-
-/**
- * facts.lookupProp, plus conditional spreads (`...(body && { body })`): a key that any branch may set counts as
- * present; a key no branch can set is absent.
- */
-function lookupProp(ctx: RuleContext, obj: Node, key: string, depth = 0): PropLookup {
-  const r = ctx.facts.lookupProp(obj, key);
-  if (r.kind !== 'unknown' || depth > 3) return r;
-  let unknown = false;
-  let found: PropLookup | undefined;
-  for (const p of namedChildren(obj)) {
-    if (p.type === 'pair') {
-      const kNode = p.childForFieldName('key');
-      const k = keyName(kNode);
-      if (k === undefined) { if (kNode?.type === 'computed_property_name') unknown = true; continue; }
-      if (k === key) found = { kind: 'present', value: p.childForFieldName('value'), pair: p };
-    } else if (p.type === 'shorthand_property_identifier' || p.type === 'method_definition') {
-      const k = p.type === 'method_definition' ? keyName(p.childForFieldName('name')) : p.text;
-      if (k === key) found = { kind: 'present', value: p, pair: p };
-    } else if (p.type === 'spread_element') {
-      const parts = spreadParts(ctx, p.namedChild(0));
-      if (!parts) { unknown = true; found = undefined; continue; }
-      for (const part of parts) {
-        const rr = lookupProp(ctx, part, key, depth + 1);
-        if (rr.kind === 'present') found = rr;
-        else if (rr.kind === 'unknown') { unknown = true; found = undefined; break; }
-      }
-    }
-  }
-  if (found) return found;
-  return unknown ? { kind: 'unknown' } : { kind: 'absent' };
 }
 
 /** `new Request(url, init)` held by a local (`const`, or a `let`/`var` declared once) that is passed to fetch. */

@@ -822,20 +822,24 @@ class RetryAnalysis {
       return a && FUNCTION_TYPES.has(a.type) ? a : undefined;
     };
     for (const m of ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const f = fnArg(callOfProp(m.index! + m[0].indexOf('catch')), 0);
       if (f) out.push(f);
     }
     for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]/gi)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const f = fnArg(callOfProp(m.index! + m[0].indexOf(m[1])), 1);
       if (f) out.push(f);
     }
     for (const m of ctx.text.matchAll(/\.\s*on(error|close|end|disconnect)\s*=(?!=)/gi)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const prop = at(m.index! + m[0].indexOf('on'));
       const asg = prop?.parent?.parent;
       const right = asg?.type === 'assignment_expression' ? unwrap(asg.childForFieldName('right')) : null;
       if (right && FUNCTION_TYPES.has(right.type)) out.push(right);
     }
     for (const m of ctx.text.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const n = at(m.index!);
       const ifs = n?.type === 'if_statement' ? n : n?.parent?.type === 'if_statement' ? n.parent : null;
       const cons = ifs?.childForFieldName('consequence');
@@ -1052,6 +1056,7 @@ class RetryAnalysis {
   /** `op(x).catch(() => op(x))`: the same call issued again from its own `.catch`. */
   private checkCatchChains(): void {
     for (const m of this.ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
+      if (!this.ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const prop = this.ctx.root.descendantForIndex(m.index! + m[0].indexOf('catch'), m.index! + m[0].indexOf('catch'));
       const callee = prop?.parent;
       const call = callee?.parent;
@@ -1286,6 +1291,7 @@ class LibraryChecks {
     for (const local of locals) {
       const re = new RegExp(`(?<![\\w$.])${local.replace(/\$/g, '\\$')}\\s*(\\.\\s*[\\w$]+\\s*)?\\(`, 'g');
       for (const m of ctx.text.matchAll(re)) {
+        if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
         const id = at(m.index!);
         if (id?.type !== 'identifier') continue;
         const p = id.parent;
@@ -1294,6 +1300,7 @@ class LibraryChecks {
       }
       const reNew = new RegExp(`\\bnew\\s+${local.replace(/\$/g, '\\$')}\\s*\\(`, 'g');
       for (const m of ctx.text.matchAll(reNew)) {
+        if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
         const n = at(m.index!)?.parent;
         if (n?.type !== 'new_expression') continue;
         const c = unwrap(n.childForFieldName('constructor'));
@@ -1302,6 +1309,7 @@ class LibraryChecks {
       }
     }
     if (superagent) for (const m of ctx.text.matchAll(/\.\s*retry\s*\(/g)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const prop = at(m.index! + m[0].indexOf('retry'));
       visitCall(prop?.parent?.parent);
     }
@@ -1741,25 +1749,9 @@ class LibraryChecks {
   }
 }
 
-/** Adds `name` to the `{ ... }` of an import statement (`import { a } from 'm'` -> `import { a, name } from 'm'`). */
-export function addNamedImportEdit(importStmt: Node, name: string): TextEdit | undefined {
-  const clause = namedChildren(importStmt).find(c => c.type === 'import_clause');
-  const named = clause && namedChildren(clause).find(c => c.type === 'named_imports');
-  if (!named) return undefined;
-  const specs = namedChildren(named).filter(c => c.type === 'import_specifier');
-  const last = specs[specs.length - 1];
-  if (!last) return { start: named.startIndex, end: named.endIndex, text: `{ ${name} }` };
-  return { start: last.endIndex, end: last.endIndex, text: `, ${name}` };
-}
-
-/** Inserts `statement` on its own line after the line containing the end of `after`, with `after`'s indentation. */
-export function insertLineAfterEdit(after: Node, statement: string, lines: LineIndex): TextEdit {
-  const endLine = lines.pos(after.endIndex).line;
-  const indent = lines.indentAt(after.startIndex);
-  const at = endLine + 1 < lines.lineCount ? lines.lineStart(endLine + 1) : lines.text.length;
-  const prefix = endLine + 1 < lines.lineCount ? '' : '\n';
-  return { start: at, end: at, text: prefix + statement.split('\n').map(l => indent + l).join('\n') + (prefix ? '' : '\n') };
-}
+// generic edit builders now live in core/edits (re-exported for existing imports)
+export { addNamedImportEdit, insertLineAfterEdit } from '../core/edits';
+import { addNamedImportEdit, insertLineAfterEdit } from '../core/edits';
 
 // exported for tests
 export { Classifier as _Classifier, keyName as _keyName };
