@@ -3,7 +3,8 @@
 //     $HARNESS_HOME, default ~/.cache/incident-lens-vscode-harness; test/vscode/harness/setup.sh),
 //  2. builds the extension bundle, compiles the mocha suite, packages the VSIX and checks its contents,
 //  3. runs the mocha suite inside code-server's extension host (route A, the @vscode/test-electron mechanism),
-//  4. runs the UI test in Chromium against the installed VSIX (route B), with screenshots in docs/screenshots/.
+//  4. runs the UI test in Chromium against the installed VSIX (route B), with screenshots in out/screenshots/
+//     (UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/, the ones the README shows).
 // INCIDENT_LENS_VSCODE_RUNNER=electron runs step 3 with @vscode/test-electron instead (where VS Code can be
 // downloaded). Prints `N passed, N failed` last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -76,7 +77,10 @@ if (!args.includes('--ui-only')) {
 
 // 4. UI test (Chromium drives the workbench; screenshots)
 if (!args.includes('--no-ui')) {
-  const r = run(process.execPath, [path.join(harnessDir, 'ui-e2e.js'), vsix, fixture, path.join(root, 'docs/screenshots')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  // screenshots go to out/screenshots; UPDATE_SCREENSHOTS=1 refreshes the committed ones in docs/screenshots
+  const shots = path.join(root, process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'out/screenshots');
+  const r = run(process.execPath, [path.join(harnessDir, 'ui-e2e.js'), vsix, fixture, shots], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  console.log(`UI test screenshots: ${path.relative(root, shots)}`);
   process.stdout.write(r.stdout ?? '');
   const res = parseResult(r.stdout ?? '', 'UI_RESULT') ?? { passed: 0, failed: 1 };
   passed += res.passed; failed += res.failed;
