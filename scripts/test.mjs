@@ -8,6 +8,11 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const run = (args, opts = {}) => spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, ...opts }).status ?? 1;
 
 if (run([path.join(root, 'scripts/build.mjs')]) !== 0) process.exit(1);
+// type errors fail the suite (tsx strips types without checking them)
+if (!process.argv.slice(2).length && run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit']) !== 0) {
+  console.error('npm test: type errors (tsc --noEmit)');
+  process.exit(1);
+}
 
 function find(dir) {
   const out = [];
