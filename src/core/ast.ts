@@ -80,3 +80,13 @@ export function keyName(key: Node | null): string | undefined {
 export function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => !!c);
 }
+
+/**
+ * The range a finding on a call reports: the whole call when it fits on one line, else from its start to the end
+ * of the callee (a 30-line squiggle helps nobody). Shared by every rule so ranges follow one policy.
+ */
+export function callRange(lines: { pos(offset: number): { line: number } }, call: Node): { start: number; end: number } {
+  if (lines.pos(call.startIndex).line === lines.pos(call.endIndex).line) return { start: call.startIndex, end: call.endIndex };
+  const fn = call.childForFieldName('function') ?? call.childForFieldName('constructor');
+  return { start: call.startIndex, end: (fn ?? call).endIndex };
+}

@@ -7,6 +7,7 @@ import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, FUNCTION_TYPES } from '../core/ast';
+import { callRange as coreCallRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
 import type { ModuleBinding } from '../core/facts';
 
@@ -171,11 +172,7 @@ function requestConstruction(ctx: RuleContext, ref: Node): Node | undefined {
 
 /** Report range: the whole call when it fits on one line, else the callee (a 30-line squiggle helps nobody). */
 function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  const startLine = ctx.lines.pos(call.startIndex).line;
-  const endLine = ctx.lines.pos(call.endIndex).line;
-  if (startLine === endLine) return { start: call.startIndex, end: call.endIndex };
-  const fn = call.childForFieldName('function')!;
-  return { start: call.startIndex, end: fn.endIndex };
+  return coreCallRange(ctx.lines, call);
 }
 
 /** The call is raced against a timer or wrapped in a timeout helper: the caller cannot wait forever. */

@@ -8,6 +8,7 @@ import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, unwrap, namedChildren, stringValue, FUNCTION_TYPES } from '../core/ast';
+import { callRange as coreCallRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, insertStatementsEdit } from '../core/edits';
 import { findHandlers, importsAny, params, scan, type Handler } from './handlers/recognize';
 import { classifyEffect, classifyMessagesCreate, guardState, guarded, stripComments, type Effect, type EffectKind } from './handlers/effects';
@@ -45,9 +46,7 @@ const CONSEQUENCE: Record<EffectKind, string> = {
 
 /** Report range: the whole call on one line, else the callee (as missing-timeout does). */
 function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  if (ctx.lines.pos(call.startIndex).line === ctx.lines.pos(call.endIndex).line) return { start: call.startIndex, end: call.endIndex };
-  const fn = call.childForFieldName('function')!;
-  return { start: call.startIndex, end: fn.endIndex };
+  return coreCallRange(ctx.lines, call);
 }
 
 function who(h: Handler): string {
