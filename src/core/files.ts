@@ -24,19 +24,27 @@ export interface Discovery {
 }
 
 export interface FileFilter {
-  /** true when a file found by walking a directory should be analysed. */
-  accepts(absFile: string): boolean;
+  /**
+   * true when a file found by walking a directory should be analysed. `walkRoot` is the directory the user named:
+   * default excludes apply below it only (`check test/fixtures/app` analyses that app), while the config's own
+   * include/exclude globs are relative to the config root.
+   */
+  accepts(absFile: string, walkRoot?: string): boolean;
 }
 
 export function createFilter(config: ResolvedConfig): FileFilter {
   const opts = { dot: true };
-  const exclude = picomatch([...(config.defaultExcludes ? DEFAULT_EXCLUDES : []), ...config.exclude], opts);
+  const defaults = config.defaultExcludes ? picomatch(DEFAULT_EXCLUDES, opts) : () => false;
+  const exclude = config.exclude.length ? picomatch(config.exclude, opts) : () => false;
   const include = config.include.length ? picomatch(config.include, opts) : undefined;
+  const posix = (p: string) => p.split(path.sep).join('/');
   return {
-    accepts(abs: string): boolean {
-      const rel = path.relative(config.root, abs).split(path.sep).join('/');
+    accepts(abs: string, walkRoot = config.root): boolean {
       if (!languageForPath(abs)) return false;
-      if (rel.startsWith('..')) return !exclude(abs.split(path.sep).join('/'));
+      const belowWalk = posix(path.relative(walkRoot, abs));
+      if (defaults(belowWalk.startsWith('..') ? posix(abs) : belowWalk)) return false;
+      const rel = posix(path.relative(config.root, abs));
+      if (rel.startsWith('..')) return !exclude(posix(abs));
       if (exclude(rel)) return false;
       return include ? include(rel) : true;
     },
@@ -58,7 +66,7 @@ export function discoverFiles(paths: string[], cwd: string, config: ResolvedConf
     let st: fs.Stats;
     try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
     if (st.isFile()) { files.add(abs); explicit.add(abs); continue; }
-    if (st.isDirectory()) walk(abs, [...rootIgnores, ...gitignoresBetween(config.root, abs)], filter, files);
+    if (st.isDirectory()) walk(abs, [...rootIgnores, ...gitignoresBetween(config.root, abs)], filter, files, abs);
   }
   return { files: [...files].sort(), explicit, missing };
 }
@@ -108,7 +116,7 @@ function ignored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean 
   return false;
 }
 
-function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set<string>): void {
+function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set<string>, walkRoot: string): void {
   const own = readIgnore(dir);
   const scoped = own && !ignores.some(i => i.dir === dir) ? [...ignores, own] : ignores;
   let entries: fs.Dirent[];
@@ -117,9 +125,9 @@ function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set
     const abs = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (ALWAYS_SKIPPED_DIRS.has(e.name) || ignored(abs, true, scoped)) continue;
-      walk(abs, scoped, filter, out);
+      walk(abs, scoped, filter, out, walkRoot);
     } else if (e.isFile()) {
-      if (!ignored(abs, false, scoped) && filter.accepts(abs)) out.add(abs);
+      if (!ignored(abs, false, scoped) && filter.accepts(abs, walkRoot)) out.add(abs);
     }
   }
 }

@@ -85,6 +85,11 @@ test('discovery: default excludes, .gitignore (root and nested), explicit files 
   assert.ok(all.includes('src/a.test.ts') && all.includes('dist/a.js') && !all.includes('generated/g.ts') && !all.includes('node_modules/x/index.js'));
   assert.deepEqual(rel(discoverFiles(['.'], dir, { ...config, include: ['src/sub/**'] }).files), ['src/sub/kept.ts']);
   assert.deepEqual(rel(discoverFiles(['.'], dir, { ...config, exclude: ['src/sub/**'] }).files), ['src/a.ts']);
+  // a directory the user names is analysed even when its own path matches a default exclude
+  assert.deepEqual(rel(discoverFiles(['test/fixtures'], dir, config).files), ['test/fixtures/f.ts']);
+  assert.deepEqual(rel(discoverFiles(['src/__tests__'], dir, config).files), ['src/__tests__/b.ts']);
+  // ... but excludes still apply below it
+  assert.deepEqual(rel(discoverFiles(['src'], dir, config).files), ['src/a.ts', 'src/sub/kept.ts']);
 });
 
 test('unreadable, binary, huge and non-UTF-8 files are skipped with a notice, never a crash', async () => {
