@@ -594,6 +594,7 @@ class RetryAnalysis {
     const retryTry = tries.find(t => this.isRetryTry(loop, body, t, cond));
     if (!retryTry) return;
     if (this.isItemLoop(loop, body, retryTry)) return;
+    if (isSagaSupervisor(loop, retryTry)) return;
 
     const fnOfLoop = innermostFunction(loop);
     const counters = this.loopCounters(loop, body);
@@ -838,6 +839,18 @@ class RetryAnalysis {
       const right = asg?.type === 'assignment_expression' ? unwrap(asg.childForFieldName('right')) : null;
       if (right && FUNCTION_TYPES.has(right.type)) out.push(right);
     }
+    for (const m of ctx.text.matchAll(FAILED_STATUS)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+      const ifs = failureStatusIf(at(m.index! + m[0].length - 1));
+      const cons = ifs?.childForFieldName('consequence');
+      if (cons) out.push(cons);
+    }
+    for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]\s*,\s*([A-Za-z_$][\w$]*)\s*\)/gi)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+      const ref = at(m.index! + m[0].lastIndexOf(m[3]));
+      const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[3]) : undefined;
+      if (f) out.push(f);
+    }
     for (const m of ctx.text.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
       if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const n = at(m.index!);
@@ -858,10 +871,10 @@ class RetryAnalysis {
     for (const region of regions) {
       // cheap text tests first: the region must call `this.x` or a name declared in this file...
       const rt0 = region.text;
-      let maybe = rt0.includes('this.');
+      let maybe = rt0.includes('this.') || rt0.includes('yield*');
       if (!maybe) for (const m of rt0.matchAll(/([A-Za-z_$][\w$]*)\s*[(,)]/g)) if (ctx.facts.declarations.has(m[1])) { maybe = true; break; }
       if (!maybe) continue;
-      // ...and mention the name of a function that encloses it
+      // ...and mention the name of a function that encloses it (named function expressions: `function* f() {}`)
       const names: string[] = [];
       for (let p = region.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) { const nm = functionName(p); if (nm) names.push(nm); }
       if (!names.length) continue;
@@ -997,9 +1010,11 @@ class RetryAnalysis {
           if (prop && /^on(error|close|end|disconnect)$/i.test(prop)) return { region: p };
         }
       }
+      if (FUNCTION_TYPES.has(p.type) && namedFailureListener(p)) return { region: p };
       if (p.type === 'if_statement' && isSameNode(p.childForFieldName('consequence'), child)) {
         const c = unwrap(p.childForFieldName('condition'));
         if (c?.type === 'identifier' && /^(err|error|e|er)$/.test(c.text)) return { region: child };
+        if (c && isFailedStatusTest(c)) return { region: child };
       }
     }
     return null;
@@ -1140,6 +1155,58 @@ function onlyLocalFs(awaits: Node[]): boolean {
   return any;
 }
 
+/** `x.status === 429`, `x.status >= 500`, `x.statusCode === 503`, `!x.ok`: a response that failed. */
+const FAILED_STATUS = /\.(?:status|statusCode)\s*(?:===?\s*(?:408|429|5\d\d)|>=\s*5\d\d|>\s*(?:499|5\d\d))\b|!\s*[\w$.]+\.ok\b/g;
+function isFailedStatusTest(c: Node): boolean {
+  const e = unwrap(c);
+  if (!e) return false;
+  if (e.type === 'unary_expression') {
+    const arg = unwrap(e.childForFieldName('argument'));
+    return e.childForFieldName('operator')?.text === '!' && arg?.type === 'member_expression' && arg.childForFieldName('property')?.text === 'ok';
+  }
+  if (e.type !== 'binary_expression') return false;
+  const op = e.childForFieldName('operator')?.text ?? '';
+  const l = unwrap(e.childForFieldName('left')), r = numberValue(unwrap(e.childForFieldName('right')));
+  if (l?.type !== 'member_expression' || !/^(status|statusCode)$/.test(l.childForFieldName('property')?.text ?? '') || r === undefined) return false;
+  if (op === '===' || op === '==') return r === 408 || r === 429 || (r >= 500 && r <= 599);
+  if (op === '>=') return r >= 500 && r <= 599;
+  if (op === '>') return r >= 499 && r <= 599;
+  return false;
+}
+/** The if statement whose condition is exactly a failed-status test containing `n` (a token of the match). */
+function failureStatusIf(n: Node | null): Node | undefined {
+  for (let p = n; p; p = p.parent) {
+    if (p.type === 'if_statement') {
+      const c = p.childForFieldName('condition');
+      return c && isFailedStatusTest(c) ? p : undefined;
+    }
+    if (FUNCTION_TYPES.has(p.type) || p.type === 'statement_block') return undefined;
+  }
+  return undefined;
+}
+/** `const retry = () => ...; sock.addEventListener('close', retry)`: a named function registered for a failure event in its scope. */
+function namedFailureListener(fn: Node): boolean {
+  const d = fn.parent;
+  if (d?.type !== 'variable_declarator' || !isSameNode(unwrap(d.childForFieldName('value')), fn)) return false;
+  const name = d.childForFieldName('name');
+  const scope = d.parent?.parent;
+  if (name?.type !== 'identifier' || !scope) return false;
+  const re = new RegExp(`\\.\\s*(on|once|addEventListener|addListener)\\s*\\(\\s*['"\`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"\`]\\s*,\\s*${name.text.replace(/\$/g, '\\$')}\\s*\\)`, 'i');
+  return re.test(scope.text);
+}
+
+/** redux-saga keep-alive: `spawn(function* () { while (true) { try { yield call(saga); break } catch {} } })` restarts a watcher saga, not a request. */
+function isSagaSupervisor(loop: Node, retryTry: Node): boolean {
+  const g = innermostFunction(loop);
+  if (g?.type !== 'generator_function') return false;
+  const call = g.parent?.type === 'arguments' ? g.parent.parent : null;
+  const callee = call?.type === 'call_expression' ? unwrap(call.childForFieldName('function')) : null;
+  const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  if (name !== 'spawn') return false;
+  const block = retryTry.childForFieldName('body');
+  return !!block && /\byield\s+call\s*\(\s*[A-Za-z_$][\w$]*\s*\)/.test(block.text);
+}
+
 /** What a call re-invokes: `f(...)`, `this.f(...)`, or `setTimeout(f | this.f | this.f.bind(this) | () => ..., d)`. */
 function selfTarget(ctx: RuleContext, call: Node): { name: string; isMethod: boolean; viaTimer: boolean } | undefined {
   const fn = unwrap(call.childForFieldName('function'));
@@ -1181,7 +1248,7 @@ function functionName(fn: Node): string | undefined {
     const n = p.childForFieldName('name');
     return n?.type === 'identifier' ? n.text : undefined;
   }
-  if (fn.type === 'function_expression' || fn.type === 'function') return fn.childForFieldName('name')?.text;
+  if (fn.type === 'function_expression' || fn.type === 'function' || fn.type === 'generator_function') return fn.childForFieldName('name')?.text;
   return undefined;
 }
 

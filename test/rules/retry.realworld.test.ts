@@ -1,0 +1,104 @@
+import { ruleTester } from '../helpers/rule-tester';
+
+// Distilled from a real-code precision pass (docs/precision/retry.md). Each case restates the shape of a
+// false positive / false negative seen in public repositories, written in our own words.
+ruleTester(['retry-without-backoff', 'retry-without-jitter'], {
+  valid: [
+    {
+      name: 'redux-saga keep-alive supervisor (spawn + while(true) + call(saga)) restarts watchers, not requests',
+      code: `import { all, call, spawn } from 'redux-saga/effects';
+export default function* root(sagas) {
+  yield all(sagas.map((saga) => spawn(function* () {
+    while (true) {
+      try { yield call(saga); break; } catch (e) { console.error(e); }
+    }
+  })));
+}`,
+    },
+    {
+      name: 'self-call on 429 whose delay comes from Retry-After: the server decides',
+      code: `export function getWithRetry(url, n = 1) {
+  return fetch(url).then((res) => {
+    if (res.status === 429) return new Promise((ok) => setTimeout(() => ok(getWithRetry(url, n + 1)), 1000 * Number(res.headers.get('retry-after'))));
+    return res;
+  });
+}`,
+    },
+    {
+      name: 'self-call from a success branch of a status check is not a failure path',
+      code: `async function page(url) {
+  const res = await fetch(url);
+  if (res.status === 200) { await sleep(1000); return page(url); }
+  return res;
+}`,
+    },
+    {
+      name: "'message' listener that reschedules is not a failure path",
+      code: `function listen(url) {
+  const s = new WebSocket(url);
+  const again = () => setTimeout(listen, 1000, url);
+  s.addEventListener('message', again);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'saga: named generator expression re-entering itself (yield*) from its catch after a constant delay',
+      code: `import { call, put } from 'redux-saga/effects';
+import { delay } from 'redux-saga';
+export const make = (ok, fail) => function* callApi(req, i = 0) {
+  try {
+    yield put(ok(yield call(req)));
+  } catch (e) {
+    if (i < 2) {
+      yield call(delay, 500);
+      yield* callApi(req, i + 1);
+    } else {
+      yield put(fail(e));
+    }
+  }
+};`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 8, column: 25, endLine: 8, endColumn: 28 }],
+    },
+    {
+      name: 'self-call on HTTP 429 after a constant sleep (no try/catch)',
+      code: `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export async function getJson(url, wait = 250) {
+  const res = await fetch(url);
+  if (res.ok) return res.json();
+  if (res.status === 429) {
+    await sleep(wait);
+    return getJson(url, wait);
+  }
+  throw new Error(String(res.status));
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 17, endLine: 6, endColumn: 21 }],
+    },
+    {
+      name: 'self-call on 5xx after a constant window.setTimeout promise',
+      code: `export const load = async (u: string): Promise<Response> => {
+  const r = await fetch(u);
+  if (r.status >= 500) {
+    await new Promise<void>((done) => { window.setTimeout(() => done(), 8_000); });
+    return load(u);
+  }
+  return r;
+};`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 73, endLine: 4, endColumn: 78 }],
+    },
+    {
+      name: "reconnect through a named 'close' listener that setTimeouts the connect function",
+      code: `export function keepAlive(url: string, onOpen: (s: WebSocket) => void, pause = 2000) {
+  const open = () => {
+    const s = new WebSocket(url);
+    const retry = () => setTimeout(open, pause);
+    s.addEventListener('close', retry);
+    onOpen(s);
+  };
+  open();
+}`,
+      filename: 'x.ts',
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 42, endLine: 4, endColumn: 47 }],
+    },
+  ],
+});
