@@ -19,6 +19,7 @@ import type { Node } from '../core/parser';
 import type { Report, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, memberPath, unwrap, stringValue, keyName, FUNCTION_TYPES, contains, namedChildren } from '../core/ast';
+import { callRange as coreCallRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
 import type { LineIndex } from '../core/text';
 import { declarationScope } from '../core/facts';
@@ -140,9 +141,7 @@ function keywordRange(node: Node): { start: number; end: number } {
 
 /** The call when it fits on one line, else from its start to the end of the callee. */
 function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  if (ctx.lines.pos(call.startIndex).line === ctx.lines.pos(call.endIndex).line) return { start: call.startIndex, end: call.endIndex };
-  const fn = call.childForFieldName('function') ?? call.childForFieldName('constructor');
-  return { start: call.startIndex, end: (fn ?? call).endIndex };
+  return coreCallRange(ctx.lines, call);
 }
 
 /** Function node -> its parameter names (identifiers only, incl. defaults and destructuring). */
