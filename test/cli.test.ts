@@ -73,6 +73,13 @@ describe('incident-lens check', () => {
     const dir = project(SERVICE);
     const r = await run(['check', 'src', '--format', 'sarif'], dir);
     const s = JSON.parse(r.stdout);
+    // the official SARIF 2.1.0 schema (shipped by @microsoft/jest-sarif), validated with ajv
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv-draft-04');
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false, logger: false });
+    const validate = ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    assert.ok(validate(s), `SARIF schema errors: ${JSON.stringify(validate.errors, null, 1)}`);
+    assert.ok(!validate({ ...s, runs: [{ ...s.runs[0], results: [{ message: 'not an object' }] }] }), 'the validator rejects invalid SARIF');
     assert.equal(s.version, '2.1.0');
     assert.match(s.$schema, /sarif-2\.1\.0/);
     const run0 = s.runs[0];

@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { Finding, RuleMeta } from '../core/types';
 import { LineIndex } from '../core/text';
 import type { KbEntry } from '../kb/types';
+import type * as Sarif from 'sarif';
 
 export interface FileFindings { file: string; text?: string; findings: Finding[] }
 
@@ -153,10 +154,10 @@ export interface SarifOptions {
   kbGet?: (id: string) => KbEntry | undefined;
 }
 
-const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<string, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 export const INFORMATION_URI = 'https://github.com/incident-lens/incident-lens';
 
-export function formatSarif(results: FileFindings[], opts: SarifOptions): object {
+export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.Log {
   const ruleIndex = new Map(opts.rules.map((r, i) => [r.id, i]));
   const extraRules: RuleMeta[] = [];
   const rulesOut = () => [...opts.rules, ...extraRules].map(r => {
@@ -179,7 +180,7 @@ export function formatSarif(results: FileFindings[], opts: SarifOptions): object
       },
     };
   });
-  const sarifResults: object[] = [];
+  const sarifResults: Sarif.Result[] = [];
   for (const r of results) {
     const uri = relPath(r.file, opts.cwd);
     const lines = r.text !== undefined ? new LineIndex(r.text) : undefined;
