@@ -70,6 +70,15 @@ function classify(ctx: RuleContext, call: Node): Target | undefined {
     return undefined;
   }
   if (fn.type !== 'member_expression') return undefined;
+  // (url.startsWith('https') ? https : http).get(url, cb): the module is picked inline
+  const obj = unwrap(fn.childForFieldName('object'));
+  if (obj?.type === 'ternary_expression') {
+    const method = fn.childForFieldName('property')?.text;
+    const b = method === 'get' || method === 'request' ? httpModuleOf(ctx, obj) : undefined;
+    if (!b) return undefined;
+    const name = fn.text.length <= 48 ? fn.text : `${b.module.replace(/^node:/, '')}.${method}`;
+    return { kind: 'http', call, name, module: b.module.replace(/^node:/, ''), method };
+  }
   const p = memberPath(fn);
   if (!p || p.length < 2) return undefined;
   // globalThis.fetch / window.fetch / self.fetch
@@ -114,6 +123,11 @@ function httpModuleAlias(ctx: RuleContext, ref: Node): ModuleBinding | undefined
   if (d.childForFieldName('name')?.type !== 'identifier') return undefined;
   const v = unwrap(d.childForFieldName('value'));
   if (!v) return undefined;
+  return httpModuleOf(ctx, v);
+}
+
+/** `https`, or `cond ? https : http`: every branch is Node's http or https module (default or namespace import). */
+function httpModuleOf(ctx: RuleContext, v: Node): ModuleBinding | undefined {
   const branches = v.type === 'ternary_expression' ? [v.childForFieldName('consequence'), v.childForFieldName('alternative')] : [v];
   let found: ModuleBinding | undefined;
   for (const br of branches) {
@@ -123,6 +137,16 @@ function httpModuleAlias(ctx: RuleContext, ref: Node): ModuleBinding | undefined
     found = b;
   }
   return found;
+}
+
+/** A match of `re` (global) in `scope`'s text that is code, not a comment or a string: `// req.setTimeout(5000)` does not count. */
+function codeMatch(ctx: RuleContext, scope: Node, re: RegExp): boolean {
+  for (const m of scope.text.matchAll(re)) {
+    const at = ctx.root.descendantForIndex(scope.startIndex + m.index!);
+    if (at && (at.type === 'comment' || at.type === 'string_fragment' || at.type === 'string' || at.type === 'template_string')) continue;
+    return true;
+  }
+  return false;
 }
 
 /** true: disables the timeout (0, Infinity, false). */
@@ -394,7 +418,7 @@ function checkSuperagent(ctx: RuleContext, t: Target): void {
   if (holder?.type === 'variable_declarator') {
     const name = holder.childForFieldName('name');
     const scope = enclosingFunction(holder) ?? ctx.root;
-    if (name?.type === 'identifier' && new RegExp(`\\b${name.text}\\s*\\.\\s*timeout\\s*\\(`).test(scope.text)) return;
+    if (name?.type === 'identifier' && codeMatch(ctx, scope, new RegExp(`\\b${name.text}\\s*\\.\\s*timeout\\s*\\(`, 'g'))) return;
     if (name?.type !== 'identifier') return;
   }
   const ms = msFix(ctx);
@@ -437,7 +461,7 @@ function checkHttp(ctx: RuleContext, t: Target): void {
     const name = p.childForFieldName('name');
     if (name?.type !== 'identifier') return;
     const scope = enclosingFunction(p) ?? ctx.root;
-    if (new RegExp(`\\b${name.text}\\s*\\.\\s*(setTimeout|destroy)\\s*\\(`).test(scope.text) && /\btimeout\b/i.test(scope.text)) return;
+    if (codeMatch(ctx, scope, new RegExp(`\\b${name.text}\\s*\\.\\s*(setTimeout|destroy)\\s*\\(`, 'g')) && /\btimeout\b/i.test(scope.text)) return;
   } else if (p?.type === 'assignment_expression') {
     return; // stored elsewhere: cannot see what is done with it
   }
@@ -515,9 +539,16 @@ export const missingTimeout: Rule = {
       for (const m of ctx.text.matchAll(re)) heads.add(m[1]);
     }
     const HEAD = /^[A-Za-z_$][\w$]*/;
+    // `(secure ? https : http).get(`: no braces or statements before the `?`, both branches named like http locals
+    const INLINE = /^\((?:[^;{}()]|\([^;{}()]*\))*\?\s*([A-Za-z_$][\w$]*)\s*:\s*([A-Za-z_$][\w$]*)\s*\)\s*\.\s*(?:get|request)\s*\(/;
+    const httpSet = new Set(httpLocals);
     for (const call of ctx.captures('call')) {
-      const head = HEAD.exec(ctx.text.slice(call.startIndex, call.startIndex + 64));
-      if (!head || !heads.has(head[0])) continue;
+      const start = ctx.text.slice(call.startIndex, call.startIndex + 200);
+      const head = HEAD.exec(start);
+      if (!head || !heads.has(head[0])) {
+        const m = httpSet.size && start.charCodeAt(0) === 40 /* ( */ ? INLINE.exec(start) : null;
+        if (!m || !httpSet.has(m[1]) || !httpSet.has(m[2])) continue;
+      }
       const t = classify(ctx, call);
       if (!t) continue;
       switch (t.kind) {

@@ -39,6 +39,22 @@ ruleTester('missing-timeout', {
     `import http from 'http';\nconst lib = useMock ? mockHttp : http;\nlib.get(url, cb);`,
     // process.argv[n] as the URL, but options with a signal follow.
     { code: `const http = require('http');\nhttp.get(process.argv[2], { signal: AbortSignal.timeout(5000) }, res => res.pipe(process.stdout));`, filename: 'cli.js' },
+    // Round 2 (held-out): the http/https module picked inline, inside the callee.
+    {
+      name: 'inline (tls ? https : http).get with a deadline timer that destroys the request',
+      code: `import http from 'node:http';\nimport https from 'node:https';\nexport function probe(host: string, tls: boolean) {\n  return new Promise<boolean>(resolve => {\n    const req = (tls ? https : http).get({ host, path: '/healthz' }, res => { res.resume(); resolve(res.statusCode === 200); });\n    const timer = setTimeout(() => req.destroy(new Error('probe timeout')), 3000);\n    req.on('close', () => clearTimeout(timer));\n    req.on('error', () => resolve(false));\n  });\n}`,
+    },
+    {
+      name: 'inline ternary http module with a timeout option',
+      code: `const http = require('http');\nconst https = require('https');\nfunction head(link, done) {\n  (link.startsWith('https:') ? https : http).get(link, { timeout: 4000 }, done);\n}`,
+      filename: 'head.js',
+    },
+    // one branch is not an http module: not classified
+    `import http from 'http';\nexport const get = (u: string, cb: any) => (offline ? fakeTransport : http).get(u, cb);`,
+    // options from a call result stay opaque
+    { code: `const http = require('http');\nconst https = require('https');\nconst url = require('url');\nfunction fetchRaw(target, cb) {\n  const opts = url.parse(target);\n  (opts.protocol === 'https:' ? https : http).get(opts, cb);\n}`, filename: 'raw.js' },
+    // an IIFE is not a client call (prefilter must not trip on it)
+    `import https from 'https';\n(async () => { await main(); })();`,
   ],
   invalid: [
     {
@@ -75,6 +91,30 @@ ruleTester('missing-timeout', {
       filename: 'cli.js',
       errors: [{ messageId: 'http', line: 2, column: 13, endLine: 2, endColumn: 75 }],
       output: `const http = require('http');\nconst req = http.request(process.argv[2], { signal: AbortSignal.timeout(${N}) }, res => res.pipe(process.stdout));\nreq.end();`,
+    },
+    // Round 2 (held-out)
+    {
+      name: 'inline (scheme ? https : http).get(url, callback) with no timeout',
+      code: `const https = require('https');\nconst http = require('http');\nconst getJson = (url) => new Promise((resolve, reject) => {\n  (url.startsWith('https://') ? https : http).get(url, (res) => {\n    let body = '';\n    res.on('data', (c) => (body += c));\n    res.on('end', () => resolve(JSON.parse(body)));\n  }).on('error', reject);\n});\nmodule.exports = { getJson };`,
+      filename: 'json.js',
+      errors: [{ messageId: 'http', line: 4, column: 3, endLine: 4, endColumn: 50 }],
+      output: `const https = require('https');\nconst http = require('http');\nconst getJson = (url) => new Promise((resolve, reject) => {\n  (url.startsWith('https://') ? https : http).get(url, { signal: AbortSignal.timeout(${N}) }, (res) => {\n    let body = '';\n    res.on('data', (c) => (body += c));\n    res.on('end', () => resolve(JSON.parse(body)));\n  }).on('error', reject);\n});\nmodule.exports = { getJson };`,
+    },
+    {
+      name: 'inline ternary held in a const, request only ended (TypeScript, node: imports)',
+      code: `import * as http from 'node:http';\nimport * as https from 'node:https';\nexport function ping(url: URL) {\n  const req = (url.protocol === 'https:' ? https : http).request(url, r => r.resume());\n  req.end();\n}`,
+      errors: [{ messageId: 'http', line: 4, column: 15, endLine: 4, endColumn: 87 }],
+    },
+    {
+      name: 'the only req.setTimeout is commented out',
+      code: `const http = require('http');\nconst opt = { host: 'localhost', port: 3001, path: '/' };\nconst req = http.request(opt, res => res.resume());\nreq.on('timeout', () => req.abort());\n// req.setTimeout(5 * 1000);\nreq.end();`,
+      filename: 'client.js',
+      errors: [{ messageId: 'http', line: 3, column: 13, endLine: 3, endColumn: 51 }],
+    },
+    {
+      name: 'superagent: the only .timeout() on the held request is in a comment',
+      code: `import request from 'superagent';\nexport async function users() {\n  const pending = request.get('/api/users');\n  /* pending.timeout(2000) */\n  return (await pending).body;\n}`,
+      errors: [{ messageId: 'superagent', line: 3, column: 19, endLine: 3, endColumn: 44 }],
     },
   ],
 });
