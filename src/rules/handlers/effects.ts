@@ -128,6 +128,10 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     const sql = sqlText(ctx, args[0]);
     if (sql) return sqlEffect(call, sql, what);
   }
+  if (/^(run|all|first|raw|get)$/.test(prop)) {
+    const sql = preparedSql(ctx, obj);
+    if (sql) return sqlEffect(call, sql, what);
+  }
   switch (prop) {
     case 'insertOne': case 'insertMany': case 'bulkCreate': case 'createMany': case 'bulkInsert':
       if (args.some(a => /\b(skipDuplicates|ignoreDuplicates|updateOnDuplicate)\s*:\s*(true|\[)/.test(a.text))) return undefined;
@@ -168,7 +172,8 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       }
       return undefined;
     case 'update': case 'updateOne': case 'updateMany': case 'findOneAndUpdate': case 'findByIdAndUpdate': case 'findAndModify': case 'bulkWrite': case 'upsert': {
-      const t = args.map(a => a.text).join(' ');
+      // the update document may sit in a same-file variable: `var update = { $inc: { n: 1 } }; Model.findOneAndUpdate(q, update, ...)`
+      const t = args.map(a => a.text + ' ' + (a.type === 'identifier' ? singleDeclValue(ctx, a) : '')).join(' ');
       if (/\$inc\b/.test(t) || (/\b(increment|decrement)\s*:/.test(t) && names.some(isDbName))) return { kind: 'increment', call, what };
       return undefined;
     }
@@ -236,6 +241,31 @@ export function classifyMessagesCreate(ctx: RuleContext, call: Node): Effect | u
   return undefined;
 }
 
+/** The initializer text of a name declared exactly once in the file (any of const/let/var), else ''. */
+function singleDeclValue(ctx: RuleContext, id: Node): string {
+  const decls = (ctx.facts.declarations.get(id.text) ?? []).filter(d => d.type === 'variable_declarator');
+  if (decls.length !== 1 || decls[0].childForFieldName('name')?.type !== 'identifier') return '';
+  const v = unwrap(decls[0].childForFieldName('value'));
+  return v?.type === 'object' ? v.text : '';
+}
+
+/** Cloudflare D1 / better-sqlite3: `db.prepare('INSERT ...').bind(...).run()`, `stmt.run(...)` with `const stmt = db.prepare(sql)`. */
+function preparedSql(ctx: RuleContext, obj: Node | null): string | undefined {
+  let n = unwrap(obj);
+  for (let i = 0; n && i < 4; i++) {
+    if (n.type === 'identifier') { n = unwrap(ctx.facts.constDeclarator(n.text, n)?.childForFieldName('value')); continue; }
+    if (n.type === 'await_expression') { n = unwrap(n.namedChild(0)); continue; }
+    if (n.type !== 'call_expression') return undefined;
+    const f = unwrap(n.childForFieldName('function'));
+    if (f?.type !== 'member_expression') return undefined;
+    const p = f.childForFieldName('property')?.text;
+    if (p === 'prepare') return sqlText(ctx, callArgs(n)[0]);
+    if (p !== 'bind') return undefined;
+    n = unwrap(f.childForFieldName('object'));
+  }
+  return undefined;
+}
+
 function sqlEffect(call: Node, sql: string, what: string): Effect | undefined {
   if (INSERT_SQL.test(sql) && !SQL_GUARD.test(sql)) {
     const m = /^\s*insert\s+(?:into\s+)?([\w."`[\]]+)/i.exec(sql);
@@ -272,6 +302,23 @@ export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
 }
 
+/** `[const v = await] [client.]model[('name')].findX(` : v (optional), model, string model name, verb. */
+const LOOKUP = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$.]*?)?([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where|findMany)\s*\(/g;
+
+const esc = (v: string) => v.replace(/[$]/g, '\\$');
+
+/** The found value gates the work: `if (v) return`, `if (v && v.length) { reuse } else { create }`, `if (!v) create(...)`. */
+function dedupTest(code: string, v: string): boolean {
+  const e = esc(v);
+  return new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&|\\|\\||\\?\\.|\\.length|!==?\\s*(?:null|undefined))`).test(code)
+    || new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`).test(code);
+}
+
+/** `if (!v) return ...` / `if (!v || ...) throw ...`: the handler needs the row to exist. */
+function requiredToExist(code: string, v: string): boolean {
+  return new RegExp(`\\bif\\s*\\(\\s*!\\s*${esc(v)}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
+}
+
 export interface GuardState {
   /** idempotency key, message-id dedup, unique-violation handling, idempotency middleware: guards everything. */
   key: boolean;
@@ -285,8 +332,12 @@ export function guardState(text: string, extra: string): GuardState {
   const code = stripComments(text);
   const idLines = code.split('\n').filter(l => ID_GUARD.test(l) && !LOG_LINE.test(l));
   const lookedUp = new Set<string>();
-  for (const m of code.matchAll(/([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where)\s*\(/g)) {
-    lookedUp.add((m[2] ?? m[1]).replace(/(Repo|Repository|Model|Collection|Table)$/, '').toLowerCase());
+  for (const m of code.matchAll(LOOKUP)) {
+    const v = m[1], verb = m[4];
+    // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
+    // the parent of the new row): not a dedup. A list lookup (`findMany`) counts only with a visible dedup test.
+    if (verb === 'findMany' ? !(v && dedupTest(code, v)) : (v && requiredToExist(code, v) && !dedupTest(code, v))) continue;
+    lookedUp.add((m[3] ?? m[2]).replace(/(Repo|Repository|Model|Collection|Table)$/, '').toLowerCase());
   }
   return {
     key: KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines.length > 0,
