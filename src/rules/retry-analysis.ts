@@ -351,6 +351,12 @@ class Classifier {
       if (origin.kind === 'catch') return 'unknown'; // err.retryAfter & co: decided by the server
       const rec = env.recArgs?.get(name);
       if (rec) return combineAll(rec.map(a => this.expr(a, { ...env, depth: env.depth + 1 }, name)));
+      // a parameter rewritten in its function (`retryDelay = retryDelay * 2` after each failure) grows with it
+      if (origin.kind === 'param' && env.depth < 4) {
+        let kind: Kind = 'const';
+        for (const w of this.idx.writesTo(name, origin.fn)) kind = combine(kind, this.write(w, name, { ...env, depth: env.depth + 1 }));
+        return kind;
+      }
       return 'const'; // a parameter not scaled by the attempt
     }
     if (decl) return this.variable(n, decl, name, env);
@@ -423,6 +429,19 @@ class Classifier {
         return combine('linear', rk);
       }
       return combine('const', rk);
+    }
+    // `x = x * 2`, `x = x << 1`, `x = x + step`: the plain-assignment forms of `x *= 2` / `x += step`
+    const r = unwrap(right);
+    if (r?.type === 'binary_expression') {
+      const op = r.childForFieldName('operator')?.text ?? '';
+      const sides = [unwrap(r.childForFieldName('left')), unwrap(r.childForFieldName('right'))];
+      const selfSides = sides.filter(x => x && x.text === name).length;
+      if (selfSides > 0) {
+        const rk = this.expr(right, env, name);
+        if (rk === 'jitter' || rk === 'unknown') return rk;
+        if (op === '*' || op === '<<' || op === '**' || (op === '+' && selfSides === 2)) return 'exp';
+        if (op === '+') return combine('linear', rk);
+      }
     }
     return this.expr(right, env, name);
   }
@@ -680,12 +699,12 @@ class RetryAnalysis {
     if (!awaits.length || onlyLocalFs(awaits)) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
-    if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return false;
+    if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return false;
     const catchContinues = cstmts.some(s => s.type === 'continue_statement');
     // success exit: unconditional return/break in the try, a `res.ok`-style check, a success flag in the loop
     // condition, or (when the catch `continue`s) a return/break after the try
     const tstmts = namedChildren(block).filter(s => s.type !== 'comment');
-    if (tstmts.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return this.goesRoundAfter(body, t, catchContinues);
+    if (tstmts.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return this.goesRoundAfter(body, t, catchContinues);
     for (const s of tstmts) {
       if (s.type !== 'if_statement') continue;
       const c = s.childForFieldName('condition');
@@ -1277,6 +1296,11 @@ function exits(stmt: Node): boolean {
   if (stmt.type === 'return_statement' || stmt.type === 'break_statement') return true;
   if (stmt.type === 'statement_block') return namedChildren(stmt).some(s => s.type === 'return_statement' || s.type === 'break_statement');
   return false;
+}
+
+/** `process.exit(...)` as a statement: in a startup script's wait loop it is how success leaves the loop. */
+function isProcessExit(stmt: Node): boolean {
+  return stmt.type === 'expression_statement' && /^process\s*\.\s*exit\s*\(/.test(stmt.text);
 }
 
 function statementsAfter(body: Node, t: Node): Node[] {

@@ -40,6 +40,26 @@ export default function* root(sagas) {
   s.addEventListener('message', again);
 }`,
     },
+    // Round 2 (held-out sample, docs/precision/retry.md)
+    {
+      name: 'a delay parameter rewritten with jitter after each failure stays silent',
+      code: `export async function attempt(op, gap = 200) {
+  for (let i = 0; i < 5; i++) {
+    try { return await op(); } catch (e) {
+      await new Promise((r) => setTimeout(r, gap));
+      gap = gap * 2 * (0.5 + Math.random());
+    }
+  }
+}`,
+    },
+    {
+      name: 'a catch that exits the process unconditionally does not go round again',
+      code: `export async function start(client, log) {
+  for (let i = 0; i < 3; i++) {
+    try { await client.connect(); return; } catch (e) { log(e); process.exit(1); }
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -99,6 +119,41 @@ export async function getJson(url, wait = 250) {
 }`,
       filename: 'x.ts',
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 42, endLine: 4, endColumn: 47 }],
+    },
+    // Round 2 (held-out sample, docs/precision/retry.md)
+    {
+      name: 'delay parameter doubled by plain assignment (wait = wait * 2) grows without jitter',
+      code: `const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+export async function withRetries(task, wait = 500, tries = 4) {
+  for (let n = 0; n < tries; n++) {
+    try {
+      return await task();
+    } catch (err) {
+      if (n === tries - 1) throw err;
+      await pause(wait);
+      wait = wait * 2;
+    }
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 8, column: 19, endLine: 8, endColumn: 23 }],
+    },
+    {
+      name: 'wait-for-database script whose success leaves through process.exit(0), constant sleep in catch',
+      code: `const db = require('./db');
+const TRIES = 5;
+(async () => {
+  for (let k = 1; k <= TRIES; k++) {
+    try {
+      await db.ping();
+      process.exit(0);
+    } catch {
+      if (k === TRIES) process.exit(1);
+      await new Promise((ok) => setTimeout(ok, 2000));
+    }
+  }
+})();`,
+      filename: 'x.js',
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 10, column: 48, endLine: 10, endColumn: 52 }],
     },
   ],
 });
