@@ -99,26 +99,23 @@ export class IncrementalAnalyzer {
     const newDirtyText = text.slice(dirty![0], dirty![1]);
     if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return this.full(text, tree);
     // 2. the dirty top-level statements: those the edits touched, and any whose shape (range, type) changed,
-    //    since a syntax error can make tree-sitter re-parse statements beyond the edited text
-    const shapeKey = (st: { start: number; end: number; type: string }) => `${st.start}:${st.end}:${st.type}`;
-    const mappedShapes = this.shapes.map(st => {
+    //    since a syntax error can make tree-sitter re-parse statements beyond the edited text. The last run's
+    //    statements are mapped through the changes (positions only move, so they stay sorted) and matched with
+    //    the new ones by a merge walk; names are re-read for the statements the changes touched (a rename keeps
+    //    the shape).
+    const old = this.shapes.map(st => {
       let a = st.start, b = st.end, touched = false;
       for (const c of changes) {
         if (c.start <= b && a <= c.oldEnd) touched = true;
         a = mapPos(a, c, false); b = mapPos(b, c, true);
       }
-      return { start: a, end: b, type: st.type, declares: st.declares, touched };
+      return { start: a, end: b, type: st.type, declares: st.declares, touched, matched: false };
     });
-    const mapped = new Map(mappedShapes.map(st => [shapeKey(st), st.declares]));
-    // names are re-read for the statements the changes touched (a rename keeps the shape key)
-    const reusable = new Map(mappedShapes.filter(st => !st.touched).map(st => [shapeKey(st), st.declares]));
-    const stmts = topLevelStatements(tree.rootNode, text, reusable);
-    const now = new Set(stmts.map(shapeKey));
-    // an import that no longer parses as the same import changes the bindings of the whole file
-    if (mappedShapes.some(st => st.type === 'import_statement' && !now.has(shapeKey(st)))) return this.full(text, tree);
     const dirtyRanges: [number, number][] = [dirty!];
-    for (const st of stmts) if (!mapped.has(shapeKey(st))) dirtyRanges.push([st.start, st.end]);
-    if (stmts.some(st => st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d)))) return this.full(text, tree);
+    const stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
+    // an import that no longer parses as the same import changes the bindings of the whole file
+    for (const st of old) if (st.type === 'import_statement' && !st.matched) return this.full(text, tree);
+    for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree);
     const region = computeRegion(stmts, dirtyRanges, text);
     if (!region || region.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree);
     const size = region.reduce((n, [s, e]) => n + (e - s), 0);
@@ -175,17 +172,41 @@ const DECL_Y = new RegExp(DECL_RE.source.slice(1), 'y');
 const DESTRUCT_Y = new RegExp(DESTRUCT_RE.source.slice(1), 'y');
 const VAR_Y = /(?:export\s+)?(?:const|let|var)\s/y;
 
+interface OldStmt extends Stmt { touched: boolean; matched: boolean }
+
 /**
- * Top-level statements with the names they declare, read from the source text (no tree walk). `reuse` maps the
- * shape key (`start:end:type`) of statements unchanged since the last run to their names.
+ * Top-level statements with the names they declare, read from the source text. `old` (the last run's statements
+ * mapped into the new text, sorted by start) supplies the names of untouched statements of the same shape; each
+ * old statement matched by a new one is marked `matched`, and the range of each new statement that matches none
+ * is pushed onto `changed`.
  */
-export function topLevelStatements(root: Node, text: string, reuse?: Map<string, string[]>): Stmt[] {
+export function topLevelStatements(root: Node, text: string, old?: OldStmt[], changed?: [number, number][]): Stmt[] {
   const out: Stmt[] = [];
-  for (const c of root.children) {
-    if (!c) continue;
-    const start = c.startIndex, end = c.endIndex, type = c.type;
-    const cached = reuse?.get(`${start}:${end}:${type}`);
-    out.push({ start, end, type, declares: cached ?? declaredNames(text, start, end) });
+  // a cursor walk: no Node object per statement (root.children materialises them all)
+  const cur = root.walk();
+  try {
+    let j = 0;
+    if (cur.gotoFirstChild()) {
+      do {
+        const start = cur.startIndex, end = cur.endIndex, type = cur.nodeType;
+        let declares: string[] | undefined;
+        if (old) {
+          while (j < old.length && old[j].start < start) j++;
+          let hit = false;
+          for (let k = j; k < old.length && old[k].start === start; k++) {
+            const o = old[k];
+            if (o.end !== end || o.type !== type) continue;
+            o.matched = true;
+            hit = true;
+            if (!o.touched && !declares) declares = o.declares;
+          }
+          if (!hit) changed?.push([start, end]);
+        }
+        out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end) });
+      } while (cur.gotoNextSibling());
+    }
+  } finally {
+    cur.delete();
   }
   return out;
 }
