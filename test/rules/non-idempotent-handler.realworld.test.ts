@@ -156,3 +156,108 @@ router.post('users.create', '/', async (ctx) => {
     },
   ],
 });
+
+// Round 2 (held-out sample, docs/precision/non-idempotent-handler.md): shapes distilled in our own words.
+ruleTester(ID, {
+  valid: [
+    { name: 'pages API: a list lookup of the same model, reuse when found, create only in the else branch', filename: 'x.js', code: `export default async function handler(req, res) {
+  if (req.method !== 'POST') return res.status(405).end();
+  const open = await prisma.inviteToken.findMany({ where: { email: req.body.email, expires: { gt: new Date() } } });
+  let token;
+  if (open && open.length > 0) {
+    token = open[0];
+  } else {
+    token = await prisma.inviteToken.create({ data: { email: req.body.email } });
+  }
+  res.status(201).json({ id: token.id });
+}` },
+    { name: 'Hono + D1: prepared INSERT with ON CONFLICT DO NOTHING', code: `app.post('/tags', async (c) => {
+  await c.env.DB.prepare('INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING').bind((await c.req.json()).name).run();
+  return c.body(null, 204);
+});` },
+    { name: 'Hono + D1: prepared SELECT (.all()) is not an insert', code: `app.post('/search', async (c) => {
+  const { q } = await c.req.json();
+  const { results } = await c.env.DB.prepare('SELECT * FROM notes WHERE text LIKE ?').bind(\`%\${q}%\`).all();
+  return c.json(results);
+});` },
+    { name: 'express: create only inside `if (!existing) { ... }` (braces) stays a dedup', filename: 'x.js', code: `import Follow from './models/follow';
+app.post('/follow', async (req, res) => {
+  const existing = await Follow.findOne({ user: req.user.id, target: req.body.target });
+  if (!existing) {
+    await Follow.create({ user: req.user.id, target: req.body.target });
+  }
+  res.sendStatus(204);
+});` },
+    { name: 'express: an update document in a variable without $inc is not an increment', filename: 'x.js', code: `const Post = require('../models/post');
+router.post('/rename', (req, res) => {
+  var change = { $set: { title: req.body.title } };
+  Post.findOneAndUpdate({ _id: req.body.id }, change, () => res.end());
+});` },
+  ],
+  invalid: [
+    {
+      name: 'pages API duplicate endpoint: the lookup requires the source row to exist, so it is not a dedup',
+      filename: 'x.js',
+      code: `export default async function handler(req, res) {
+  if (req.method !== 'POST') return res.status(405).end();
+  const source = await prisma.report.findUnique({ where: { id: req.query.id } });
+  if (!source) return res.status(404).end();
+  await prisma.report.create({ data: { title: source.title + ' (copy)' } });
+  res.status(201).end();
+}`,
+      errors: [{ messageId: 'insert', line: 5, column: 9, endLine: 5, endColumn: 76 }],
+    },
+    {
+      name: 'express clone: `if (!project) { throw }` before creating the same model is not a dedup',
+      filename: 'x.js',
+      code: `import Project from './models/project';
+app.post('/projects/:id/clone', async (req, res) => {
+  const project = await Project.findById(req.params.id);
+  if (!project) {
+    throw new NotFound();
+  }
+  await Project.create({ name: project.name });
+  res.sendStatus(201);
+});`,
+      errors: [{ messageId: 'insert', line: 7, column: 9, endLine: 7, endColumn: 47 }],
+    },
+    {
+      name: 'express: $inc in a same-file `var` update document (upsert does not guard increments)',
+      filename: 'x.js',
+      code: `const Post = require('../models/post');
+router.post('/like', (req, res) => {
+  var change = { $inc: { likes: 1 } };
+  Post.findOneAndUpdate({ _id: req.body.id }, change, { upsert: true }, () => res.end());
+});`,
+      errors: [{ messageId: 'increment', line: 4, column: 3, endLine: 4, endColumn: 89 }],
+    },
+    {
+      name: 'Hono + D1: prepare(INSERT).bind(...).run()',
+      code: `app.post('/notes', async (c) => {
+  const { text } = await c.req.json();
+  await c.env.DB.prepare('INSERT INTO notes (text) VALUES (?)').bind(text).run();
+  return c.json({ ok: true }, 201);
+});`,
+      errors: [{ messageId: 'insert', line: 3, column: 9, endLine: 3, endColumn: 81 }],
+    },
+    {
+      name: 'better-sqlite3: a prepared INSERT statement held in a const, run in the handler',
+      filename: 'x.js',
+      code: `const insertVisit = db.prepare('INSERT INTO visits (path) VALUES (?)');
+app.post('/visits', (req, res) => {
+  insertVisit.run(req.body.path);
+  res.sendStatus(204);
+});`,
+      errors: [{ messageId: 'insert', line: 3, column: 3, endLine: 3, endColumn: 33 }],
+    },
+    {
+      name: 'a findMany of the same model with no dedup test (it only counts rows) does not guard the insert',
+      code: `app.post('/columns', async (req, res) => {
+  const columns = await prisma.column.findMany({ where: { boardId: req.body.boardId } });
+  await prisma.column.create({ data: { boardId: req.body.boardId, position: columns.length } });
+  res.sendStatus(201);
+});`,
+      errors: [{ messageId: 'insert', line: 3, column: 9, endLine: 3, endColumn: 96 }],
+    },
+  ],
+});
