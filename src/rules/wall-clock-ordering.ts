@@ -42,9 +42,11 @@ const START_RE = /start|begin|began|^t0$|^t_?start|since|(sent|requested|enqueue
 /** ... or when the elapsed time is compared with a timeout-like bound. */
 const TIMEOUT_RE = /timeout|time_?limit|deadline|max_?(wait|duration|time|elapsed|ms)|grace|heartbeat|lease/i;
 
-const ID_RE = /^(id|_id|uid|uuid|guid|key|[A-Za-z_$][\w$]*?(Id|ID|Uid|Uuid|UUID|Guid|Key|_id|_key|_uid))$/;
+const ID_RE = /^(id|_id|uid|uuid|guid|key|unique(_?[A-Za-z][\w$]*)?|[A-Za-z_$][\w$]*?(Id|ID|Uid|Uuid|UUID|Guid|Key|_id|_key|_uid))$/;
 const NOT_ID_RE = /^(timeout|timer|interval|raf|frame|animation|animationFrame|idle|immediate|watch|poll|handle)(Id|ID)$/;
 const VERSION_RE = /^(version|ver|seq|seq_?no|seq_?num|sequence|sequence_?number|revision|rev|_rev|generation|[A-Za-z_$][\w$]*?(Version|Seq|Sequence|Revision|_version|_seq|_revision))$/i;
+/** Randomness or a counter beside the time makes a home-made id unique enough. */
+const RANDOMISH_RE = /random|uuid|nanoid|cuid|crypto|counter|\+\+|\bseq|\bincrement|\bpid\b|process\.pid|hrtime|performance\.now/i;
 const ID_FN_RE = /^(gen(erate)?|make|create|new|next|get)_?(unique_?|random_?|temp_?)?(id|uid|key|guid|uuid)$|^(unique|uid|guid)_?id$/i;
 /** Record timestamp fields compared to pick a winner (not `createdAt`: display/creation order, not writes). */
 const LWW_PROP_RE = /^(updated|modified|changed|written|saved|synced|edited)(_?(at|on|time|date|ts|timestamp|ms))?$|^last_?(updated|modified|changed|write|written|update|modification|edit|edited|sync|synced|saved)(_?(at|on|time|date|ts|timestamp|ms))?$|^(timestamp|ts|wall_?clock)$/i;
@@ -558,7 +560,7 @@ class Analysis {
       } else if (/idempot/i.test(name)) {
         this.report(r.expr, 'id', `wall-clock time in an idempotency key (\`${name}\`): a retry gets a new key, so the duplicate is not recognised (and two requests in the same millisecond share one); derive the key from the request or operation id`, [], undefined, INC_CLOCK, ['idempotency-keys', 'logical-clocks']);
       } else {
-        const uuid = this.uuidExpr();
+        const uuid = ctxInfo.hop ? undefined : this.uuidExpr();
         const fixes: Fix[] = uuid ? [{ title: `Use \`${uuid}\` for the id`, edits: [replaceNodeEdit(replace, uuid)], safety: 'unsafe', isPreferred: true }] : [];
         this.report(r.expr, 'id', `wall-clock time used as ${kind === 'key' ? 'a key' : 'an id'} (\`${name}\`): two calls in the same millisecond, on two machines, or after the clock steps back get the same value; use a random UUID`, fixes, undefined, INC_CLOCK, ['logical-clocks']);
       }
@@ -566,8 +568,53 @@ class Analysis {
   }
 
   /** Whether the clock read ends up as an id/key/version, and what to replace for the fix. */
-  private idContext(r: ClockRead): { name: string; replace: Node; kind: 'id' | 'key' | 'version' } | undefined {
-    let x: Node = skipParensUp(r.expr);
+  private idContext(r: ClockRead): { name: string; replace: Node; kind: 'id' | 'key' | 'version'; hop?: boolean } | undefined {
+    const read = skipParensUp(r.expr);
+    const direct = this.idContextAt(r, read, true);
+    if (direct) return direct;
+    // one hop through a `const` that holds the (scaled) reading under a name that is not an id itself:
+    // `const ts = new Date() / 1000; const sequence = Math.floor(ts * 1000)`, `const now = Date.now(); o.id = now`
+    const held = this.climbScaling(read);
+    const d = held.parent;
+    if (d?.type !== 'variable_declarator' || d.childForFieldName('value')?.startIndex !== held.startIndex) return undefined;
+    const nameNode = d.childForFieldName('name');
+    if (nameNode?.type !== 'identifier' || d.parent?.type !== 'lexical_declaration' || !/^const\b/.test(d.parent.text)) return undefined;
+    const heldNumeric = r.numeric || held !== read;
+    const scope = enclosingFunctionOf(d) ?? this.ctx.root;
+    const re = new RegExp(`(?<![\\w$.])${escapeRe(nameNode.text)}(?![\\w$])`, 'g');
+    const text = this.ctx.text;
+    re.lastIndex = d.endIndex;
+    for (let m = re.exec(text); m && m.index < scope.endIndex; m = re.exec(text)) {
+      if (!this.ctx.inRegion(m.index)) continue;
+      const ref = this.ctx.root.descendantForIndex(m.index);
+      if (!ref || ref.type !== 'identifier' || ref.text !== nameNode.text) continue;
+      if (this.declaratorOf(nameNode.text, ref)?.startIndex !== d.startIndex) continue;
+      const hop = this.idContextAt(r, skipParensUp(ref), false, heldNumeric);
+      if (hop) return { ...hop, hop: true };
+    }
+    return undefined;
+  }
+
+  /** `Math.floor(x)`, `Math.round(x)`, `Math.trunc(x)`, `x * 1000`, `x / 1000` around n: a change of unit keeps the clock's value. */
+  private climbScaling(n: Node): Node {
+    let x = n;
+    for (let i = 0; i < 4; i++) {
+      const p = x.parent;
+      if (!p) break;
+      if (p.type === 'arguments' && p.parent && callArgs(p.parent).length === 1 && /^Math\.(floor|round|trunc)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) { x = skipParensUp(p.parent); continue; }
+      if (p.type === 'binary_expression' && /^[*/]$/.test(p.childForFieldName('operator')?.type ?? '')) {
+        const other = p.childForFieldName('left')?.startIndex === x.startIndex ? p.childForFieldName('right') : p.childForFieldName('left');
+        if (unwrap(other)?.type === 'number') { x = skipParensUp(p); continue; }
+      }
+      break;
+    }
+    return x;
+  }
+
+  /** The id/key/version context of the value at `start`: a clock read, or (one hop) a reference to a `const` holding one. */
+  private idContextAt(r: ClockRead, start: Node, atRead: boolean, heldNumeric = r.numeric): { name: string; replace: Node; kind: 'id' | 'key' | 'version' } | undefined {
+    let x: Node = this.climbScaling(start);
+    const scaled = x !== start;
     let replace = x;
     let composite = false;
     // String(x), x.toString(), `${x}`, 'a' + x
@@ -580,19 +627,21 @@ class Analysis {
         x = skipParensUp(p.parent); if (!composite) replace = x; continue;
       }
       if (p.type === 'template_substitution' && p.parent?.type === 'template_string') { composite = true; x = skipParensUp(p.parent); continue; }
-      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+' && (composite || /['"`]/.test(p.text) || r.numeric === false)) {
+      if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+' && (composite || /['"`]/.test(p.text) || (atRead ? r.numeric : heldNumeric) === false)) {
         composite = true; x = skipParensUp(p); continue;
       }
       break;
     }
-    if (!r.numeric && !composite && replace === skipParensUp(r.expr)) {
+    if (!heldNumeric && !composite && !scaled && replace === start) {
       // a Date object as an id is odd enough to be something else (a default value, a field type)
       return undefined;
     }
     if (composite) {
       const t = x.text;
       // randomness or a counter beside the time: unique enough; cache-busters; file names
-      if (/random|uuid|nanoid|cuid|crypto|counter|\+\+|\bseq|\bincrement|\bpid\b|process\.pid|hrtime|performance\.now/i.test(t)) return undefined;
+      if (RANDOMISH_RE.test(t)) return undefined;
+      // through a `const`, the other parts are often variables too (`${rand}-${ts}`): the whole function must be free of randomness
+      if (!atRead && RANDOMISH_RE.test(this.textOf(enclosingFunctionOf(start) ?? this.ctx.root))) return undefined;
       const before = t.slice(0, Math.max(0, r.expr.startIndex - x.startIndex));
       if (/[?&=]/.test(before) || /[?&]\w*=?$/.test(before)) return undefined;
       if (/\.(json|txt|log|csv|tsv|png|jpe?g|gif|webp|svg|zip|gz|tgz|tar|sql|bak|md|html?|js|ts|pdf|xml|ya?ml|db|sqlite|dump|out|tmp|wav|mp[34]|webm)\b/i.test(t) || /[\\/]/.test(before)) return undefined;

@@ -13,6 +13,12 @@ ruleTester('wall-clock-ordering', {
     { name: "token refresh interval through an intermediate variable", filename: 'file.ts', code: "function refreshIfStale(tokenInfo: T) {\n  const now = Date.now();\n  const sinceRefresh = now - tokenInfo.lastRefresh;\n  if (sinceRefresh > REFRESH_MS) refresh();\n}" },
     { name: "stamps kept in a Map are not followed", filename: 'file.js', code: "const nodes = new Map();\nfunction seen(id) { nodes.set(id, Date.now()); }\nsetInterval(() => {\n  const now = Date.now();\n  nodes.forEach((at, id) => { if (now - at > 10000) nodes.delete(id); });\n}, 5000);" },
     { name: "picking the freshest duplicate with a sort comparator is left alone", filename: 'file.ts', code: "const list = [...items].sort((a, b) => b.updatedAt - a.updatedAt);\nconst keeper = list[0];" },
+    // Round 2 (held-out sample)
+    { name: "held-out: message id through consts, with randomness elsewhere in the function", filename: 'file.js', code: "function newMessageId() {\n  const rand = Math.random().toString(36).slice(2, 8);\n  const stamp = Date.now();\n  const messageId = `${rand}-${stamp}`;\n  return messageId;\n}" },
+    { name: "held-out: one-time code age compared with its lifetime is an expiry check", filename: 'file.js', code: "function codeExpired(code) {\n  const issued = new Date(code.createdAt);\n  return Date.now() - issued.getTime() > CODE_LIFETIME_MS;\n}" },
+    { name: "held-out: a `const now` that only feeds a stored expiry", filename: 'file.ts', code: "export function remember(key: string, value: unknown) {\n  const now = Date.now();\n  const expiresAt = now + TTL_MS;\n  store.put(key, { value, expiresAt });\n}" },
+    { name: "held-out: unique suffix with randomness beside the time", filename: 'file.js', code: "const uniqueSuffix = Date.now() + '-' + Math.round(Math.random() * 1e9);\nsave(uniqueSuffix);" },
+    { name: "held-out: a Date held in a const and shown is not followed as an id", filename: 'file.js', code: "const sentAt = new Date();\nconst label = sentAt;\nrender({ label });" },
   ],
   invalid: [
     {
@@ -48,6 +54,27 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "setInterval(() => {\n  const now = Date.now();\n  const silentFor = now - cluster.leaderHeartbeatAt;\n  if (silentFor > ELECTION_TIMEOUT_MS) startElection();\n}, 1000);",
       errors: [{ messageId: 'leaseClock', line: 3, column: 21, endLine: 3, endColumn: 52 }],
+      output: null,
+    },
+    {
+      name: "held-out: sequence number through a const holding the clock in seconds",
+      filename: 'file.js',
+      code: "export function frame(body) {\n  const nowSeconds = new Date() / 1000;\n  const sequence = Math.round(nowSeconds * 1000);\n  return JSON.stringify({ body, sequence });\n}",
+      errors: [{ messageId: 'version', line: 2, column: 22, endLine: 2, endColumn: 32 }],
+      output: null,
+    },
+    {
+      name: "held-out: a variable named unique… built from the clock alone",
+      filename: 'file.js',
+      code: "const storage = makeStorage({\n  name(req, file, done) {\n    const uniqueName = Date.now() + '_' + file.originalname;\n    done(null, uniqueName);\n  },\n});",
+      errors: [{ messageId: 'id', line: 3, column: 24, endLine: 3, endColumn: 34 }],
+      output: "const storage = makeStorage({\n  name(req, file, done) {\n    const uniqueName = crypto.randomUUID() + '_' + file.originalname;\n    done(null, uniqueName);\n  },\n});",
+    },
+    {
+      name: "held-out: an id taken from a `const now` read once",
+      filename: 'file.ts',
+      code: "export function addNote(list: Note[], text: string) {\n  const now = Date.now();\n  list.push({ id: now, text });\n}",
+      errors: [{ messageId: 'id', line: 2, column: 15, endLine: 2, endColumn: 25 }],
       output: null,
     },
   ],
