@@ -696,7 +696,12 @@ class RetryAnalysis {
     if (!block || !cbody) return false;
     // an async operation inside the try (an await, or a yield in generators/sagas)
     const awaits = this.idx.awaitsIn(block);
-    if (!awaits.length || onlyLocalFs(awaits)) return false;
+    if (!awaits.length) {
+      // RULES.md: the loop "awaits/calls" an operation: a synchronous call retried after an awaited sleep in the
+      // catch is a retry too (a sync loop with no wait at all stays out: it cannot be told from a parse loop)
+      const sleeps = this.idx.awaitsIn(cbody).filter(a => sleepOf(this.ctx, a));
+      if (!sleeps.length || !/[\w$)\]]\s*\(/.test(block.text)) return false;
+    } else if (onlyLocalFs(awaits)) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
     if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return false;

@@ -155,5 +155,20 @@ const TRIES = 5;
       filename: 'x.js',
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 10, column: 48, endLine: 10, endColumn: 52 }],
     },
+    {
+      name: 'a synchronous call retried after an awaited constant sleep in the catch (RULES: "awaits/calls")',
+      code: `async function connectWithRetry(attempts = 10) {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return openSerialPort(PORT);
+    } catch (err) {
+      log.warn('port busy, retrying', err);
+      await sleep(3000);
+    }
+  }
+  throw new Error('port unavailable');
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 19, endLine: 7, endColumn: 23 }],
+    },
   ],
 });
