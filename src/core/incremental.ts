@@ -25,6 +25,8 @@ export interface IncrementalResult extends FileAnalysis {
   mode: 'full' | 'incremental';
   /** UTF-16 units re-analysed. */
   regionSize: number;
+  /** Why `update` analysed the whole file (diagnostics: tests, bench). */
+  fallback?: string;
 }
 
 interface Stmt { start: number; end: number; type: string; declares: string[] }
@@ -39,6 +41,8 @@ export class IncrementalAnalyzer {
   private facts: string[] = [];
   private text = '';
   private hasResult = false;
+  /** Whether the positions (line, column) of `raw` are those of `text` (else `finish` recomputes them). */
+  private positionsValid = true;
   /** Top-level statement shapes of the last analysed tree, to detect re-parses beyond the edited text. */
   private shapes: Stmt[] = [];
 
@@ -55,14 +59,15 @@ export class IncrementalAnalyzer {
   }
 
   /** Whole-file analysis; resets the cache. */
-  full(text: string, tree: Tree): IncrementalResult {
+  full(text: string, tree: Tree, fallback?: string): IncrementalResult {
     const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false });
     this.raw = r.raw;
+    this.positionsValid = true;
     this.facts = r.projectFacts;
     this.text = text;
     this.hasResult = true;
     this.shapes = topLevelStatements(tree.rootNode, text);
-    return this.finish(r, text, 'full', text.length);
+    return this.finish(r, text, 'full', text.length, fallback);
   }
 
   /**
@@ -70,9 +75,9 @@ export class IncrementalAnalyzer {
    * Falls back to `full` whenever incremental analysis could differ from it.
    */
   update(text: string, tree: Tree, changes: readonly TextChange[]): IncrementalResult {
-    if (!this.hasResult) return this.full(text, tree);
+    if (!this.hasResult) return this.full(text, tree, 'first analysis');
     if (!changes.length) {
-      if (text !== this.text) return this.full(text, tree);
+      if (text !== this.text) return this.full(text, tree, 'text changed without changes');
       // same text: only re-apply suppressions and project facts to the cached findings
       const lines = new LineIndex(text);
       const root = tree.rootNode;
@@ -82,44 +87,52 @@ export class IncrementalAnalyzer {
     // 1. map cached findings through the changes; drop those the changes touched
     let kept = this.raw;
     let dirty: [number, number] | undefined;
+    // with one change (a keystroke), shifted findings get their new positions here: all the newlines before them
+    // moved by the same count, and the column is the distance to the previous newline. Several changes: `finish`
+    // recomputes positions from a line table of the new text.
+    const single = changes.length === 1;
+    this.positionsValid = single;
+    // findings kept whose fixes edit text at or across a change (a fix can reach outside its finding: an import
+    // at the top, a guard at the top of the handler): their statements are re-analysed, so the fix is recomputed
+    const stale: [number, number][] = [];
     for (const c of changes) {
       const delta = (c.newEnd - c.oldEnd);
+      const lineDelta = single ? countNewlines(text, c.start, c.newEnd) - countNewlines(this.text, c.start, c.oldEnd) : 0;
       const next: Finding[] = [];
       for (const f of kept) {
-        if (f.end <= c.start) next.push(f);
-        else if (f.start >= c.oldEnd) next.push(shift(f, delta));
         // else: overlaps the change: re-analysed below
+        if (f.end > c.start && f.start < c.oldEnd) continue;
+        const moved = f.start >= c.oldEnd ? shift(f, delta, single ? text : undefined, lineDelta) : f;
+        const fixes = shiftFixes(f.fixes, c);
+        if (fixes) next.push(fixes === f.fixes ? moved : { ...moved, fixes });
+        else if (single) stale.push([moved.start, moved.end]);
+        else return this.full(text, tree, 'a fix edits changed text');
       }
       kept = next;
+      for (const r of stale) { r[0] = mapPos(r[0], c, false); r[1] = mapPos(r[1], c, true); }
       const mapped: [number, number] | undefined = dirty && [mapPos(dirty[0], c, false), mapPos(dirty[1], c, true)];
       dirty = mapped ? [Math.min(mapped[0], c.start), Math.max(mapped[1], c.newEnd)] : [c.start, c.newEnd];
     }
     // edits to imports, requires or `defaults` configuration change file-wide facts: analyse the whole file
     const oldDirtyText = changes.map(c => this.text.slice(c.start, c.oldEnd)).join('\n');
     const newDirtyText = text.slice(dirty![0], dirty![1]);
-    if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return this.full(text, tree);
+    if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return this.full(text, tree, 'import/require/defaults edited');
     // 2. the dirty top-level statements: those the edits touched, and any whose shape (range, type) changed,
     //    since a syntax error can make tree-sitter re-parse statements beyond the edited text. The last run's
     //    statements are mapped through the changes (positions only move, so they stay sorted) and matched with
     //    the new ones by a merge walk; names are re-read for the statements the changes touched (a rename keeps
     //    the shape).
-    const old = this.shapes.map(st => {
-      let a = st.start, b = st.end, touched = false;
-      for (const c of changes) {
-        if (c.start <= b && a <= c.oldEnd) touched = true;
-        a = mapPos(a, c, false); b = mapPos(b, c, true);
-      }
-      return { start: a, end: b, type: st.type, declares: st.declares, touched, matched: false };
-    });
-    const dirtyRanges: [number, number][] = [dirty!];
+    const old = new OldStatements(this.shapes, changes);
+    const dirtyRanges: [number, number][] = [dirty!, ...stale];
     const stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
     // an import that no longer parses as the same import changes the bindings of the whole file
-    for (const st of old) if (st.type === 'import_statement' && !st.matched) return this.full(text, tree);
-    for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree);
+    for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return this.full(text, tree, 'import re-parsed');
+    for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree, 'import dirty');
     const region = computeRegion(stmts, dirtyRanges, text);
-    if (!region || region.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree);
+    if (!region) return this.full(text, tree, 'region > 60% of the statements');
+    if (region.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree, '`defaults.timeout` in the region');
     const size = region.reduce((n, [s, e]) => n + (e - s), 0);
-    if (size > text.length / 2) return this.full(text, tree);
+    if (size > text.length / 2) return this.full(text, tree, 'region > half of the text');
     // imports are always in view of the rules (bindings), at no cost: they are few and small
     const imports = stmts.filter(s => s.type === 'import_statement').map(s => [s.start, s.end] as [number, number]);
     const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, regions: mergeRanges([...imports, ...region]) });
@@ -133,14 +146,18 @@ export class IncrementalAnalyzer {
     return this.finish({ ...r, raw: this.raw, projectFacts: this.facts }, text, 'incremental', size);
   }
 
-  private finish(r: FileAnalysis, text: string, mode: 'full' | 'incremental', regionSize: number): IncrementalResult {
-    const lines = new LineIndex(text);
-    const raw = this.raw.map(f => withPositions(f, lines));
-    this.raw = raw;
+  private finish(r: FileAnalysis, text: string, mode: 'full' | 'incremental', regionSize: number, fallback?: string): IncrementalResult {
+    let lines: LineIndex | undefined;
+    if (!this.positionsValid) {
+      const li = lines = new LineIndex(text);
+      this.raw = this.raw.map(f => withPositions(f, li));
+      this.positionsValid = true;
+    }
+    const raw = this.raw;
     const directives = r.directives;
     const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
-    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
-    return { ...r, ...settled, findings, raw, projectFacts: this.facts, directives, mode, regionSize };
+    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines ?? new LineIndex(text))] : settled.findings;
+    return { ...r, ...settled, findings, raw, projectFacts: this.facts, directives, mode, regionSize, fallback };
   }
 }
 
@@ -154,12 +171,43 @@ function mapPos(p: number, c: TextChange, isEnd: boolean): number {
   return isEnd ? c.newEnd : c.start;
 }
 
-function shift(f: Finding, delta: number): Finding {
-  if (!delta) return f;
-  return {
-    ...f, start: f.start + delta, end: f.end + delta,
-    fixes: f.fixes.map(x => ({ ...x, edits: x.edits.map(e => ({ ...e, start: e.start + delta, end: e.end + delta })) })),
-  };
+/**
+ * A finding after a change that ends at or before its start. With `text` (the new text, single change), also its
+ * positions: `lineDelta` newlines more before it, the column measured back to the previous newline.
+ */
+function shift(f: Finding, delta: number, text?: string, lineDelta = 0): Finding {
+  if (!delta && !lineDelta) return f;
+  const start = f.start + delta, end = f.end + delta;
+  if (!text) return { ...f, start, end };
+  const startPos = { line: f.startPos.line + lineDelta, column: columnOf(text, start) };
+  const endPos = { line: f.endPos.line + lineDelta, column: columnOf(text, end) };
+  return { ...f, start, end, startPos, endPos };
+}
+
+/**
+ * A finding's fixes after a change: edits before it stay, edits after it move; undefined when an edit touches or
+ * spans the change (the fix must be recomputed).
+ */
+function shiftFixes(fixes: Finding['fixes'], c: TextChange): Finding['fixes'] | undefined {
+  const delta = c.newEnd - c.oldEnd;
+  let moves = false;
+  for (const x of fixes) for (const e of x.edits) {
+    if (e.end < c.start) continue;
+    if (e.start > c.oldEnd) { moves ||= delta !== 0; continue; }
+    return undefined;
+  }
+  if (!moves) return fixes;
+  return fixes.map(x => ({ ...x, edits: x.edits.map(e => (e.start > c.oldEnd ? { ...e, start: e.start + delta, end: e.end + delta } : e)) }));
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset > 0 ? offset - (text.lastIndexOf('\n', offset - 1) + 1) : 0;
+}
+
+function countNewlines(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function withPositions(f: Finding, lines: LineIndex): Finding {
@@ -172,7 +220,35 @@ const DECL_Y = new RegExp(DECL_RE.source.slice(1), 'y');
 const DESTRUCT_Y = new RegExp(DESTRUCT_RE.source.slice(1), 'y');
 const VAR_Y = /(?:export\s+)?(?:const|let|var)\s/y;
 
-interface OldStmt extends Stmt { touched: boolean; matched: boolean }
+/** The last run's statements mapped into the new text (positions only move, so they stay sorted), mapped lazily. */
+class OldStatements {
+  readonly matched: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  /** 0: not mapped yet, 1: mapped, 2: mapped and touched by a change. */
+  private readonly state: Uint8Array;
+  constructor(readonly shapes: Stmt[], private readonly changes: readonly TextChange[]) {
+    const n = shapes.length;
+    this.matched = new Uint8Array(n);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.state = new Uint8Array(n);
+  }
+  get length(): number { return this.shapes.length; }
+  private map(i: number): void {
+    if (this.state[i]) return;
+    const st = this.shapes[i];
+    let a = st.start, b = st.end, touched = false;
+    for (const c of this.changes) {
+      if (c.start <= b && a <= c.oldEnd) touched = true;
+      a = mapPos(a, c, false); b = mapPos(b, c, true);
+    }
+    this.starts[i] = a; this.ends[i] = b; this.state[i] = touched ? 2 : 1;
+  }
+  start(i: number): number { this.map(i); return this.starts[i]; }
+  end(i: number): number { this.map(i); return this.ends[i]; }
+  touched(i: number): boolean { this.map(i); return this.state[i] === 2; }
+}
 
 /**
  * Top-level statements with the names they declare, read from the source text. `old` (the last run's statements
@@ -180,7 +256,7 @@ interface OldStmt extends Stmt { touched: boolean; matched: boolean }
  * old statement matched by a new one is marked `matched`, and the range of each new statement that matches none
  * is pushed onto `changed`.
  */
-export function topLevelStatements(root: Node, text: string, old?: OldStmt[], changed?: [number, number][]): Stmt[] {
+export function topLevelStatements(root: Node, text: string, old?: OldStatements, changed?: [number, number][]): Stmt[] {
   const out: Stmt[] = [];
   // a cursor walk: no Node object per statement (root.children materialises them all)
   const cur = root.walk();
@@ -191,14 +267,13 @@ export function topLevelStatements(root: Node, text: string, old?: OldStmt[], ch
         const start = cur.startIndex, end = cur.endIndex, type = cur.nodeType;
         let declares: string[] | undefined;
         if (old) {
-          while (j < old.length && old[j].start < start) j++;
+          while (j < old.length && old.start(j) < start) j++;
           let hit = false;
-          for (let k = j; k < old.length && old[k].start === start; k++) {
-            const o = old[k];
-            if (o.end !== end || o.type !== type) continue;
-            o.matched = true;
+          for (let k = j; k < old.length && old.start(k) === start; k++) {
+            if (old.end(k) !== end || old.shapes[k].type !== type) continue;
+            old.matched[k] = 1;
             hit = true;
-            if (!o.touched && !declares) declares = o.declares;
+            if (!old.touched(k) && !declares) declares = old.shapes[k].declares;
           }
           if (!hit) changed?.push([start, end]);
         }
@@ -248,30 +323,42 @@ function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: str
   const dirtyIdx = [...chosen];
   const dirtyText = dirtyIdx.map(i => text.slice(stmts[i].start, stmts[i].end)).join('\n');
   const declaredInDirty = new Set(dirtyIdx.flatMap(i => stmts[i].declares));
-  stmts.forEach((s, i) => {
-    if (chosen.has(i)) return;
-    // declares a name the dirty code uses
-    if (s.declares.some(n => wordIn(dirtyText, n))) { chosen.add(i); return; }
-    // uses a name the dirty code declares
-    if (declaredInDirty.size) {
-      const body = text.slice(s.start, s.end);
-      for (const n of declaredInDirty) if (wordIn(body, n)) { chosen.add(i); return; }
+  // declares a name the dirty code uses
+  for (let i = 0; i < stmts.length; i++) {
+    if (chosen.has(i)) continue;
+    for (const n of stmts[i].declares) if (wordIn(dirtyText, n, 0, dirtyText.length)) { chosen.add(i); break; }
+  }
+  // uses a name the dirty code declares: each whole-word occurrence in the file, to its statement
+  for (const n of declaredInDirty) {
+    let i = 0;
+    for (let at = nextWord(text, n, 0); at !== -1; at = nextWord(text, n, at + n.length)) {
+      while (i < stmts.length && stmts[i].end < at + n.length) i++;
+      if (i === stmts.length) break;
+      if (stmts[i].start <= at) chosen.add(i);
     }
-  });
+  }
   if (chosen.size > stmts.length * 0.6 && stmts.length > 4) return undefined;
   const ranges = [...chosen].sort((a, b) => a - b).map(i => [stmts[i].start, stmts[i].end] as [number, number]);
   return mergeRanges(ranges);
 }
 
-function wordIn(haystack: string, word: string): boolean {
-  let i = haystack.indexOf(word);
-  while (i !== -1) {
-    const before = i === 0 ? '' : haystack[i - 1];
-    const after = haystack[i + word.length] ?? '';
-    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
-    i = haystack.indexOf(word, i + 1);
+function wordIn(haystack: string, word: string, from: number, to: number): boolean {
+  const at = nextWord(haystack, word, from);
+  return at !== -1 && at + word.length <= to;
+}
+
+/** The next whole-word occurrence of `word` at or after `from` (word characters: [A-Za-z0-9_$]), or -1. */
+function nextWord(haystack: string, word: string, from: number): number {
+  if (!word) return -1;
+  for (let i = haystack.indexOf(word, from); i !== -1; i = haystack.indexOf(word, i + 1)) {
+    if (!isWordChar(haystack.charCodeAt(i - 1)) && !isWordChar(haystack.charCodeAt(i + word.length))) return i;
   }
-  return false;
+  return -1;
+}
+
+function isWordChar(c: number): boolean {
+  // NaN (outside the string) is not a word character
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
 function mergeRanges(ranges: [number, number][]): [number, number][] {

@@ -172,6 +172,8 @@ export interface DocumentAnalysis extends FileAnalysis {
   parseKind: 'incremental' | 'full' | 'cached';
   /** Whether the analysis re-ran the whole file or only the edited region. */
   analysisMode: 'full' | 'incremental';
+  /** With analysisMode 'full' after an edit: why the whole file was re-analysed. */
+  fallback?: string;
 }
 
 /** Open documents: incremental trees + analysis with project facts from the index. */

@@ -12,6 +12,9 @@ import { IncrementalAnalyzer, TextChange } from '../../src/core/incremental';
 import { languageForPath, loadLanguage, makeEdit, parseSync, Tree } from '../../src/core/parser';
 import { LineIndex } from '../../src/core/text';
 import type { Finding } from '../../src/core/types';
+import { DocumentEngine } from '../../src/extension/engine';
+import type { ContentChange } from '../../src/extension/trees';
+import { generateServiceFile } from '../../bench/editor';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -35,7 +38,8 @@ function sources(): { name: string; text: string }[] {
 const SNIPPETS = ['await fetch(url);\n', 'x', ';', '\n', 'const t0 = Date.now();\n', 'Date.now() - t0', '}', '{', ' as any', '// incident-lens-disable-next-line\n', 'attempt++', 'await sleep(1000);\n'];
 
 function rng(seed: number) { return () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; }; }
-const key = (f: Finding) => `${f.ruleId} ${f.start}-${f.end} ${f.messageId} ${f.startPos.line}:${f.startPos.column} ${f.message}`;
+// positions (start and end), fixes' edits and all: an incremental run shifts them itself
+const key = (f: Finding) => `${f.ruleId} ${f.start}-${f.end} ${f.messageId} ${f.startPos.line}:${f.startPos.column}-${f.endPos.line}:${f.endPos.column} ${f.message} ${JSON.stringify(f.fixes)} ${f.severity}`;
 
 function pointAt(text: string, offset: number) {
   const lines = new LineIndex(text);
@@ -78,5 +82,87 @@ for (const src of sources()) {
     }
     tree.delete();
     assert.ok(incrementalRuns > 0, 'some edits were handled incrementally');
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ typing
+
+/**
+ * Character-by-character typing, as in the editor and bench/editor.ts: every keystroke goes through the extension's
+ * DocumentEngine (tree.edit, chunked incremental re-parse, IncrementalAnalyzer) and must give the findings of a
+ * fresh parse + whole-file analysis. Half-typed code (`const`, `const x =`, `if (a) {`, an unclosed template
+ * literal or comment) makes tree-sitter re-parse beyond the edit, shift statements, or turn a function's tail into
+ * top-level ERROR fragments: exactly the cases an incremental shortcut could get wrong.
+ */
+const TYPED = [
+  'const x = 1;\n  ',
+  'const t0 = Date.now();\n  if (Date.now() - t0 > 5) return;\n  ',
+  'await fetch(url);\n  ',
+  'if (a) {\n  ',
+  'for (let i = 0; i < 3; i++) { try { await fn(); } catch {} }\n  ',
+  '`${',
+  '/* ',
+  'x',
+  '}\n',
+  'function loadUser1() {}\n',
+  'const BASE = 1;\n',
+  '// incident-lens-disable-next-line\n  ',
+];
+
+function typingSources(): { name: string; text: string }[] {
+  // the generated service module (bench/editor.ts's, shorter), the rule docs' examples, and the largest example file
+  const all = sources();
+  const largest = all.filter(s => s.name !== 'rule-docs.ts').sort((a, b) => b.text.length - a.text.length)[0];
+  return [{ name: 'service.ts', text: generateServiceFile(260) }, all.find(s => s.name === 'rule-docs.ts')!, largest];
+}
+
+function contentChange(text: string, offset: number, insert: string, removed: number): ContentChange {
+  const li = new LineIndex(text);
+  const s = li.pos(offset), e = li.pos(offset + removed);
+  return { range: { start: { line: s.line, character: s.column }, end: { line: e.line, character: e.column } }, rangeOffset: offset, rangeLength: removed, text: insert };
+}
+
+for (const src of typingSources()) {
+  test(`typing character by character through the DocumentEngine == full: ${src.name}`, async t => {
+    const lang = languageForPath(src.name)!;
+    await loadLanguage(lang);
+    const rand = rng(src.text.length * 31 + 7);
+    const engine = new DocumentEngine();
+    let text = src.text;
+    let version = 0;
+    engine.analyze('doc', src.name, text, lang, version, {});
+    let incremental = 0, keystrokes = 0;
+    const fallbacks = new Map<string, number>();
+    const type = (offset: number, insert: string, removed: number) => {
+      engine.trees.applyChanges('doc', [contentChange(text, offset, insert, removed)]);
+      text = text.slice(0, offset) + insert + text.slice(offset + removed);
+      const got = engine.analyze('doc', src.name, text, lang, ++version, {});
+      keystrokes++;
+      if (got.analysisMode === 'incremental') incremental++;
+      else fallbacks.set(got.fallback ?? '?', (fallbacks.get(got.fallback ?? '?') ?? 0) + 1);
+      const fresh = parseSync(text, lang);
+      const want = analyzeTree(src.name, text, lang, fresh);
+      fresh.delete();
+      assert.deepEqual(got.findings.map(key), want.findings.map(key), `keystroke ${keystrokes} at ${offset} (${got.analysisMode}): ${JSON.stringify(insert)} -${removed}`);
+    };
+    for (let round = 0; round < 10; round++) {
+      const word = TYPED[Math.floor(rand() * TYPED.length)];
+      // at a statement start inside a body (like bench/editor.ts), at a line start, or anywhere
+      const kind = rand();
+      let pos: number;
+      if (kind < 0.5) {
+        const anchor = text.indexOf('  return ', Math.floor(rand() * text.length));
+        pos = anchor === -1 ? Math.floor(rand() * text.length) : anchor + 2;
+      } else if (kind < 0.8) {
+        const nl = text.indexOf('\n', Math.floor(rand() * text.length));
+        pos = nl === -1 ? text.length : nl + 1;
+      } else pos = Math.floor(rand() * text.length);
+      for (let c = 0; c < word.length; c++) type(pos + c, word[c], 0);
+      // then deleted again, backwards, or left in place
+      if (rand() < 0.7) for (let c = word.length - 1; c >= 0; c--) type(pos + c, '', 1);
+    }
+    engine.dispose();
+    t.diagnostic(`${incremental}/${keystrokes} keystrokes incremental; whole-file: ${JSON.stringify([...fallbacks])}`);
+    assert.ok(src.name !== 'service.ts' ? incremental > 0 : incremental > keystrokes * 0.9, `most keystrokes were analysed incrementally (${incremental}/${keystrokes}; whole-file: ${JSON.stringify([...fallbacks])})`);
   });
 }
