@@ -7,6 +7,8 @@
  *          a `const opts = {...}`, a `let t0 = Date.now()`)
  *        + statements that use a top-level name the dirty code declares (callers of an edited helper)
  *        + import statements.
+ * The callers' own dependencies (both directions, one hop) are also put in view, without re-making their findings:
+ * a caller's findings can depend on where it is registered as a handler.
  * Whole-file analysis is used instead when imports change, when `defaults` configuration is edited (project
  * facts), when the region exceeds half of the file, or on the first analysis. Suppression comments and project
  * facts are re-applied to all findings on every run, so a new `disable-next-line` above an untouched
@@ -128,14 +130,16 @@ export class IncrementalAnalyzer {
     // an import that no longer parses as the same import changes the bindings of the whole file
     for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return this.full(text, tree, 'import re-parsed');
     for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree, 'import dirty');
-    const region = computeRegion(stmts, dirtyRanges, text);
-    if (!region) return this.full(text, tree, 'region > 60% of the statements');
-    if (region.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree, '`defaults.timeout` in the region');
-    const size = region.reduce((n, [s, e]) => n + (e - s), 0);
+    const regions = computeRegion(stmts, dirtyRanges, text);
+    if (!regions) return this.full(text, tree, 'region > 60% of the statements');
+    const { regen: region, view } = regions;
+    if (view.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree, '`defaults.timeout` in the region');
+    const size = view.reduce((n, [s, e]) => n + (e - s), 0);
     if (size > text.length / 2) return this.full(text, tree, 'region > half of the text');
     // imports are always in view of the rules (bindings), at no cost: they are few and small
     const imports = stmts.filter(s => s.type === 'import_statement').map(s => [s.start, s.end] as [number, number]);
-    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, regions: mergeRanges([...imports, ...region]) });
+    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, regions: mergeRanges([...imports, ...view]) });
+    // findings are re-made for the region; those of statements only in view for it are kept
     const inRegion = (f: Finding) => region.some(([s, e]) => f.start >= s && f.start < e);
     const fresh = r.raw.filter(inRegion);
     this.raw = sortAndDedupe([...kept.filter(f => !inRegion(f)), ...fresh]);
@@ -304,7 +308,11 @@ function declaredNames(text: string, start: number, end: number): string[] {
 }
 
 /** The statements to re-analyse, as merged [start, end) ranges, or undefined when the whole file must be. */
-function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: string): [number, number][] | undefined {
+/**
+ * The statements whose findings are re-made (`regen`) and the statements the analysis must see for them (`view`,
+ * a superset), as merged [start, end) ranges; undefined when the whole file must be analysed.
+ */
+function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: string): { regen: [number, number][]; view: [number, number][] } | undefined {
   const chosen = new Set<number>();
   for (const dirty of dirtyRanges) {
     let hit = false;
@@ -326,20 +334,40 @@ function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: str
   // declares a name the dirty code uses
   for (let i = 0; i < stmts.length; i++) {
     if (chosen.has(i)) continue;
-    for (const n of stmts[i].declares) if (wordIn(dirtyText, n, 0, dirtyText.length)) { chosen.add(i); break; }
+    if (declaresUsedIn(stmts[i], dirtyText)) chosen.add(i);
   }
-  // uses a name the dirty code declares: each whole-word occurrence in the file, to its statement
-  for (const n of declaredInDirty) {
-    let i = 0;
-    for (let at = nextWord(text, n, 0); at !== -1; at = nextWord(text, n, at + n.length)) {
-      while (i < stmts.length && stmts[i].end < at + n.length) i++;
-      if (i === stmts.length) break;
-      if (stmts[i].start <= at) chosen.add(i);
-    }
+  // uses a name the dirty code declares (callers of an edited helper)
+  const callers = new Set<number>();
+  for (const n of declaredInDirty) for (const i of usersOf(stmts, text, n)) if (!chosen.has(i)) callers.add(i);
+  for (const i of callers) chosen.add(i);
+  // the callers' findings are re-made, so their own dependencies must be in view too (a caller registered as a
+  // route handler elsewhere, a constant it uses); those statements are read, their findings kept
+  const view = new Set(chosen);
+  if (callers.size) {
+    const callerText = [...callers].map(i => text.slice(stmts[i].start, stmts[i].end)).join('\n');
+    for (let i = 0; i < stmts.length; i++) if (!view.has(i) && declaresUsedIn(stmts[i], callerText)) view.add(i);
+    for (const c of callers) for (const n of stmts[c].declares) for (const i of usersOf(stmts, text, n)) view.add(i);
   }
-  if (chosen.size > stmts.length * 0.6 && stmts.length > 4) return undefined;
-  const ranges = [...chosen].sort((a, b) => a - b).map(i => [stmts[i].start, stmts[i].end] as [number, number]);
-  return mergeRanges(ranges);
+  if (view.size > stmts.length * 0.6 && stmts.length > 4) return undefined;
+  const ranges = (set: Set<number>) => mergeRanges([...set].map(i => [stmts[i].start, stmts[i].end] as [number, number]));
+  return { regen: ranges(chosen), view: ranges(view) };
+}
+
+function declaresUsedIn(st: Stmt, code: string): boolean {
+  for (const n of st.declares) if (wordIn(code, n, 0, code.length)) return true;
+  return false;
+}
+
+/** Indices of the statements with a whole-word occurrence of `name`. */
+function usersOf(stmts: Stmt[], text: string, name: string): number[] {
+  const out: number[] = [];
+  let i = 0;
+  for (let at = nextWord(text, name, 0); at !== -1; at = nextWord(text, name, at + name.length)) {
+    while (i < stmts.length && stmts[i].end < at + name.length) i++;
+    if (i === stmts.length) break;
+    if (stmts[i].start <= at && out[out.length - 1] !== i) out.push(i);
+  }
+  return out;
 }
 
 function wordIn(haystack: string, word: string, from: number, to: number): boolean {

@@ -47,11 +47,11 @@ function pointAt(text: string, offset: number) {
   return { row: p.line, column: p.column };
 }
 
-for (const src of sources()) {
-  test(`incremental == full after random edits: ${src.name}`, async () => {
+for (const src of sources()) for (const seed of [src.text.length, src.text.length * 7 + 1]) {
+  test(`incremental == full after random edits: ${src.name} (seed ${seed})`, async () => {
     const lang = languageForPath(src.name)!;
     await loadLanguage(lang);
-    const rand = rng(src.text.length);
+    const rand = rng(seed);
     let text = src.text;
     let tree: Tree = parseSync(text, lang);
     const inc = new IncrementalAnalyzer(src.name, lang);

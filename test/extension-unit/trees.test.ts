@@ -78,3 +78,34 @@ test('LRU evicts and frees the oldest trees; cached when nothing changed', async
   trees.clear();
   assert.equal(trees.size, 0);
 });
+
+test('chunked incremental reads: surrogate pairs across read boundaries, node text of long nodes', async () => {
+  await loadAllLanguages();
+  const trees = new DocumentTrees(2);
+  // emoji (two UTF-16 units each) at every offset parity, so reads of 128 units split pairs
+  const body = Array.from({ length: 60 }, (_, i) => `  const s${i} = '${'🚀'.repeat(i % 7)}${'x'.repeat(i % 3)}🚀';`).join('\n');
+  let text = `export function f() {\n${body}\n  return 1;\n}\n`;
+  let version = 1;
+  trees.parse('u', text, 'typescript', version);
+  let seed = 11;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let i = 0; i < 60; i++) {
+    let s = rnd(text.length);
+    if (/[\uDC00-\uDFFF]/.test(text[s] ?? '')) s--;
+    const ins = ['🚀', 'x', "'", '\n', ''][rnd(5)];
+    const del = ins ? 0 : (/[\uD800-\uDBFF]/.test(text[s] ?? '') ? 2 : 1);
+    const c = change(text, s, s + del, ins);
+    text = text.slice(0, s) + ins + text.slice(s + del);
+    trees.applyChanges('u', [c]);
+    const r = trees.parse('u', text, 'typescript', ++version);
+    assert.equal(r.kind, 'incremental');
+    const full = parseSync(text, 'typescript');
+    assert.equal(r.tree.rootNode.toString(), full.rootNode.toString(), `after edit ${i}`);
+    full.delete();
+    // the tree's text callback serves whole nodes after the parse (node.text of the 3,000-unit function)
+    assert.equal(r.tree.rootNode.text, text);
+    const fn = r.tree.rootNode.firstChild!;
+    assert.equal(fn.text, text.slice(fn.startIndex, fn.endIndex));
+  }
+  trees.clear();
+});
