@@ -130,6 +130,7 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
   const inc = new DocumentEngine();
   inc.analyze('doc', file, text, 'typescript', 0, opts0);
   const incTotal: number[] = [], incParse: number[] = [], incCpu: number[] = [], incKinds = new Set<string>();
+  let wholeFile = 0;
   for (let i = 0; i < edits.length; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -140,6 +141,7 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
     incCpu.push((c.user + c.system) / 1000);
     incParse.push(r.parseMs);
     incKinds.add(r.parseKind);
+    if (r.analysisMode === 'full') wholeFile++;
   }
   const findings = inc.result('doc')!.findings.length;
   inc.dispose();
@@ -170,7 +172,10 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
     editorIncrementalP95Ms: pct(incTotal, 95),
     editorIncrementalParseP95Ms: pct(incParse, 95),
     editorAnalysisOnlyP95Ms: pct(incTotal.map((x, i) => x - incParse[i]), 95),
+    editorIncrementalCpuP50Ms: pct(incCpu, 50),
     editorIncrementalCpuP95Ms: pct(incCpu, 95),
+    /** Keystrokes the incremental analyzer analysed as a whole file (imports edited, region too large, ...). */
+    editorWholeFileAnalyses: wholeFile,
     editorFullReparseCpuP95Ms: pct(fullCpu, 95),
     editorFullReparseP50Ms: pct(fullTotal, 50),
     editorFullReparseP95Ms: pct(fullTotal, 95),
@@ -190,7 +195,7 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
     console.log('| per keystroke                          | p50 (ms) | p95 (ms) |');
     console.log('|----------------------------------------|----------|----------|');
     console.log(`| incremental: edit + re-parse + analyse | ${f(res.editorIncrementalP50Ms).padStart(8)} | ${f(res.editorIncrementalP95Ms).padStart(8)} | target ≤ ${TARGET_P95_MS}${res.editorOverTargetMs > 0 ? `, OVER by ${f(res.editorOverTargetMs)} ms` : ', met'}`);
-    console.log(`|   same, process CPU time               |          | ${f(res.editorIncrementalCpuP95Ms).padStart(8)} |`);
+    console.log(`|   same, process CPU time (all threads) | ${f(res.editorIncrementalCpuP50Ms).padStart(8)} | ${f(res.editorIncrementalCpuP95Ms).padStart(8)} | ${res.editorWholeFileAnalyses} of ${edits.length} analysed whole-file`);
     console.log(`|   of which incremental re-parse        |          | ${f(res.editorIncrementalParseP95Ms).padStart(8)} |`);
     console.log(`|   of which analysis (query + rules)    |          | ${f(res.editorAnalysisOnlyP95Ms).padStart(8)} |`);
     console.log(`| baseline: full re-parse + analyse      | ${f(res.editorFullReparseP50Ms).padStart(8)} | ${f(res.editorFullReparseP95Ms).padStart(8)} |`);
