@@ -130,7 +130,15 @@ export class IncrementalAnalyzer {
     // an import that no longer parses as the same import changes the bindings of the whole file
     for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return this.full(text, tree, 'import re-parsed');
     for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree, 'import dirty');
-    const regions = computeRegion(stmts, dirtyRanges, text);
+    // what the edited statements declared and used BEFORE the edit: a renamed or deleted declaration changes its
+    // users' findings, a deleted registration its handler's
+    const before: string[] = [], beforeDeclares: string[] = [];
+    for (let i = 0; i < this.shapes.length; i++) {
+      if (!old.touched(i) && old.matched[i]) continue;
+      before.push(this.text.slice(this.shapes[i].start, this.shapes[i].end));
+      beforeDeclares.push(...this.shapes[i].declares);
+    }
+    const regions = computeRegion(stmts, dirtyRanges, text, before.join('\n'), beforeDeclares);
     if (!regions) return this.full(text, tree, 'region > 60% of the statements');
     const { regen: region, view } = regions;
     if (view.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree, '`defaults.timeout` in the region');
@@ -312,7 +320,7 @@ function declaredNames(text: string, start: number, end: number): string[] {
  * The statements whose findings are re-made (`regen`) and the statements the analysis must see for them (`view`,
  * a superset), as merged [start, end) ranges; undefined when the whole file must be analysed.
  */
-function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: string): { regen: [number, number][]; view: [number, number][] } | undefined {
+function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: string, oldDirtyText = '', oldDeclares: readonly string[] = []): { regen: [number, number][]; view: [number, number][] } | undefined {
   const chosen = new Set<number>();
   for (const dirty of dirtyRanges) {
     let hit = false;
@@ -329,8 +337,8 @@ function computeRegion(stmts: Stmt[], dirtyRanges: [number, number][], text: str
     while (stmts[j]?.type === 'comment' && j + 1 < stmts.length) { j++; chosen.add(j); }
   }
   const dirtyIdx = [...chosen];
-  const dirtyText = dirtyIdx.map(i => text.slice(stmts[i].start, stmts[i].end)).join('\n');
-  const declaredInDirty = new Set(dirtyIdx.flatMap(i => stmts[i].declares));
+  const dirtyText = [...dirtyIdx.map(i => text.slice(stmts[i].start, stmts[i].end)), oldDirtyText].join('\n');
+  const declaredInDirty = new Set([...dirtyIdx.flatMap(i => stmts[i].declares), ...oldDeclares]);
   // declares a name the dirty code uses
   for (let i = 0; i < stmts.length; i++) {
     if (chosen.has(i)) continue;
