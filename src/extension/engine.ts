@@ -191,7 +191,12 @@ export class DocumentEngine {
    * Re-parses incrementally and re-analyses only what the edits touched (core IncrementalAnalyzer: dirty
    * top-level statements plus their name dependencies; whole-file when imports or config change).
    */
-  analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions): DocumentAnalysis {
+  /**
+   * `wholeFile` re-analyses the whole document on its current tree (the extension does this once typing pauses:
+   * incremental results are exact for the edited statements and their name dependencies, and this reconcile makes
+   * the settled diagnostics identical to the CLI's whatever the edits were).
+   */
+  analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions, wholeFile = false): DocumentAnalysis {
     const t0 = performance.now();
     const { tree, kind, parseMs, changes } = this.trees.parse(key, text, lang, version);
     const optsKey = JSON.stringify([file, lang, opts.ruleSettings ?? {}, opts.settings ?? {}, opts.reportUnusedDirectives ?? false, (opts.rules ?? []).map(r => r.meta.id)]);
@@ -201,7 +206,7 @@ export class DocumentEngine {
       this.incremental.set(key, inc);
     }
     inc.analyzer.setProjectFacts(this.facts.factsExcluding(file));
-    const a = kind === 'full' || !this.results.has(key) ? inc.analyzer.full(text, tree) : inc.analyzer.update(text, tree, changes ?? []);
+    const a = wholeFile || kind === 'full' || !this.results.has(key) ? inc.analyzer.full(text, tree) : inc.analyzer.update(text, tree, changes ?? []);
     const ms = performance.now() - t0;
     const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs, parseKind: kind, analysisMode: a.mode };
     this.results.set(key, r);

@@ -22,6 +22,8 @@ import {
 import { EntryPanel } from './webview';
 import { SummaryProvider, type FileFindings } from './summary';
 
+/** Idle time after the last keystroke before the incremental results are reconciled whole-file. */
+const RECONCILE_MS = 600;
 const t = vscode.l10n.t;
 export const SELECTOR: vscode.DocumentSelector = [
   { language: 'typescript' }, { language: 'typescriptreact' }, { language: 'javascript' }, { language: 'javascriptreact' },
@@ -164,13 +166,17 @@ class Controller implements vscode.Disposable {
     if (this.settings.run === 'onType') this.schedule(e.document, this.settings.debounceMs);
   }
 
-  schedule(doc: vscode.TextDocument, delay: number): void {
+  schedule(doc: vscode.TextDocument, delay: number, wholeFile = false): void {
     if (!this.supports(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      this.track(this.analyze(doc));
+      this.track(this.analyze(doc, wholeFile).then(r => {
+        // once typing pauses, reconcile incremental results with a whole-file analysis (same findings as the CLI)
+        if (r && r.analysisMode === 'incremental' && !wholeFile && !this.timers.has(key)) this.schedule(doc, RECONCILE_MS, true);
+        return r;
+      }));
     }, delay));
   }
 
@@ -188,7 +194,7 @@ class Controller implements vscode.Disposable {
   }
 
   /** Parses (incrementally) and analyses one document, then publishes its diagnostics. */
-  async analyze(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
+  async analyze(doc: vscode.TextDocument, wholeFile = false): Promise<DocumentAnalysis | undefined> {
     const key = doc.uri.toString();
     if (doc.isClosed) return undefined;
     const lang = langOf(doc.fileName, doc.languageId);
@@ -207,7 +213,7 @@ class Controller implements vscode.Disposable {
     }
     await this.parser(lang);
     if (doc.isClosed) return undefined;
-    const r = this.engine.analyze(key, doc.uri.fsPath, doc.getText(), lang, doc.version, analyzeOptionsOf(config));
+    const r = this.engine.analyze(key, doc.uri.fsPath, doc.getText(), lang, doc.version, analyzeOptionsOf(config), wholeFile);
     this.collection.set(doc.uri, r.findings.map(f => this.toDiagnostic(f)));
     if (doc.uri.scheme === 'file' && this.engine.facts.set(doc.uri.fsPath, r.projectFacts)) this.factsChanged(key);
     if (r.ms > this.settings.timeBudgetMs) {

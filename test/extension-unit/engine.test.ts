@@ -122,3 +122,35 @@ test('manifest: activation on TS/JS only, untrusted workspaces declared, l10n st
     for (const m of src.matchAll(/\bt\((['"])((?:(?!\1)[^\\]|\\.)*)\1/g)) assert.ok(bundle[m[2]] !== undefined, `l10n/bundle.l10n.json has "${m[2]}" (${f})`);
   }
 });
+
+test('reconcile: after incremental typing, a whole-file pass on the reused tree equals a fresh whole-file analysis', async () => {
+  const { DocumentEngine } = await import('../../src/extension/engine');
+  const { analyzeTree } = await import('../../src/core/analyzer');
+  const { parseSync } = await import('../../src/core/parser');
+  await loadAllLanguages();
+  const file = path.join(__dirname, '..', '..', 'examples', 'src', 'clients', 'pricing.ts');
+  let text = fs.readFileSync(file, 'utf8');
+  const engine = new DocumentEngine();
+  engine.analyze('doc', file, text, 'typescript', 0, {});
+  // type a new unbounded call into the first function, one character at a time
+  const at = text.indexOf('  if (!res.ok)');
+  const typed = 'await fetch(backupUrl);\n';
+  for (let i = 0; i < typed.length; i++) {
+    const pos = at + i;
+    const before = text.slice(0, pos);
+    const line = before.split('\n').length - 1, character = pos - (before.lastIndexOf('\n') + 1);
+    engine.trees.applyChanges('doc', [{ range: { start: { line, character }, end: { line, character } }, rangeOffset: pos, rangeLength: 0, text: typed[i] }]);
+    text = text.slice(0, pos) + typed[i] + text.slice(pos);
+    const r = engine.analyze('doc', file, text, 'typescript', i + 1, {});
+    assert.equal(r.parseKind, 'incremental');
+  }
+  const settled = engine.analyze('doc', file, text, 'typescript', typed.length, {}, true);
+  assert.equal(settled.analysisMode, 'full');
+  const fresh = parseSync(text, 'typescript');
+  const want = analyzeTree(file, text, 'typescript', fresh).findings;
+  fresh.delete();
+  const key = (f: { ruleId: string; start: number; end: number; message: string }) => `${f.ruleId} ${f.start}-${f.end} ${f.message}`;
+  assert.deepEqual(settled.findings.map(key), want.map(key));
+  assert.ok(want.some(f => text.slice(f.start, f.end).startsWith('fetch(backupUrl)')), 'the typed call is flagged');
+  engine.dispose();
+});
