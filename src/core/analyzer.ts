@@ -52,6 +52,8 @@ export interface FileAnalysis {
   hasSyntaxErrors: boolean;
   /** Findings before suppressions and project facts (what incremental analysis caches and merges). */
   raw: Finding[];
+  /** Rules that threw on this file (their findings are missing; the others are complete). */
+  ruleErrors: string[];
 }
 
 const queryCache = new Map<string, Query>();
@@ -95,7 +97,7 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
   const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(triggerText));
   const lines = new LineIndex(text);
   const root = tree.rootNode;
-  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [] };
+  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [], ruleErrors: [] };
   const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
   result.directives = directives;
   if (rules.length) {
@@ -136,9 +138,9 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
         rule.check(ctx);
         if (prof) { const n = performance.now(); prof.set(rule.meta.id, (prof.get(rule.meta.id) ?? 0) + n - t); t = n; }
       } catch (e) {
-        // one rule's bug must not hide the others' findings
+        // one rule's bug must not hide the others' findings, nor stop a scan: report it and go on
         const err = e as Error;
-        throw Object.assign(new Error(`incident-lens: rule ${rule.meta.id} crashed on ${file}: ${err.message}`), { cause: e });
+        result.ruleErrors.push(`rule ${rule.meta.id} crashed on ${file}: ${err.message} (please report: ${(err.stack ?? '').split('\n')[1]?.trim() ?? ''})`);
       }
     }
     result.raw = sortAndDedupe(raw);

@@ -84,7 +84,7 @@ export class IncrementalAnalyzer {
       const lines = new LineIndex(text);
       const root = tree.rootNode;
       const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
-      return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw }, text, 'incremental', 0);
+      return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw, ruleErrors: [] }, text, 'incremental', 0);
     }
     // 1. map cached findings through the changes; drop those the changes touched
     let kept = this.raw;

@@ -64,6 +64,7 @@ export async function analyzeProject(files: string[], opts: ProjectOptions): Pro
       const r = fixUntilStable(file, text, lang, { ...base, reportUnusedDirectives: opts.reportUnusedDirectives });
       if (r.text !== text) { fixedText = r.text; text = r.text; analysis = r.analysis; }
     }
+    notices.push(...analysis.ruleErrors);
     reports.push({ file, text, fixedText, findings: analysis.findings, conditional: analysis.conditional, projectFacts: analysis.projectFacts, hasSyntaxErrors: analysis.hasSyntaxErrors });
   }
   opts.onProgress?.(done, files.length, '');

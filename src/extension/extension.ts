@@ -215,6 +215,7 @@ class Controller implements vscode.Disposable {
     if (doc.isClosed) return undefined;
     const r = this.engine.analyze(key, doc.uri.fsPath, doc.getText(), lang, doc.version, analyzeOptionsOf(config), wholeFile);
     this.collection.set(doc.uri, r.findings.map(f => this.toDiagnostic(f)));
+    for (const e of r.ruleErrors) this.log.error(e);
     if (doc.uri.scheme === 'file' && this.engine.facts.set(doc.uri.fsPath, r.projectFacts)) this.factsChanged(key);
     if (r.ms > this.settings.timeBudgetMs) {
       this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} took ${r.ms.toFixed(1)} ms (budget ${this.settings.timeBudgetMs} ms)`);

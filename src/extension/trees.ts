@@ -8,37 +8,17 @@
  *
  * Units: VS Code offsets/characters and web-tree-sitter indices/columns are both UTF-16 code units.
  */
-import type * as TS from 'web-tree-sitter';
-import { LangId, Tree, getLoadedLanguage, parseSync } from '../core/parser';
+import { LangId, Tree, parseSync } from '../core/parser';
 import type { TextChange } from '../core/incremental';
 
-// The CJS build, as in core/parser.ts.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const WTS: typeof TS = require('web-tree-sitter');
 
 /**
- * UTF-16 units handed to tree-sitter per read during an incremental re-parse. Given the text as a string,
- * web-tree-sitter copies up to 5,119 units into WASM memory on every read, and an incremental re-parse of a
- * 3,000-line file makes ~90 reads (one per position where it re-lexes after reusing subtrees): copying dominated.
- * Short reads cut the re-parse by ~0.3 ms at p50; a fresh parse is unaffected (reads are sequential).
+ * Re-parses `text` with the edited `oldTree`. (A chunked-read variant, handing tree-sitter 128 units per read,
+ * was ~0.3 ms faster at p50 in plain Node, but inside the VS Code extension host it made every re-parse return
+ * no tree; until that is understood, the string form is used.)
  */
-const INCREMENTAL_READ_UNITS = 128;
-const incrementalParsers = new Map<LangId, TS.Parser>();
-
-/** Re-parses `text` with the edited `oldTree`, reading the text in short chunks. */
 function reparse(text: string, lang: LangId, oldTree: Tree): Tree {
-  let p = incrementalParsers.get(lang);
-  if (!p) {
-    p = new WTS.Parser();
-    p.setLanguage(getLoadedLanguage(lang));
-    incrementalParsers.set(lang, p);
-  }
-  // the tree keeps the callback for `node.text`: after the parse it returns the rest of the text at once
-  let parsing = true;
-  const tree = p.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree);
-  parsing = false;
-  if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
-  return tree;
+  return parseSync(text, lang, oldTree);
 }
 
 export interface LinePos { line: number; character: number }

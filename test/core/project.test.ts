@@ -123,3 +123,14 @@ test('bundled/minified and @generated files are skipped in directory scans, anal
   const r2 = await analyzeProject(named.files, { config, explicit: named.explicit });
   assert.equal(r2.files[0].findings.length, 1);
 });
+
+test('a rule that crashes on one file is reported as a notice; other rules and files still report', async () => {
+  const { analyzeProject: run } = await import('../../src/core/project');
+  const { allRules } = await import('../../src/rules');
+  const boom = { meta: { ...allRules[0].meta, id: 'boom' }, triggers: /crash-me/, check() { throw new Error('kaboom'); } };
+  const dir = project({ 'src/a.ts': '// crash-me\nfetch(u);\n', 'src/b.ts': 'fetch(v);\n' });
+  const config = defaultConfig(dir);
+  const r = await run(discoverFiles(['src'], dir, config).files, { config, rules: [boom, ...allRules] });
+  assert.deepEqual(r.files.map(f => f.findings.length), [1, 1]);
+  assert.ok(r.notices.some(n => /rule boom crashed on .*a\.ts: kaboom/.test(n)), r.notices.join('\n'));
+});

@@ -32,6 +32,7 @@ export function ruleTester(ruleId: string | string[], cases: { valid: (string | 
       for (const c of cases.valid.map(v => typeof v === 'string' ? { code: v } : v)) {
         test(c.name ?? firstLine(c.code), async () => {
           const r = await analyzeText(c.code, c.filename ?? 'file.ts', c.options);
+          assert.deepEqual(r.ruleErrors, [], 'no rule may crash');
           const mine = r.findings.filter(onlyRule(ids));
           assert.deepEqual(mine.map(describeFinding), [], 'expected no findings');
         });
@@ -42,6 +43,7 @@ export function ruleTester(ruleId: string | string[], cases: { valid: (string | 
         test(c.name ?? firstLine(c.code), async () => {
           const file = c.filename ?? 'file.ts';
           const r = await analyzeText(c.code, file, c.options);
+          assert.deepEqual(r.ruleErrors, [], 'no rule may crash');
           const mine = r.findings.filter(onlyRule(ids));
           assert.equal(mine.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${mine.map(describeFinding).join('\n')}`);
           c.errors.forEach((e, i) => {
