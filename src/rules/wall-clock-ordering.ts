@@ -48,6 +48,9 @@ const VERSION_RE = /^(version|ver|seq|seq_?no|seq_?num|sequence|sequence_?number
 /** Randomness or a counter beside the time makes a home-made id unique enough. */
 const RANDOMISH_RE = /random|uuid|nanoid|cuid|crypto|counter|\+\+|\bseq|\bincrement|\bpid\b|process\.pid|hrtime|performance\.now/i;
 const ID_FN_RE = /^(gen(erate)?|make|create|new|next|get)_?(unique_?|random_?|temp_?)?(id|uid|key|guid|uuid)$|^(unique|uid|guid)_?id$/i;
+/** `generateSessionId`, `createEpochId`, `new_message_id`: a making verb, a qualifier, an id suffix (camelCase or snake_case). */
+const QUALIFIED_ID_FN_RE = /^(gen(erate)?|make|create|new|next)([A-Z][A-Za-z0-9]*?(Id|ID|Uid|UID|Uuid|UUID|Key)|_[a-z0-9_]*?_(id|uid|key))$/;
+const NOT_ID_FN_RE = /cache|timer|timeout|interval|frame|idle|hash|etag/i;
 /** Record timestamp fields compared to pick a winner (not `createdAt`: display/creation order, not writes). */
 const LWW_PROP_RE = /^(updated|modified|changed|written|saved|synced|edited)(_?(at|on|time|date|ts|timestamp|ms))?$|^last_?(updated|modified|changed|write|written|update|modification|edit|edited|sync|synced|saved)(_?(at|on|time|date|ts|timestamp|ms))?$|^(timestamp|ts|wall_?clock)$/i;
 /** Event/message timestamp fields used as a sort key. */
@@ -674,7 +677,7 @@ class Analysis {
     } else if (p.type === 'return_statement' || (p.type === 'arrow_function' && p.childForFieldName('body')?.startIndex === x.startIndex)) {
       const f = p.type === 'arrow_function' ? p : enclosingFunctionOf(p);
       const fname = f ? functionName(f) : undefined;
-      if (fname && ID_FN_RE.test(fname)) { name = `${fname}()`; kind = 'id'; }
+      if (fname && (ID_FN_RE.test(fname) || (QUALIFIED_ID_FN_RE.test(fname) && !NOT_ID_FN_RE.test(fname)))) { name = `${fname}()`; kind = 'id'; }
     }
     if (!name) return undefined;
     if (!kind) {

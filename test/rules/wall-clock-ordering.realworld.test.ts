@@ -19,6 +19,10 @@ ruleTester('wall-clock-ordering', {
     { name: "held-out: a `const now` that only feeds a stored expiry", filename: 'file.ts', code: "export function remember(key: string, value: unknown) {\n  const now = Date.now();\n  const expiresAt = now + TTL_MS;\n  store.put(key, { value, expiresAt });\n}" },
     { name: "held-out: unique suffix with randomness beside the time", filename: 'file.js', code: "const uniqueSuffix = Date.now() + '-' + Math.round(Math.random() * 1e9);\nsave(uniqueSuffix);" },
     { name: "held-out: a Date held in a const and shown is not followed as an id", filename: 'file.js', code: "const sentAt = new Date();\nconst label = sentAt;\nrender({ label });" },
+    // Round 3 (held-out sample)
+    { name: "round 3: a session-id maker that adds randomness to the time", filename: 'file.ts', code: "export const makeVisitId = (): string =>\n  `visit_${Date.now()}_${Math.random().toString(36).slice(2, 9)}`;" },
+    { name: "round 3: a maker of cache keys is a cache-buster, not an id", filename: 'file.js', code: "function generateCacheKey(path) {\n  return path + ':' + Date.now();\n}" },
+    { name: "round 3: a counter-backed id maker", filename: 'file.ts', code: "let last = 0;\nexport function nextRowId(): number {\n  last += 1;\n  return last;\n}" },
   ],
   invalid: [
     {
@@ -76,6 +80,21 @@ ruleTester('wall-clock-ordering', {
       code: "export function addNote(list: Note[], text: string) {\n  const now = Date.now();\n  list.push({ id: now, text });\n}",
       errors: [{ messageId: 'id', line: 2, column: 15, endLine: 2, endColumn: 25 }],
       output: null,
+    },
+    // Round 3 (held-out sample)
+    {
+      name: "round 3: a qualified id maker returns the clock as text",
+      filename: 'file.js',
+      code: "export function makeTicketId() {\n  return Date.now().toString();\n}",
+      errors: [{ messageId: 'id', line: 2, column: 10, endLine: 2, endColumn: 20 }],
+      output: "export function makeTicketId() {\n  return crypto.randomUUID();\n}",
+    },
+    {
+      name: "round 3: a snake_case id maker concatenates a prefix and the clock",
+      filename: 'file.ts',
+      code: "const new_session_id = (): string => {\n  return 'sess-' + Date.now();\n};",
+      errors: [{ messageId: 'id', line: 2, column: 20, endLine: 2, endColumn: 30 }],
+      output: "const new_session_id = (): string => {\n  return 'sess-' + crypto.randomUUID();\n};",
     },
   ],
 });
