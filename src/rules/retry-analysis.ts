@@ -490,6 +490,11 @@ function promiseTimeoutDelay(ctx: RuleContext, n: Node): Node | null | undefined
   if (!exec || !FUNCTION_TYPES.has(exec.type)) return undefined;
   const calls = findLocal(exec, c => c.type === 'call_expression' && isGlobalSetTimeout(ctx, c.childForFieldName('function')), true, 60);
   if (calls.length !== 1) return undefined;
+  // `new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))` is a deadline raced against the
+  // operation, not a pause between attempts
+  const rejectName = paramNames(exec)[1];
+  const cb = unwrap(callArgs(calls[0])[0] ?? null);
+  if (rejectName && cb && (cb.text === rejectName || (FUNCTION_TYPES.has(cb.type) && wordRe(rejectName).test(cb.childForFieldName('body')?.text ?? '')))) return undefined;
   return callArgs(calls[0])[1] ?? null;
 }
 
@@ -874,6 +879,13 @@ class RetryAnalysis {
       const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[3]) : undefined;
       if (f) out.push(f);
     }
+    // `.catch(onError)` / `.then(ok, onError)`: a same-file function passed by name as the rejection handler
+    for (const m of ctx.text.matchAll(/\.\s*(?:catch\s*\(|then\s*\(\s*[A-Za-z_$][\w$.]*\s*,)\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
+      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+      const ref = at(m.index! + m[0].lastIndexOf(m[1]));
+      const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[1]) : undefined;
+      if (f) out.push(f);
+    }
     for (const m of ctx.text.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
       if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
       const n = at(m.index!);
@@ -978,7 +990,13 @@ class RetryAnalysis {
       }
     }
     if (!verdict || verdict.kind === 'unknown' || verdict.kind === 'jitter') return;
-    const unbounded = !counter || !this.counterChecked(fn, counter.name);
+    // no recognised counter, but the failure path gives up first (`if (!left) throw err` before the self-call): the
+    // bound lives in state we do not track (an object argument, a closure variable), so do not claim "forever"
+    const givesUp = resolved.some(x => {
+      const reg = x.path?.region;
+      return !!reg && GIVES_UP.test(reg.text.slice(0, Math.max(0, x.call.startIndex - reg.startIndex)));
+    });
+    const unbounded = counter ? !this.counterChecked(fn, counter.name) : !givesUp;
     const tail = unbounded ? ', and nothing limits the number of attempts (it retries forever)' : '';
     const increasing = counter?.increasing ? counter.name : undefined;
     this.reportDelay(verdict, increasing, tail, null, null, fn, 'recursion', verdict.kind === 'none' ? rangeNode : undefined);
@@ -1197,6 +1215,8 @@ function isFailedStatusTest(c: Node): boolean {
   return false;
 }
 /** The if statement whose condition is exactly a failed-status test containing `n` (a token of the match). */
+/** `if (cond) throw …` / `if (cond) { return Promise.reject(…) }`: a conditional give-up in a failure path. */
+const GIVES_UP = /\bif\s*\([^{};]*\)\s*(?:\{\s*)?(?:throw\b|return\s+(?:Promise\.)?reject\s*\()/;
 function failureStatusIf(n: Node | null): Node | undefined {
   for (let p = n; p; p = p.parent) {
     if (p.type === 'if_statement') {
@@ -1209,12 +1229,15 @@ function failureStatusIf(n: Node | null): Node | undefined {
 }
 /** `const retry = () => ...; sock.addEventListener('close', retry)`: a named function registered for a failure event in its scope. */
 function namedFailureListener(fn: Node): boolean {
+  let name: Node | null, scope: Node | null | undefined;
   const d = fn.parent;
-  if (d?.type !== 'variable_declarator' || !isSameNode(unwrap(d.childForFieldName('value')), fn)) return false;
-  const name = d.childForFieldName('name');
-  const scope = d.parent?.parent;
+  if (fn.type === 'function_declaration') { name = fn.childForFieldName('name'); scope = fn.parent; }
+  else if (d?.type === 'variable_declarator' && isSameNode(unwrap(d.childForFieldName('value')), fn)) { name = d.childForFieldName('name'); scope = d.parent?.parent; }
+  else return false;
   if (name?.type !== 'identifier' || !scope) return false;
-  const re = new RegExp(`\\.\\s*(on|once|addEventListener|addListener)\\s*\\(\\s*['"\`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"\`]\\s*,\\s*${name.text.replace(/\$/g, '\\$')}\\s*\\)`, 'i');
+  const n = name.text.replace(/\$/g, '\\$');
+  // `.on('close', f)` & co, and `.catch(f)` / `.then(ok, f)` (the rejection handler)
+  const re = new RegExp(`\\.\\s*(?:(on|once|addEventListener|addListener)\\s*\\(\\s*['"\`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"\`]\\s*,|catch\\s*\\(|then\\s*\\(\\s*[A-Za-z_$][\\w$.]*\\s*,)\\s*${n}\\s*\\)`, 'i');
   return re.test(scope.text);
 }
 
@@ -1352,7 +1375,9 @@ function insertBeforeSameLine(ctx: RuleContext, before: Node, stmt: string): Tex
 // ---------------------------------------------------------------------------------------------------------------
 // Libraries
 
-const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry)$/;
+const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry)$/;
+/** RxJS operators: `rxjs`, `rxjs/operators`, and the per-operator deep paths (`rxjs/operators/retry`, RxJS 5.5 / internal). */
+const isRxOperatorModule = (m: string) => m === 'rxjs' || m === 'rxjs/operators' || /^rxjs\/(?:internal\/)?operators\/\w+$/.test(m);
 const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry/;
 
 class LibraryChecks {
@@ -1434,7 +1459,7 @@ class LibraryChecks {
     if (mod === 'retry' && (member === 'operation' || member === 'timeouts')) return 'retry.' + member;
     if (mod === 'axios-retry' && (member === '' || member === 'axiosRetry')) return 'axios-retry';
     if (mod === 'exponential-backoff' && member === 'backOff') return 'exponential-backoff';
-    if ((mod === 'rxjs' || mod === 'rxjs/operators') && (member === 'retry' || member === 'retryWhen')) return 'rxjs.' + member;
+    if (isRxOperatorModule(mod) && (member === 'retry' || member === 'retryWhen')) return 'rxjs.' + member;
     if (mod === 'cockatiel' && member === 'retry') return 'cockatiel';
     if ((mod === 'got' || mod === 'ky') && (member === '' || ['get', 'post', 'put', 'patch', 'delete', 'head', 'extend', 'create'].includes(member))) return mod;
     return undefined;
@@ -1711,7 +1736,7 @@ class LibraryChecks {
       const c = unwrap(op);
       const cf = c?.type === 'call_expression' ? unwrap(c.childForFieldName('function')) : null;
       const b = cf?.type === 'identifier' ? this.ctx.facts.moduleOf(cf) : undefined;
-      if (!b || (b.module !== 'rxjs' && b.module !== 'rxjs/operators')) return;
+      if (!b || !isRxOperatorModule(b.module)) return;
       if (b.imported === 'delay') delayCall = c!;
       else if (b.imported === 'take') hasTake = true;
       else if (b.imported !== 'tap') return;
@@ -1783,7 +1808,15 @@ class LibraryChecks {
       else break;
     }
     if (n?.type !== 'identifier') return false;
-    const b = this.ctx.facts.moduleOf(n);
+    let b = this.ctx.facts.moduleOf(n);
+    if (!b) {
+      // Babel output: `var _superagent2 = _interopRequireDefault(_superagent)`, then `_superagent2.default.get(url)`
+      const d = visibleDecl(this.ctx, n, n.text);
+      const v = d?.type === 'variable_declarator' ? unwrap(d.childForFieldName('value')) : null;
+      const f = v?.type === 'call_expression' ? unwrap(v.childForFieldName('function')) : null;
+      const inner = v && f?.type === 'identifier' && /^_interopRequire(Default|Wildcard)$/.test(f.text) && callArgs(v).length === 1 ? unwrap(callArgs(v)[0]) : null;
+      if (inner?.type === 'identifier') b = this.ctx.facts.moduleOf(inner);
+    }
     return !!b && b.module === 'superagent';
   }
 
@@ -1791,6 +1824,14 @@ class LibraryChecks {
     const a = callArgs(call)[0];
     if (a && numberOf(this.ctx, a) === 0) return;
     const prop = fn.childForFieldName('property')!;
+    // superagent-retry-delay patches `.retry(count, delay, allowedStatuses)`: a constant delay is still no backoff;
+    // a table of delays or anything else (superagent's own second argument is a callback) stays silent
+    const d = callArgs(call)[1];
+    if (d && !FUNCTION_TYPES.has(unwrap(d)?.type ?? '')) {
+      if (this.cls.expr(d, { counters: new Set(), depth: 0 }) !== 'const' || unwrap(d)?.type === 'array') return;
+      return this.report(BACKOFF_ID, { start: prop.startIndex, end: call.endIndex, messageId: 'libConstant', fixes: [],
+        message: `superagent \`.retry()\` waits a constant delay (\`${d.text}\`) before every retry: while the server is down every client keeps retrying at a fixed rate (a retry storm)` });
+    }
     this.report(BACKOFF_ID, { start: prop.startIndex, end: call.endIndex, messageId: 'libNoDelay', fixes: [],
       message: 'superagent `.retry()` re-issues the request immediately with no delay (for every method, POST included): when the server fails, every client hammers it at once (a retry storm)' });
   }

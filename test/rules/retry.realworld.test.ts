@@ -60,6 +60,37 @@ export default function* root(sagas) {
   }
 }`,
     },
+    // Round 3 (held-out sample, docs/precision/retry.md)
+    {
+      name: 'superagent-retry-delay with a table of delays is not a constant delay',
+      code: `const request = require('superagent');
+require('superagent-retry-delay')(request);
+module.exports = (u) => request.get(u).retry(3, [1000, 4000, 16000]);`,
+      filename: 'x.js',
+    },
+    {
+      name: 'a deadline raced against the call is not the pause between attempts: the jittered sleep decides',
+      code: `function within(p, ms) {
+  return Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error('deadline')), ms))]);
+}
+export async function load(url) {
+  for (let n = 0; n < 4; n++) {
+    try {
+      return await within(fetch(url), 3000);
+    } catch (e) {
+      await new Promise((r) => setTimeout(r, Math.random() * 250 * 2 ** n));
+    }
+  }
+  throw new Error('unavailable');
+}`,
+    },
+    {
+      name: 'a named rejection handler that calls a different function is not a self-call',
+      code: `function primary(u) {
+  function fallback() { return mirror(u); }
+  return fetch(u).catch(fallback);
+}`,
+    },
   ],
   invalid: [
     {
@@ -169,6 +200,59 @@ const TRIES = 5;
   throw new Error('port unavailable');
 }`,
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 19, endLine: 7, endColumn: 23 }],
+    },
+    // Round 3 (held-out sample, docs/precision/retry.md)
+    {
+      name: 'named rejection handler (.catch(onFail)) re-calls the outer function after a constant wait; bounded, so no "forever"',
+      code: `const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+function getJson({ url, gap = 800, left = 3 }) {
+  function onFail(err) {
+    if (left <= 1) throw err;
+    return pause(gap).then(() => getJson({ url, gap, left: left - 1 }));
+  }
+  return fetch(url).then((r) => r.json()).catch(onFail);
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 5, column: 18, endLine: 5, endColumn: 21, message: /^(?!.*forever)/ }],
+    },
+    {
+      name: 'RxJS retry imported from its per-operator path (rxjs/operators/retry) with no delay',
+      code: `import { retry } from 'rxjs/operators/retry';
+export const fetchCatalog = (http, url) => http.get(url).pipe(retry(3));`,
+      filename: 'x.ts',
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 63, endLine: 2, endColumn: 71 }],
+    },
+    {
+      name: 'superagent-retry-delay with a constant delay between retries',
+      code: `const request = require('superagent');
+require('superagent-retry-delay')(request);
+module.exports = (u) => request.get(u).retry(5, 2500);`,
+      filename: 'x.js',
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libConstant', line: 3, column: 40, endLine: 3, endColumn: 54 }],
+    },
+    {
+      name: 'superagent seen through Babel interop (_interopRequireDefault(require(...)).default) retries immediately',
+      code: `var _sa = require('superagent');
+var _sa2 = _interopRequireDefault(_sa);
+function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
+exports.default = (u) => _sa2.default.get(u).retry(4);`,
+      filename: 'x.js',
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 4, column: 46, endLine: 4, endColumn: 54 }],
+    },
+    {
+      name: 'a loop around a call raced against a rejecting timer has no pause: immediate retry',
+      code: `function within(p, ms) {
+  return Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error('deadline')), ms))]);
+}
+export async function load(url, tries, ms) {
+  for (let n = 0; n < tries; n++) {
+    try {
+      return await within(fetch(url), ms);
+    } catch (e) {
+      console.warn(e.message);
+    }
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', line: 5, column: 3, endLine: 5, endColumn: 6 }],
     },
   ],
 });
