@@ -7,7 +7,7 @@ import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, memberPath, unwrap, stringValue, enclosingFunction, FUNCTION_TYPES } from '../core/ast';
-import { callRange as coreCallRange } from '../core/ast';
+import { callRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
 import type { ModuleBinding } from '../core/facts';
 
@@ -192,11 +192,6 @@ function requestConstruction(ctx: RuleContext, ref: Node): Node | undefined {
   if (!decls || decls.length !== 1 || decls[0].type !== 'variable_declarator') return undefined;
   const v = unwrap(decls[0].childForFieldName('value'));
   return v && v.type === 'new_expression' && v.childForFieldName('constructor')?.text === 'Request' ? v : undefined;
-}
-
-/** Report range: the whole call when it fits on one line, else the callee (a 30-line squiggle helps nobody). */
-function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  return coreCallRange(ctx.lines, call);
 }
 
 /** The call is raced against a timer or wrapped in a timeout helper: the caller cannot wait forever. */
@@ -493,7 +488,7 @@ function checkKy(ctx: RuleContext, t: Target): void {
 }
 
 function report(ctx: RuleContext, t: Target, node: Node, messageId: string, message: string, fixes: Fix[], unlessFacts?: string[]): void {
-  const range = node === t.call ? callRange(ctx, t.call) : { start: node.startIndex, end: node.endIndex };
+  const range = node === t.call ? callRange(ctx.lines, t.call) : { start: node.startIndex, end: node.endIndex };
   ctx.report({ ...range, messageId, message, fixes, unlessFacts });
 }
 

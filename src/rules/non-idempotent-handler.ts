@@ -8,7 +8,7 @@ import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, unwrap, namedChildren, stringValue, FUNCTION_TYPES } from '../core/ast';
-import { callRange as coreCallRange } from '../core/ast';
+import { callRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, insertStatementsEdit } from '../core/edits';
 import { findHandlers, importsAny, params, scan, type Handler } from './handlers/recognize';
 import { classifyEffect, classifyMessagesCreate, guardState, guarded, stripComments, type Effect, type EffectKind } from './handlers/effects';
@@ -43,11 +43,6 @@ const CONSEQUENCE: Record<EffectKind, string> = {
   push: 'sends the push notification twice',
   publish: 'publishes the message twice',
 };
-
-/** Report range: the whole call on one line, else the callee (as missing-timeout does). */
-function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  return coreCallRange(ctx.lines, call);
-}
 
 function who(h: Handler): string {
   return h.kind === 'http' ? `a client retry of this ${h.label}` : `a redelivered ${h.label}`;
@@ -411,7 +406,7 @@ export const nonIdempotentHandler: Rule = {
       const missing = h.kind === 'http' ? 'no idempotency key or dedup check' : 'no message-id dedup';
       const fix = guardFix(ctx, h, e);
       ctx.report({
-        ...callRange(ctx, e.call),
+        ...callRange(ctx.lines, e.call),
         messageId: e.kind === 'payment' ? 'payment' : e.kind === 'insert' ? 'insert' : e.kind === 'increment' ? 'increment' : e.kind === 'publish' ? 'publish' : 'send',
         message: `${who(h)} ${CONSEQUENCE[e.kind]} (\`${e.what}\`${via} runs with ${missing})`,
         severity: e.kind === 'payment' ? 'error' : undefined,
@@ -432,7 +427,7 @@ export const nonIdempotentHandler: Rule = {
         ? `${who(h)} ${cons} (no idempotency key on \`${what}\`${lex ? '' : ', called from the handler'})`
         : `\`${what}\` has no idempotency key: if it is retried after a timeout or a network error, it ${cons}`;
       const fix = stripeFix(ctx, c, st, h, same, resource, !!lex);
-      ctx.report({ ...callRange(ctx, c), messageId: 'stripeNoIdempotencyKey', message, severity: 'error', fixes: fix ? [fix] : [] });
+      ctx.report({ ...callRange(ctx.lines, c), messageId: 'stripeNoIdempotencyKey', message, severity: 'error', fixes: fix ? [fix] : [] });
     }
   },
 };

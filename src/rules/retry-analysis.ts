@@ -19,7 +19,7 @@ import type { Node } from '../core/parser';
 import type { Report, RuleContext } from '../core/rule';
 import type { Fix, TextEdit } from '../core/types';
 import { callArgs, memberPath, unwrap, stringValue, keyName, FUNCTION_TYPES, contains, namedChildren } from '../core/ast';
-import { callRange as coreCallRange } from '../core/ast';
+import { callRange } from '../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../core/edits';
 import type { LineIndex } from '../core/text';
 import { declarationScope } from '../core/facts';
@@ -137,11 +137,6 @@ function boolOf(ctx: RuleContext, n: Node | null | undefined): boolean | undefin
 function keywordRange(node: Node): { start: number; end: number } {
   const kw = node.type === 'for_statement' ? 3 : node.type === 'while_statement' ? 5 : node.type === 'do_statement' ? 2 : 0;
   return kw ? { start: node.startIndex, end: node.startIndex + kw } : { start: node.startIndex, end: node.endIndex };
-}
-
-/** The call when it fits on one line, else from its start to the end of the callee. */
-function callRange(ctx: RuleContext, call: Node): { start: number; end: number } {
-  return coreCallRange(ctx.lines, call);
 }
 
 /** Function node -> its parameter names (identifiers only, incl. defaults and destructuring). */
@@ -1542,7 +1537,7 @@ class LibraryChecks {
         message: `\`${callee}\` backs off exponentially but \`randomize: false\` means no jitter: all clients retry in lockstep${tail}` });
     }
     const edit = this.addOption(call, o, index, 'randomize: true');
-    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx, call);
+    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
     this.report(JITTER_ID, { ...range, messageId: 'libNoJitter',
       fixes: edit ? [{ title: 'Add `randomize: true`', safety: 'safe', isPreferred: true, edits: [edit] }] : [],
       message: `\`${callee}\` backs off exponentially but without jitter (${name}'s \`randomize\` defaults to false): all clients retry in lockstep${tail}` });
@@ -1582,7 +1577,7 @@ class LibraryChecks {
     const head = fn.type === 'identifier' ? fn.text : unwrap(fn.childForFieldName('object'))?.text;
     if (rd.kind === 'absent') {
       const edit = this.addOption(call, o, 1, `retryDelay: ${head}.exponentialDelay`);
-      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx, call);
+      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
       return this.report(BACKOFF_ID, { ...range, messageId: 'libNoDelay',
         fixes: edit ? [{ title: `Add \`retryDelay: ${head}.exponentialDelay\``, safety: 'safe', isPreferred: true, edits: [edit] }] : [],
         message: 'axios-retry retries immediately by default (`retryDelay` is no delay): when the server fails, every client hammers it at once (a retry storm)' });
@@ -1633,7 +1628,7 @@ class LibraryChecks {
         message: `\`${callee}\` with \`jitter: 'none'\` backs off in lockstep: all clients retry at the same moments` });
     }
     const edit = this.addOption(call, o, 1, "jitter: 'full'");
-    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx, call);
+    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
     this.report(JITTER_ID, { ...range, messageId: 'libNoJitter',
       fixes: edit ? [{ title: "Add `jitter: 'full'`", safety: 'safe', isPreferred: true, edits: [edit] }] : [],
       message: `\`${callee}\` backs off exponentially but without jitter (exponential-backoff's \`jitter\` defaults to 'none'): all clients retry in lockstep` });
@@ -1653,7 +1648,7 @@ class LibraryChecks {
 
   private rxRetry(call: Node): void {
     const args = callArgs(call);
-    const rangeCall = callRange(this.ctx, call);
+    const rangeCall = callRange(this.ctx.lines, call);
     const jitterFn = (t: string, base: string) => `delay: (_error, retryCount) => ${t}(Math.random() * Math.min(${CAP}, ${base} * 2 ** retryCount))`;
     const msgNone = (unb: boolean) => `RxJS \`retry\` without a \`delay\` resubscribes immediately after each error: when the server fails, every client hammers it at once (a retry storm)${unb ? ', and with no `count` it retries forever' : ''}`;
     if (args.length === 0) {
@@ -1760,7 +1755,7 @@ class LibraryChecks {
     const exp = this.cockatielName('ExponentialBackoff');
     if (backoff.kind === 'absent') {
       const edit = this.addOption(call, o, 1, `backoff: new ${exp.name}()`);
-      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx, call);
+      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
       return this.report(BACKOFF_ID, { ...range, messageId: 'libNoDelay',
         fixes: edit && exp.ok ? [{ title: 'Add `backoff: new ExponentialBackoff()` (decorrelated jitter)', safety: 'unsafe', isPreferred: true, edits: [...exp.edits, edit] }] : [],
         message: `cockatiel \`retry\` without a \`backoff\` retries immediately (its default is \`ConstantBackoff(0)\`): when the dependency fails, every client hammers it at once (a retry storm)${tail}` });
