@@ -60,6 +60,7 @@ export interface ParserInit {
 let initPromise: Promise<void> | undefined;
 let grammarLoader: (lang: LangId) => Uint8Array | Promise<Uint8Array> = lang => fs.readFileSync(defaultWasmLocator(GRAMMAR_FILES[lang]));
 const languages = new Map<LangId, Language>();
+const languageLoads = new Map<LangId, Promise<Language>>();
 const parsers = new Map<LangId, TS.Parser>();
 
 export function initParser(opts: ParserInit = {}): Promise<void> {
@@ -71,15 +72,26 @@ export function initParser(opts: ParserInit = {}): Promise<void> {
   return initPromise;
 }
 
-/** Loads a grammar (once) and returns it. */
-export async function loadLanguage(lang: LangId): Promise<Language> {
-  await initParser();
-  let l = languages.get(lang);
-  if (!l) {
-    l = await WTS.Language.load(await grammarLoader(lang));
-    languages.set(lang, l);
+/**
+ * Loads a grammar (once) and returns it. Concurrent callers share one load: two loads would give two Language
+ * objects, and a tree parsed with one cannot be re-parsed incrementally by a parser set to the other (tree-sitter
+ * returns no tree, without reading any text; this is what broke the chunked re-parse in the VS Code host, where
+ * activation and the first document both load the grammar at once).
+ */
+export function loadLanguage(lang: LangId): Promise<Language> {
+  let p = languageLoads.get(lang);
+  if (!p) {
+    p = (async () => {
+      await initParser();
+      const l = await WTS.Language.load(await grammarLoader(lang));
+      languages.set(lang, l);
+      return l;
+    })();
+    // a failed load may be retried
+    p.catch(() => languageLoads.delete(lang));
+    languageLoads.set(lang, p);
   }
-  return l;
+  return p;
 }
 
 export async function loadAllLanguages(): Promise<void> {
@@ -102,12 +114,41 @@ function parserFor(lang: LangId): TS.Parser {
   return p;
 }
 
-/** Synchronous parse; the language must be loaded. Pass the edited previous tree to re-parse incrementally. */
+/**
+ * UTF-16 units handed to tree-sitter per read during an incremental re-parse. Given the whole text as a string,
+ * web-tree-sitter copies up to 5,119 units into WASM memory on every read; an incremental re-parse reads at every
+ * place where it re-lexes after reusing subtrees (~90 reads on a 3,000-line file), so the copying dominated it.
+ * Short reads make the re-parse of that file ~2x cheaper. A fresh parse reads sequentially: it takes the string.
+ */
+const INCREMENTAL_READ_UNITS = 128;
+
+/**
+ * Synchronous parse; the language must be loaded. Pass the edited previous tree to re-parse incrementally (it
+ * must come from this language; should tree-sitter still refuse it, the text is parsed from scratch).
+ */
 export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tree {
-  const tree = parserFor(lang).parse(text, oldTree ?? null);
+  const parser = parserFor(lang);
+  let tree: Tree | null;
+  if (oldTree) {
+    // the tree keeps the callback for `node.text`: after the parse it hands out the rest of the text at once
+    let parsing = true;
+    tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree);
+    parsing = false;
+    if (!tree) {
+      incrementalRefusals++;
+      parser.reset();
+      tree = parser.parse(text);
+    }
+  } else {
+    tree = parser.parse(text);
+  }
   if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
   return tree;
 }
+
+let incrementalRefusals = 0;
+/** How many incremental re-parses tree-sitter refused (each was redone from scratch); for tests and the bench. */
+export function incrementalParseRefusals(): number { return incrementalRefusals; }
 
 /** Parses text (loading runtime and grammar on first use). The caller owns the tree (call tree.delete()). */
 export async function parseSource(text: string, lang: LangId): Promise<Tree> {

@@ -8,18 +8,9 @@
  *
  * Units: VS Code offsets/characters and web-tree-sitter indices/columns are both UTF-16 code units.
  */
-import { LangId, Tree, parseSync } from '../core/parser';
+import { LangId, Tree, incrementalParseRefusals, parseSync } from '../core/parser';
 import type { TextChange } from '../core/incremental';
 
-
-/**
- * Re-parses `text` with the edited `oldTree`. (A chunked-read variant, handing tree-sitter 128 units per read,
- * was ~0.3 ms faster at p50 in plain Node, but inside the VS Code extension host it made every re-parse return
- * no tree; until that is understood, the string form is used.)
- */
-function reparse(text: string, lang: LangId, oldTree: Tree): Tree {
-  return parseSync(text, lang, oldTree);
-}
 
 export interface LinePos { line: number; character: number }
 
@@ -115,14 +106,18 @@ export class DocumentTrees {
       return { tree: e.tree, kind: 'cached', parseMs: 0 };
     }
     const reuse = e && e.lang === lang && !e.invalid && (e.edited || e.version === version) ? e.tree : undefined;
-    const tree = reuse ? reparse(text, lang, reuse) : parseSync(text, lang);
+    // with an old tree, the core re-parses incrementally reading the text in short chunks (core/parser.ts)
+    const refusals = incrementalParseRefusals();
+    const tree = parseSync(text, lang, reuse);
     const parseMs = performance.now() - t0;
+    // tree-sitter refused the old tree and the core parsed from scratch: report it as the full parse it was
+    const refused = incrementalParseRefusals() !== refusals;
     const changes = reuse && e ? e.changes : undefined;
     if (e) e.tree.delete();
     this.entries.delete(key);
     this.entries.set(key, { lang, tree, version, edited: false, invalid: false, changes: [] });
     this.evict();
-    return { tree, kind: reuse ? 'incremental' : 'full', parseMs, changes };
+    return { tree, kind: reuse && !refused ? 'incremental' : 'full', parseMs, changes: refused ? undefined : changes };
   }
 
   /** Forgets (and frees) a document's tree, e.g. when it closes. */

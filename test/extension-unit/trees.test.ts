@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { loadAllLanguages, parseSync } from '../../src/core/parser';
+import { incrementalParseRefusals, loadAllLanguages, parseSync } from '../../src/core/parser';
 import { DocumentTrees, changeToEdit, type ContentChange } from '../../src/extension/trees';
 import { LineIndex } from '../../src/core/text';
 
@@ -107,5 +107,7 @@ test('chunked incremental reads: surrogate pairs across read boundaries, node te
     const fn = r.tree.rootNode.firstChild!;
     assert.equal(fn.text, text.slice(fn.startIndex, fn.endIndex));
   }
+  // every re-parse above was incremental for real (none refused and redone from scratch)
+  assert.equal(incrementalParseRefusals(), 0);
   trees.clear();
 });
