@@ -31,7 +31,8 @@ export interface IncrementalResult extends FileAnalysis {
   fallback?: string;
 }
 
-interface Stmt { start: number; end: number; type: string; declares: string[] }
+/** A top-level statement: range, node type, the names it declares, whether it contains a syntax error. */
+interface Stmt { start: number; end: number; type: string; declares: string[]; err: boolean }
 
 const FILE_WIDE = /\bimport\b|\brequire\s*\(|\bdefaults\b/;
 const FILE_WIDE_DEFAULTS = /\bdefaults\s*\.\s*timeout\b/;
@@ -39,6 +40,11 @@ const DECL_RE = /^(?:export\s+(?:default\s+)?)?(?:declare\s+)?(?:async\s+)?(?:ab
 const DESTRUCT_RE = /^(?:export\s+)?(?:const|let|var)\s*[{[]([^=]*)[}\]]\s*=/;
 
 export class IncrementalAnalyzer {
+  /** Tests: check every windowed statement list against a walk over the whole tree (throws on a difference). */
+  static checkStatements = false;
+  /** How statement lists were made (tests, bench): from the window around the edit, or by walking the tree. */
+  static readonly statementStats = { windowed: 0, walked: 0 };
+
   private raw: Finding[] = [];
   private facts: string[] = [];
   private text = '';
@@ -124,9 +130,22 @@ export class IncrementalAnalyzer {
     //    statements are mapped through the changes (positions only move, so they stay sorted) and matched with
     //    the new ones by a merge walk; names are re-read for the statements the changes touched (a rename keeps
     //    the shape).
-    const old = new OldStatements(this.shapes, changes);
     const dirtyRanges: [number, number][] = [dirty!, ...stale];
-    const stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
+    let old = new OldStatements(this.shapes, changes);
+    // only the statements around the edit are read from the tree (with several changes: all of them)
+    let stmts = statementsInWindow(tree.rootNode, text, old, dirtyRanges, dirty!);
+    if (stmts && IncrementalAnalyzer.checkStatements) {
+      const all = topLevelStatements(tree.rootNode, text);
+      const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
+      if (show(all) !== show(stmts)) throw new Error(`incremental statements differ from the tree's:\n${show(stmts)}\n${show(all)}`);
+    }
+    if (stmts) IncrementalAnalyzer.statementStats.windowed++;
+    else {
+      IncrementalAnalyzer.statementStats.walked++;
+      old = new OldStatements(this.shapes, changes);
+      dirtyRanges.length = 1 + stale.length;
+      stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
+    }
     // an import that no longer parses as the same import changes the bindings of the whole file
     for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return this.full(text, tree, 'import re-parsed');
     for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree, 'import dirty');
@@ -272,6 +291,8 @@ export function topLevelStatements(root: Node, text: string, old?: OldStatements
   const out: Stmt[] = [];
   // a cursor walk: no Node object per statement (root.children materialises them all)
   const cur = root.walk();
+  // which statements contain a syntax error (one more crossing per statement, only when the tree has errors)
+  const rootErr = root.hasError;
   try {
     let j = 0;
     if (cur.gotoFirstChild()) {
@@ -289,11 +310,88 @@ export function topLevelStatements(root: Node, text: string, old?: OldStatements
           }
           if (!hit) changed?.push([start, end]);
         }
-        out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end) });
+        out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end), err: rootErr && cur.currentNode.hasError });
       } while (cur.gotoNextSibling());
     }
   } finally {
     cur.delete();
+  }
+  return out;
+}
+
+/** Node types of whole top-level statements (anything else at the top level is a fragment left by error recovery). */
+const STATEMENT_TYPE = /^(?:comment|hash_bang_line|module|internal_module|[a-z_]+_statement|[a-z_]+_declaration)$/;
+
+/**
+ * Whether tree-sitter re-uses a statement as it was when re-parsing after an edit elsewhere: a whole statement
+ * without syntax errors (nodes with errors are always re-parsed, and error recovery may re-shape them differently).
+ */
+function stable(st: Stmt): boolean {
+  return !st.err && STATEMENT_TYPE.test(st.type);
+}
+
+/**
+ * The new top-level statements, reading from the tree only those around the edits: the old statements before the
+ * edited text and after it are mapped (no tree access), the ones in between are read from the tree (a few Node
+ * crossings instead of a cursor step per statement of the file). Tree-sitter can re-build statements beyond the
+ * edited text (a half-typed `(` joins the statement above by ASI, an unclosed comment or template swallows the
+ * rest), so the tree's statements on both sides of the window must line up with the old ones: the statement before
+ * the first one read, and the first after the window, must be old statements at their mapped positions with the
+ * same type, and every statement kept must be one tree-sitter re-uses (see `stable`); else undefined, and the caller
+ * walks the whole tree. Marks `old.matched` and pushes unmatched new statements onto `changed`, like
+ * topLevelStatements (IncrementalAnalyzer.checkStatements compares the two in the tests).
+ */
+function statementsInWindow(root: Node, text: string, old: OldStatements, changed: [number, number][], dirty: readonly [number, number]): Stmt[] | undefined {
+  const [ws, we] = dirty;
+  const out: Stmt[] = [];
+  const n0 = old.length;
+  // old statements wholly before the window and untouched by the changes: unchanged (positions too: all changes
+  // come after them)
+  let i = 0;
+  while (i < n0 && old.end(i) < ws && !old.touched(i)) {
+    // statements kept must be ones tree-sitter re-used unchanged: after a syntax error the top level holds
+    // fragments (tokens hoisted out of an unclosed construct) and statements with errors inside, which it re-parses
+    // and may re-shape far from the edit while the statements next to the edit line up (seen in the parity tests)
+    if (!stable(old.shapes[i])) return undefined;
+    out.push(old.shapes[i]);
+    old.matched[i] = 1;
+    i++;
+  }
+  const prefixEnd = i ? out[i - 1].end : 0;
+  let n: Node | null = root.firstChildForIndex(prefixEnd);
+  if (i) {
+    // the tree's statement before the first one read must be the last one kept
+    const prev = n ? n.previousSibling : root.lastChild;
+    if (!prev || prev.startIndex !== out[i - 1].start || prev.endIndex !== prefixEnd || prev.type !== out[i - 1].type) return undefined;
+  }
+  let j = i;
+  for (; n && n.startIndex <= we; n = n.nextSibling) {
+    const start = n.startIndex, end = n.endIndex, type = n.type;
+    if (!STATEMENT_TYPE.test(type)) return undefined;
+    const err = n.hasError;
+    let declares: string[] | undefined;
+    while (j < n0 && old.start(j) < start) j++;
+    let hit = false;
+    for (let k = j; k < n0 && old.start(k) === start; k++) {
+      if (old.end(k) !== end || old.shapes[k].type !== type) continue;
+      old.matched[k] = 1;
+      hit = true;
+      if (!old.touched(k) && !declares) declares = old.shapes[k].declares;
+    }
+    if (!hit) changed.push([start, end]);
+    out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end), err });
+  }
+  while (j < n0 && (old.start(j) <= we || old.touched(j))) j++;
+  if (!n) return j === n0 ? out : undefined;
+  // the first statement after the window must be the next old one at its mapped position; the ones after it are
+  // then unchanged (the parser is back at the top level in the same state, on the same text)
+  if (j === n0 || old.start(j) !== n.startIndex || old.end(j) !== n.endIndex || old.shapes[j].type !== n.type || n.type === 'ERROR') return undefined;
+  const delta = old.start(j) - old.shapes[j].start;
+  for (let k = j; k < n0; k++) {
+    const st = old.shapes[k];
+    if (!stable(st)) return undefined;
+    out.push(delta ? { start: st.start + delta, end: st.end + delta, type: st.type, declares: st.declares, err: false } : st);
+    old.matched[k] = 1;
   }
   return out;
 }

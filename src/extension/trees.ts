@@ -113,6 +113,7 @@ export class DocumentTrees {
     // tree-sitter refused the old tree and the core parsed from scratch: report it as the full parse it was
     const refused = incrementalParseRefusals() !== refusals;
     const changes = reuse && e ? e.changes : undefined;
+
     if (e) e.tree.delete();
     this.entries.delete(key);
     this.entries.set(key, { lang, tree, version, edited: false, invalid: false, changes: [] });

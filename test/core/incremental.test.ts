@@ -16,6 +16,9 @@ import { DocumentEngine } from '../../src/extension/engine';
 import type { ContentChange } from '../../src/extension/trees';
 import { generateServiceFile } from '../../bench/editor';
 
+// every windowed statement list is checked against a walk over the whole tree (throws on a difference)
+IncrementalAnalyzer.checkStatements = true;
+
 const ROOT = path.join(__dirname, '..', '..');
 
 function sources(): { name: string; text: string }[] {
@@ -166,3 +169,9 @@ for (const src of typingSources()) {
     assert.ok(src.name !== 'service.ts' ? incremental > 0 : incremental > keystrokes * 0.9, `most keystrokes were analysed incrementally (${incremental}/${keystrokes}; whole-file: ${JSON.stringify([...fallbacks])})`);
   });
 }
+
+test('statement lists: the window around the edit was used (and checked against the tree) on error-free edits', () => {
+  // runs last: the parity tests above went through IncrementalAnalyzer.update with checkStatements on
+  const { windowed, walked } = IncrementalAnalyzer.statementStats;
+  assert.ok(windowed > 20, `windowed ${windowed}, walked ${walked}`);
+});
