@@ -46,6 +46,14 @@ export interface RuleContext {
    * limited to the ranges, text scans are not.
    */
   inRegion(offset: number): boolean;
+  /**
+   * The matches of a global regex in `text` that start inside the ranges being analysed (all of `text` outside
+   * incremental mode). Text-scanning rules use this rather than `text.matchAll` + `inRegion`: a keystroke then
+   * scans the edited statements, not the whole file.
+   */
+  matchAll(re: RegExp): IterableIterator<RegExpExecArray>;
+  /** `re.test(text)` on the ranges being analysed (all of `text` outside incremental mode), as `matchAll`. */
+  test(re: RegExp): boolean;
   /** Memoises work shared by several rules on the same file (e.g. the retry family's loop analysis). */
   memo<T>(key: string, compute: () => T): T;
 }

@@ -531,7 +531,7 @@ export const missingTimeout: Rule = {
     // `const lib = secure ? https : http`: cheap text check first, declarations only when it can matter
     if (httpLocals.length) {
       const re = new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=\\s*(?:[^;\\n]*\\?\\s*)?(?:${httpLocals.join('|')})\\b`, 'g');
-      for (const m of ctx.text.matchAll(re)) heads.add(m[1]);
+      for (const m of ctx.matchAll(re)) heads.add(m[1]);
     }
     const HEAD = /^[A-Za-z_$][\w$]*/;
     // `(secure ? https : http).get(`: no braces or statements before the `?`, both branches named like http locals

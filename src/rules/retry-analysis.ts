@@ -845,44 +845,37 @@ class RetryAnalysis {
       const a = call ? unwrap(callArgs(call)[i]) : null;
       return a && FUNCTION_TYPES.has(a.type) ? a : undefined;
     };
-    for (const m of ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\.\s*catch\s*\(/g)) {
       const f = fnArg(callOfProp(m.index! + m[0].indexOf('catch')), 0);
       if (f) out.push(f);
     }
-    for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]/gi)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]/gi)) {
       const f = fnArg(callOfProp(m.index! + m[0].indexOf(m[1])), 1);
       if (f) out.push(f);
     }
-    for (const m of ctx.text.matchAll(/\.\s*on(error|close|end|disconnect)\s*=(?!=)/gi)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\.\s*on(error|close|end|disconnect)\s*=(?!=)/gi)) {
       const prop = at(m.index! + m[0].indexOf('on'));
       const asg = prop?.parent?.parent;
       const right = asg?.type === 'assignment_expression' ? unwrap(asg.childForFieldName('right')) : null;
       if (right && FUNCTION_TYPES.has(right.type)) out.push(right);
     }
-    for (const m of ctx.text.matchAll(FAILED_STATUS)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(FAILED_STATUS)) {
       const ifs = failureStatusIf(at(m.index! + m[0].length - 1));
       const cons = ifs?.childForFieldName('consequence');
       if (cons) out.push(cons);
     }
-    for (const m of ctx.text.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]\s*,\s*([A-Za-z_$][\w$]*)\s*\)/gi)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\.\s*(on|once|addEventListener|addListener)\s*\(\s*['"`](error|close|end|disconnect|disconnected|exit|timeout|failed|failure)['"`]\s*,\s*([A-Za-z_$][\w$]*)\s*\)/gi)) {
       const ref = at(m.index! + m[0].lastIndexOf(m[3]));
       const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[3]) : undefined;
       if (f) out.push(f);
     }
     // `.catch(onError)` / `.then(ok, onError)`: a same-file function passed by name as the rejection handler
-    for (const m of ctx.text.matchAll(/\.\s*(?:catch\s*\(|then\s*\(\s*[A-Za-z_$][\w$.]*\s*,)\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\.\s*(?:catch\s*\(|then\s*\(\s*[A-Za-z_$][\w$.]*\s*,)\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
       const ref = at(m.index! + m[0].lastIndexOf(m[1]));
       const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[1]) : undefined;
       if (f) out.push(f);
     }
-    for (const m of ctx.text.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of ctx.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
       const n = at(m.index!);
       const ifs = n?.type === 'if_statement' ? n : n?.parent?.type === 'if_statement' ? n.parent : null;
       const cons = ifs?.childForFieldName('consequence');
@@ -1106,8 +1099,7 @@ class RetryAnalysis {
 
   /** `op(x).catch(() => op(x))`: the same call issued again from its own `.catch`. */
   private checkCatchChains(): void {
-    for (const m of this.ctx.text.matchAll(/\.\s*catch\s*\(/g)) {
-      if (!this.ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    for (const m of this.ctx.matchAll(/\.\s*catch\s*\(/g)) {
       const prop = this.ctx.root.descendantForIndex(m.index! + m[0].indexOf('catch'), m.index! + m[0].indexOf('catch'));
       const callee = prop?.parent;
       const call = callee?.parent;
@@ -1384,7 +1376,7 @@ class LibraryChecks {
 
   run(): void {
     const { ctx } = this;
-    if (!LIB_TEXT.test(ctx.text)) return;
+    if (!ctx.test(LIB_TEXT)) return;
     // only the calls that start with a local name bound to a retry library (found in the text, then the tree)
     const locals: string[] = [];
     let superagent = false;
@@ -1405,8 +1397,7 @@ class LibraryChecks {
     const at = (i: number) => ctx.root.descendantForIndex(i, i);
     for (const local of locals) {
       const re = new RegExp(`(?<![\\w$.])${local.replace(/\$/g, '\\$')}\\s*(\\.\\s*[\\w$]+\\s*)?\\(`, 'g');
-      for (const m of ctx.text.matchAll(re)) {
-        if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+      for (const m of ctx.matchAll(re)) {
         const id = at(m.index!);
         if (id?.type !== 'identifier') continue;
         const p = id.parent;
@@ -1414,8 +1405,7 @@ class LibraryChecks {
         else if (p?.type === 'member_expression') visitCall(p.parent);
       }
       const reNew = new RegExp(`\\bnew\\s+${local.replace(/\$/g, '\\$')}\\s*\\(`, 'g');
-      for (const m of ctx.text.matchAll(reNew)) {
-        if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+      for (const m of ctx.matchAll(reNew)) {
         const n = at(m.index!)?.parent;
         if (n?.type !== 'new_expression') continue;
         const c = unwrap(n.childForFieldName('constructor'));
@@ -1423,8 +1413,7 @@ class LibraryChecks {
         if (b && /^@(smithy|aws-sdk)\/util-retry$/.test(b.module) && b.imported === 'ConfiguredRetryStrategy') this.awsConfigured(n);
       }
     }
-    if (superagent) for (const m of ctx.text.matchAll(/\.\s*retry\s*\(/g)) {
-      if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+    if (superagent) for (const m of ctx.matchAll(/\.\s*retry\s*\(/g)) {
       const prop = at(m.index! + m[0].indexOf('retry'));
       visitCall(prop?.parent?.parent);
     }

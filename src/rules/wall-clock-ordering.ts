@@ -1020,22 +1020,19 @@ const LWW_TEXT = /\.\s*((?:updated|modified|changed|written|saved|synced|edited)
 function locate(ctx: RuleContext): Located {
   const { text, root } = ctx;
   const out: Located = { now: [], news: [], cmps: [], sorts: [] };
-  for (const m of text.matchAll(NOW_TEXT)) {
-    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+  for (const m of ctx.matchAll(NOW_TEXT)) {
     const id = root.descendantForIndex(m.index!, m.index! + 4);
     const mem = id?.type === 'identifier' ? id.parent : null;
     const call = mem?.type === 'member_expression' ? mem.parent : null;
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === mem!.startIndex && mem!.childForFieldName('property')?.text === 'now') out.now.push(call);
   }
-  for (const m of text.matchAll(NEW_TEXT)) {
-    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+  for (const m of ctx.matchAll(NEW_TEXT)) {
     const kw = root.descendantForIndex(m.index!, m.index! + 3);
     const ne = kw?.type === 'new' ? kw.parent : kw;
     if (ne?.type === 'new_expression' && ne.childForFieldName('constructor')?.text === 'Date') out.news.push(ne);
   }
   const seen = new Set<string>();
-  for (const m of text.matchAll(LWW_TEXT)) {
-    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+  for (const m of ctx.matchAll(LWW_TEXT)) {
     const at = m.index! + m[0].length - m[1].length;
     const prop = root.descendantForIndex(at, at + m[1].length);
     if (prop?.type !== 'property_identifier') continue;
@@ -1060,8 +1057,7 @@ function locate(ctx: RuleContext): Located {
     const p = skipParensUp(call).parent;
     if (p?.type === 'binary_expression' && isRelational(p.childForFieldName('operator')?.type)) { const k = rangeKey(p); if (!seen.has(k)) { seen.add(k); out.cmps.push(p); } }
   }
-  for (const m of text.matchAll(SORT_TEXT)) {
-    if (!ctx.inRegion(m.index!)) continue; // editor incremental mode: only the re-analysed statements
+  for (const m of ctx.matchAll(SORT_TEXT)) {
     const at = m.index! + m[0].indexOf(m[1]);
     const prop = root.descendantForIndex(at, at + m[1].length);
     const mem = prop?.type === 'property_identifier' ? prop.parent : null;

@@ -65,9 +65,8 @@ export function scan(ctx: RuleContext): Map<string, Node[]> {
     const out = new Map<string, Node[]>();
     const seen = new Set<string>();
     for (const s of SCANS) {
-      s.re.lastIndex = 0;
-      for (let m = s.re.exec(ctx.text); m; m = s.re.exec(ctx.text)) {
-        if (!ctx.inRegion(m.index)) continue; // editor incremental mode: only the re-analysed statements
+      // editor incremental mode: only the re-analysed statements are scanned
+      for (const m of ctx.matchAll(s.re)) {
         const tokStart = s.group === 0 ? m.index : m.index + m[0].lastIndexOf(m[s.group]);
         const tok = ctx.root.descendantForIndex(tokStart, tokStart + m[s.group].length);
         const node = tok && s.climb(tok);
