@@ -39,6 +39,8 @@ export interface AnalyzeOptions {
    * only the captures inside them; findings outside are the caller's to keep.
    */
   regions?: ReadonlyArray<readonly [number, number]>;
+  /** The line table of the text, when the caller keeps one up to date (the editor); else one is built. */
+  lines?: LineIndex;
   /** When given, milliseconds are added per phase: `query`, `facts`, and each rule id. */
   profile?: Map<string, number>;
 }
@@ -95,7 +97,7 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
   // produce findings, so only its text needs to match
   const triggerText = opts.regions ? opts.regions.map(([s, e]) => text.slice(s, e)).join('\n') : text;
   const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(triggerText));
-  const lines = new LineIndex(text);
+  const lines = opts.lines?.text === text ? opts.lines : new LineIndex(text);
   const root = tree.rootNode;
   const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [], ruleErrors: [] };
   const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));

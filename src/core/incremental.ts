@@ -29,11 +29,21 @@ export interface IncrementalResult extends FileAnalysis {
   regionSize: number;
   /** Why `update` analysed the whole file (diagnostics: tests, bench). */
   fallback?: string;
+  /**
+   * Set when `update` did not analyse at all: the edit left a syntax error whose re-parse spans most of the file
+   * (a half-typed `if (` or `/*`), where analysis would cost a whole-file run and find nothing meaningful. The
+   * findings are the previous ones, moved with the text; the changes are kept and analysed with the next edit
+   * that leaves the file parseable (or by `full`, which the editor runs once typing pauses).
+   */
+  deferred?: string;
 }
 
 /** A top-level statement: range, node type, the names it declares, whether it contains a syntax error. */
 interface Stmt { start: number; end: number; type: string; declares: string[]; err: boolean }
 
+/** With a syntax error, re-shaped statements beyond FACTOR x the edited ones + SLACK units defer the analysis. */
+const RESHAPED_FACTOR = 4;
+const RESHAPED_SLACK = 2000;
 const FILE_WIDE = /\bimport\b|\brequire\s*\(|\bdefaults\b/;
 const FILE_WIDE_DEFAULTS = /\bdefaults\s*\.\s*timeout\b/;
 const DECL_RE = /^(?:export\s+(?:default\s+)?)?(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/;
@@ -48,11 +58,15 @@ export class IncrementalAnalyzer {
   private raw: Finding[] = [];
   private facts: string[] = [];
   private text = '';
+  /** Line table of `text`, edited along with it. */
+  private lines = new LineIndex('');
   private hasResult = false;
   /** Whether the positions (line, column) of `raw` are those of `text` (else `finish` recomputes them). */
   private positionsValid = true;
   /** Top-level statement shapes of the last analysed tree, to detect re-parses beyond the edited text. */
   private shapes: Stmt[] = [];
+  /** Changes since `text` that deferred updates have not analysed yet (see IncrementalResult.deferred). */
+  private pending: TextChange[] = [];
 
   constructor(readonly file: string, readonly lang: LangId, private opts: AnalyzeOptions = {}) {}
 
@@ -68,7 +82,9 @@ export class IncrementalAnalyzer {
 
   /** Whole-file analysis; resets the cache. */
   full(text: string, tree: Tree, fallback?: string): IncrementalResult {
-    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false });
+    this.lines = new LineIndex(text);
+    this.pending = [];
+    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, lines: this.lines });
     this.raw = r.raw;
     this.positionsValid = true;
     this.facts = r.projectFacts;
@@ -82,12 +98,16 @@ export class IncrementalAnalyzer {
    * Analyses `text`/`tree` (already re-parsed incrementally) given the changes applied since the last call.
    * Falls back to `full` whenever incremental analysis could differ from it.
    */
-  update(text: string, tree: Tree, changes: readonly TextChange[]): IncrementalResult {
+  update(text: string, tree: Tree, newChanges: readonly TextChange[]): IncrementalResult {
     if (!this.hasResult) return this.full(text, tree, 'first analysis');
+    // changes deferred earlier are analysed together with the new ones (all relative to `this.text`)
+    const changes = this.pending.length ? [...this.pending, ...newChanges] : newChanges;
+    // where the whole file would be analysed while the tree has a syntax error, nothing is (see `deferred`)
+    const broken = tree.rootNode.hasError;
     if (!changes.length) {
       if (text !== this.text) return this.full(text, tree, 'text changed without changes');
       // same text: only re-apply suppressions and project facts to the cached findings
-      const lines = new LineIndex(text);
+      const lines = this.lines;
       const root = tree.rootNode;
       const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
       return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw, ruleErrors: [] }, text, 'incremental', 0);
@@ -99,7 +119,7 @@ export class IncrementalAnalyzer {
     // moved by the same count, and the column is the distance to the previous newline. Several changes: `finish`
     // recomputes positions from a line table of the new text.
     const single = changes.length === 1;
-    this.positionsValid = single;
+    let fixConflict = false;
     // findings kept whose fixes edit text at or across a change (a fix can reach outside its finding: an import
     // at the top, a guard at the top of the handler): their statements are re-analysed, so the fix is recomputed
     const stale: [number, number][] = [];
@@ -114,17 +134,23 @@ export class IncrementalAnalyzer {
         const fixes = shiftFixes(f.fixes, c);
         if (fixes) next.push(fixes === f.fixes ? moved : { ...moved, fixes });
         else if (single) stale.push([moved.start, moved.end]);
-        else return this.full(text, tree, 'a fix edits changed text');
+        else fixConflict = true;
       }
       kept = next;
       for (const r of stale) { r[0] = mapPos(r[0], c, false); r[1] = mapPos(r[1], c, true); }
       const mapped: [number, number] | undefined = dirty && [mapPos(dirty[0], c, false), mapPos(dirty[1], c, true)];
       dirty = mapped ? [Math.min(mapped[0], c.start), Math.max(mapped[1], c.newEnd)] : [c.start, c.newEnd];
     }
-    // edits to imports, requires or `defaults` configuration change file-wide facts: analyse the whole file
-    const oldDirtyText = changes.map(c => this.text.slice(c.start, c.oldEnd)).join('\n');
+    // the line table follows the text (edited in place for one change, rebuilt for several)
+    const c0 = changes[0];
+    const lines = single ? this.lines.edited(text, c0.start, c0.oldEnd, c0.newEnd) : new LineIndex(text);
+    const wholeFile = (reason: string) => (broken ? this.defer(text, tree, changes, kept, lines, reason) : this.full(text, tree, reason));
+    if (fixConflict) return wholeFile('a fix edits changed text');
+    // edits to imports, requires or `defaults` configuration change file-wide facts: analyse the whole file. The
+    // text before `dirty` and after it is unchanged, so the old text replaced is the same stretch in `this.text`.
+    const oldDirtyText = this.text.slice(dirty![0], this.text.length - (text.length - dirty![1]));
     const newDirtyText = text.slice(dirty![0], dirty![1]);
-    if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return this.full(text, tree, 'import/require/defaults edited');
+    if (FILE_WIDE.test(oldDirtyText) || FILE_WIDE.test(newDirtyText)) return wholeFile('import/require/defaults edited');
     // 2. the dirty top-level statements: those the edits touched, and any whose shape (range, type) changed,
     //    since a syntax error can make tree-sitter re-parse statements beyond the edited text. The last run's
     //    statements are mapped through the changes (positions only move, so they stay sorted) and matched with
@@ -147,47 +173,72 @@ export class IncrementalAnalyzer {
       stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
     }
     // an import that no longer parses as the same import changes the bindings of the whole file
-    for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return this.full(text, tree, 'import re-parsed');
-    for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return this.full(text, tree, 'import dirty');
+    for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return wholeFile('import re-parsed');
+    for (const st of stmts) if (st.type === 'import_statement' && dirtyRanges.some(d => overlaps(st, d))) return wholeFile('import dirty');
     // what the edited statements declared and used BEFORE the edit: a renamed or deleted declaration changes its
     // users' findings, a deleted registration its handler's
     const before: string[] = [], beforeDeclares: string[] = [];
+    let editedBefore = 0;
     for (let i = 0; i < this.shapes.length; i++) {
+      if (old.touched(i)) editedBefore += this.shapes[i].end - this.shapes[i].start;
       if (!old.touched(i) && old.matched[i]) continue;
       before.push(this.text.slice(this.shapes[i].start, this.shapes[i].end));
       beforeDeclares.push(...this.shapes[i].declares);
     }
+    // statements re-shaped by the parse (besides those edited): over half of the file means a whole-file run
+    // anyway; with a syntax error, far more than the edited statements means error recovery re-shaped the code
+    // after the edit (an unclosed `{` or `(` inside a function), and analysing it finds nothing meaningful
+    const reshaped = dirtyRanges.reduce((n, [a, b]) => n + (b - a), 0);
+    if (reshaped > text.length / 2) return wholeFile('statements re-shaped over half of the text');
+    if (broken && reshaped > RESHAPED_FACTOR * editedBefore + RESHAPED_SLACK) return this.defer(text, tree, changes, kept, lines, 'a syntax error re-shaped the statements after the edit');
     const regions = computeRegion(stmts, dirtyRanges, text, before.join('\n'), beforeDeclares);
-    if (!regions) return this.full(text, tree, 'region > 60% of the statements');
+    if (!regions) return wholeFile('region > 60% of the statements');
     const { regen: region, view } = regions;
-    if (view.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return this.full(text, tree, '`defaults.timeout` in the region');
+    if (view.some(([s, e]) => FILE_WIDE_DEFAULTS.test(text.slice(s, e)))) return wholeFile('`defaults.timeout` in the region');
     const size = view.reduce((n, [s, e]) => n + (e - s), 0);
-    if (size > text.length / 2) return this.full(text, tree, 'region > half of the text');
+    if (size > text.length / 2) return wholeFile('region > half of the text');
     // imports are always in view of the rules (bindings), at no cost: they are few and small
     const imports = stmts.filter(s => s.type === 'import_statement').map(s => [s.start, s.end] as [number, number]);
-    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, regions: mergeRanges([...imports, ...view]) });
+    const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, regions: mergeRanges([...imports, ...view]), lines });
     // findings are re-made for the region; those of statements only in view for it are kept
     const inRegion = (f: Finding) => region.some(([s, e]) => f.start >= s && f.start < e);
     const fresh = r.raw.filter(inRegion);
     this.raw = sortAndDedupe([...kept.filter(f => !inRegion(f)), ...fresh]);
+    this.positionsValid = single;
+    this.pending = [];
     this.text = text;
+    this.lines = lines;
     this.shapes = stmts;
     // project facts found in the region are added; facts are only ever set by `defaults` edits, which go full
     this.facts = [...new Set([...this.facts, ...r.projectFacts])];
     return this.finish({ ...r, raw: this.raw, projectFacts: this.facts }, text, 'incremental', size);
   }
 
+  /**
+   * The previous findings moved through `changes`, without analysis; nothing is committed but the changes, which
+   * the next update analyses along with its own (see IncrementalResult.deferred).
+   */
+  private defer(text: string, tree: Tree, changes: readonly TextChange[], kept: Finding[], lines: LineIndex, reason: string): IncrementalResult {
+    this.pending = [...changes];
+    const root = tree.rootNode;
+    const raw = kept.map(f => withPositions(f, lines));
+    const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
+    const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
+    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
+    return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors: true, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
+  }
+
   private finish(r: FileAnalysis, text: string, mode: 'full' | 'incremental', regionSize: number, fallback?: string): IncrementalResult {
     let lines: LineIndex | undefined;
     if (!this.positionsValid) {
-      const li = lines = new LineIndex(text);
+      const li = lines = this.lines.text === text ? this.lines : new LineIndex(text);
       this.raw = this.raw.map(f => withPositions(f, li));
       this.positionsValid = true;
     }
     const raw = this.raw;
     const directives = r.directives;
     const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
-    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines ?? new LineIndex(text))] : settled.findings;
+    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines ?? (this.lines.text === text ? this.lines : new LineIndex(text)))] : settled.findings;
     return { ...r, ...settled, findings, raw, projectFacts: this.facts, directives, mode, regionSize, fallback };
   }
 }

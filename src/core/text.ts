@@ -3,10 +3,36 @@ import type { Pos } from './types';
 /** Line-start table for offset <-> position conversion (UTF-16 units). */
 export class LineIndex {
   private readonly starts: number[];
-  constructor(readonly text: string) {
+  constructor(readonly text: string, starts?: number[]) {
+    if (starts) { this.starts = starts; return; }
     const s = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
     this.starts = s;
+  }
+
+  /**
+   * The table of `text`, which is this table's text with [start, oldEnd) replaced by `text.slice(start, newEnd)`:
+   * line starts before the change are kept, those after it shifted, only the inserted text is scanned.
+   */
+  edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const s = this.starts;
+    // first line start after `start`, and first after `oldEnd` (starts are one past a newline)
+    let a = this.firstAfter(start), b = a;
+    while (b < s.length && s[b] <= oldEnd) b++;
+    const out = s.slice(0, a);
+    for (let i = text.indexOf('\n', start); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    const delta = newEnd - oldEnd;
+    for (; b < s.length; b++) out.push(s[b] + delta);
+    return new LineIndex(text, out);
+  }
+
+  private firstAfter(offset: number): number {
+    let lo = 0, hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= offset) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
   get lineCount(): number { return this.starts.length; }
   pos(offset: number): Pos {

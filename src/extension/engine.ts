@@ -174,6 +174,8 @@ export interface DocumentAnalysis extends FileAnalysis {
   analysisMode: 'full' | 'incremental';
   /** With analysisMode 'full' after an edit: why the whole file was re-analysed. */
   fallback?: string;
+  /** Set when the edit left a syntax error spanning much of the file: the previous findings, moved (see core). */
+  deferred?: string;
 }
 
 /** Open documents: incremental trees + analysis with project facts from the index. */

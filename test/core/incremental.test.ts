@@ -78,6 +78,9 @@ for (const src of sources()) for (const seed of [src.text.length, src.text.lengt
       tree = newTree;
       const got = inc.update(text, tree, changes);
       if (got.mode === 'incremental') incrementalRuns++;
+      // a deferred update (a syntax error spanning most of the file) shows the previous findings: it is checked
+      // by the next update that analyses, which takes its changes along
+      if (got.deferred) { assert.ok(tree.rootNode.hasError, 'deferred only with a syntax error'); continue; }
       const fresh = parseSync(text, lang);
       const want = analyzeTree(src.name, text, lang, fresh);
       fresh.delete();
@@ -134,7 +137,7 @@ for (const src of typingSources()) {
     let text = src.text;
     let version = 0;
     engine.analyze('doc', src.name, text, lang, version, {});
-    let incremental = 0, keystrokes = 0;
+    let incremental = 0, keystrokes = 0, deferred = 0;
     const fallbacks = new Map<string, number>();
     const type = (offset: number, insert: string, removed: number) => {
       engine.trees.applyChanges('doc', [contentChange(text, offset, insert, removed)]);
@@ -143,6 +146,7 @@ for (const src of typingSources()) {
       keystrokes++;
       if (got.analysisMode === 'incremental') incremental++;
       else fallbacks.set(got.fallback ?? '?', (fallbacks.get(got.fallback ?? '?') ?? 0) + 1);
+      if (got.deferred) { deferred++; assert.ok(got.hasSyntaxErrors); return; }
       const fresh = parseSync(text, lang);
       const want = analyzeTree(src.name, text, lang, fresh);
       fresh.delete();
@@ -165,10 +169,48 @@ for (const src of typingSources()) {
       if (rand() < 0.7) for (let c = word.length - 1; c >= 0; c--) type(pos + c, '', 1);
     }
     engine.dispose();
-    t.diagnostic(`${incremental}/${keystrokes} keystrokes incremental; whole-file: ${JSON.stringify([...fallbacks])}`);
+    t.diagnostic(`${incremental}/${keystrokes} keystrokes incremental (${deferred} deferred); whole-file: ${JSON.stringify([...fallbacks])}`);
     assert.ok(src.name !== 'service.ts' ? incremental > 0 : incremental > keystrokes * 0.9, `most keystrokes were analysed incrementally (${incremental}/${keystrokes}; whole-file: ${JSON.stringify([...fallbacks])})`);
   });
 }
+
+test('a brace left open mid-file defers analysis (previous findings, moved); closing it analyses the changes exactly', async () => {
+  await loadLanguage('typescript');
+  const whole = generateServiceFile(400);
+  const text0 = whole.slice(0, whole.lastIndexOf('\n\n') + 1); // whole blocks: the file parses
+  const engine = new DocumentEngine();
+  let text = text0;
+  let version = 0;
+  const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, {});
+  assert.equal(first.hasSyntaxErrors, false);
+  const typeAt = (offset: number, s: string) => {
+    let r = first;
+    for (let i = 0; i < s.length; i++) {
+      engine.trees.applyChanges('doc', [contentChange(text, offset + i, s[i], 0)]);
+      text = text.slice(0, offset + i) + s[i] + text.slice(offset + i);
+      r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+    }
+    return r;
+  };
+  // an unclosed `{` early in the file: tree-sitter's error recovery re-shapes the rest of the file
+  const at = text.indexOf('  return ', text.length / 5) + 2;
+  const typed = 'if (res.ok) {';
+  const opened = typeAt(at, typed);
+  assert.ok(opened.deferred, `deferred (${opened.analysisMode} ${opened.fallback ?? ''})`);
+  assert.equal(opened.analysisMode, 'incremental', 'no whole-file analysis');
+  assert.equal(opened.findings.length, first.findings.length, 'the previous findings are shown');
+  const moved = first.findings.filter(f => f.start >= at).map(f => f.start + typed.length);
+  assert.deepEqual(opened.findings.filter(f => f.start >= at).map(f => f.start), moved);
+  // closing the brace analyses every change made since the last analysis
+  const closed = typeAt(at + typed.length, ' }');
+  assert.equal(closed.deferred, undefined);
+  assert.equal(closed.hasSyntaxErrors, false);
+  const fresh = parseSync(text, 'typescript');
+  const want = analyzeTree('service.ts', text, 'typescript', fresh);
+  fresh.delete();
+  assert.deepEqual(closed.findings.map(key), want.findings.map(key));
+  engine.dispose();
+});
 
 test('statement lists: the window around the edit was used (and checked against the tree) on error-free edits', () => {
   // runs last: the parity tests above went through IncrementalAnalyzer.update with checkStatements on

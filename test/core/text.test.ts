@@ -19,3 +19,22 @@ test('LineIndex: offsets <-> positions in UTF-16 units, CRLF-safe line text', ()
   assert.equal(li.lineText(0), 'a😀b');
   assert.equal(li.indentAt(t.indexOf('second')), '');
 });
+
+test('LineIndex.edited: the table of the edited text equals a fresh one (random edits, CRLF, edits at the ends)', () => {
+  let seed = 7;
+  const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const pieces = ['\n', '\r\n', 'a', 'bc\nd', '\n\n', '', 'xyz'];
+  let text = 'one\ntwo\r\nthree\n\nfive';
+  let li = new LineIndex(text);
+  for (let i = 0; i < 500; i++) {
+    const start = rand(text.length + 1);
+    const oldEnd = Math.min(text.length, start + rand(6));
+    const ins = pieces[rand(pieces.length)];
+    const next = text.slice(0, start) + ins + text.slice(oldEnd);
+    li = li.edited(next, start, oldEnd, start + ins.length);
+    text = next;
+    const fresh = new LineIndex(text);
+    assert.equal(li.lineCount, fresh.lineCount, `edit ${i}`);
+    for (let l = 0; l < fresh.lineCount; l++) assert.equal(li.lineStart(l), fresh.lineStart(l), `edit ${i}, line ${l}`);
+  }
+});
