@@ -17,7 +17,7 @@
 import type { LangId, Node, Tree } from './parser';
 import { AnalyzeOptions, FileAnalysis, analyzeTree, settle, sortAndDedupe, unusedDirectiveFindings } from './analyzer';
 import { LineIndex } from './text';
-import { parseDirectives } from './suppressions';
+import { parseDirectives, type Directive } from './suppressions';
 import type { Finding } from './types';
 
 /** One edit, in the coordinates of the text it applies to (edits apply in sequence, like tree.edit). */
@@ -42,8 +42,8 @@ export interface IncrementalResult extends FileAnalysis {
 interface Stmt { start: number; end: number; type: string; declares: string[]; err: boolean }
 
 /** With a syntax error, re-shaped statements beyond FACTOR x the edited ones + SLACK units defer the analysis. */
-const RESHAPED_FACTOR = 4;
-const RESHAPED_SLACK = 2000;
+const RESHAPED_FACTOR = 2;
+const RESHAPED_SLACK = 500;
 const FILE_WIDE = /\bimport\b|\brequire\s*\(|\bdefaults\b/;
 const FILE_WIDE_DEFAULTS = /\bdefaults\s*\.\s*timeout\b/;
 const DECL_RE = /^(?:export\s+(?:default\s+)?)?(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/;
@@ -67,6 +67,11 @@ export class IncrementalAnalyzer {
   private shapes: Stmt[] = [];
   /** Changes since `text` that deferred updates have not analysed yet (see IncrementalResult.deferred). */
   private pending: TextChange[] = [];
+  /** Suppression directives of `text` (moved along by `unparsed`, which has no tree to find comments with). */
+  private directives: Directive[] = [];
+  private hadSyntaxErrors = false;
+  /** What `unparsed` calls in a row have moved so far (dropped whenever anything is committed or deferred). */
+  private unparsedView?: { pending: number; applied: number; raw: Finding[]; directives: Directive[]; lines: LineIndex };
 
   constructor(readonly file: string, readonly lang: LangId, private opts: AnalyzeOptions = {}) {}
 
@@ -84,6 +89,7 @@ export class IncrementalAnalyzer {
   full(text: string, tree: Tree, fallback?: string): IncrementalResult {
     this.lines = new LineIndex(text);
     this.pending = [];
+    this.unparsedView = undefined;
     const r = analyzeTree(this.file, text, this.lang, tree, { ...this.opts, reportUnusedDirectives: false, lines: this.lines });
     this.raw = r.raw;
     this.positionsValid = true;
@@ -171,6 +177,11 @@ export class IncrementalAnalyzer {
       old = new OldStatements(this.shapes, changes);
       dirtyRanges.length = 1 + stale.length;
       stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
+      if (IncrementalAnalyzer.checkStatements) {
+        const all = topLevelStatements(tree.rootNode, text);
+        const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
+        if (show(all) !== show(stmts)) throw new Error(`walked statements (names, error flags carried over) differ from the tree's:\n${show(stmts)}\n${show(all)}`);
+      }
     }
     // an import that no longer parses as the same import changes the bindings of the whole file
     for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return wholeFile('import re-parsed');
@@ -206,6 +217,7 @@ export class IncrementalAnalyzer {
     this.raw = sortAndDedupe([...kept.filter(f => !inRegion(f)), ...fresh]);
     this.positionsValid = single;
     this.pending = [];
+    this.unparsedView = undefined;
     this.text = text;
     this.lines = lines;
     this.shapes = stmts;
@@ -220,12 +232,53 @@ export class IncrementalAnalyzer {
    */
   private defer(text: string, tree: Tree, changes: readonly TextChange[], kept: Finding[], lines: LineIndex, reason: string): IncrementalResult {
     this.pending = [...changes];
+    this.unparsedView = undefined;
     const root = tree.rootNode;
     const raw = kept.map(f => withPositions(f, lines));
     const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
     const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
     const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
     return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors: true, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
+  }
+
+  /**
+   * The previous findings moved through `sinceParse` (every change since the last tree was parsed, in order) when
+   * there is no tree for `text` (its re-parse went over the editor's time budget): a deferred result, like
+   * `defer`, that commits nothing. The next `update` (with the tree and the same changes) analyses them. Calls in a
+   * row move the findings of the previous call by the changes it had not seen, so each costs one change's work.
+   */
+  unparsed(text: string, sinceParse: readonly TextChange[], reason: string): IncrementalResult {
+    let v = this.unparsedView;
+    if (!v || v.pending !== this.pending.length || v.applied > sinceParse.length) {
+      v = this.unparsedView = { pending: this.pending.length, applied: 0, raw: this.raw, directives: this.directives.map(d => ({ ...d })), lines: this.lines };
+      sinceParse = [...this.pending, ...sinceParse];
+      v.applied = -this.pending.length;
+    }
+    const todo = sinceParse.slice(Math.max(0, v.applied));
+    for (const c of todo) {
+      const delta = c.newEnd - c.oldEnd;
+      const next: Finding[] = [];
+      for (const f of v.raw) {
+        if (f.end > c.start && f.start < c.oldEnd) continue;
+        const fixes = shiftFixes(f.fixes, c);
+        if (!fixes) continue;
+        const moved = f.start >= c.oldEnd ? { ...f, start: f.start + delta, end: f.end + delta } : f;
+        next.push(fixes === f.fixes ? moved : { ...moved, fixes });
+      }
+      v.raw = next;
+      v.directives = v.directives.filter(d => !(d.end >= c.start && d.start <= c.oldEnd));
+      for (const d of v.directives) if (d.start >= c.oldEnd) { d.start += delta; d.end += delta; }
+    }
+    v.applied += todo.length;
+    const lines = v.lines = todo.length === 1 && v.lines.text.length === text.length - (todo[0].newEnd - todo[0].oldEnd)
+      ? v.lines.edited(text, todo[0].start, todo[0].oldEnd, todo[0].newEnd)
+      : new LineIndex(text);
+    for (const d of v.directives) d.line = lines.pos(d.start).line;
+    const raw = v.raw = v.raw.map(f => withPositions(f, lines));
+    const directives = v.directives.map(d => ({ ...d }));
+    const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
+    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
+    return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors: this.hadSyntaxErrors, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
   }
 
   private finish(r: FileAnalysis, text: string, mode: 'full' | 'incremental', regionSize: number, fallback?: string): IncrementalResult {
@@ -237,6 +290,8 @@ export class IncrementalAnalyzer {
     }
     const raw = this.raw;
     const directives = r.directives;
+    this.directives = directives;
+    this.hadSyntaxErrors = r.hasSyntaxErrors;
     const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
     const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines ?? (this.lines.text === text ? this.lines : new LineIndex(text)))] : settled.findings;
     return { ...r, ...settled, findings, raw, projectFacts: this.facts, directives, mode, regionSize, fallback };
@@ -349,7 +404,7 @@ export function topLevelStatements(root: Node, text: string, old?: OldStatements
     if (cur.gotoFirstChild()) {
       do {
         const start = cur.startIndex, end = cur.endIndex, type = cur.nodeType;
-        let declares: string[] | undefined;
+        let declares: string[] | undefined, err: boolean | undefined;
         if (old) {
           while (j < old.length && old.start(j) < start) j++;
           let hit = false;
@@ -357,11 +412,12 @@ export function topLevelStatements(root: Node, text: string, old?: OldStatements
             if (old.end(k) !== end || old.shapes[k].type !== type) continue;
             old.matched[k] = 1;
             hit = true;
-            if (!old.touched(k) && !declares) declares = old.shapes[k].declares;
+            // an untouched statement of the same shape: its names and error flag carry over (no crossing)
+            if (!old.touched(k) && !declares) { declares = old.shapes[k].declares; err = old.shapes[k].err; }
           }
           if (!hit) changed?.push([start, end]);
         }
-        out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end), err: rootErr && cur.currentNode.hasError });
+        out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end), err: err ?? (rootErr && cur.currentNode.hasError) });
       } while (cur.gotoNextSibling());
     }
   } finally {

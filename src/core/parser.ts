@@ -146,6 +146,28 @@ export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tr
   return tree;
 }
 
+/**
+ * An incremental re-parse that gives up once it has run `budgetMs` (tree-sitter's progress callback): undefined
+ * then, with the parser reset and `oldTree` untouched (it can take further edits and be re-parsed later). The
+ * editor uses this to bound a keystroke: after a half-typed `if (x) {` tree-sitter's error recovery can take ten
+ * times a normal re-parse.
+ */
+export function reparseWithin(text: string, lang: LangId, oldTree: Tree, budgetMs: number): Tree | undefined {
+  const parser = parserFor(lang);
+  const deadline = performance.now() + budgetMs;
+  let parsing = true, overBudget = false;
+  const tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree, {
+    progressCallback: () => (overBudget = performance.now() > deadline),
+  } as TS.ParseOptions);
+  parsing = false;
+  if (tree) return tree;
+  parser.reset();
+  if (overBudget) return undefined;
+  // refused (not cancelled): from scratch, as parseSync does
+  incrementalRefusals++;
+  return parseSync(text, lang);
+}
+
 let incrementalRefusals = 0;
 /** How many incremental re-parses tree-sitter refused (each was redone from scratch); for tests and the bench. */
 export function incrementalParseRefusals(): number { return incrementalRefusals; }

@@ -169,7 +169,8 @@ export interface DocumentAnalysis extends FileAnalysis {
   /** Parse + analysis time of this run (what a keystroke costs, the debounce excluded). */
   ms: number;
   parseMs: number;
-  parseKind: 'incremental' | 'full' | 'cached';
+  /** 'over-budget': the re-parse went over its time budget; the result is deferred (previous findings, moved). */
+  parseKind: 'incremental' | 'full' | 'cached' | 'over-budget';
   /** Whether the analysis re-ran the whole file or only the edited region. */
   analysisMode: 'full' | 'incremental';
   /** With analysisMode 'full' after an edit: why the whole file was re-analysed. */
@@ -178,6 +179,9 @@ export interface DocumentAnalysis extends FileAnalysis {
   deferred?: string;
 }
 
+/** The least time budget of an incremental re-parse (see DocumentEngine.analyze). */
+export const PARSE_BUDGET_FLOOR_MS = 3;
+
 /** Open documents: incremental trees + analysis with project facts from the index. */
 export class DocumentEngine {
   readonly trees: DocumentTrees;
@@ -185,34 +189,83 @@ export class DocumentEngine {
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
 
-  constructor(capacity = 30) {
+  private readonly parseTimes = new Map<string, number[]>();
+  /** Re-parses in a row over their budget, per document. */
+  private readonly overBudget = new Map<string, number>();
+
+  /**
+   * `budget`: 'adaptive' (see parseBudgetMs), a fixed number of milliseconds, or false (every re-parse runs to
+   * the end).
+   */
+  constructor(capacity = 30, private readonly budget: 'adaptive' | number | false = 'adaptive') {
     this.trees = new DocumentTrees(capacity);
   }
 
   /**
    * Re-parses incrementally and re-analyses only what the edits touched (core IncrementalAnalyzer: dirty
    * top-level statements plus their name dependencies; whole-file when imports or config change).
-   */
-  /**
-   * `wholeFile` re-analyses the whole document on its current tree (the extension does this once typing pauses:
-   * incremental results are exact for the edited statements and their name dependencies, and this reconcile makes
-   * the settled diagnostics identical to the CLI's whatever the edits were).
+   *
+   * The incremental re-parse has a time budget (`parseBudgetMs`): after a half-typed `if (x) {` tree-sitter's
+   * error recovery can take ten times a normal re-parse. Over budget, the previous findings are shown, moved with
+   * the text (a deferred result), and the next analysis covers the changes.
+   *
+   * `wholeFile` re-analyses the whole document on its current tree, without a budget (the extension does this once
+   * typing pauses: incremental results are exact for the edited statements and their name dependencies, and this
+   * reconcile makes the settled diagnostics identical to the CLI's whatever the edits were).
    */
   analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions, wholeFile = false): DocumentAnalysis {
     const t0 = performance.now();
-    const { tree, kind, parseMs, changes } = this.trees.parse(key, text, lang, version);
     const optsKey = JSON.stringify([file, lang, opts.ruleSettings ?? {}, opts.settings ?? {}, opts.reportUnusedDirectives ?? false, (opts.rules ?? []).map(r => r.meta.id)]);
     let inc = this.incremental.get(key);
     if (!inc || inc.key !== optsKey) {
       inc = { key: optsKey, analyzer: new IncrementalAnalyzer(file, lang, { ...opts, projectFacts: undefined }) };
       this.incremental.set(key, inc);
+      this.results.delete(key);
     }
     inc.analyzer.setProjectFacts(this.facts.factsExcluding(file));
-    const a = wholeFile || kind === 'full' || !this.results.has(key) ? inc.analyzer.full(text, tree) : inc.analyzer.update(text, tree, changes ?? []);
+    const previous = this.results.get(key);
+    const incremental = !wholeFile && previous !== undefined && previous.lang === lang;
+    const p = this.trees.parseWithin(key, text, lang, version, incremental ? this.parseBudgetMs(key) : Infinity);
+    let a;
+    if (p.kind === 'over-budget') {
+      a = inc.analyzer.unparsed(text, p.changes, `re-parse over its ${this.parseBudgetMs(key).toFixed(1)} ms budget`);
+      this.overBudget.set(key, (this.overBudget.get(key) ?? 0) + 1);
+    } else {
+      this.overBudget.delete(key);
+      // the budget follows the re-parses of parseable text (error recovery is what the budget is there to cut)
+      if (p.kind === 'incremental' && !p.tree.rootNode.hasError) this.recordParse(key, p.parseMs);
+      a = !incremental || p.kind === 'full' ? inc.analyzer.full(text, p.tree) : inc.analyzer.update(text, p.tree, p.changes ?? []);
+    }
     const ms = performance.now() - t0;
-    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs, parseKind: kind, analysisMode: a.mode };
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs: p.parseMs, parseKind: p.kind, analysisMode: a.mode };
     this.results.set(key, r);
     return r;
+  }
+
+  /**
+   * The time budget of a document's next incremental re-parse: three times the median of its last 16 re-parses of
+   * text without syntax errors (so a slow
+   * or loaded machine is not cut short on every keystroke), at least PARSE_BUDGET_FLOOR_MS, doubled for each
+   * re-parse in a row that went over: while the file stays broken the next parse redoes all the edits since the
+   * last tree, and from a broken old tree it may never fit the first budget (measured: 340 keystrokes in a row
+   * over budget without the doubling).
+   */
+  parseBudgetMs(key: string): number {
+    if (this.budget === false) return Infinity;
+    const misses = this.overBudget.get(key) ?? 0;
+    const growth = 2 ** Math.max(0, misses - 1);
+    if (typeof this.budget === 'number') return this.budget * growth;
+    const recent = this.parseTimes.get(key);
+    const sorted = recent ? [...recent].sort((x, y) => x - y) : [];
+    const base = Math.max(PARSE_BUDGET_FLOOR_MS, sorted.length ? 3 * sorted[sorted.length >> 1] : 0);
+    return base * growth;
+  }
+
+  private recordParse(key: string, ms: number): void {
+    let recent = this.parseTimes.get(key);
+    if (!recent) this.parseTimes.set(key, (recent = []));
+    recent.push(ms);
+    if (recent.length > 16) recent.shift();
   }
 
   result(key: string): DocumentAnalysis | undefined {
@@ -221,6 +274,8 @@ export class DocumentEngine {
 
   forget(key: string): void {
     this.results.delete(key);
+    this.parseTimes.delete(key);
+    this.overBudget.delete(key);
     this.incremental.delete(key);
     this.trees.delete(key);
   }

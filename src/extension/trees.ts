@@ -8,7 +8,7 @@
  *
  * Units: VS Code offsets/characters and web-tree-sitter indices/columns are both UTF-16 code units.
  */
-import { LangId, Tree, incrementalParseRefusals, parseSync } from '../core/parser';
+import { LangId, Tree, incrementalParseRefusals, parseSync, reparseWithin } from '../core/parser';
 import type { TextChange } from '../core/incremental';
 
 
@@ -72,6 +72,15 @@ export interface ParseResult {
   changes?: TextChange[];
 }
 
+/** A re-parse that went over its time budget (`DocumentTrees.parseWithin`). */
+export interface OverBudget {
+  tree?: undefined;
+  kind: 'over-budget';
+  parseMs: number;
+  /** The text changes since the last parse, in application order (still queued). */
+  changes: TextChange[];
+}
+
 export class DocumentTrees {
   private readonly entries = new Map<string, Entry>();
   constructor(readonly capacity = 30) {}
@@ -99,6 +108,15 @@ export class DocumentTrees {
    * from scratch when there is none (or the language changed). The tree stays owned by this cache.
    */
   parse(key: string, text: string, lang: LangId, version: number): ParseResult {
+    return this.parseWithin(key, text, lang, version, Infinity) as ParseResult;
+  }
+
+  /**
+   * As `parse`, but an incremental re-parse gives up after `budgetMs`: then `kind` is 'over-budget', there is no
+   * tree, and the edited previous tree and its changes stay queued (more edits can follow; the next parse covers
+   * them all). Fresh parses are never cut short.
+   */
+  parseWithin(key: string, text: string, lang: LangId, version: number, budgetMs: number): ParseResult | OverBudget {
     const e = this.entries.get(key);
     const t0 = performance.now();
     if (e && e.lang === lang && e.version === version && !e.edited && !e.invalid) {
@@ -108,8 +126,9 @@ export class DocumentTrees {
     const reuse = e && e.lang === lang && !e.invalid && (e.edited || e.version === version) ? e.tree : undefined;
     // with an old tree, the core re-parses incrementally reading the text in short chunks (core/parser.ts)
     const refusals = incrementalParseRefusals();
-    const tree = parseSync(text, lang, reuse);
+    const tree = reuse && budgetMs !== Infinity ? reparseWithin(text, lang, reuse, budgetMs) : parseSync(text, lang, reuse);
     const parseMs = performance.now() - t0;
+    if (!tree) return { kind: 'over-budget', parseMs, changes: [...e!.changes] };
     // tree-sitter refused the old tree and the core parsed from scratch: report it as the full parse it was
     const refused = incrementalParseRefusals() !== refusals;
     const changes = reuse && e ? e.changes : undefined;

@@ -217,3 +217,37 @@ test('statement lists: the window around the edit was used (and checked against 
   const { windowed, walked } = IncrementalAnalyzer.statementStats;
   assert.ok(windowed > 20, `windowed ${windowed}, walked ${walked}`);
 });
+
+test('a re-parse over its time budget shows the previous findings (moved); the next one analyses every change since', async () => {
+  await loadLanguage('typescript');
+  const whole = generateServiceFile(600);
+  let text = whole.slice(0, whole.lastIndexOf('\n\n') + 1);
+  // a budget no re-parse can meet: every keystroke is over it
+  const engine = new DocumentEngine(30, 0);
+  let version = 0;
+  const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, {});
+  const at = text.indexOf('  return ', text.length / 3) + 2;
+  const typed = 'const x = 1;\n  ';
+  let r = first;
+  for (let i = 0; i < typed.length; i++) {
+    engine.trees.applyChanges('doc', [contentChange(text, at + i, typed[i], 0)]);
+    text = text.slice(0, at + i) + typed[i] + text.slice(at + i);
+    r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+    assert.equal(r.parseKind, 'over-budget');
+    assert.ok(r.deferred);
+  }
+  assert.deepEqual(r.findings.map(f => [f.ruleId, f.start]), first.findings.map(f => [f.ruleId, f.start >= at ? f.start + typed.length : f.start]));
+  for (const f of r.findings) assert.deepEqual(f.startPos, new LineIndex(text).pos(f.start), 'positions of the moved text');
+  // once typing pauses the extension analyses the whole file without a budget; here: a later keystroke within budget
+  (engine as unknown as { budget: number | false }).budget = false;
+  engine.trees.applyChanges('doc', [contentChange(text, at, ' ', 0)]);
+  text = text.slice(0, at) + ' ' + text.slice(at);
+  const after = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+  assert.equal(after.parseKind, 'incremental');
+  assert.equal(after.deferred, undefined);
+  const fresh = parseSync(text, 'typescript');
+  const want = analyzeTree('service.ts', text, 'typescript', fresh);
+  fresh.delete();
+  assert.deepEqual(after.findings.map(key), want.findings.map(key));
+  engine.dispose();
+});
