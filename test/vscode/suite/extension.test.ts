@@ -137,7 +137,9 @@ suite('Incident Lens in a real VS Code', () => {
       await api.whenIdle();
       const a = api.analysis(ed.document.uri)!;
       assert.strictEqual(a.version, ed.document.version);
-      assert.strictEqual(a.parseKind, 'incremental');
+      // the last keystroke re-parsed the edited tree ('over-budget' when a loaded machine ran it past its time
+      // budget: then the reconcile after the pause brought the diagnostics up to date)
+      assert.ok(a.parseKind === 'incremental' || a.parseKind === 'over-budget', a.parseKind);
       assert.strictEqual(a.findings.length, 0);
     } finally {
       await restore(rel, original);
