@@ -13,6 +13,14 @@
  * facts), when the region exceeds half of the file, or on the first analysis. Suppression comments and project
  * facts are re-applied to all findings on every run, so a new `disable-next-line` above an untouched
  * statement works at once. `test/core/incremental.test.ts` checks incremental == full on random edits.
+ *
+ * Per keystroke nothing scales with the file if it can be helped: the top-level statements are read from the tree
+ * only around the edit (statementsInWindow; the rest are the last run's, moved), the line table is edited, rules
+ * scan text only inside the region (`ctx.matchAll`). Where whole-file analysis would be needed while the tree has a
+ * syntax error (a half-typed `if (x) {` re-shapes the code after it), the update is deferred instead: the previous
+ * findings are shown, moved, and the changes are analysed with the next edit that leaves the code parseable
+ * (`IncrementalResult.deferred`; the editor's whole-file pass once typing pauses settles it in any case).
+ * `unparsed` does the same without a tree, when the editor's re-parse went over its time budget.
  */
 import type { LangId, Node, Tree } from './parser';
 import { AnalyzeOptions, FileAnalysis, analyzeTree, settle, sortAndDedupe, unusedDirectiveFindings } from './analyzer';

@@ -261,7 +261,9 @@ class Controller implements vscode.Disposable {
     this.status.text = r.findings.length ? `$(eye) Incident Lens: ${r.findings.length}` : '$(eye) Incident Lens';
     this.status.detail = over
       ? t('analysis took {0} ms, over the {1} ms budget', r.ms.toFixed(1), this.settings.timeBudgetMs)
-      : t('{0} findings · {1} ms ({2})', r.findings.length, r.ms.toFixed(1), r.parseKind);
+      : r.deferred
+        ? t('{0} findings (as before the edit: the code does not parse yet) · {1} ms', r.findings.length, r.ms.toFixed(1))
+        : t('{0} findings · {1} ms ({2})', r.findings.length, r.ms.toFixed(1), r.parseKind);
     this.status.severity = over ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   }
 
