@@ -122,7 +122,7 @@ function keystrokes(text: string, n: number, words = STATEMENT_WORDS, autoClose 
   return { edits, texts };
 }
 
-interface ScenarioRun { total: number[]; parse: number[]; cpu: number[]; wholeFile: number; deferred: number; overBudget: number; findings: number }
+interface ScenarioRun { total: number[]; parse: number[]; cpu: number[]; wholeFile: number; deferred: number; overBudget: number; postponed: number; findings: number }
 
 /** Keystrokes through the extension's DocumentEngine (tree.edit, incremental re-parse, incremental analysis). */
 function runScenario(file: string, text: string, edits: ContentChange[], texts: string[], warmup = 20): ScenarioRun {
@@ -132,7 +132,7 @@ function runScenario(file: string, text: string, edits: ContentChange[], texts: 
   warm.dispose();
   const inc = new DocumentEngine();
   inc.analyze('doc', file, text, 'typescript', 0, {});
-  const run: ScenarioRun = { total: [], parse: [], cpu: [], wholeFile: 0, deferred: 0, overBudget: 0, findings: 0 };
+  const run: ScenarioRun = { total: [], parse: [], cpu: [], wholeFile: 0, deferred: 0, overBudget: 0, postponed: 0, findings: 0 };
   for (let i = 0; i < edits.length; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -145,6 +145,7 @@ function runScenario(file: string, text: string, edits: ContentChange[], texts: 
     if (r.parseKind === 'full' || r.parseKind === 'cached') throw new Error(`expected incremental re-parses, got ${r.parseKind}`);
     if (r.analysisMode === 'full') run.wholeFile++;
     if (r.parseKind === 'over-budget') run.overBudget++;
+    else if (r.parseKind === 'postponed') run.postponed++;
     else if (r.deferred) run.deferred++;
   }
   run.findings = inc.result('doc')!.findings.length;
@@ -228,12 +229,14 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
     editorMixedAutoCloseP99Ms: pct(mixA.total, 99),
     editorMixedAutoCloseDeferred: mixA.deferred,
     editorMixedAutoCloseOverBudget: mixA.overBudget,
+    editorMixedAutoClosePostponed: mixA.postponed,
     editorMixedAutoCloseWholeFile: mixA.wholeFile,
     editorMixedRawP50Ms: pct(mixR.total, 50),
     editorMixedRawP95Ms: pct(mixR.total, 95),
     editorMixedRawP99Ms: pct(mixR.total, 99),
     editorMixedRawDeferred: mixR.deferred,
     editorMixedRawOverBudget: mixR.overBudget,
+    editorMixedRawPostponed: mixR.postponed,
     editorMixedRawWholeFile: mixR.wholeFile,
     extensionModuleEvalMs: moduleEvalMs(),
     extensionActivateMs: real?.activationMs ?? NaN,
@@ -251,7 +254,7 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
     console.log(`|   same, process CPU time (all threads) | ${f(res.editorIncrementalCpuP50Ms).padStart(8)} | ${f(res.editorIncrementalCpuP95Ms).padStart(8)} | ${res.editorWholeFileAnalyses} of ${edits.length} analysed whole-file`);
     console.log(`|   of which incremental re-parse        |          | ${f(res.editorIncrementalParseP95Ms).padStart(8)} |`);
     console.log(`|   of which analysis (query + rules)    |          | ${f(res.editorAnalysisOnlyP95Ms).padStart(8)} |`);
-    const mixRow = (name: string, m: ScenarioRun) => console.log(`| ${name.padEnd(38)} | ${f(pct(m.total, 50)).padStart(8)} | ${f(pct(m.total, 95)).padStart(8)} | p99 ${f(pct(m.total, 99))}; ${m.deferred + m.overBudget} deferred (${m.overBudget} re-parses over budget), ${m.wholeFile} whole-file`);
+    const mixRow = (name: string, m: ScenarioRun) => console.log(`| ${name.padEnd(38)} | ${f(pct(m.total, 50)).padStart(8)} | ${f(pct(m.total, 95)).padStart(8)} | p99 ${f(pct(m.total, 99))}; ${m.deferred + m.overBudget + m.postponed} deferred (${m.overBudget} re-parses over budget, ${m.postponed} postponed), ${m.wholeFile} whole-file`);
     mixRow(`mixed typing, auto-closed (${mixA.total.length})`, mixA);
     mixRow(`mixed typing, no auto-close (${mixR.total.length})`, mixR);
     console.log(`| baseline: full re-parse + analyse      | ${f(res.editorFullReparseP50Ms).padStart(8)} | ${f(res.editorFullReparseP95Ms).padStart(8)} |`);

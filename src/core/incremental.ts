@@ -61,7 +61,7 @@ export class IncrementalAnalyzer {
   /** Tests: check every windowed statement list against a walk over the whole tree (throws on a difference). */
   static checkStatements = false;
   /** How statement lists were made (tests, bench): from the window around the edit, or by walking the tree. */
-  static readonly statementStats = { windowed: 0, walked: 0 };
+  static readonly statementStats = { windowed: 0, walked: 0, reshaped: 0 };
 
   private raw: Finding[] = [];
   private facts: string[] = [];
@@ -172,8 +172,17 @@ export class IncrementalAnalyzer {
     //    the shape).
     const dirtyRanges: [number, number][] = [dirty!, ...stale];
     let old = new OldStatements(this.shapes, changes);
-    // only the statements around the edit are read from the tree (with several changes: all of them)
-    let stmts = statementsInWindow(tree.rootNode, text, old, dirtyRanges, dirty!);
+    // only the statements around the edit are read from the tree (with several changes: all of them); with a
+    // syntax error, re-shaped statements past the limit defer the update (see RESHAPED_FACTOR) without a walk
+    let editedBefore = 0;
+    for (let i = 0; i < this.shapes.length; i++) if (old.touched(i)) editedBefore += this.shapes[i].end - this.shapes[i].start;
+    const limit = broken ? RESHAPED_FACTOR * editedBefore + RESHAPED_SLACK : Infinity;
+    const win = statementsInWindow(tree.rootNode, text, old, dirtyRanges, dirty!, limit);
+    if (win === 'reshaped') {
+      IncrementalAnalyzer.statementStats.reshaped++;
+      return this.defer(text, tree, changes, kept, lines, 'a syntax error re-shaped the statements after the edit');
+    }
+    let stmts = win;
     if (stmts && IncrementalAnalyzer.checkStatements) {
       const all = topLevelStatements(tree.rootNode, text);
       const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
@@ -197,9 +206,7 @@ export class IncrementalAnalyzer {
     // what the edited statements declared and used BEFORE the edit: a renamed or deleted declaration changes its
     // users' findings, a deleted registration its handler's
     const before: string[] = [], beforeDeclares: string[] = [];
-    let editedBefore = 0;
     for (let i = 0; i < this.shapes.length; i++) {
-      if (old.touched(i)) editedBefore += this.shapes[i].end - this.shapes[i].start;
       if (!old.touched(i) && old.matched[i]) continue;
       before.push(this.text.slice(this.shapes[i].start, this.shapes[i].end));
       beforeDeclares.push(...this.shapes[i].declares);
@@ -456,7 +463,7 @@ function stable(st: Stmt): boolean {
  * walks the whole tree. Marks `old.matched` and pushes unmatched new statements onto `changed`, like
  * topLevelStatements (IncrementalAnalyzer.checkStatements compares the two in the tests).
  */
-function statementsInWindow(root: Node, text: string, old: OldStatements, changed: [number, number][], dirty: readonly [number, number]): Stmt[] | undefined {
+function statementsInWindow(root: Node, text: string, old: OldStatements, changed: [number, number][], dirty: readonly [number, number], limit = Infinity): Stmt[] | 'reshaped' | undefined {
   const [ws, we] = dirty;
   const out: Stmt[] = [];
   const n0 = old.length;
@@ -480,9 +487,17 @@ function statementsInWindow(root: Node, text: string, old: OldStatements, change
     if (!prev || prev.startIndex !== out[i - 1].start || prev.endIndex !== prefixEnd || prev.type !== out[i - 1].type) return undefined;
   }
   let j = i;
-  for (; n && n.startIndex <= we; n = n.nextSibling) {
+  let reshaped = 0;
+  // the statements from the edit on are read until the tree lines up with the old statements again: the first
+  // untouched old statement after the edited text, at its mapped position with the same type
+  const aligned = (m: Node): boolean => {
+    while (j < n0 && old.start(j) < m.startIndex) j++;
+    return j < n0 && old.start(j) === m.startIndex && old.end(j) === m.endIndex && old.shapes[j].type === m.type && !old.touched(j) && stable(old.shapes[j]);
+  };
+  for (; n && (n.startIndex <= we || !aligned(n)); n = n.nextSibling) {
     const start = n.startIndex, end = n.endIndex, type = n.type;
-    if (!STATEMENT_TYPE.test(type)) return undefined;
+    // a fragment left by error recovery: the top level is re-shaped around the edit
+    if (!STATEMENT_TYPE.test(type)) return limit === Infinity ? undefined : 'reshaped';
     const err = n.hasError;
     let declares: string[] | undefined;
     while (j < n0 && old.start(j) < start) j++;
@@ -493,7 +508,10 @@ function statementsInWindow(root: Node, text: string, old: OldStatements, change
       hit = true;
       if (!old.touched(k) && !declares) declares = old.shapes[k].declares;
     }
-    if (!hit) changed.push([start, end]);
+    if (!hit) {
+      changed.push([start, end]);
+      if ((reshaped += end - start) > limit) return 'reshaped';
+    }
     out.push({ start, end, type, declares: declares ?? declaredNames(text, start, end), err });
   }
   while (j < n0 && (old.start(j) <= we || old.touched(j))) j++;

@@ -169,8 +169,11 @@ export interface DocumentAnalysis extends FileAnalysis {
   /** Parse + analysis time of this run (what a keystroke costs, the debounce excluded). */
   ms: number;
   parseMs: number;
-  /** 'over-budget': the re-parse went over its time budget; the result is deferred (previous findings, moved). */
-  parseKind: 'incremental' | 'full' | 'cached' | 'over-budget';
+  /**
+   * 'over-budget': the re-parse went over its time budget; 'postponed': no re-parse was tried (the last one went
+   * over). Both give a deferred result (previous findings, moved).
+   */
+  parseKind: 'incremental' | 'full' | 'cached' | 'over-budget' | 'postponed';
   /** Whether the analysis re-ran the whole file or only the edited region. */
   analysisMode: 'full' | 'incremental';
   /** With analysisMode 'full' after an edit: why the whole file was re-analysed. */
@@ -181,6 +184,8 @@ export interface DocumentAnalysis extends FileAnalysis {
 
 /** The least time budget of an incremental re-parse (see DocumentEngine.analyze). */
 export const PARSE_BUDGET_FLOOR_MS = 3;
+/** Keystrokes that do not try to re-parse after a re-parse went over its budget. */
+export const SKIP_AFTER_OVER_BUDGET = 2;
 
 /** Open documents: incremental trees + analysis with project facts from the index. */
 export class DocumentEngine {
@@ -190,8 +195,8 @@ export class DocumentEngine {
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
 
   private readonly parseTimes = new Map<string, number[]>();
-  /** Re-parses in a row over their budget, per document. */
-  private readonly overBudget = new Map<string, number>();
+  /** Re-parses in a row over their budget, and keystrokes left before the next try, per document. */
+  private readonly overBudget = new Map<string, { misses: number; skip: number }>();
 
   /**
    * `budget`: 'adaptive' (see parseBudgetMs), a fixed number of milliseconds, or false (every re-parse runs to
@@ -225,11 +230,21 @@ export class DocumentEngine {
     inc.analyzer.setProjectFacts(this.facts.factsExcluding(file));
     const previous = this.results.get(key);
     const incremental = !wholeFile && previous !== undefined && previous.lang === lang;
+    // after a re-parse went over its budget, the next keystrokes do not try again (each try costs the budget)
+    const miss = this.overBudget.get(key);
+    const queued = incremental && miss && miss.skip > 0 ? this.trees.queuedChanges(key) : undefined;
+    if (queued) {
+      miss!.skip--;
+      const a = inc.analyzer.unparsed(text, queued, 'the re-parse is postponed: the last one went over its time budget');
+      const r: DocumentAnalysis = { ...a, version, text, lang, ms: performance.now() - t0, parseMs: 0, parseKind: 'postponed', analysisMode: a.mode };
+      this.results.set(key, r);
+      return r;
+    }
     const p = this.trees.parseWithin(key, text, lang, version, incremental ? this.parseBudgetMs(key) : Infinity);
     let a;
     if (p.kind === 'over-budget') {
       a = inc.analyzer.unparsed(text, p.changes, `re-parse over its ${this.parseBudgetMs(key).toFixed(1)} ms budget`);
-      this.overBudget.set(key, (this.overBudget.get(key) ?? 0) + 1);
+      this.overBudget.set(key, { misses: (miss?.misses ?? 0) + 1, skip: SKIP_AFTER_OVER_BUDGET });
     } else {
       this.overBudget.delete(key);
       // the budget follows the re-parses of parseable text (error recovery is what the budget is there to cut)
@@ -244,15 +259,15 @@ export class DocumentEngine {
 
   /**
    * The time budget of a document's next incremental re-parse: three times the median of its last 16 re-parses of
-   * text without syntax errors (so a slow
-   * or loaded machine is not cut short on every keystroke), at least PARSE_BUDGET_FLOOR_MS, doubled for each
-   * re-parse in a row that went over: while the file stays broken the next parse redoes all the edits since the
-   * last tree, and from a broken old tree it may never fit the first budget (measured: 340 keystrokes in a row
-   * over budget without the doubling).
+   * text without syntax errors (so a slow or loaded machine is not cut short on every keystroke), at least
+   * PARSE_BUDGET_FLOOR_MS. After a re-parse over budget the next SKIP_AFTER_OVER_BUDGET keystrokes do not re-parse
+   * (previous findings, moved), and each further miss in a row doubles the budget: while the file stays broken the
+   * next parse redoes all the edits since the last tree, and from a broken old tree it may never fit the first
+   * budget (measured: 340 keystrokes in a row over budget without the doubling).
    */
   parseBudgetMs(key: string): number {
     if (this.budget === false) return Infinity;
-    const misses = this.overBudget.get(key) ?? 0;
+    const misses = this.overBudget.get(key)?.misses ?? 0;
     const growth = 2 ** Math.max(0, misses - 1);
     if (typeof this.budget === 'number') return this.budget * growth;
     const recent = this.parseTimes.get(key);

@@ -140,6 +140,15 @@ export class DocumentTrees {
     return { tree, kind: reuse && !refused ? 'incremental' : 'full', parseMs, changes: refused ? undefined : changes };
   }
 
+  /**
+   * The text changes queued on a document's tree since its last parse (copies), or undefined when the next parse
+   * could not reuse the tree (no tree, nothing queued, or an edit failed to apply).
+   */
+  queuedChanges(key: string): TextChange[] | undefined {
+    const e = this.entries.get(key);
+    return e && e.edited && !e.invalid ? [...e.changes] : undefined;
+  }
+
   /** Forgets (and frees) a document's tree, e.g. when it closes. */
   delete(key: string): void {
     const e = this.entries.get(key);

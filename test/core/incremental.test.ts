@@ -234,7 +234,8 @@ test('a re-parse over its time budget shows the previous findings (moved); the n
     engine.trees.applyChanges('doc', [contentChange(text, at + i, typed[i], 0)]);
     text = text.slice(0, at + i) + typed[i] + text.slice(at + i);
     r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
-    assert.equal(r.parseKind, 'over-budget');
+    // over budget, then two keystrokes that do not try (postponed), then over budget again...
+    assert.equal(r.parseKind, i % 3 === 0 ? 'over-budget' : 'postponed', `keystroke ${i}`);
     assert.ok(r.deferred);
   }
   assert.deepEqual(r.findings.map(f => [f.ruleId, f.start]), first.findings.map(f => [f.ruleId, f.start >= at ? f.start + typed.length : f.start]));
