@@ -133,7 +133,6 @@ export class IncrementalAnalyzer {
     // moved by the same count, and the column is the distance to the previous newline. Several changes: `finish`
     // recomputes positions from a line table of the new text.
     const single = changes.length === 1;
-    let fixConflict = false;
     // findings kept whose fixes edit text at or across a change (a fix can reach outside its finding: an import
     // at the top, a guard at the top of the handler): their statements are re-analysed, so the fix is recomputed
     const stale: [number, number][] = [];
@@ -147,8 +146,8 @@ export class IncrementalAnalyzer {
         const moved = f.start >= c.oldEnd ? shift(f, delta, single ? text : undefined, lineDelta) : f;
         const fixes = shiftFixes(f.fixes, c);
         if (fixes) next.push(fixes === f.fixes ? moved : { ...moved, fixes });
-        else if (single) stale.push([moved.start, moved.end]);
-        else fixConflict = true;
+        // (its range before this change: the loop below maps every stale range through it)
+        else stale.push([f.start, f.end]);
       }
       kept = next;
       for (const r of stale) { r[0] = mapPos(r[0], c, false); r[1] = mapPos(r[1], c, true); }
@@ -159,7 +158,6 @@ export class IncrementalAnalyzer {
     const c0 = changes[0];
     const lines = single ? this.lines.edited(text, c0.start, c0.oldEnd, c0.newEnd) : new LineIndex(text);
     const wholeFile = (reason: string) => (broken ? this.defer(text, tree, changes, kept, lines, reason) : this.full(text, tree, reason));
-    if (fixConflict) return wholeFile('a fix edits changed text');
     // edits to imports, requires or `defaults` configuration change file-wide facts: analyse the whole file. The
     // text before `dirty` and after it is unchanged, so the old text replaced is the same stretch in `this.text`.
     const oldDirtyText = this.text.slice(dirty![0], this.text.length - (text.length - dirty![1]));
