@@ -1,19 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { main } from '../src/cli/main';
+import { tempProject } from './helpers/temp-project';
 
-function project(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-cli-'));
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const project = (files: Record<string, string | Buffer>): string => tempProject(files, 'il-cli-');
 
 async function run(args: string[], cwd: string, tty = false) {
   let stdout = '', stderr = '';

@@ -5,6 +5,7 @@
  */
 import type { Node } from './parser';
 import { unwrap, stringValue, keyName, FUNCTION_TYPES, contains, namedChildren } from './ast';
+import { regionMatches } from './text';
 
 export interface ModuleBinding {
   /** Module specifier as written: 'axios', 'node:https', './client'. */
@@ -33,10 +34,8 @@ export class FileFacts {
   constructor(private readonly captures: Map<string, Node[]>, text?: string, root?: Node, regions?: ReadonlyArray<readonly [number, number]>) {
     for (const imp of captures.get('import') ?? []) this.addImport(imp);
     if (text !== undefined && root) {
-      const re = /\brequire\s*\(/g;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        // editor incremental mode: statements that declare names the region uses are part of the region
-        if (regions && !regions.some(([s, e]) => m!.index >= s && m!.index < e)) continue;
+      // editor incremental mode: only the region (statements that declare names the region uses are part of it)
+      for (const m of regionMatches(text, /\brequire\s*\(/g, regions)) {
         let n: Node | null = root.descendantForIndex(m.index, m.index);
         for (let i = 0; n && i < 8 && n.type !== 'variable_declarator'; i++) n = n.parent;
         if (n && n.type === 'variable_declarator') this.addDeclarator(n, false);

@@ -137,17 +137,14 @@ export class IncrementalAnalyzer {
     // at the top, a guard at the top of the handler): their statements are re-analysed, so the fix is recomputed
     const stale: [number, number][] = [];
     for (const c of changes) {
-      const delta = (c.newEnd - c.oldEnd);
       const lineDelta = single ? countNewlines(text, c.start, c.newEnd) - countNewlines(this.text, c.start, c.oldEnd) : 0;
       const next: Finding[] = [];
       for (const f of kept) {
-        // else: overlaps the change: re-analysed below
-        if (f.end > c.start && f.start < c.oldEnd) continue;
-        const moved = f.start >= c.oldEnd ? shift(f, delta, single ? text : undefined, lineDelta) : f;
-        const fixes = shiftFixes(f.fixes, c);
-        if (fixes) next.push(fixes === f.fixes ? moved : { ...moved, fixes });
-        // (its range before this change: the loop below maps every stale range through it)
-        else stale.push([f.start, f.end]);
+        const m = moveFinding(f, c, single ? text : undefined, lineDelta);
+        // 'gone': overlaps the change, re-analysed below; 'stale': its range before this change (the loop below
+        // maps every stale range through it)
+        if (m === 'stale') stale.push([f.start, f.end]);
+        else if (m !== 'gone') next.push(m);
       }
       kept = next;
       for (const r of stale) { r[0] = mapPos(r[0], c, false); r[1] = mapPos(r[1], c, true); }
@@ -172,31 +169,26 @@ export class IncrementalAnalyzer {
     let old = new OldStatements(this.shapes, changes);
     // only the statements around the edit are read from the tree (with several changes: all of them); with a
     // syntax error, re-shaped statements past the limit defer the update (see RESHAPED_FACTOR) without a walk
-    let editedBefore = 0;
-    for (let i = 0; i < this.shapes.length; i++) if (old.touched(i)) editedBefore += this.shapes[i].end - this.shapes[i].start;
-    const limit = broken ? RESHAPED_FACTOR * editedBefore + RESHAPED_SLACK : Infinity;
+    let limit = Infinity;
+    if (broken) {
+      let editedBefore = 0;
+      for (let i = 0; i < this.shapes.length; i++) if (old.touched(i)) editedBefore += this.shapes[i].end - this.shapes[i].start;
+      limit = RESHAPED_FACTOR * editedBefore + RESHAPED_SLACK;
+    }
     const win = statementsInWindow(tree.rootNode, text, old, dirtyRanges, dirty!, limit);
     if (win === 'reshaped') {
       IncrementalAnalyzer.statementStats.reshaped++;
       return this.defer(text, tree, changes, kept, lines, 'a syntax error re-shaped the statements after the edit');
     }
     let stmts = win;
-    if (stmts && IncrementalAnalyzer.checkStatements) {
-      const all = topLevelStatements(tree.rootNode, text);
-      const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
-      if (show(all) !== show(stmts)) throw new Error(`incremental statements differ from the tree's:\n${show(stmts)}\n${show(all)}`);
-    }
+    if (stmts && IncrementalAnalyzer.checkStatements) checkStatementList('windowed', stmts, tree.rootNode, text);
     if (stmts) IncrementalAnalyzer.statementStats.windowed++;
     else {
       IncrementalAnalyzer.statementStats.walked++;
       old = new OldStatements(this.shapes, changes);
       dirtyRanges.length = 1 + stale.length;
       stmts = topLevelStatements(tree.rootNode, text, old, dirtyRanges);
-      if (IncrementalAnalyzer.checkStatements) {
-        const all = topLevelStatements(tree.rootNode, text);
-        const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
-        if (show(all) !== show(stmts)) throw new Error(`walked statements (names, error flags carried over) differ from the tree's:\n${show(stmts)}\n${show(all)}`);
-      }
+      if (IncrementalAnalyzer.checkStatements) checkStatementList('walked (names, error flags carried over)', stmts, tree.rootNode, text);
     }
     // an import that no longer parses as the same import changes the bindings of the whole file
     for (let i = 0; i < this.shapes.length; i++) if (this.shapes[i].type === 'import_statement' && !old.matched[i]) return wholeFile('import re-parsed');
@@ -214,7 +206,7 @@ export class IncrementalAnalyzer {
     // after the edit (an unclosed `{` or `(` inside a function), and analysing it finds nothing meaningful
     const reshaped = dirtyRanges.reduce((n, [a, b]) => n + (b - a), 0);
     if (reshaped > text.length / 2) return wholeFile('statements re-shaped over half of the text');
-    if (broken && reshaped > RESHAPED_FACTOR * editedBefore + RESHAPED_SLACK) return this.defer(text, tree, changes, kept, lines, 'a syntax error re-shaped the statements after the edit');
+    if (reshaped > limit) return this.defer(text, tree, changes, kept, lines, 'a syntax error re-shaped the statements after the edit');
     const regions = computeRegion(stmts, dirtyRanges, text, before.join('\n'), beforeDeclares);
     if (!regions) return wholeFile('region > 60% of the statements');
     const { regen: region, view } = regions;
@@ -247,11 +239,15 @@ export class IncrementalAnalyzer {
     this.pending = [...changes];
     this.unparsedView = undefined;
     const root = tree.rootNode;
-    const raw = kept.map(f => withPositions(f, lines));
     const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
+    return this.deferredResult(kept.map(f => withPositions(f, lines)), directives, lines, true, reason);
+  }
+
+  /** A result made of findings moved, not analysed (see IncrementalResult.deferred). */
+  private deferredResult(raw: Finding[], directives: Directive[], lines: LineIndex, hasSyntaxErrors: boolean, reason: string): IncrementalResult {
     const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
     const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
-    return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors: true, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
+    return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
   }
 
   /**
@@ -271,12 +267,10 @@ export class IncrementalAnalyzer {
     for (const c of todo) {
       const delta = c.newEnd - c.oldEnd;
       const next: Finding[] = [];
+      // without a tree nothing is re-analysed: findings the change touches (or whose fix it touches) are dropped
       for (const f of v.raw) {
-        if (f.end > c.start && f.start < c.oldEnd) continue;
-        const fixes = shiftFixes(f.fixes, c);
-        if (!fixes) continue;
-        const moved = f.start >= c.oldEnd ? { ...f, start: f.start + delta, end: f.end + delta } : f;
-        next.push(fixes === f.fixes ? moved : { ...moved, fixes });
+        const m = moveFinding(f, c);
+        if (typeof m !== 'string') next.push(m);
       }
       v.raw = next;
       v.directives = v.directives.filter(d => !(d.end >= c.start && d.start <= c.oldEnd));
@@ -287,11 +281,8 @@ export class IncrementalAnalyzer {
       ? v.lines.edited(text, todo[0].start, todo[0].oldEnd, todo[0].newEnd)
       : new LineIndex(text);
     for (const d of v.directives) d.line = lines.pos(d.start).line;
-    const raw = v.raw = v.raw.map(f => withPositions(f, lines));
-    const directives = v.directives.map(d => ({ ...d }));
-    const settled = settle(raw, directives, new Set([...this.facts, ...(this.opts.projectFacts ?? [])]));
-    const findings = this.opts.reportUnusedDirectives ? [...settled.findings, ...unusedDirectiveFindings(directives, lines)] : settled.findings;
-    return { ...settled, findings, raw, projectFacts: this.facts, directives, hasSyntaxErrors: this.hadSyntaxErrors, ruleErrors: [], mode: 'incremental', regionSize: 0, deferred: reason };
+    v.raw = v.raw.map(f => withPositions(f, lines));
+    return this.deferredResult(v.raw, v.directives.map(d => ({ ...d })), lines, this.hadSyntaxErrors, reason);
   }
 
   private finish(r: FileAnalysis, text: string, mode: 'full' | 'incremental', regionSize: number, fallback?: string): IncrementalResult {
@@ -319,6 +310,19 @@ function mapPos(p: number, c: TextChange, isEnd: boolean): number {
   if (p < c.start || (!isEnd && p === c.start)) return p;
   if (p >= c.oldEnd) return p + (c.newEnd - c.oldEnd);
   return isEnd ? c.newEnd : c.start;
+}
+
+/**
+ * A finding after change `c`: 'gone' when the change overlaps it, 'stale' when one of its fixes edits the changed
+ * text (the fix must be recomputed), else the finding moved (positions too when `text`, the new text, is given:
+ * see `shift`).
+ */
+function moveFinding(f: Finding, c: TextChange, text?: string, lineDelta = 0): Finding | 'gone' | 'stale' {
+  if (f.end > c.start && f.start < c.oldEnd) return 'gone';
+  const fixes = shiftFixes(f.fixes, c);
+  if (!fixes) return 'stale';
+  const moved = f.start >= c.oldEnd ? shift(f, c.newEnd - c.oldEnd, text, lineDelta) : f;
+  return fixes === f.fixes ? moved : { ...moved, fixes };
 }
 
 /**
@@ -525,6 +529,13 @@ function statementsInWindow(root: Node, text: string, old: OldStatements, change
     old.matched[k] = 1;
   }
   return out;
+}
+
+/** Tests (IncrementalAnalyzer.checkStatements): a statement list made incrementally against a fresh walk. */
+function checkStatementList(how: string, stmts: Stmt[], root: Node, text: string): void {
+  const show = (xs: Stmt[]) => xs.map(x => `${x.type}@${x.start}-${x.end}${x.err ? '!' : ''}:${x.declares.join(',')}`).join(' ');
+  const want = show(topLevelStatements(root, text)), got = show(stmts);
+  if (got !== want) throw new Error(`${how} statements differ from the tree's:\n${got}\n${want}`);
 }
 
 function declaredNames(text: string, start: number, end: number): string[] {

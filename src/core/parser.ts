@@ -127,45 +127,31 @@ const INCREMENTAL_READ_UNITS = 128;
  * must come from this language; should tree-sitter still refuse it, the text is parsed from scratch).
  */
 export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tree {
-  const parser = parserFor(lang);
-  let tree: Tree | null;
-  if (oldTree) {
-    // the tree keeps the callback for `node.text`: after the parse it hands out the rest of the text at once
-    let parsing = true;
-    tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree);
-    parsing = false;
-    if (!tree) {
-      incrementalRefusals++;
-      parser.reset();
-      tree = parser.parse(text);
-    }
-  } else {
-    tree = parser.parse(text);
-  }
+  const tree = oldTree ? reparseWithin(text, lang, oldTree, Infinity) : parserFor(lang).parse(text);
   if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
   return tree;
 }
 
 /**
- * An incremental re-parse that gives up once it has run `budgetMs` (tree-sitter's progress callback): undefined
- * then, with the parser reset and `oldTree` untouched (it can take further edits and be re-parsed later). The
- * editor uses this to bound a keystroke: after a half-typed `if (x) {` tree-sitter's error recovery can take ten
- * times a normal re-parse.
+ * An incremental re-parse (text read in short chunks) that gives up once it has run `budgetMs` (tree-sitter's
+ * progress callback): undefined then, with the parser reset and `oldTree` untouched (it can take further edits and
+ * be re-parsed later). The editor uses this to bound a keystroke: after a half-typed `if (x) {` tree-sitter's error
+ * recovery can take ten times a normal re-parse. An old tree tree-sitter refuses is counted and the text parsed
+ * from scratch.
  */
 export function reparseWithin(text: string, lang: LangId, oldTree: Tree, budgetMs: number): Tree | undefined {
   const parser = parserFor(lang);
   const deadline = performance.now() + budgetMs;
   let parsing = true, overBudget = false;
-  const tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree, {
-    progressCallback: () => (overBudget = performance.now() > deadline),
-  } as TS.ParseOptions);
+  const options = budgetMs === Infinity ? undefined : { progressCallback: () => (overBudget = performance.now() > deadline) } as TS.ParseOptions;
+  // the tree keeps the callback for `node.text`: after the parse it hands out the rest of the text at once
+  const tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree, options);
   parsing = false;
   if (tree) return tree;
   parser.reset();
   if (overBudget) return undefined;
-  // refused (not cancelled): from scratch, as parseSync does
   incrementalRefusals++;
-  return parseSync(text, lang);
+  return parser.parse(text) ?? undefined;
 }
 
 let incrementalRefusals = 0;

@@ -76,3 +76,30 @@ export function applyEdits(text: string, edits: { start: number; end: number; te
   }
   return out + text.slice(pos);
 }
+
+/**
+ * Matches of `re` (made global if it is not) starting inside `ranges` (all of `text` without ranges), with
+ * `index` in `text`. Each range is matched as its own string: a match is only looked for inside the range (`exec`
+ * from an offset of the whole text would run on to the next match, i.e. scan the rest of the file per range).
+ * Ranges start at statement boundaries, so `\b` and lookbehinds see the same text as in the whole file.
+ */
+export function* regionMatches(text: string, re: RegExp, ranges?: ReadonlyArray<readonly [number, number]>): IterableIterator<RegExpExecArray> {
+  // a private copy (V8 caches the compiled pattern): the caller's lastIndex is left alone, nested scans are safe
+  const g = new RegExp(re.source, re.global ? re.flags : re.flags + 'g');
+  if (!ranges) {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      yield m;
+      if (m[0] === '') g.lastIndex++;
+    }
+    return;
+  }
+  for (const [s, e] of ranges) {
+    const part = text.slice(s, e);
+    g.lastIndex = 0;
+    for (let m = g.exec(part); m; m = g.exec(part)) {
+      if (m[0] === '') g.lastIndex++;
+      m.index += s;
+      yield m;
+    }
+  }
+}

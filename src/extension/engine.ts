@@ -15,7 +15,7 @@ import type { Finding, Fix, Severity, TextEdit } from '../core/types';
 import { allRules } from '../rules';
 import type { KbEntry } from '../kb/types';
 import { DocumentTrees } from './trees';
-import { IncrementalAnalyzer } from '../core/incremental';
+import { IncrementalAnalyzer, type IncrementalResult } from '../core/incremental';
 import picomatch from 'picomatch';
 
 export const SOURCE = 'incident-lens';
@@ -233,26 +233,26 @@ export class DocumentEngine {
     // after a re-parse went over its budget, the next keystrokes do not try again (each try costs the budget)
     const miss = this.overBudget.get(key);
     const queued = incremental && miss && miss.skip > 0 ? this.trees.queuedChanges(key) : undefined;
+    let a: IncrementalResult, parseMs = 0, parseKind: DocumentAnalysis['parseKind'];
     if (queued) {
       miss!.skip--;
-      const a = inc.analyzer.unparsed(text, queued, 'the re-parse is postponed: the last one went over its time budget');
-      const r: DocumentAnalysis = { ...a, version, text, lang, ms: performance.now() - t0, parseMs: 0, parseKind: 'postponed', analysisMode: a.mode };
-      this.results.set(key, r);
-      return r;
-    }
-    const p = this.trees.parseWithin(key, text, lang, version, incremental ? this.parseBudgetMs(key) : Infinity);
-    let a;
-    if (p.kind === 'over-budget') {
-      a = inc.analyzer.unparsed(text, p.changes, `re-parse over its ${this.parseBudgetMs(key).toFixed(1)} ms budget`);
-      this.overBudget.set(key, { misses: (miss?.misses ?? 0) + 1, skip: SKIP_AFTER_OVER_BUDGET });
+      a = inc.analyzer.unparsed(text, queued, 'the re-parse is postponed: the last one went over its time budget');
+      parseKind = 'postponed';
     } else {
-      this.overBudget.delete(key);
-      // the budget follows the re-parses of parseable text (error recovery is what the budget is there to cut)
-      if (p.kind === 'incremental' && !p.tree.rootNode.hasError) this.recordParse(key, p.parseMs);
-      a = !incremental || p.kind === 'full' ? inc.analyzer.full(text, p.tree) : inc.analyzer.update(text, p.tree, p.changes ?? []);
+      const budget = incremental ? this.parseBudgetMs(key) : Infinity;
+      const p = this.trees.parseWithin(key, text, lang, version, budget);
+      ({ parseMs, kind: parseKind } = p);
+      if (p.kind === 'over-budget') {
+        a = inc.analyzer.unparsed(text, p.changes, `re-parse over its ${budget.toFixed(1)} ms budget`);
+        this.overBudget.set(key, { misses: (miss?.misses ?? 0) + 1, skip: SKIP_AFTER_OVER_BUDGET });
+      } else {
+        this.overBudget.delete(key);
+        // the budget follows the re-parses of parseable text (error recovery is what the budget is there to cut)
+        if (p.kind === 'incremental' && !p.tree.rootNode.hasError) this.recordParse(key, p.parseMs);
+        a = !incremental || p.kind === 'full' ? inc.analyzer.full(text, p.tree) : inc.analyzer.update(text, p.tree, p.changes ?? []);
+      }
     }
-    const ms = performance.now() - t0;
-    const r: DocumentAnalysis = { ...a, version, text, lang, ms, parseMs: p.parseMs, parseKind: p.kind, analysisMode: a.mode };
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms: performance.now() - t0, parseMs, parseKind, analysisMode: a.mode };
     this.results.set(key, r);
     return r;
   }

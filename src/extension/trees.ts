@@ -126,7 +126,7 @@ export class DocumentTrees {
     const reuse = e && e.lang === lang && !e.invalid && (e.edited || e.version === version) ? e.tree : undefined;
     // with an old tree, the core re-parses incrementally reading the text in short chunks (core/parser.ts)
     const refusals = incrementalParseRefusals();
-    const tree = reuse && budgetMs !== Infinity ? reparseWithin(text, lang, reuse, budgetMs) : parseSync(text, lang, reuse);
+    const tree = reuse ? reparseWithin(text, lang, reuse, budgetMs) : parseSync(text, lang);
     const parseMs = performance.now() - t0;
     if (!tree) return { kind: 'over-budget', parseMs, changes: [...e!.changes] };
     // tree-sitter refused the old tree and the core parsed from scratch: report it as the full parse it was

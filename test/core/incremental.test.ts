@@ -12,7 +12,7 @@ import { IncrementalAnalyzer, TextChange } from '../../src/core/incremental';
 import { languageForPath, loadLanguage, makeEdit, parseSync, Tree } from '../../src/core/parser';
 import { LineIndex } from '../../src/core/text';
 import type { Finding } from '../../src/core/types';
-import { DocumentEngine } from '../../src/extension/engine';
+import { DocumentEngine, type DocumentAnalysis } from '../../src/extension/engine';
 import type { ContentChange } from '../../src/extension/trees';
 import { generateServiceFile } from '../../bench/editor';
 
@@ -175,41 +175,59 @@ for (const src of typingSources()) {
   });
 }
 
-test('a brace left open mid-file defers analysis (previous findings, moved); closing it analyses the changes exactly', async () => {
+/**
+ * Typing into the generated service module, cut at a block boundary (so it parses), through a DocumentEngine:
+ * `type` sends one keystroke per character and returns the last result (`each` sees every one).
+ */
+async function typingSession(lines: number, engine: DocumentEngine) {
   await loadLanguage('typescript');
-  const whole = generateServiceFile(400);
-  const text0 = whole.slice(0, whole.lastIndexOf('\n\n') + 1); // whole blocks: the file parses
-  const engine = new DocumentEngine();
-  let text = text0;
+  const whole = generateServiceFile(lines);
+  let text = whole.slice(0, whole.lastIndexOf('\n\n') + 1);
   let version = 0;
   const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, {});
-  assert.equal(first.hasSyntaxErrors, false);
-  const typeAt = (offset: number, s: string) => {
-    let r = first;
-    for (let i = 0; i < s.length; i++) {
-      engine.trees.applyChanges('doc', [contentChange(text, offset + i, s[i], 0)]);
-      text = text.slice(0, offset + i) + s[i] + text.slice(offset + i);
-      r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
-    }
-    return r;
+  return {
+    first,
+    get text() { return text; },
+    type(offset: number, s: string, each?: (r: DocumentAnalysis, i: number) => void): DocumentAnalysis {
+      let r = first;
+      for (let i = 0; i < s.length; i++) {
+        engine.trees.applyChanges('doc', [contentChange(text, offset + i, s[i], 0)]);
+        text = text.slice(0, offset + i) + s[i] + text.slice(offset + i);
+        r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+        each?.(r, i);
+      }
+      return r;
+    },
   };
+}
+
+/** A fresh parse and whole-file analysis of the service module's text. */
+function wholeFileFindings(text: string): Finding[] {
+  const fresh = parseSync(text, 'typescript');
+  const want = analyzeTree('service.ts', text, 'typescript', fresh);
+  fresh.delete();
+  return want.findings;
+}
+
+test('a brace left open mid-file defers analysis (previous findings, moved); closing it analyses the changes exactly', async () => {
+  const engine = new DocumentEngine();
+  const session = await typingSession(400, engine);
+  const { first } = session;
+  assert.equal(first.hasSyntaxErrors, false);
   // an unclosed `{` early in the file: tree-sitter's error recovery re-shapes the rest of the file
-  const at = text.indexOf('  return ', text.length / 5) + 2;
+  const at = session.text.indexOf('  return ', session.text.length / 5) + 2;
   const typed = 'if (res.ok) {';
-  const opened = typeAt(at, typed);
+  const opened = session.type(at, typed);
   assert.ok(opened.deferred, `deferred (${opened.analysisMode} ${opened.fallback ?? ''})`);
   assert.equal(opened.analysisMode, 'incremental', 'no whole-file analysis');
   assert.equal(opened.findings.length, first.findings.length, 'the previous findings are shown');
   const moved = first.findings.filter(f => f.start >= at).map(f => f.start + typed.length);
   assert.deepEqual(opened.findings.filter(f => f.start >= at).map(f => f.start), moved);
   // closing the brace analyses every change made since the last analysis
-  const closed = typeAt(at + typed.length, ' }');
+  const closed = session.type(at + typed.length, ' }');
   assert.equal(closed.deferred, undefined);
   assert.equal(closed.hasSyntaxErrors, false);
-  const fresh = parseSync(text, 'typescript');
-  const want = analyzeTree('service.ts', text, 'typescript', fresh);
-  fresh.delete();
-  assert.deepEqual(closed.findings.map(key), want.findings.map(key));
+  assert.deepEqual(closed.findings.map(key), wholeFileFindings(session.text).map(key));
   engine.dispose();
 });
 
@@ -220,36 +238,25 @@ test('statement lists: the window around the edit was used (and checked against 
 });
 
 test('a re-parse over its time budget shows the previous findings (moved); the next one analyses every change since', async () => {
-  await loadLanguage('typescript');
-  const whole = generateServiceFile(600);
-  let text = whole.slice(0, whole.lastIndexOf('\n\n') + 1);
   // a budget no re-parse can meet: every keystroke is over it
   const engine = new DocumentEngine(30, 0);
-  let version = 0;
-  const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, {});
-  const at = text.indexOf('  return ', text.length / 3) + 2;
+  const session = await typingSession(600, engine);
+  const { first } = session;
+  const at = session.text.indexOf('  return ', session.text.length / 3) + 2;
   const typed = 'const x = 1;\n  ';
-  let r = first;
-  for (let i = 0; i < typed.length; i++) {
-    engine.trees.applyChanges('doc', [contentChange(text, at + i, typed[i], 0)]);
-    text = text.slice(0, at + i) + typed[i] + text.slice(at + i);
-    r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+  const r = session.type(at, typed, (k, i) => {
     // over budget, then two keystrokes that do not try (postponed), then over budget again...
-    assert.equal(r.parseKind, i % 3 === 0 ? 'over-budget' : 'postponed', `keystroke ${i}`);
-    assert.ok(r.deferred);
-  }
+    assert.equal(k.parseKind, i % 3 === 0 ? 'over-budget' : 'postponed', `keystroke ${i}`);
+    assert.ok(k.deferred);
+  });
   assert.deepEqual(r.findings.map(f => [f.ruleId, f.start]), first.findings.map(f => [f.ruleId, f.start >= at ? f.start + typed.length : f.start]));
-  for (const f of r.findings) assert.deepEqual(f.startPos, new LineIndex(text).pos(f.start), 'positions of the moved text');
+  const lines = new LineIndex(session.text);
+  for (const f of r.findings) assert.deepEqual(f.startPos, lines.pos(f.start), 'positions of the moved text');
   // once typing pauses the extension analyses the whole file without a budget; here: a later keystroke within budget
   (engine as unknown as { budget: number | false }).budget = false;
-  engine.trees.applyChanges('doc', [contentChange(text, at, ' ', 0)]);
-  text = text.slice(0, at) + ' ' + text.slice(at);
-  const after = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+  const after = session.type(at, ' ');
   assert.equal(after.parseKind, 'incremental');
   assert.equal(after.deferred, undefined);
-  const fresh = parseSync(text, 'typescript');
-  const want = analyzeTree('service.ts', text, 'typescript', fresh);
-  fresh.delete();
-  assert.deepEqual(after.findings.map(key), want.findings.map(key));
+  assert.deepEqual(after.findings.map(key), wholeFileFindings(session.text).map(key));
   engine.dispose();
 });

@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { analyzeProject } from '../../src/core/project';
 import { defaultConfig } from '../../src/core/config';
 import { discoverFiles } from '../../src/core/files';
+import { tempProject } from '../helpers/temp-project';
 
-function project(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-proj-'));
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const project = (files: Record<string, string | Buffer>): string => tempProject(files, 'il-proj-');
 
 async function findingsIn(dir: string, only?: string[]) {
   const config = defaultConfig(dir);
