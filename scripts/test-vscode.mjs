@@ -16,7 +16,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const harnessDir = path.join(root, 'test/vscode/harness');
-const HARNESS_HOME = process.env.HARNESS_HOME || path.join(os.homedir(), '.cache', 'incident-lens-vscode-harness');
+// Under CI (CI set, no HARNESS_HOME given) the harness goes into a fresh directory for this run, so CI exercises the
+// cold install exactly as a new machine does (a cached harness once hid a broken install step); it is removed after.
+const freshHarness = !!process.env.CI && !process.env.HARNESS_HOME;
+const HARNESS_HOME = process.env.HARNESS_HOME
+  || (freshHarness ? fs.mkdtempSync(path.join(os.tmpdir(), 'incident-lens-harness-')) : path.join(os.homedir(), '.cache', 'incident-lens-vscode-harness'));
 const env = { ...process.env, HARNESS_HOME };
 const fixture = path.join(root, 'test/vscode/fixtures/workspace');
 const vsix = path.join(root, 'dist/incident-lens.vsix');
@@ -25,12 +29,15 @@ let passed = 0, failed = 0;
 const results = [];
 const record = (name, ok, note = '') => { results.push({ name, ok, note }); ok ? passed++ : failed++; console.log(`${ok ? '✔' : '✘'} ${name}${note ? ` (${note})` : ''}`); };
 const run = (cmd, argv, opts = {}) => spawnSync(cmd, argv, { cwd: root, env, stdio: 'inherit', ...opts });
-const finish = () => { console.log(`\n${passed} passed, ${failed} failed`); process.exit(failed ? 1 : 0); };
+const finish = () => {
+  if (freshHarness) fs.rmSync(HARNESS_HOME, { recursive: true, force: true });
+  console.log(`\n${passed} passed, ${failed} failed`); process.exit(failed ? 1 : 0);
+};
 
 // 1. harness
 const { harnessInstalled } = require(path.join(harnessDir, 'cs-harness.js'));
 if (!harnessInstalled()) {
-  console.log(`test:vscode: installing the VS Code harness into ${HARNESS_HOME} (~3 min, once)…`);
+  console.log(`test:vscode: installing the VS Code harness into ${HARNESS_HOME} (~3 min${freshHarness ? ', fresh for this CI run' : ', once'})…`);
   const r = run('bash', [path.join(harnessDir, 'setup.sh')]);
   if (r.status !== 0 || !harnessInstalled()) { record('install the VS Code harness', false, 'see the output above'); finish(); }
 }
