@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { analyzeTree } from '../src/core/analyzer';
+import { allRules } from '../src/rules';
 import { loadAllLanguages, parseSync } from '../src/core/parser';
 import { LineIndex } from '../src/core/text';
 import { DocumentEngine } from '../src/extension/engine';
@@ -127,17 +128,17 @@ interface ScenarioRun { total: number[]; parse: number[]; cpu: number[]; wholeFi
 /** Keystrokes through the extension's DocumentEngine (tree.edit, incremental re-parse, incremental analysis). */
 function runScenario(file: string, text: string, edits: ContentChange[], texts: string[], warmup = 20): ScenarioRun {
   const warm = new DocumentEngine();
-  warm.analyze('doc', file, text, 'typescript', 0, {});
-  for (let w = 0; w < Math.min(warmup, edits.length); w++) { warm.trees.applyChanges('doc', [edits[w]]); warm.analyze('doc', file, texts[w], 'typescript', w + 1, {}); }
+  warm.analyze('doc', file, text, 'typescript', 0, { rules: allRules });
+  for (let w = 0; w < Math.min(warmup, edits.length); w++) { warm.trees.applyChanges('doc', [edits[w]]); warm.analyze('doc', file, texts[w], 'typescript', w + 1, { rules: allRules }); }
   warm.dispose();
   const inc = new DocumentEngine();
-  inc.analyze('doc', file, text, 'typescript', 0, {});
+  inc.analyze('doc', file, text, 'typescript', 0, { rules: allRules });
   const run: ScenarioRun = { total: [], parse: [], cpu: [], wholeFile: 0, deferred: 0, overBudget: 0, postponed: 0, findings: 0 };
   for (let i = 0; i < edits.length; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     inc.trees.applyChanges('doc', [edits[i]]);
-    const r = inc.analyze('doc', file, texts[i], 'typescript', i + 1, {});
+    const r = inc.analyze('doc', file, texts[i], 'typescript', i + 1, { rules: allRules });
     run.total.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     run.cpu.push((c.user + c.system) / 1000);
@@ -173,7 +174,7 @@ export async function runEditorBench(opts: { keystrokes?: number; quiet?: boolea
   const text = generateServiceFile(3000);
   const file = path.join(ROOT, 'bench', 'editor-3000.ts');
   const { edits, texts } = keystrokes(text, n);
-  const opts0 = {};
+  const opts0 = { rules: allRules };
 
   // incremental: the extension's DocumentEngine (tree.edit per change, re-parse with the old tree, analyse)
   const stmt = runScenario(file, text, edits, texts);

@@ -15,7 +15,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { analyzeTree } from '../src/core/analyzer';
-import { analyzeProject } from '../src/core/project';
+import { analyzeProject } from '../src/project/analyze';
+import { allRules } from '../src/rules';
 import { defaultConfig } from '../src/core/config';
 import { languageForPath, loadAllLanguages, parseSync } from '../src/core/parser';
 
@@ -99,7 +100,7 @@ export async function runCoreBench() {
     findings = 0;
     for (const s of corpus) {
       const tree = parseSync(s.text, s.lang);
-      findings += analyzeTree(s.file, s.text, s.lang, tree).findings.length;
+      findings += analyzeTree(s.file, s.text, s.lang, tree, { rules: allRules }).findings.length;
       tree.delete();
     }
   };
@@ -115,12 +116,12 @@ export async function runCoreBench() {
   const profile = new Map<string, number>();
   for (const s of corpus) {
     const tree = parseSync(s.text, s.lang);
-    analyzeTree(s.file, s.text, s.lang, tree, { profile });
+    analyzeTree(s.file, s.text, s.lang, tree, { rules: allRules, profile });
     tree.delete();
   }
   const config = defaultConfig(ROOT);
   const files = corpus.map(s => s.file);
-  for (let i = 0; i < Math.min(RUNS, 3); i++) checkMs.push(await timeAsync(async () => { await analyzeProject(files, { config }); }));
+  for (let i = 0; i < Math.min(RUNS, 3); i++) checkMs.push(await timeAsync(async () => { await analyzeProject(files, { config, rules: allRules }); }));
 
   // ESLint baseline on the same in-memory texts
   let eslintMs: number[] = [];

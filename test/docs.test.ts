@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../src/rules';
-import { analyzeText } from '../src/core/analyzer';
+import { analyzeText } from './helpers/analyze';
 
 const REQUIRED = ['## What it does', '## Why is this bad?', '## Example', '## Use instead', '## Fix safety', '## References'];
 const FENCE = /^```(ts|tsx|js|jsx|typescript|javascript)\s+(valid|invalid)\s*$([\s\S]*?)^```\s*$/gm;

@@ -7,9 +7,9 @@ import { LangId, Node, Query, Tree, languageForPath, loadLanguage, newQuery, par
 import { FileFacts } from './facts';
 import { LineIndex, regionMatches } from './text';
 import { Directive, applyDirectives, parseDirectives } from './suppressions';
-import type { AnalyzerSettings, Report, Rule, RuleContext } from './rule';
-import type { Finding, Severity } from './types';
-import { allRules } from '../rules';
+import type { AnalyzerSettings, Report, Rule, RuleContext, SummarySpec } from './rule';
+import type { Finding, RelatedLocation, Severity } from './types';
+import { buildSymbols, calleeRef, type FileSymbols } from './symbols';
 
 export const CORE_QUERY = `
 (call_expression) @call
@@ -27,7 +27,8 @@ export const UNUSED_DIRECTIVE_RULE = 'unused-disable-directive';
 export interface RuleSetting { enabled?: boolean; severity?: Severity }
 
 export interface AnalyzeOptions {
-  rules?: readonly Rule[];
+  /** The rules to run (the CLI and the extension pass the registry, src/rules; core does not import it). */
+  rules: readonly Rule[];
   /** Per-rule overrides from config/settings: off, or a severity for every report of the rule. */
   ruleSettings?: Record<string, RuleSetting | undefined>;
   settings?: Partial<AnalyzerSettings>;
@@ -43,6 +44,11 @@ export interface AnalyzeOptions {
   lines?: LineIndex;
   /** When given, milliseconds are added per phase: `query`, `facts`, and each rule id. */
   profile?: Map<string, number>;
+  /**
+   * Build the file's symbol table with the rules' per-function summaries (`FileAnalysis.symbols`) for the project
+   * layer (src/project). Off in region (incremental) mode.
+   */
+  symbols?: boolean;
 }
 
 export interface FileAnalysis {
@@ -56,6 +62,10 @@ export interface FileAnalysis {
   raw: Finding[];
   /** Rules that threw on this file (their findings are missing; the others are complete). */
   ruleErrors: string[];
+  /** Findings that depend on other files (Finding.pending), suppressions applied: the project pass settles them. */
+  pending: Finding[];
+  /** The file's symbols and function summaries (with `symbols: true`). */
+  symbols?: FileSymbols;
 }
 
 const queryCache = new Map<string, Query>();
@@ -86,25 +96,29 @@ function combinedQuery(lang: LangId, rules: readonly Rule[]): Query {
 }
 
 export function activeRules(opts: AnalyzeOptions): Rule[] {
-  const rules = opts.rules ?? allRules;
-  return rules.filter(r => opts.ruleSettings?.[r.meta.id]?.enabled !== false);
+  return opts.rules.filter(r => opts.ruleSettings?.[r.meta.id]?.enabled !== false);
 }
 
 /** Analyses an already parsed tree (synchronous; grammar must be loaded). */
-export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions = {}): FileAnalysis {
+export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
   const settings: AnalyzerSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
   // triggers are necessary conditions for a finding; in region mode (imports included) only the region can
   // produce findings, so only its text needs to match
   const triggerText = opts.regions ? opts.regions.map(([s, e]) => text.slice(s, e)).join('\n') : text;
-  const rules = activeRules(opts).filter(r => !r.triggers || r.triggers.test(triggerText));
+  const enabled = activeRules(opts);
+  const rules = enabled.filter(r => !r.triggers || r.triggers.test(triggerText));
+  const wantSymbols = !!opts.symbols && !opts.regions;
+  // rules whose per-function summaries apply to this file run their query captures even when their check does not
+  const summaryRules = wantSymbols ? enabled.filter(r => r.summaries?.some(sp => !sp.triggers || sp.triggers.test(text))) : [];
+  const queryRules = summaryRules.length ? [...new Set([...rules, ...summaryRules])] : rules;
   const lines = opts.lines?.text === text ? opts.lines : new LineIndex(text);
   const root = tree.rootNode;
-  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [], ruleErrors: [] };
+  const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [], ruleErrors: [], pending: [] };
   const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
   result.directives = directives;
-  if (rules.length) {
+  if (queryRules.length || wantSymbols) {
     const groups = new Map<string, Node[]>();
-    const query = combinedQuery(lang, rules);
+    const query = combinedQuery(lang, queryRules);
     // web-tree-sitter takes query ranges in bytes of its UTF-16 input: 2 per code unit
     const prof = opts.profile;
     let t = prof ? performance.now() : 0;
@@ -123,11 +137,10 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
     const inRegion = regions ? (off: number) => regions.some(([s, e]) => off >= s && off < e) : () => true;
     const dir = path.dirname(file);
     const raw: Finding[] = [];
-    for (const rule of rules) {
-      const ctx: RuleContext = {
+    const contextOf = (rule: Rule): RuleContext => ({
         file, text, lang, tree, root, facts, lines, settings,
         captures: name => groups.get(name) ?? [],
-        report: r => raw.push(toFinding(rule, r, lines, opts.ruleSettings?.[rule.meta.id]?.severity)),
+        report: r => raw.push(toFinding(rule, r, lines, file, opts.ruleSettings?.[rule.meta.id]?.severity)),
         addProjectFact: f => result.projectFacts.push(f),
         moduleKey: spec => moduleKey(dir, spec),
         inRegion,
@@ -137,7 +150,10 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
           if (!memo.has(key)) memo.set(key, compute());
           return memo.get(key) as T;
         },
-      };
+        refOf: callee => calleeRef(callee, facts),
+      });
+    for (const rule of rules) {
+      const ctx = contextOf(rule);
       try {
         rule.check(ctx);
         if (prof) { const n = performance.now(); prof.set(rule.meta.id, (prof.get(rule.meta.id) ?? 0) + n - t); t = n; }
@@ -149,6 +165,30 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
     }
     result.raw = sortAndDedupe(raw);
     Object.assign(result, settle(result.raw, directives, new Set([...result.projectFacts, ...(opts.projectFacts ?? [])])));
+    if (wantSymbols) {
+      const specs: { spec: SummarySpec; rule: Rule }[] = [];
+      const seen = new Set<string>();
+      for (const rule of summaryRules) for (const spec of rule.summaries ?? []) {
+        if (seen.has(spec.key) || (spec.triggers && !spec.triggers.test(text))) continue;
+        seen.add(spec.key);
+        specs.push({ spec, rule });
+      }
+      const contexts = new Map<Rule, RuleContext>();
+      result.symbols = buildSymbols(root, text, facts, lines, groups.get('call') ?? [], (fn, sym) => {
+        for (const { spec, rule } of specs) {
+          if (spec.triggers && !spec.triggers.test(text.slice(sym.start, sym.end))) continue;
+          let ctx = contexts.get(rule);
+          if (!ctx) contexts.set(rule, (ctx = contextOf(rule)));
+          try {
+            const v = spec.of(ctx, fn);
+            if (v !== undefined) sym.facts[spec.key] = v;
+          } catch (e) {
+            result.ruleErrors.push(`rule ${rule.meta.id} crashed summarising ${fn.id} in ${file}: ${(e as Error).message}`);
+          }
+        }
+      });
+      if (prof) { const n = performance.now(); prof.set('symbols', (prof.get('symbols') ?? 0) + n - t); t = n; }
+    }
   }
   if (opts.reportUnusedDirectives) result.findings.push(...unusedDirectiveFindings(directives, lines));
   return result;
@@ -159,12 +199,15 @@ export function sortAndDedupe(raw: Finding[]): Finding[] {
   return raw.filter((f, i) => i === 0 || !(f.start === raw[i - 1].start && f.end === raw[i - 1].end && f.ruleId === raw[i - 1].ruleId && f.message === raw[i - 1].message));
 }
 
-/** Applies suppression directives, then splits off findings voided by known project facts. */
-export function settle(raw: Finding[], directives: Directive[], facts: ReadonlySet<string>): { findings: Finding[]; conditional: Finding[] } {
+/**
+ * Applies suppression directives, then splits off findings voided by known project facts and findings pending on
+ * other files (settled by the project layer).
+ */
+export function settle(raw: Finding[], directives: Directive[], facts: ReadonlySet<string>): { findings: Finding[]; conditional: Finding[]; pending: Finding[] } {
   for (const d of directives) d.used = false;
-  const findings: Finding[] = [], conditional: Finding[] = [];
-  for (const f of applyDirectives(raw, directives)) (f.unlessFacts?.some(x => facts.has(x)) ? conditional : findings).push(f);
-  return { findings, conditional };
+  const findings: Finding[] = [], conditional: Finding[] = [], pending: Finding[] = [];
+  for (const f of applyDirectives(raw, directives)) (f.unlessFacts?.some(x => facts.has(x)) ? conditional : f.pending !== undefined ? pending : findings).push(f);
+  return { findings, conditional, pending };
 }
 
 export function unusedDirectiveFindings(directives: Directive[], lines: LineIndex): Finding[] {
@@ -177,7 +220,7 @@ export function unusedDirectiveFindings(directives: Directive[], lines: LineInde
   }));
 }
 
-function toFinding(rule: Rule, r: Report, lines: LineIndex, configured?: Severity): Finding {
+function toFinding(rule: Rule, r: Report, lines: LineIndex, file: string, configured?: Severity): Finding {
   const start = r.start ?? r.node!.startIndex;
   const end = r.end ?? r.node!.endIndex;
   return {
@@ -192,7 +235,14 @@ function toFinding(rule: Rule, r: Report, lines: LineIndex, configured?: Severit
     patterns: r.patterns ?? rule.meta.patterns,
     fixes: r.fixes ?? [],
     unlessFacts: r.unlessFacts,
+    ...(r.related?.length ? { related: r.related.map(x => relatedOf(x, file, lines)) } : {}),
+    ...(r.pending !== undefined ? { pending: r.pending } : {}),
   };
+}
+
+function relatedOf(x: NonNullable<Report['related']>[number], file: string, lines: LineIndex): RelatedLocation {
+  if ('startPos' in x) return x;
+  return { file: x.file ?? file, startPos: lines.pos(x.start), endPos: lines.pos(x.end), message: x.message };
 }
 
 const RESOLVE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -212,7 +262,7 @@ export function fileModuleKey(file: string): string {
 }
 
 /** Parses and analyses text; the returned tree belongs to the caller (delete it when done). */
-export async function analyzeSource(file: string, text: string, opts: AnalyzeOptions = {}, lang = languageForPath(file)): Promise<FileAnalysis & { tree: Tree; lang: LangId }> {
+export async function analyzeSource(file: string, text: string, opts: AnalyzeOptions, lang = languageForPath(file)): Promise<FileAnalysis & { tree: Tree; lang: LangId }> {
   if (!lang) throw new Error(`incident-lens: unsupported file type: ${file}`);
   await loadLanguage(lang);
   const tree = parseSync(text, lang);
@@ -220,7 +270,7 @@ export async function analyzeSource(file: string, text: string, opts: AnalyzeOpt
 }
 
 /** Convenience for tests and one-shot callers: analyse and free the tree. */
-export async function analyzeText(text: string, file = 'input.ts', opts: AnalyzeOptions = {}): Promise<FileAnalysis> {
+export async function analyzeText(text: string, file: string, opts: AnalyzeOptions): Promise<FileAnalysis> {
   const r = await analyzeSource(file, text, opts);
   r.tree.delete();
   const { tree: _t, lang: _l, ...rest } = r;

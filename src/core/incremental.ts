@@ -81,7 +81,7 @@ export class IncrementalAnalyzer {
   /** What `unparsed` calls in a row have moved so far (dropped whenever anything is committed or deferred). */
   private unparsedView?: { pending: number; applied: number; raw: Finding[]; directives: Directive[]; lines: LineIndex };
 
-  constructor(readonly file: string, readonly lang: LangId, private opts: AnalyzeOptions = {}) {}
+  constructor(readonly file: string, readonly lang: LangId, private opts: AnalyzeOptions) {}
 
   setOptions(opts: AnalyzeOptions): void {
     this.opts = opts;
@@ -124,7 +124,7 @@ export class IncrementalAnalyzer {
       const lines = this.lines;
       const root = tree.rootNode;
       const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
-      return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw, ruleErrors: [] }, text, 'incremental', 0);
+      return this.finish({ findings: [], conditional: [], projectFacts: this.facts, directives, hasSyntaxErrors: root.hasError, raw: this.raw, ruleErrors: [], pending: [] }, text, 'incremental', 0);
     }
     // 1. map cached findings through the changes; drop those the changes touched
     let kept = this.raw;

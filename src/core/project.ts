@@ -1,6 +1,8 @@
 /**
- * The project pass: analyse many files with one parse each, then apply project-wide facts (e.g. an
- * `axios.defaults.timeout` assigned in another module voids per-call axios findings everywhere).
+ * The file pass: analyse many files with one parse each (findings, pending findings and each file's symbols are
+ * taken while the tree is alive, then the tree is freed), then apply project-wide facts (e.g. an
+ * `axios.defaults.timeout` assigned in another module voids per-call axios findings everywhere). The project layer
+ * (src/project/analyze.ts) settles the pending findings against every file's symbols.
  */
 import * as fs from 'fs';
 import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
@@ -10,6 +12,7 @@ import { applyEdits, LineIndex } from './text';
 import type { ResolvedConfig } from './config';
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
+import type { FileSymbols } from './symbols';
 
 export interface FileReport {
   file: string;
@@ -20,6 +23,10 @@ export interface FileReport {
   hasSyntaxErrors: boolean;
   fixedText?: string;
   text?: string;
+  /** Findings that depend on other files, settled by the project layer (src/project/analyze.ts). */
+  pending: Finding[];
+  /** The file's symbols and function summaries (see core/symbols.ts). */
+  symbols?: FileSymbols;
 }
 
 export interface ProjectResult {
@@ -30,7 +37,7 @@ export interface ProjectResult {
 
 export interface ProjectOptions {
   config: ResolvedConfig;
-  rules?: readonly Rule[];
+  rules: readonly Rule[];
   reportUnusedDirectives?: boolean;
   /** Apply safe fixes and keep the fixed text in `fixedText` (the caller writes it). */
   fix?: boolean;
@@ -39,14 +46,15 @@ export interface ProjectOptions {
   explicit?: ReadonlySet<string>;
 }
 
-export function analyzeOptionsFromConfig(config: ResolvedConfig, rules?: readonly Rule[]): AnalyzeOptions {
+export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly Rule[]): AnalyzeOptions {
   return { rules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
 }
 
-export async function analyzeProject(files: string[], opts: ProjectOptions): Promise<ProjectResult> {
+/** The file pass over `files` (see the module comment); `analyzeProject` in src/project adds the project pass. */
+export async function analyzeFiles(files: string[], opts: ProjectOptions): Promise<ProjectResult> {
   const notices: string[] = [];
   const reports: FileReport[] = [];
-  const base = analyzeOptionsFromConfig(opts.config, opts.rules);
+  const base: AnalyzeOptions = { ...analyzeOptionsFromConfig(opts.config, opts.rules), symbols: true };
   let done = 0;
   for (const file of files) {
     const lang = languageForPath(file);
@@ -65,7 +73,7 @@ export async function analyzeProject(files: string[], opts: ProjectOptions): Pro
       if (r.text !== text) { fixedText = r.text; text = r.text; analysis = r.analysis; }
     }
     notices.push(...analysis.ruleErrors);
-    reports.push({ file, text, fixedText, findings: analysis.findings, conditional: analysis.conditional, projectFacts: analysis.projectFacts, hasSyntaxErrors: analysis.hasSyntaxErrors });
+    reports.push({ file, text, fixedText, findings: analysis.findings, conditional: analysis.conditional, projectFacts: analysis.projectFacts, hasSyntaxErrors: analysis.hasSyntaxErrors, pending: analysis.pending, symbols: analysis.symbols });
   }
   opts.onProgress?.(done, files.length, '');
   const projectFacts = new Set(reports.flatMap(r => r.projectFacts));

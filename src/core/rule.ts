@@ -1,7 +1,8 @@
 import type { LangId, Node, Tree } from './parser';
 import type { FileFacts } from './facts';
 import type { LineIndex } from './text';
-import type { Fix, RuleMeta, Severity } from './types';
+import type { Finding, Fix, RelatedLocation, RuleMeta, Severity } from './types';
+import type { CallSite, FileSymbols, FunctionSymbol, Ref, SymbolFunctionInfo } from './symbols';
 
 export interface AnalyzerSettings {
   /** N for inserted timeouts, from `defaultTimeoutMs` (default 10000). */
@@ -22,6 +23,13 @@ export interface Report {
   patterns?: string[];
   /** Drop this finding when any of these project facts is known (e.g. `axios.defaults.timeout` set elsewhere). */
   unlessFacts?: string[];
+  /** Related locations (see Finding.related); `file` defaults to this file, positions from `start`/`end` offsets. */
+  related?: Array<{ file?: string; start: number; end: number; message: string } | RelatedLocation>;
+  /**
+   * Makes the finding conditional on other files (see Finding.pending): JSON data the rule's `settle` reads in the
+   * project pass. Until settled it is not shown; a run without a project pass drops it (unknown is not guilty).
+   */
+  pending?: unknown;
 }
 
 export interface RuleContext {
@@ -56,6 +64,54 @@ export interface RuleContext {
   test(re: RegExp): boolean;
   /** Memoises work shared by several rules on the same file (e.g. the retry family's loop analysis). */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * The symbolic reference of a callee (`createInvoice`, `this.orders.place`, `db.insertOrder`) that the project
+   * layer can resolve in a rule's `settle`, or undefined for callees it cannot (globals, locals, deep chains).
+   */
+  refOf(callee: Node): Ref | undefined;
+}
+
+/** A function in the project, as the project layer knows it. */
+export interface FnHandle { file: string; id: string }
+
+/** A function reached from a call, with the path that leads to it. */
+export interface Reached {
+  file: string;
+  fn: FunctionSymbol;
+  /** 1 for the callee itself, 2 for what it calls, ... */
+  depth: number;
+  /** The call (in the caller's file) that reached this function, and the callers' files/ids before it. */
+  call: CallSite;
+  callerFile: string;
+  path: FnHandle[];
+}
+
+/**
+ * What a rule's `settle` may ask of the project (src/project implements it). Resolution follows imports, re-exports,
+ * tsconfig paths, workspace packages, class fields and constructor injection; unknown stays unknown.
+ */
+export interface ProjectView {
+  symbols(file: string): FileSymbols | undefined;
+  /** The function a call reference names, seen from `file` (and from class `cls` for `this`/field refs). */
+  resolve(file: string, ref: Ref, cls?: string): FnHandle | undefined;
+  fn(h: FnHandle): FunctionSymbol | undefined;
+  /**
+   * Functions reachable from a call: the callee (depth 1) and, breadth-first, what it calls, to `maxDepth` (default
+   * 3) calls deep; each function once (cycles are safe). Memoised.
+   */
+  reach(file: string, ref: Ref, cls?: string, maxDepth?: number): Reached[];
+  /** Memoises rule work across a settle pass (summaries composed over the call graph). */
+  memo<T>(key: string, compute: () => T): T;
+}
+
+/** A per-function fact a rule records while the tree is alive (stored as `FunctionSymbol.facts[key]`). */
+export interface SummarySpec {
+  /** Storage key, shared by rules that read the same fact (e.g. 'sleep' for the retry family). */
+  key: string;
+  /** Cheap prefilter on the function's text. */
+  triggers?: RegExp;
+  /** The fact for one function, or undefined when it has none. Must be JSON. */
+  of(ctx: RuleContext, fn: SymbolFunctionInfo): unknown;
 }
 
 export interface Rule {
@@ -73,4 +129,13 @@ export interface Rule {
   /** Cheap lexical prefilter: the rule runs only when the file text matches. */
   triggers?: RegExp;
   check(ctx: RuleContext): void;
+  /** Per-function facts for other files' findings (see SummarySpec); they run whatever `triggers` says. */
+  summaries?: SummarySpec[];
+  /**
+   * Settles one of this rule's pending findings (reported in `file`) in the project pass: return it completed
+   * (message, related), a list, or undefined to drop it. Called with every file's symbols available.
+   */
+  settle?(finding: Finding, project: ProjectView, file: string): Finding | Finding[] | undefined;
 }
+
+export type { Ref, FileSymbols, FunctionSymbol, CallSite, SymbolFunctionInfo };

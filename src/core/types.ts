@@ -30,6 +30,24 @@ export interface Finding {
   fixes: Fix[];
   /** Project facts that, when present anywhere in the project, make this finding void (see project.ts). */
   unlessFacts?: string[];
+  /**
+   * Other places that explain the finding (the repeated effect in a service, the retry's delay): shown as related
+   * information in the editor, `relatedLocations` in SARIF and `related` in JSON.
+   */
+  related?: RelatedLocation[];
+  /**
+   * Set on a finding that depends on other files: rule data (JSON) its rule's `settle` reads in the project pass,
+   * which drops the finding or returns it completed. Pending findings never reach users unsettled.
+   */
+  pending?: unknown;
+}
+
+/** A related location; `file` is absolute (the finding's own file when it is the same). 0-based positions. */
+export interface RelatedLocation {
+  file: string;
+  startPos: Pos;
+  endPos: Pos;
+  message: string;
 }
 
 export interface RuleMeta {

@@ -78,7 +78,7 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
 }
 
 export function analyzeOptionsOf(config: ResolvedConfig): AnalyzeOptions {
-  return { ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
+  return { rules: allRules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
 }
 
 /** Open documents: analysed like files named on the CLI, except the user's own `exclude` globs. */

@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import * as path from 'path';
 import { GRAMMAR_FILES, RUNTIME_WASM, initParser, loadLanguage, type LangId } from '../core/parser';
 import { discoverFiles } from '../core/files';
-import { analyzeProject, type FileReport } from '../core/project';
+import { analyzeFiles, type FileReport } from '../core/project';
+import { defaultResolver, settleReports } from '../project/analyze';
+import { ProjectIndex } from '../project/index';
 import type { Finding, TextEdit } from '../core/types';
 import { allRules } from '../rules';
 import type { KnowledgeBase } from '../kb/load';
@@ -340,7 +342,7 @@ class Controller implements vscode.Disposable {
         for (let i = 0; i < files.length; i += 8) {
           if (token.isCancellationRequested) { cancelled = true; break outer; }
           const chunk = files.slice(i, i + 8);
-          const r = await analyzeProject(chunk, { config, rules });
+          const r = await analyzeFiles(chunk, { config, rules });
           for (const n of r.notices) this.log.info(`scan: ${n}`);
           reports.push(...r.files);
           done += chunk.length;
@@ -348,11 +350,18 @@ class Controller implements vscode.Disposable {
           await new Promise(res => setTimeout(res, 0));
         }
       }
-      // the same project pass as the CLI: facts from every file void conditional findings everywhere
+      // the same project pass as the CLI: facts from every file void conditional findings everywhere, and pending
+      // findings are settled against every scanned file's symbols
       const facts = new Set(reports.flatMap(r => r.projectFacts));
       for (const r of reports) {
         r.findings = r.findings.filter(f => !f.unlessFacts?.some(x => facts.has(x)));
         if (!this.isOpenDirty(r.file)) this.engine.facts.set(r.file, r.projectFacts);
+      }
+      for (const { config } of plans) {
+        const index = new ProjectIndex(defaultResolver([config.root]));
+        for (const r of reports) if (r.symbols) index.set(r.file, r.symbols);
+        const mine = reports.filter(r => r.file.startsWith(config.root + path.sep) || r.file === config.root);
+        settleReports({ files: mine, notices: [], projectFacts: facts }, index, rules, config.rules);
       }
       const summary: ScanSummary = { files: reports.length, findings: 0, byRule: {}, cancelled, ms: Math.round(performance.now() - t0) };
       if (!cancelled) {

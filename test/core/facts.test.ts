@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { ALL_RULES } from '../helpers/analyze';
 import assert from 'node:assert/strict';
 import { analyzeTree, CORE_QUERY } from '../../src/core/analyzer';
 import { FileFacts } from '../../src/core/facts';
@@ -81,7 +82,7 @@ test('analyzeTree reports syntax errors but still analyses', async () => {
   await loadLanguage('typescript');
   const text = 'const x = ;\nfetch(u);';
   const tree = parseSync(text, 'typescript');
-  const r = analyzeTree('a.ts', text, 'typescript', tree);
+  const r = analyzeTree('a.ts', text, 'typescript', tree, ALL_RULES);
   assert.equal(r.hasSyntaxErrors, true);
   assert.equal(r.findings.length, 1);
 });

@@ -4,6 +4,7 @@
  * tree.edit + incremental re-parse, then IncrementalAnalyzer.update; compared with a fresh full analysis.
  */
 import { test } from 'node:test';
+import { ALL_RULES } from '../helpers/analyze';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -57,7 +58,7 @@ for (const src of sources()) for (const seed of [src.text.length, src.text.lengt
     const rand = rng(seed);
     let text = src.text;
     let tree: Tree = parseSync(text, lang);
-    const inc = new IncrementalAnalyzer(src.name, lang);
+    const inc = new IncrementalAnalyzer(src.name, lang, ALL_RULES);
     inc.full(text, tree);
     let incrementalRuns = 0;
     for (let k = 0; k < 40; k++) {
@@ -82,7 +83,7 @@ for (const src of sources()) for (const seed of [src.text.length, src.text.lengt
       // by the next update that analyses, which takes its changes along
       if (got.deferred) { assert.ok(tree.rootNode.hasError, 'deferred only with a syntax error'); continue; }
       const fresh = parseSync(text, lang);
-      const want = analyzeTree(src.name, text, lang, fresh);
+      const want = analyzeTree(src.name, text, lang, fresh, ALL_RULES);
       fresh.delete();
       assert.deepEqual(got.findings.map(key), want.findings.map(key), `edit ${k} (${got.mode}): ${JSON.stringify(changes)}`);
     }
@@ -136,20 +137,20 @@ for (const src of typingSources()) {
     const engine = new DocumentEngine();
     let text = src.text;
     let version = 0;
-    engine.analyze('doc', src.name, text, lang, version, {});
+    engine.analyze('doc', src.name, text, lang, version, ALL_RULES);
     let incremental = 0, keystrokes = 0, deferred = 0;
     const fallbacks = new Map<string, number>();
     const type = (offset: number, insert: string, removed: number) => {
       engine.trees.applyChanges('doc', [contentChange(text, offset, insert, removed)]);
       text = text.slice(0, offset) + insert + text.slice(offset + removed);
-      const got = engine.analyze('doc', src.name, text, lang, ++version, {});
+      const got = engine.analyze('doc', src.name, text, lang, ++version, ALL_RULES);
       keystrokes++;
       if (got.analysisMode === 'incremental') incremental++;
       else fallbacks.set(got.fallback ?? '?', (fallbacks.get(got.fallback ?? '?') ?? 0) + 1);
       // deferred: a syntax error re-shaped the code, or (loaded machine) the re-parse went over its time budget
       if (got.deferred) { deferred++; assert.ok(got.hasSyntaxErrors || got.parseKind === 'over-budget' || got.parseKind === 'postponed', got.deferred); return; }
       const fresh = parseSync(text, lang);
-      const want = analyzeTree(src.name, text, lang, fresh);
+      const want = analyzeTree(src.name, text, lang, fresh, ALL_RULES);
       fresh.delete();
       assert.deepEqual(got.findings.map(key), want.findings.map(key), `keystroke ${keystrokes} at ${offset} (${got.analysisMode}): ${JSON.stringify(insert)} -${removed}`);
     };
@@ -184,7 +185,7 @@ async function typingSession(lines: number, engine: DocumentEngine) {
   const whole = generateServiceFile(lines);
   let text = whole.slice(0, whole.lastIndexOf('\n\n') + 1);
   let version = 0;
-  const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, {});
+  const first = engine.analyze('doc', 'service.ts', text, 'typescript', version, ALL_RULES);
   return {
     first,
     get text() { return text; },
@@ -193,7 +194,7 @@ async function typingSession(lines: number, engine: DocumentEngine) {
       for (let i = 0; i < s.length; i++) {
         engine.trees.applyChanges('doc', [contentChange(text, offset + i, s[i], 0)]);
         text = text.slice(0, offset + i) + s[i] + text.slice(offset + i);
-        r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, {});
+        r = engine.analyze('doc', 'service.ts', text, 'typescript', ++version, ALL_RULES);
         each?.(r, i);
       }
       return r;
@@ -204,7 +205,7 @@ async function typingSession(lines: number, engine: DocumentEngine) {
 /** A fresh parse and whole-file analysis of the service module's text. */
 function wholeFileFindings(text: string): Finding[] {
   const fresh = parseSync(text, 'typescript');
-  const want = analyzeTree('service.ts', text, 'typescript', fresh);
+  const want = analyzeTree('service.ts', text, 'typescript', fresh, ALL_RULES);
   fresh.delete();
   return want.findings;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/core/analyzer';
+import { analyzeText } from '../helpers/analyze';
 
 const lines = (r: { findings: { ruleId: string; startPos: { line: number } }[] }) => r.findings.map(f => `${f.ruleId}@${f.startPos.line + 1}`);
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAllLanguages } from '../../src/core/parser';
 import { applyEdits } from '../../src/core/text';
-import { analyzeText } from '../../src/core/analyzer';
+import { analyzeText, ALL_RULES } from '../helpers/analyze';
 import {
   DEFAULT_SETTINGS, DocumentEngine, FactsIndex, disableFileEdit, disableLineEdit, effectiveConfig, fixAllEdit, hoverMarkdown,
   isExcludedDocument, langOf, minimalEdit, orderedFixes, preferredFix,
@@ -51,11 +51,11 @@ test('minimalEdit and fix-all (safe fixes only, one edit)', async () => {
   assert.deepEqual(minimalEdit('abcdef', 'abXYef'), { start: 2, end: 4, text: 'XY' });
   await loadAllLanguages();
   const src = 'export async function a(u: string) {\n  return fetch(u);\n}\nexport async function b(u: string) {\n  return fetch(u, { method: "POST" });\n}\n';
-  const e = fixAllEdit('a.ts', src, 'typescript', { settings: { defaultTimeoutMs: 1234 } })!;
+  const e = fixAllEdit('a.ts', src, 'typescript', { ...ALL_RULES, settings: { defaultTimeoutMs: 1234 } })!;
   const out = applyEdits(src, [e]);
   assert.match(out, /fetch\(u, \{ signal: AbortSignal\.timeout\(1234\) \}\)/);
   assert.match(out, /fetch\(u, \{ method: "POST", signal: AbortSignal\.timeout\(1234\) \}\)/);
-  assert.equal(fixAllEdit('a.ts', out, 'typescript', {}), undefined);
+  assert.equal(fixAllEdit('a.ts', out, 'typescript', ALL_RULES), undefined);
 });
 
 test('facts index: other files\' facts void conditional findings; own facts come from the live analysis', async () => {
@@ -68,9 +68,9 @@ test('facts index: other files\' facts void conditional findings; own facts come
   const eng = new DocumentEngine();
   eng.facts.set('/p/defaults.ts', ['defaults-timeout:axios']);
   const text = "import axios from 'axios';\nexport const g = (u: string) => axios.get(u);\n";
-  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, {}).findings.length, 0);
+  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, ALL_RULES).findings.length, 0);
   eng.facts.delete('/p/defaults.ts');
-  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, {}).findings.length, 1, 'a cached tree still re-analyses with new facts');
+  assert.equal(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, ALL_RULES).findings.length, 1, 'a cached tree still re-analyses with new facts');
   eng.dispose();
 });
 
@@ -132,7 +132,7 @@ test('reconcile: after incremental typing, a whole-file pass on the reused tree 
   let text = fs.readFileSync(file, 'utf8');
   // no re-parse time budget: this checks parse kinds, and a loaded machine could put a re-parse over it
   const engine = new DocumentEngine(30, false);
-  engine.analyze('doc', file, text, 'typescript', 0, {});
+  engine.analyze('doc', file, text, 'typescript', 0, ALL_RULES);
   // type a new unbounded call into the first function, one character at a time
   const at = text.indexOf('  if (!res.ok)');
   const typed = 'await fetch(backupUrl);\n';
@@ -142,13 +142,13 @@ test('reconcile: after incremental typing, a whole-file pass on the reused tree 
     const line = before.split('\n').length - 1, character = pos - (before.lastIndexOf('\n') + 1);
     engine.trees.applyChanges('doc', [{ range: { start: { line, character }, end: { line, character } }, rangeOffset: pos, rangeLength: 0, text: typed[i] }]);
     text = text.slice(0, pos) + typed[i] + text.slice(pos);
-    const r = engine.analyze('doc', file, text, 'typescript', i + 1, {});
+    const r = engine.analyze('doc', file, text, 'typescript', i + 1, ALL_RULES);
     assert.equal(r.parseKind, 'incremental');
   }
-  const settled = engine.analyze('doc', file, text, 'typescript', typed.length, {}, true);
+  const settled = engine.analyze('doc', file, text, 'typescript', typed.length, ALL_RULES, true);
   assert.equal(settled.analysisMode, 'full');
   const fresh = parseSync(text, 'typescript');
-  const want = analyzeTree(file, text, 'typescript', fresh).findings;
+  const want = analyzeTree(file, text, 'typescript', fresh, ALL_RULES).findings;
   fresh.delete();
   const key = (f: { ruleId: string; start: number; end: number; message: string }) => `${f.ruleId} ${f.start}-${f.end} ${f.message}`;
   assert.deepEqual(settled.findings.map(key), want.map(key));

@@ -7,12 +7,13 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, AnalyzeOptions } from '../../src/core/analyzer';
+import type { AnalyzeOptions } from '../../src/core/analyzer';
+import { analyzeText } from './analyze';
 import { parseSource, languageForPath } from '../../src/core/parser';
 import { applyEdits } from '../../src/core/text';
 import type { Finding } from '../../src/core/types';
 
-export interface ValidCase { code: string; filename?: string; name?: string; options?: AnalyzeOptions }
+export interface ValidCase { code: string; filename?: string; name?: string; options?: Partial<AnalyzeOptions> }
 export interface ExpectedError {
   messageId?: string; line: number; column: number; endLine?: number; endColumn?: number;
   ruleId?: string; severity?: string; message?: RegExp;

@@ -1,0 +1,535 @@
+/**
+ * The file's symbol table (a file fact, vscode- and project-free): what it imports and exports, its classes with
+ * their methods, fields and field types (constructor-injected or annotated), its named functions, and for each
+ * function the calls it makes to names the project layer may resolve (imports, same-file functions, `this.m()`,
+ * `this.field.m()`, `ns.f()`, `obj.m()`). Rules add their own per-function facts (`Rule.summaries`).
+ *
+ * Everything here is plain JSON: it outlives the tree (one parse per file per run), crosses worker threads and is
+ * cached. The project layer (src/project) resolves these symbolic references across files.
+ */
+import type { Node } from './parser';
+import type { FileFacts } from './facts';
+import type { LineIndex } from './text';
+import { FUNCTION_TYPES, keyName, namedChildren, stringValue, unwrap } from './ast';
+import { requireOf } from './facts';
+
+/** A symbolic reference to a callee or a value, resolved by the project layer. */
+export type Ref =
+  /** a top-level name of the same file (function, class, const) */
+  | { k: 'local'; name: string }
+  /** an imported binding: `name` is the exported name, 'default', or '*' (namespace / whole CommonJS module) */
+  | { k: 'import'; module: string; name: string }
+  /** `this.name(...)`: a method of the enclosing class (or a base class) */
+  | { k: 'this'; name: string }
+  /** `this.field.name(...)`: a method of the field's class (its type annotation, constructor parameter or `new X()`) */
+  | { k: 'field'; field: string; name: string }
+  /** `base.name(...)`: a namespace member, an exported object's method, a static method, an instance's method */
+  | { k: 'member'; base: Ref; name: string };
+
+export interface CallSite {
+  ref: Ref;
+  /** 0-based line and column of the call. */
+  line: number;
+  column: number;
+  /** Offsets of the call in its file (for rules that settle findings in the same file). */
+  start: number;
+  end: number;
+  /** Number of arguments. */
+  args: number;
+}
+
+export interface FunctionSymbol {
+  /** Id within the file: `name`, `Class.method`, `object.method`, `default`. */
+  id: string;
+  /** The enclosing class for methods (`this` resolution). */
+  cls?: string;
+  /** 0-based position of the function's head (name, or the function itself) and its extent. */
+  line: number;
+  column: number;
+  endLine: number;
+  start: number;
+  end: number;
+  params: string[];
+  /** Higher-order wrappers the function was passed through: `export const POST = withAuth(async () => ...)` -> ['withAuth']. */
+  wrappers?: string[];
+  calls: CallSite[];
+  /** Per-rule local facts (Rule.summaries), by summary key. */
+  facts: Record<string, unknown>;
+}
+
+/** A field's declared or constructed type: the class it names (a Ref) and the type's arguments' names. */
+export interface FieldType { ref?: Ref; type: string; args?: string[] }
+
+export interface ClassSymbol {
+  name: string;
+  extends?: Ref;
+  /** method name -> function id */
+  methods: Record<string, string>;
+  fields: Record<string, FieldType>;
+  /** Decorator names on the class (`Controller`, `Injectable`, `Processor`). */
+  decorators?: string[];
+}
+
+/** What an exported (or top-level) name is. */
+export type Target =
+  | { k: 'fn'; id: string }
+  | { k: 'class'; name: string }
+  /** a top-level object literal whose function members have ids `name.member` */
+  | { k: 'object'; name: string }
+  /** an instance of a class: `export const orders = new OrdersService()` */
+  | { k: 'instance'; cls: Ref }
+  /** another name: `export { a as b }`, `export default router`, `const x = imported` */
+  | { k: 'ref'; ref: Ref }
+  | { k: 'reexport'; module: string; name: string };
+
+export interface FileSymbols {
+  /** export name ('default' for the default export) -> target */
+  exports: Record<string, Target>;
+  /** `export * from 'm'` */
+  star: string[];
+  /** top-level names that are not functions or classes but may be referenced (objects, instances, aliases) */
+  locals: Record<string, Target>;
+  classes: Record<string, ClassSymbol>;
+  functions: Record<string, FunctionSymbol>;
+  /** every module specifier imported or required (for dependency tracking) */
+  imports: string[];
+}
+
+export interface SymbolFunctionInfo { node: Node; id: string; cls?: string }
+
+const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class']);
+const IGNORED_GLOBALS = new Set(['console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Number', 'String', 'Date', 'Reflect', 'Symbol', 'process', 'require', 'Buffer', 'BigInt', 'Error', 'Boolean', 'Map', 'Set', 'URL', 'super']);
+
+function isFunctionNode(n: Node | null): boolean {
+  return !!n && FUNCTION_TYPES.has(n.type);
+}
+
+/**
+ * The innermost function passed through higher-order wrappers: `withAuth(withRateLimit(async (req) => ...))`,
+ * `router.handler(auth(), async (ctx) => ...)` -> the last function argument, recursively. Wrapper names outermost first.
+ */
+export function wrappedFunction(value: Node | null, depth = 0): { fn: Node; wrappers: string[] } | undefined {
+  const v = unwrap(value);
+  if (!v || depth > 4) return undefined;
+  if (isFunctionNode(v)) return { fn: v, wrappers: [] };
+  if (v.type !== 'call_expression') return undefined;
+  const callee = v.childForFieldName('function');
+  const args = v.childForFieldName('arguments');
+  if (!callee || !args || args.type !== 'arguments') return undefined;
+  const list = namedChildren(args);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const inner = wrappedFunction(list[i], depth + 1);
+    if (inner) return { fn: inner.fn, wrappers: [calleeName(callee), ...inner.wrappers] };
+  }
+  // `wrap(opts)(async () => ...)`: the callee is itself a call
+  const c = unwrap(callee);
+  if (c?.type === 'call_expression') {
+    const inner = wrappedFunction(c, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function calleeName(callee: Node): string {
+  const c = unwrap(callee);
+  if (!c) return '?';
+  if (c.type === 'identifier') return c.text;
+  if (c.type === 'member_expression') return c.childForFieldName('property')?.text ?? '?';
+  if (c.type === 'call_expression') return calleeName(c.childForFieldName('function') ?? c);
+  return '?';
+}
+
+function typeOf(annotation: Node | null, facts: FileFacts, topNames: Set<string>): FieldType | undefined {
+  if (!annotation) return undefined;
+  let t = annotation.type === 'type_annotation' ? annotation.namedChild(0) : annotation;
+  if (!t) return undefined;
+  let args: string[] | undefined;
+  if (t.type === 'generic_type') {
+    const ta = t.childForFieldName('type_arguments');
+    args = ta ? namedChildren(ta).map(a => a.text) : undefined;
+    t = t.childForFieldName('name');
+    if (!t) return undefined;
+  }
+  if (t.type === 'nested_type_identifier') {
+    // ns.Type
+    const [mod, name] = [t.namedChild(0), t.namedChild(1)];
+    const base = mod ? refOfName(mod.text, facts, topNames) : undefined;
+    return { type: t.text, args, ref: base && name ? { k: 'member', base, name: name.text } : undefined };
+  }
+  if (t.type !== 'type_identifier' && t.type !== 'identifier') return { type: t.text, args };
+  return { type: t.text, args, ref: refOfName(t.text, facts, topNames) };
+}
+
+/** A top-level or imported name as a Ref (no shadowing: callers use it for top-level positions). */
+function refOfName(name: string, facts: FileFacts, topNames: Set<string>): Ref | undefined {
+  const b = facts.binding(name);
+  if (b) return importRef(b.module, b.imported);
+  if (topNames.has(name)) return { k: 'local', name };
+  return undefined;
+}
+
+function importRef(module: string, imported: string): Ref {
+  // destructured require of a member: `const { a } = require('m').x` -> imported 'x.a'
+  const dot = imported.indexOf('.');
+  if (dot > 0 && imported !== '*') {
+    return { k: 'member', base: importRef(module, imported.slice(0, dot)), name: imported.slice(dot + 1) };
+  }
+  return { k: 'import', module, name: imported };
+}
+
+function decoratorNames(n: Node): string[] {
+  const out: string[] = [];
+  for (const c of namedChildren(n)) {
+    if (c.type !== 'decorator') continue;
+    const e = c.namedChild(0);
+    const callee = e?.type === 'call_expression' ? e.childForFieldName('function') : e;
+    if (callee) out.push(callee.type === 'member_expression' ? callee.childForFieldName('property')?.text ?? callee.text : callee.text);
+  }
+  return out;
+}
+
+function paramNames(fn: Node): string[] {
+  const ps = fn.childForFieldName('parameters');
+  if (!ps) {
+    const p = fn.childForFieldName('parameter');
+    return p ? [p.text] : [];
+  }
+  return namedChildren(ps).filter(p => p.type !== 'comment').map(p => {
+    const pat = p.childForFieldName('pattern') ?? p;
+    return pat.type === 'identifier' ? pat.text : pat.type === 'assignment_pattern' ? pat.childForFieldName('left')?.text ?? '' : pat.text.length < 40 ? pat.text : '';
+  });
+}
+
+/**
+ * Builds the file's symbol table. `calls` are the core `call` captures (document order); `onFunction` lets rules
+ * record per-function facts while the tree is alive.
+ */
+export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: LineIndex, calls: readonly Node[],
+  onFunction?: (f: SymbolFunctionInfo, sym: FunctionSymbol) => void): FileSymbols {
+  const out: FileSymbols = { exports: {}, star: [], locals: {}, classes: {}, functions: {}, imports: [] };
+  const fnNodes: { node: Node; sym: FunctionSymbol }[] = [];
+  const top = namedChildren(root);
+  // top-level names first (refs to same-file functions/classes/objects)
+  const topNames = new Set<string>();
+  for (const s0 of top) {
+    const s = s0.type === 'export_statement' ? (s0.childForFieldName('declaration') ?? s0) : s0;
+    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration' || CLASS_TYPES.has(s.type)) {
+      const n = s.childForFieldName('name');
+      if (n) topNames.add(n.text);
+    } else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') {
+      for (const d of namedChildren(s)) if (d.type === 'variable_declarator') { const n = d.childForFieldName('name'); if (n?.type === 'identifier') topNames.add(n.text); }
+    }
+  }
+  out.imports = [...new Set([...facts.bindings.values()].map(b => b.module))];
+
+  const addFunction = (node: Node, id: string, head: Node, cls?: string, wrappers?: string[]) => {
+    if (out.functions[id]) return;
+    const p = lines.pos(head.startIndex);
+    const sym: FunctionSymbol = {
+      id, cls, line: p.line, column: p.column, endLine: lines.pos(node.endIndex).line, start: node.startIndex, end: node.endIndex,
+      params: paramNames(node), calls: [], facts: {},
+    };
+    if (wrappers?.length) sym.wrappers = wrappers;
+    out.functions[id] = sym;
+    fnNodes.push({ node, sym });
+  };
+
+  const addClass = (c: Node, forcedName?: string): string | undefined => {
+    const name = forcedName ?? c.childForFieldName('name')?.text;
+    if (!name) return undefined;
+    const cls: ClassSymbol = { name, methods: {}, fields: {} };
+    const decos = decoratorNames(c.parent?.type === 'export_statement' ? c.parent : c).concat(decoratorNames(c));
+    if (decos.length) cls.decorators = decos;
+    for (const h of namedChildren(c)) {
+      if (h.type !== 'class_heritage') continue;
+      const ext = h.type === 'class_heritage' ? (namedChildren(h).find(x => x.type === 'extends_clause') ?? h) : h;
+      const v = unwrap(ext.childForFieldName('value') ?? ext.namedChild(0));
+      if (v?.type === 'identifier') cls.extends = refOfName(v.text, facts, topNames);
+      else if (v?.type === 'member_expression') {
+        const o = v.childForFieldName('object'), pr = v.childForFieldName('property');
+        const base = o?.type === 'identifier' ? refOfName(o.text, facts, topNames) : undefined;
+        if (base && pr) cls.extends = { k: 'member', base, name: pr.text };
+      }
+    }
+    const body = c.childForFieldName('body');
+    for (const m of body ? namedChildren(body) : []) {
+      if (m.type === 'method_definition') {
+        const mn = keyName(m.childForFieldName('name'));
+        if (!mn) continue;
+        if (mn === 'constructor') {
+          const ps = m.childForFieldName('parameters');
+          for (const p of ps ? namedChildren(ps) : []) {
+            // parameter properties (`private readonly orders: OrdersService`) and DI-decorated parameters
+            if (p.type !== 'required_parameter' && p.type !== 'optional_parameter') continue;
+            const hasModifier = namedChildren(p).some(x => x.type === 'accessibility_modifier' || x.type === 'override_modifier') || /^\s*(@[\s\S]*?\s)?readonly\b/.test(p.text);
+            const pat = p.childForFieldName('pattern');
+            if (!pat || pat.type !== 'identifier') continue;
+            const ft = typeOf(p.childForFieldName('type'), facts, topNames);
+            if (ft && hasModifier) cls.fields[pat.text] = ft;
+            else if (ft) cls.fields['(param)' + pat.text] = ft;
+          }
+          // `this.x = x` / `this.x = new X()` in the constructor body
+          const b = m.childForFieldName('body');
+          for (const st of b ? namedChildren(b) : []) {
+            const a = st.type === 'expression_statement' ? st.namedChild(0) : null;
+            if (a?.type !== 'assignment_expression') continue;
+            const left = a.childForFieldName('left'), right = unwrap(a.childForFieldName('right'));
+            if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this' || !right) continue;
+            const field = left.childForFieldName('property')?.text;
+            if (!field) continue;
+            if (right.type === 'identifier' && cls.fields['(param)' + right.text]) cls.fields[field] = cls.fields['(param)' + right.text];
+            else if (right.type === 'new_expression') {
+              const ctor = right.childForFieldName('constructor');
+              if (ctor?.type === 'identifier') cls.fields[field] = { type: ctor.text, ref: refOfName(ctor.text, facts, topNames) };
+            }
+          }
+          addFunction(m, `${name}.constructor`, m.childForFieldName('name') ?? m, name);
+          continue;
+        }
+        const id = `${name}.${mn}`;
+        cls.methods[mn] = id;
+        addFunction(m, id, m.childForFieldName('name') ?? m, name);
+      } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
+        const fname = keyName(m.childForFieldName('name') ?? m.childForFieldName('property'));
+        if (!fname) continue;
+        const value = unwrap(m.childForFieldName('value'));
+        const ft = typeOf(m.childForFieldName('type'), facts, topNames);
+        if (value && isFunctionNode(value)) {
+          const id = `${name}.${fname}`;
+          cls.methods[fname] = id;
+          addFunction(value, id, m, name);
+        } else if (value?.type === 'new_expression') {
+          const ctor = value.childForFieldName('constructor');
+          if (ctor?.type === 'identifier') cls.fields[fname] = { type: ctor.text, ref: refOfName(ctor.text, facts, topNames), args: ft?.args };
+        } else if (ft) cls.fields[fname] = ft;
+      }
+    }
+    for (const k of Object.keys(cls.fields)) if (k.startsWith('(param)')) delete cls.fields[k];
+    out.classes[name] = cls;
+    return name;
+  };
+
+  /** Functions inside a top-level object literal: `{ create() {}, update: async () => {}, other: helper }`. */
+  const addObject = (obj: Node, name: string) => {
+    for (const p of namedChildren(obj)) {
+      if (p.type === 'method_definition') {
+        const k = keyName(p.childForFieldName('name'));
+        if (k) addFunction(p, `${name}.${k}`, p.childForFieldName('name') ?? p);
+      } else if (p.type === 'pair') {
+        const k = keyName(p.childForFieldName('key'));
+        const v = p.childForFieldName('value');
+        const w = wrappedFunction(v);
+        if (k && w) addFunction(w.fn, `${name}.${k}`, p.childForFieldName('key') ?? p, undefined, w.wrappers);
+        else if (k && unwrap(v)?.type === 'identifier') out.locals[`${name}.${k}`] = { k: 'ref', ref: refOfName(unwrap(v)!.text, facts, topNames) ?? { k: 'local', name: unwrap(v)!.text } };
+      } else if (p.type === 'shorthand_property_identifier') {
+        const r = refOfName(p.text, facts, topNames);
+        if (r) out.locals[`${name}.${p.text}`] = { k: 'ref', ref: r };
+      }
+    }
+  };
+
+  /** A top-level `name = value`: function, wrapped function, object, instance, alias. */
+  const valueTarget = (name: string, value: Node | null, head: Node): Target | undefined => {
+    const v = unwrap(value);
+    if (!v) return undefined;
+    const w = wrappedFunction(v);
+    if (w) { addFunction(w.fn, name, head, undefined, w.wrappers); return { k: 'fn', id: name }; }
+    if (v.type === 'object') { addObject(v, name); return { k: 'object', name }; }
+    if (CLASS_TYPES.has(v.type)) { const cn = addClass(v, v.childForFieldName('name')?.text ?? name); return cn ? { k: 'class', name: cn } : undefined; }
+    if (v.type === 'new_expression') {
+      const ctor = unwrap(v.childForFieldName('constructor'));
+      const r = ctor?.type === 'identifier' ? refOfName(ctor.text, facts, topNames) : undefined;
+      return r ? { k: 'instance', cls: r } : undefined;
+    }
+    if (v.type === 'identifier') { const r = refOfName(v.text, facts, topNames); return r && !(r.k === 'local' && r.name === name) ? { k: 'ref', ref: r } : undefined; }
+    if (v.type === 'member_expression') {
+      const o = unwrap(v.childForFieldName('object')), pr = v.childForFieldName('property');
+      const base = o?.type === 'identifier' ? refOfName(o.text, facts, topNames) : undefined;
+      if (base && pr) return { k: 'ref', ref: { k: 'member', base, name: pr.text } };
+    }
+    const req = requireOf(v);
+    if (req) return { k: 'ref', ref: importRef(req.module, req.member ?? '*') };
+    return undefined;
+  };
+
+  const declare = (decl: Node, exported: boolean) => {
+    for (const d of namedChildren(decl)) {
+      if (d.type !== 'variable_declarator') continue;
+      const n = d.childForFieldName('name');
+      if (n?.type !== 'identifier') continue;
+      const t = valueTarget(n.text, d.childForFieldName('value'), n);
+      if (!t) continue;
+      if (t.k !== 'fn') out.locals[n.text] = t;
+      if (exported) out.exports[n.text] = t;
+    }
+  };
+
+  for (const s of top) {
+    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration') {
+      const n = s.childForFieldName('name');
+      if (n) addFunction(s, n.text, n);
+    } else if (CLASS_TYPES.has(s.type)) addClass(s);
+    else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') declare(s, false);
+    else if (s.type === 'export_statement') exportStatement(s);
+    else if (s.type === 'expression_statement') commonJs(s.namedChild(0));
+  }
+
+  function exportStatement(s: Node): void {
+    const source = stringValue(s.childForFieldName('source'));
+    const decl = s.childForFieldName('declaration');
+    const isDefault = /^export\s+default\b/.test(text.slice(s.startIndex, s.startIndex + 40).replace(/^(@[\s\S]*?\)\s*)+/, '')) || /\bexport\s+default\b/.test(text.slice(s.startIndex, (decl ?? s).startIndex));
+    if (decl) {
+      if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
+        const n = decl.childForFieldName('name');
+        const id = n?.text ?? 'default';
+        addFunction(decl, id, n ?? decl);
+        out.exports[isDefault ? 'default' : id] = { k: 'fn', id };
+        if (isDefault && n) out.exports[n.text] ??= { k: 'fn', id };
+      } else if (CLASS_TYPES.has(decl.type)) {
+        const cn = addClass(decl, decl.childForFieldName('name')?.text ?? 'default');
+        if (cn) out.exports[isDefault ? 'default' : cn] = { k: 'class', name: cn };
+      } else if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') declare(decl, true);
+      return;
+    }
+    const value = s.childForFieldName('value');
+    if (value) {
+      const t = valueTarget('default', value, value);
+      if (t) out.exports.default = t;
+      return;
+    }
+    for (const c of namedChildren(s)) {
+      if (c.type === 'export_clause') {
+        for (const spec of namedChildren(c)) {
+          if (spec.type !== 'export_specifier') continue;
+          const nameNode = spec.childForFieldName('name');
+          const aliasNode = spec.childForFieldName('alias');
+          const name = nameNode ? (keyName(nameNode) ?? nameNode.text) : 'default';
+          const alias = aliasNode ? (keyName(aliasNode) ?? aliasNode.text) : name;
+          if (source !== undefined) out.exports[alias] = { k: 'reexport', module: source, name };
+          else {
+            const r = refOfName(name, facts, topNames);
+            if (r) out.exports[alias] = r.k === 'local' && out.functions[name] ? { k: 'fn', id: name } : r.k === 'local' && out.classes[name] ? { k: 'class', name } : { k: 'ref', ref: r };
+          }
+        }
+      } else if (c.type === 'namespace_export' && source !== undefined) {
+        const id = c.namedChild(0);
+        if (id) out.exports[keyName(id) ?? id.text] = { k: 'ref', ref: { k: 'import', module: source, name: '*' } };
+      }
+    }
+    if (source !== undefined && !namedChildren(s).some(c => c.type === 'export_clause' || c.type === 'namespace_export')) out.star.push(source);
+    if (source !== undefined && !out.imports.includes(source)) out.imports.push(source);
+  }
+
+  function commonJs(e: Node | null): void {
+    if (e?.type !== 'assignment_expression') return;
+    const left = e.childForFieldName('left');
+    const right = e.childForFieldName('right');
+    const path = left?.text.replace(/\s+/g, '');
+    if (!path || !right) return;
+    if (path === 'module.exports') {
+      const v = unwrap(right);
+      if (v?.type === 'object') {
+        addObject(v, 'module.exports');
+        for (const p of namedChildren(v)) {
+          const k = p.type === 'shorthand_property_identifier' ? p.text : keyName(p.childForFieldName('key') ?? p.childForFieldName('name'));
+          if (!k) continue;
+          out.exports[k] = out.functions[`module.exports.${k}`] ? { k: 'fn', id: `module.exports.${k}` } : out.locals[`module.exports.${k}`] ?? { k: 'ref', ref: { k: 'local', name: k } };
+        }
+        out.exports.default = { k: 'object', name: 'module.exports' };
+      } else {
+        const t = valueTarget('module.exports', right, left!);
+        if (t) { out.exports.default = t; out.exports['*'] = t; }
+      }
+    } else {
+      const m = /^(?:module\.)?exports\.([\w$]+)$/.exec(path);
+      if (m) { const t = valueTarget(m[1], right, left!); if (t) out.exports[m[1]] = t; }
+    }
+  }
+
+  // calls -> innermost summarised function (functions are disjoint or nested; calls in document order)
+  if (fnNodes.length) {
+    const spans = fnNodes.map(f => ({ s: f.sym.start, e: f.sym.end, sym: f.sym })).sort((a, b) => a.s - b.s || b.e - a.e);
+    const stack: typeof spans = [];
+    let i = 0;
+    for (const call of calls) {
+      const cs = call.startIndex;
+      while (i < spans.length && spans[i].s <= cs) {
+        while (stack.length && stack[stack.length - 1].e <= spans[i].s) stack.pop();
+        stack.push(spans[i++]);
+      }
+      while (stack.length && stack[stack.length - 1].e <= cs) stack.pop();
+      const owner = stack[stack.length - 1];
+      if (!owner) continue;
+      const callee = call.childForFieldName('function');
+      const ref = callee ? calleeRef(callee, facts, topNames) : undefined;
+      if (!ref) continue;
+      const p = lines.pos(cs);
+      const argsNode = call.childForFieldName('arguments');
+      owner.sym.calls.push({ ref, line: p.line, column: p.column, start: cs, end: call.endIndex, args: argsNode ? argsNode.namedChildCount : 0 });
+    }
+  }
+  if (onFunction) for (const f of fnNodes) onFunction({ node: f.node, id: f.sym.id, cls: f.sym.cls }, f.sym);
+  return out;
+}
+
+/** The symbolic reference of a call's callee, when the project layer might resolve it. */
+export function calleeRef(callee: Node, facts: FileFacts, topNames?: ReadonlySet<string>): Ref | undefined {
+  const c = unwrap(callee);
+  if (!c) return undefined;
+  if (c.type === 'identifier') {
+    const name = c.text;
+    if (IGNORED_GLOBALS.has(name)) return undefined;
+    const b = facts.moduleOf(c);
+    if (b) return importRef(b.module, b.imported);
+    if (facts.bindings.has(name)) return undefined; // an import shadowed by a local
+    if (topNames ? topNames.has(name) : isTopLevelDecl(facts, name)) return { k: 'local', name };
+    return undefined;
+  }
+  if (c.type !== 'member_expression') return undefined;
+  const prop = c.childForFieldName('property');
+  const obj = unwrap(c.childForFieldName('object'));
+  if (!prop || !obj || (prop.type !== 'property_identifier' && prop.type !== 'private_property_identifier')) return undefined;
+  const name = prop.text;
+  if (obj.type === 'this') return { k: 'this', name };
+  if (obj.type === 'member_expression') {
+    const o2 = unwrap(obj.childForFieldName('object'));
+    const p2 = obj.childForFieldName('property');
+    if (o2?.type === 'this' && p2) return { k: 'field', field: p2.text, name };
+    return undefined;
+  }
+  if (obj.type === 'identifier') {
+    if (IGNORED_GLOBALS.has(obj.text)) return undefined;
+    const base = calleeRef(obj, facts, topNames);
+    return base ? { k: 'member', base, name } : undefined;
+  }
+  return undefined;
+}
+
+function isTopLevelDecl(facts: FileFacts, name: string): boolean {
+  return (facts.declarations.get(name) ?? []).some(d => {
+    const p = d.type === 'variable_declarator' ? d.parent?.parent : d.parent;
+    return p?.type === 'program' || p?.type === 'export_statement' && p.parent?.type === 'program';
+  });
+}
+
+/** A stable string key of a Ref (memo keys, dedup). */
+export function refKey(r: Ref): string {
+  switch (r.k) {
+    case 'local': return `l:${r.name}`;
+    case 'import': return `i:${r.module}#${r.name}`;
+    case 'this': return `t:${r.name}`;
+    case 'field': return `f:${r.field}.${r.name}`;
+    case 'member': return `m:${refKey(r.base)}.${r.name}`;
+  }
+}
+
+/** Human-readable callee text of a Ref (messages): `this.orders.place`, `createInvoice`, `db.insert`. */
+export function refText(r: Ref): string {
+  switch (r.k) {
+    case 'local': return r.name;
+    case 'import': return r.name === 'default' || r.name === '*' ? r.module.replace(/^.*\//, '') : r.name;
+    case 'this': return `this.${r.name}`;
+    case 'field': return `this.${r.field}.${r.name}`;
+    case 'member': return `${refText(r.base)}.${r.name}`;
+  }
+}

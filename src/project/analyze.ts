@@ -1,0 +1,60 @@
+/**
+ * The whole pipeline over a project: the file pass (core/project.ts: one parse per file; findings, pending findings
+ * and symbols taken while the tree is alive) and the project pass (this module: every file's symbols in one
+ * ProjectIndex; pending findings settled by their rules against it). The CLI and the extension's workspace scan
+ * call `analyzeProject`; tests and one-file callers use `analyzeFileText`.
+ */
+import * as path from 'path';
+import { analyzeSource, sortAndDedupe, type AnalyzeOptions, type FileAnalysis } from '../core/analyzer';
+import { analyzeFiles, type ProjectOptions, type ProjectResult } from '../core/project';
+import type { Rule } from '../core/rule';
+import { ProjectIndex, type Resolver } from './index';
+import { settleFindings } from './settle';
+import { RelativeResolver } from './relative-resolver';
+
+export interface ProjectRunOptions extends ProjectOptions {
+  /** Module resolution (default: the project resolver rooted at the files' common directory). */
+  resolver?: Resolver;
+}
+
+export interface ProjectRunResult extends ProjectResult {
+  index: ProjectIndex;
+}
+
+export function defaultResolver(_roots: string[]): Resolver {
+  return new RelativeResolver();
+}
+
+export async function analyzeProject(files: string[], opts: ProjectRunOptions): Promise<ProjectRunResult> {
+  const r = await analyzeFiles(files, opts);
+  const index = new ProjectIndex(opts.resolver ?? defaultResolver([opts.config.root]));
+  for (const f of r.files) if (f.symbols) index.set(f.file, f.symbols);
+  settleReports(r, index, opts.rules, opts.config.rules);
+  return { ...r, index };
+}
+
+/** Settles every report's pending findings against the index and applies project facts to the results. */
+export function settleReports(r: ProjectResult, index: ProjectIndex, rules: readonly Rule[], ruleSettings: AnalyzeOptions['ruleSettings']): void {
+  for (const f of r.files) {
+    if (!f.pending.length) continue;
+    const settled = settleFindings(f.file, f.pending, rules, index, ruleSettings, m => r.notices.push(`${f.file}: ${m}`))
+      .filter(x => !x.unlessFacts?.some(u => r.projectFacts.has(u)));
+    if (settled.length) f.findings = sortAndDedupe([...f.findings, ...settled]);
+  }
+}
+
+/**
+ * One file as a one-file project: same-file references (and nothing else) are resolved, so rules behave exactly as
+ * in a project whose other files are unknown. For tests and single-document callers.
+ */
+export async function analyzeFileText(text: string, file: string, opts: AnalyzeOptions, resolver?: Resolver): Promise<FileAnalysis> {
+  const abs = path.resolve(file);
+  const r = await analyzeSource(abs, text, { ...opts, symbols: true });
+  r.tree.delete();
+  const { tree: _t, lang: _l, ...a } = r;
+  if (!a.pending.length) return a;
+  const index = new ProjectIndex(resolver ?? { resolve: () => undefined });
+  if (a.symbols) index.set(abs, a.symbols);
+  const settled = settleFindings(abs, a.pending, opts.rules, index, opts.ruleSettings).filter(x => !x.unlessFacts?.some(u => a.projectFacts.includes(u)));
+  return { ...a, findings: sortAndDedupe([...a.findings, ...settled]) };
+}
