@@ -21,6 +21,8 @@ const harnessDir = path.join(root, 'test/vscode/harness');
 const freshHarness = !!process.env.CI && !process.env.HARNESS_HOME;
 const HARNESS_HOME = process.env.HARNESS_HOME
   || (freshHarness ? fs.mkdtempSync(path.join(os.tmpdir(), 'incident-lens-harness-')) : path.join(os.homedir(), '.cache', 'incident-lens-vscode-harness'));
+// cs-harness.js reads HARNESS_HOME when it is loaded (below): set it in this process too, not only for children
+process.env.HARNESS_HOME = HARNESS_HOME;
 const env = { ...process.env, HARNESS_HOME };
 const fixture = path.join(root, 'test/vscode/fixtures/workspace');
 const vsix = path.join(root, 'dist/incident-lens.vsix');
