@@ -6,13 +6,28 @@ import ignore, { Ignore } from 'ignore';
 import { languageForPath } from './parser';
 import type { ResolvedConfig } from './config';
 
-/** Skipped by default (RULES.md scope): vendored, generated, minified, tests and fixtures. */
+/**
+ * Skipped by default (RULES.md scope, v2): vendored, generated, minified, tests and fixtures, and test-like code by
+ * any common naming (`*.e2e.*`, `*.stories.*`, `*.eval.*` suites, `__e2e__/`, `mocks/`, `cypress/`); the
+ * `*.<word>test.*` names (`.servertest.`, `.clienttest.`, `.itest.`) are isTestLikeName below.
+ */
 export const DEFAULT_EXCLUDES = [
   '**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/vendor/**',
   '**/*.min.js', '**/*.min.mjs', '**/*.min.cjs', '**/*.bundle.js',
-  '**/__tests__/**', '**/__mocks__/**', '**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/e2e/**',
+  '**/__tests__/**', '**/__test__/**', '**/__mocks__/**', '**/mocks/**', '**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**',
+  '**/e2e/**', '**/__e2e__/**', '**/cypress/**', '**/*.e2e.*', '**/*.e2e-spec.*', '**/*.stories.*', '**/*.eval.*',
   '**/fixtures/**', '**/__fixtures__/**', '**/*.d.ts',
 ];
+
+/** English words that end in "test" are not suites: Remix routes such as `api.v1.deployments.latest.ts` are code. */
+const TEST_WORDS = /^(?:.*[-_])?(?:la|grea|shor|smar|ligh|tigh|brigh|sligh|swee|quie|hot|fit|wet|fat|sof|con|pro|at|de)test$/i;
+
+/** `name.<word>test.ext` (`users.servertest.ts`, `Table.clienttest.tsx`, `db.itest.ts`): a test suite by its name. */
+export function isTestLikeName(file: string): boolean {
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  for (const m of base.matchAll(/\.([A-Za-z0-9_-]*test)(?=\.)/gi)) if (!TEST_WORDS.test(m[1])) return true;
+  return false;
+}
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
 export interface Discovery {
@@ -34,7 +49,8 @@ export interface FileFilter {
 
 export function createFilter(config: ResolvedConfig): FileFilter {
   const opts = { dot: true };
-  const defaults = config.defaultExcludes ? picomatch(DEFAULT_EXCLUDES, opts) : () => false;
+  const globs = picomatch(DEFAULT_EXCLUDES, opts);
+  const defaults = config.defaultExcludes ? (p: string) => globs(p) || isTestLikeName(p) : () => false;
   const exclude = config.exclude.length ? picomatch(config.exclude, opts) : () => false;
   const include = config.include.length ? picomatch(config.include, opts) : undefined;
   const posix = (p: string) => p.split(path.sep).join('/');

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { analyzeProject } from '../../src/project/analyze';
 import { allRules } from '../../src/rules';
 import { defaultConfig } from '../../src/core/config';
-import { discoverFiles } from '../../src/core/files';
+import { createFilter, discoverFiles, isTestLikeName } from '../../src/core/files';
 import { tempProject } from '../helpers/temp-project';
 
 const project = (files: Record<string, string | Buffer>): string => tempProject(files, 'il-proj-');
@@ -84,6 +84,29 @@ test('discovery: default excludes, .gitignore (root and nested), explicit files 
   assert.deepEqual(rel(discoverFiles(['src/__tests__'], dir, config).files), ['src/__tests__/b.ts']);
   // ... but excludes still apply below it
   assert.deepEqual(rel(discoverFiles(['src'], dir, config).files), ['src/a.ts', 'src/sub/kept.ts']);
+});
+
+test('discovery: test-like files by any common naming are default excludes (RULES v2), Remix "latest" routes are not', () => {
+  const skipped = [
+    'src/users.servertest.ts', 'src/Table.clienttest.tsx', 'src/db.itest.ts', 'src/app.e2e.ts', 'src/app.e2e-spec.ts',
+    'src/Button.stories.tsx', 'evals/aiQuery.eval.ts', 'src/__e2e__/flow.ts', 'src/__mocks__/api.ts', 'src/mocks/handlers.ts',
+    'src/fixtures/x.ts', 'e2e/login.ts', 'tests/x.ts', '__test__/api/x.ts', 'cypress/support/commands.ts', 'src/v1.servertest.ts',
+  ];
+  const kept = [
+    'src/routes/api.v1.deployments.latest.ts', 'src/contest.ts', 'src/greatest.ts', 'src/a.contest.ts', 'src/testing/x.ts',
+    'src/spec/openapi.ts', 'src/test-utils.ts', 'src/routes/env.test-tasks.ts',
+  ];
+  const dir = project(Object.fromEntries([...skipped, ...kept].map(f => [f, 'fetch(u);'])));
+  const config = defaultConfig(dir);
+  const rel = (fs: string[]) => fs.map(f => path.relative(dir, f).split(path.sep).join('/')).sort();
+  assert.deepEqual(rel(discoverFiles(['.'], dir, config).files), [...kept].sort());
+  assert.deepEqual(rel(discoverFiles(['.'], dir, { ...config, defaultExcludes: false }).files), [...skipped, ...kept].sort());
+  // the extension's workspace index uses the same filter (indexFilter = createFilter)
+  const filter = createFilter(config);
+  assert.deepEqual(skipped.filter(f => filter.accepts(path.join(dir, f))), []);
+  assert.deepEqual(kept.filter(f => !filter.accepts(path.join(dir, f))), []);
+  assert.equal(isTestLikeName('a/b.servertest.ts'), true);
+  assert.equal(isTestLikeName('a/b.latest.ts'), false);
 });
 
 test('unreadable, binary, huge and non-UTF-8 files are skipped with a notice, never a crash', async () => {
