@@ -1,0 +1,88 @@
+/**
+ * wall-clock-ordering, sub-kind 1: elapsed time and deadlines measured with the wall clock (severity info; fix:
+ * `performance.now()` at every end when all of them are in view and convertible).
+ */
+import type { Node } from '../../core/parser';
+import type { Fix, TextEdit } from '../../core/types';
+import { replaceNodeEdit } from '../../core/edits';
+import type { ClockAnalysis, Holder, Use } from './clock';
+import { rangeKey, skipParensUp, shortText } from './syntax';
+import { NOT_DURATION_RE, START_RE, TIMEOUT_RE } from './names';
+import { INC_CLOCK } from './links';
+
+export function checkDurations(a: ClockAnalysis): void {
+  const uses = new Map<number, { h: Holder; list: Use[] }>();
+  for (const h of a.holders) {
+    if (!h.valid) continue;
+    const list = a.references(h).map(r => a.classifyUse(h, r));
+    uses.set(h.id, { h, list });
+  }
+  // components of holders linked by a use (`end - start`), for the fix
+  const parent = new Map<number, number>();
+  const find = (x: number): number => { while (parent.has(x) && parent.get(x) !== x) x = parent.get(x)!; return x; };
+  for (const { list } of uses.values()) for (const u of list) if ('site' in u) for (const x of u.holders) parent.set(find(x.id), find(u.holders[0].id));
+
+  const perfUsable = performanceUsable(a);
+  const sites: { u: Extract<Use, { site: Node }>; h: Holder }[] = [];
+  for (const { h, list } of uses.values()) {
+    const escapes = list.some(u => u.kind === 'escape');
+    for (const u of list) {
+      if (!('site' in u)) continue;
+      if (!qualifies(a, h, u, escapes)) continue;
+      sites.push({ u, h });
+    }
+  }
+  for (const { u, h } of sites) {
+    const root = find(h.id);
+    const comp = [...uses.values()].filter(x => find(x.h.id) === root);
+    let fix: Fix | undefined;
+    const fixable = perfUsable && comp.every(({ h: ch, list }) => ch.convertible && (ch.kind === 'var' || ch.privateField) && list.every(x => x.kind !== 'escape' && x.kind !== 'other'));
+    if (fixable) {
+      const edits: TextEdit[] = [];
+      const seen = new Set<string>();
+      const add = (n: Node) => { const k = rangeKey(n); if (!seen.has(k)) { seen.add(k); edits.push(replaceNodeEdit(n, 'performance.now()')); } };
+      for (const { h: ch, list } of comp) {
+        ch.reads.forEach(add);
+        for (const x of list) if ('site' in x) x.inline.forEach(add);
+      }
+      if (edits.every(e => a.readAt(a.ctx.root.descendantForIndex(e.start, e.end))?.numeric !== false)) {
+        fix = { title: 'Measure with `performance.now()` (monotonic) at both ends', edits, safety: 'unsafe', isPreferred: true };
+      }
+    }
+    const what = u.kind === 'elapsed'
+      ? `elapsed time from the wall clock (\`${shortText(a.textOf(u.site))}\`): an NTP step or leap second can make it negative or huge (Cloudflare 2017); use a monotonic clock`
+      : u.kind === 'remaining'
+        ? `time left until a wall-clock deadline (\`${shortText(a.textOf(u.site))}\`): a clock step can make it negative or huge (Cloudflare 2017); use a monotonic clock`
+        : `deadline checked against the wall clock (\`${shortText(a.textOf(u.site))}\`): a clock step can fire it early or never (Linux leap second 2012); use a monotonic clock`;
+    a.report(u.site, u.kind === 'elapsed' ? 'elapsed' : 'deadline', what, fix ? [fix] : [], 'info', INC_CLOCK, ['monotonic-clocks']);
+  }
+}
+
+function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>, escapes: boolean): boolean {
+  const names = [h.name];
+  for (const x of u.holders) names.push(x.name);
+  // the bound the elapsed time is compared with, or the variable that receives it
+  const up = skipParensUp(u.site);
+  const p = up.parent;
+  let bound = '';
+  if (p?.type === 'binary_expression') {
+    const l = p.childForFieldName('left'), r = p.childForFieldName('right');
+    bound = (l && l.startIndex === up.startIndex ? r : l)?.text ?? '';
+  } else if (p?.type === 'variable_declarator') bound = p.childForFieldName('name')?.text ?? '';
+  else if (p?.type === 'assignment_expression') bound = p.childForFieldName('left')?.text ?? '';
+  if (u.kind === 'deadline' || u.kind === 'remaining') bound += ' ' + (u.other?.text ?? '');
+  if (names.some(n => NOT_DURATION_RE.test(n)) || NOT_DURATION_RE.test(bound)) return false;
+  if (h.deadline) {
+    // a deadline that is stored or passed on is an expiry timestamp, not a local deadline
+    if (escapes) return false;
+    return h.once || TIMEOUT_RE.test(h.name) || /deadline|until|end|stop|give_?up/i.test(h.name);
+  }
+  return h.once || START_RE.test(h.name) || TIMEOUT_RE.test(bound);
+}
+
+function performanceUsable(a: ClockAnalysis): boolean {
+  const { facts } = a.ctx;
+  const b = facts.bindings.get('performance');
+  if (b) return /^(node:)?perf_hooks$/.test(b.module);
+  return !facts.declarations.has('performance');
+}
