@@ -194,11 +194,13 @@ export class ProjectIndex implements ProjectView {
     if (t) return this.targetValue(file, t, st);
     // `import x from './cjs'` of a CommonJS module: its module.exports object
     if (name !== 'default') {
+      // hops bound the depth of a chain, not the breadth of a barrel: each `export *` branch starts from this depth
       for (const m of s.star) {
         const target = this.resolver.resolve(file, m);
         if (!target || !this.files.has(target)) continue;
-        const v = this.exportValue(target, name, st, seen);
-        if (v) return v;
+        const branch = { hops: st.hops };
+        const v = this.exportValue(target, name, branch, seen);
+        if (v) { st.hops = branch.hops; return v; }
       }
     }
     return undefined;

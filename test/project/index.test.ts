@@ -251,3 +251,15 @@ test('pipeline: a rule summarises functions, reports a pending finding, settles 
   assert.equal(core.findings.length, 0);
   assert.equal(core.pending.length, 1);
 });
+
+test('resolution: a barrel with many `export *` lines finds a name in its last module (hops bound depth, not breadth)', async () => {
+  const files: Record<string, string> = {
+    'use.ts': `import { Target } from './lib';\nexport function run() { Target.make(); }`,
+    'lib/index.ts': Array.from({ length: 30 }, (_, i) => `export * from './m${i}';`).join('\n'),
+  };
+  for (let i = 0; i < 30; i++) files[`lib/m${i}.ts`] = i === 29 ? `export class Target { static make() {} }` : `export const v${i} = ${i};`;
+  const { index, abs } = await indexOf(files);
+  const use = abs('use.ts');
+  const fn = index.fn({ file: use, id: 'run' })!;
+  assert.deepEqual(index.resolve(use, fn.calls[0].ref), { file: abs('lib/m29.ts'), id: 'Target.make' });
+});
