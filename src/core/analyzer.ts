@@ -21,7 +21,7 @@ export const CORE_QUERY = `
 (import_statement) @import
 `;
 
-export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000 };
+export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000, browserCode: 'skip' };
 export const UNUSED_DIRECTIVE_RULE = 'unused-disable-directive';
 
 export interface RuleSetting { enabled?: boolean; severity?: Severity }

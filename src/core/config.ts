@@ -3,6 +3,7 @@
  * {
  *   "rules": { "missing-timeout": "error" | "warning" | "warn" | "info" | "off" | { "severity": "error" } },
  *   "defaultTimeoutMs": 10000,
+ *   "browserCode": "skip",            // "analyse": missing-timeout also judges browser-only code
  *   "include": ["src/**"], "exclude": ["legacy/**"],
  *   "defaultExcludes": true,          // tests, fixtures, node_modules, dist, build, minified
  *   "maxFileSizeBytes": 1000000,
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   root: string;
   rules: Record<string, RuleSetting>;
   defaultTimeoutMs: number;
+  /** 'analyse' turns missing-timeout back on for browser-only code (RULES v2); default 'skip'. */
+  browserCode: 'skip' | 'analyse';
   include: string[];
   exclude: string[];
   defaultExcludes: boolean;
@@ -37,7 +40,7 @@ export class ConfigError extends Error {
 }
 
 export function defaultConfig(root: string): ResolvedConfig {
-  return { root, rules: {}, defaultTimeoutMs: 10000, include: [], exclude: [], defaultExcludes: true, maxFileSizeBytes: 1_000_000, incidentsDir: '.incidents' };
+  return { root, rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', include: [], exclude: [], defaultExcludes: true, maxFileSizeBytes: 1_000_000, incidentsDir: '.incidents' };
 }
 
 /** Finds `.incident-lens.json` in `dir` or its ancestors. */
@@ -49,7 +52,7 @@ export function findConfigFile(dir: string): string | undefined {
   }
 }
 
-const KNOWN_KEYS = new Set(['$schema', 'rules', 'defaultTimeoutMs', 'include', 'exclude', 'defaultExcludes', 'maxFileSizeBytes', 'incidentsDir']);
+const KNOWN_KEYS = new Set(['$schema', 'rules', 'defaultTimeoutMs', 'browserCode', 'include', 'exclude', 'defaultExcludes', 'maxFileSizeBytes', 'incidentsDir']);
 const SEVERITY_ALIASES: Record<string, Severity | 'off'> = { error: 'error', warning: 'warning', warn: 'warning', info: 'info', off: 'off' };
 
 /** Parses and validates config text. `knownRules` are the rule ids a `rules` key may name. */
@@ -102,11 +105,23 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
     if (typeof obj.defaultExcludes !== 'boolean') throw new ConfigError(file, `"defaultExcludes" must be true or false (got ${JSON.stringify(obj.defaultExcludes)})`);
     cfg.defaultExcludes = obj.defaultExcludes;
   }
+  if (obj.browserCode !== undefined) {
+    const v = parseBrowserCode(obj.browserCode);
+    if (!v) throw new ConfigError(file, `"browserCode" must be "skip" or "analyse" (got ${JSON.stringify(obj.browserCode)})`);
+    cfg.browserCode = v;
+  }
   if (obj.incidentsDir !== undefined) {
     if (typeof obj.incidentsDir !== 'string' || !obj.incidentsDir) throw new ConfigError(file, `"incidentsDir" must be a non-empty string (got ${JSON.stringify(obj.incidentsDir)})`);
     cfg.incidentsDir = obj.incidentsDir;
   }
   return cfg;
+}
+
+/** `browserCode` values: "skip" | "analyse" ("analyze" accepted); undefined for anything else. */
+export function parseBrowserCode(v: unknown): 'skip' | 'analyse' | undefined {
+  if (v === 'skip') return 'skip';
+  if (v === 'analyse' || v === 'analyze') return 'analyse';
+  return undefined;
 }
 
 export function loadConfig(file: string, knownRules: readonly string[]): ResolvedConfig {

@@ -47,7 +47,7 @@ export interface ProjectOptions {
 }
 
 export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly Rule[]): AnalyzeOptions {
-  return { rules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
+  return { rules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs, browserCode: config.browserCode } };
 }
 
 /** The file pass over `files` (see the module comment); `analyzeProject` in src/project adds the project pass. */

@@ -7,6 +7,11 @@ import type { CallSite, FileSymbols, FunctionSymbol, Ref, SymbolFunctionInfo } f
 export interface AnalyzerSettings {
   /** N for inserted timeouts, from `defaultTimeoutMs` (default 10000). */
   defaultTimeoutMs: number;
+  /**
+   * `browserCode` (RULES v2): 'skip' (default) leaves browser-only code (`'use client'` files, relative-URL requests)
+   * out of `missing-timeout`; 'analyse' judges it like server code.
+   */
+  browserCode: 'skip' | 'analyse';
 }
 
 export interface Report {

@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeTree, type AnalyzeOptions, type FileAnalysis, type RuleSetting } from '../core/analyzer';
-import { ConfigError, defaultConfig, resolveConfig, type ResolvedConfig } from '../core/config';
+import { ConfigError, defaultConfig, parseBrowserCode, resolveConfig, type ResolvedConfig } from '../core/config';
 import { createFilter, readSourceFile } from '../core/files';
-import { fixUntilStable } from '../core/project';
+import { analyzeOptionsFromConfig, fixUntilStable } from '../core/project';
 import { LangId, languageForPath, parseSync } from '../core/parser';
 import { LineIndex } from '../core/text';
 import type { Finding, Fix, Severity, TextEdit } from '../core/types';
@@ -28,13 +28,15 @@ export interface ExtensionSettings {
   debounceMs: number;
   rules: Record<string, string>;
   defaultTimeoutMs: number;
+  /** `incidentLens.browserCode`: "skip" | "analyse" (missing-timeout on browser-only code). */
+  browserCode: string;
   exclude: string[];
   maxFileSizeBytes: number;
   timeBudgetMs: number;
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
-  enable: true, run: 'onType', debounceMs: 150, rules: {}, defaultTimeoutMs: 10000, exclude: [], maxFileSizeBytes: 1_000_000, timeBudgetMs: 50,
+  enable: true, run: 'onType', debounceMs: 150, rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', exclude: [], maxFileSizeBytes: 1_000_000, timeBudgetMs: 50,
 };
 
 const SEV: Record<string, Severity | 'off'> = { error: 'error', warning: 'warning', warn: 'warning', info: 'info', information: 'info', off: 'off' };
@@ -71,6 +73,7 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
     config = defaultConfig(path.resolve(folder));
   }
   if (!('defaultTimeoutMs' in raw)) config.defaultTimeoutMs = s.defaultTimeoutMs;
+  if (!('browserCode' in raw)) config.browserCode = parseBrowserCode(s.browserCode) ?? 'skip';
   if (!('maxFileSizeBytes' in raw)) config.maxFileSizeBytes = s.maxFileSizeBytes;
   if (!('exclude' in raw)) config.exclude = [...s.exclude];
   config.rules = { ...settingsRules(s.rules), ...config.rules };
@@ -78,7 +81,7 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
 }
 
 export function analyzeOptionsOf(config: ResolvedConfig): AnalyzeOptions {
-  return { rules: allRules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs } };
+  return analyzeOptionsFromConfig(config, allRules);
 }
 
 /** Open documents: analysed like files named on the CLI, except the user's own `exclude` globs. */

@@ -90,7 +90,7 @@ class Controller implements vscode.Disposable {
     const d = DEFAULT_SETTINGS;
     this.settings = {
       enable: c.get('enable', d.enable), run: c.get('run', d.run), debounceMs: Math.max(0, c.get('debounceMs', d.debounceMs)),
-      rules: c.get('rules', d.rules) ?? {}, defaultTimeoutMs: c.get('defaultTimeoutMs', d.defaultTimeoutMs),
+      rules: c.get('rules', d.rules) ?? {}, defaultTimeoutMs: c.get('defaultTimeoutMs', d.defaultTimeoutMs), browserCode: c.get('browserCode', d.browserCode),
       exclude: c.get('exclude', d.exclude) ?? [], maxFileSizeBytes: c.get('maxFileSizeBytes', d.maxFileSizeBytes), timeBudgetMs: c.get('timeBudgetMs', d.timeBudgetMs),
     };
     this.configs.clear();

@@ -1,0 +1,96 @@
+/** missing-timeout, part 2: reading options objects, building fixes, reporting. */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import type { Fix, TextEdit } from '../../core/types';
+import { callArgs, callRange, memberPath, unwrap, enclosingFunction, FUNCTION_TYPES } from '../../core/ast';
+import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit } from '../../core/edits';
+import type { Target } from './classify';
+
+/** A match of `re` (global) in `scope`'s text that is code, not a comment or a string: `// req.setTimeout(5000)` does not count. */
+export function codeMatch(ctx: RuleContext, scope: Node, re: RegExp): boolean {
+  for (const m of scope.text.matchAll(re)) {
+    const at = ctx.root.descendantForIndex(scope.startIndex + m.index!);
+    if (at && (at.type === 'comment' || at.type === 'string_fragment' || at.type === 'string' || at.type === 'template_string')) continue;
+    return true;
+  }
+  return false;
+}
+
+/** true: disables the timeout (0, Infinity, false). */
+export function isDisablingValue(ctx: RuleContext, value: Node | null): boolean {
+  const v = ctx.facts.resolveValue(value);
+  if (!v) return false;
+  if (v.type === 'false') return true;
+  if (v.type === 'number') return Number(v.text.replace(/_/g, '')) === 0;
+  if (v.type === 'identifier' && v.text === 'Infinity') return true;
+  const p = memberPath(v);
+  return !!p && p.join('.') === 'Number.POSITIVE_INFINITY';
+}
+
+export type OptState =
+  | { state: 'ok' }
+  | { state: 'opaque' }
+  | { state: 'missing'; obj: Node | null }
+  | { state: 'disabled'; pair: Node; value: Node };
+
+/** Inspects an options object for timeout-like keys. `obj` null = options argument absent. */
+export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: string[], absent: 'missing' | 'ok' = 'missing'): OptState {
+  if (arg === undefined || arg === null) return absent === 'missing' ? { state: 'missing', obj: null } : { state: 'ok' };
+  const u = unwrap(arg);
+  if (u && (u.type === 'undefined' || (u.type === 'identifier' && u.text === 'undefined'))) return { state: 'missing', obj: null };
+  const obj = ctx.facts.resolveObject(arg);
+  if (!obj) return { state: 'opaque' };
+  let unknown = false;
+  for (const k of keys) {
+    const r = ctx.facts.lookupProp(obj, k);
+    if (r.kind === 'present') {
+      if (k === 'timeout' && r.value && r.pair.type === 'pair' && isDisablingValue(ctx, r.value)) return { state: 'disabled', pair: r.pair, value: r.value };
+      return { state: 'ok' };
+    }
+    if (r.kind === 'unknown') unknown = true;
+  }
+  return unknown ? { state: 'opaque' } : { state: 'missing', obj };
+}
+
+
+
+/** An AbortSignal named `signal` in scope (parameter or destructured option) that the call could combine with. */
+export function signalInScope(ctx: RuleContext, call: Node): string | undefined {
+  for (let f: Node | null = enclosingFunction(call); f; f = enclosingFunction(f)) {
+    const params = f.childForFieldName('parameters') ?? f.childForFieldName('parameter');
+    if (params && /\bsignal\b/.test(params.text) && ctx.facts.isShadowed(call, 'signal')) return 'signal';
+    if (!FUNCTION_TYPES.has(f.type)) break;
+  }
+  return undefined;
+}
+
+export function msFix(ctx: RuleContext): number { return ctx.settings.defaultTimeoutMs; }
+
+export function signalFixes(ctx: RuleContext, t: Target, st: { obj: Node | null }, optionsIndex: number): Fix[] {
+  const n = msFix(ctx);
+  const outer = signalInScope(ctx, t.call);
+  const value = outer ? `AbortSignal.any([${outer}, AbortSignal.timeout(${n})])` : `AbortSignal.timeout(${n})`;
+  const edit = optionsEdit(ctx, t.call, st.obj, optionsIndex, `signal: ${value}`);
+  if (!edit) return [];
+  return [{ title: outer ? `Combine \`${outer}\` with a ${n} ms timeout signal` : `Add \`signal: AbortSignal.timeout(${n})\``, edits: [edit], safety: 'safe', isPreferred: true }];
+}
+
+/** Adds `prop` to the options object, or creates the options argument at `index` (filling gaps with undefined). */
+export function optionsEdit(ctx: RuleContext, call: Node, obj: Node | null, index: number, prop: string): TextEdit | undefined {
+  if (obj) return addPropertyEdit(obj, prop, ctx.text, ctx.lines);
+  const args = callArgs(call);
+  if (args.length === 0 && index > 0) return undefined;
+  if (index < args.length) {
+    // an explicit `undefined` placeholder: replace it
+    return replaceNodeEdit(args[index], `{ ${prop} }`);
+  }
+  const fillers = index - args.length;
+  const text = [...Array(fillers).fill('undefined'), `{ ${prop} }`].join(', ');
+  return insertArgumentEdit(call, args.length ? args[args.length - 1] : null, text);
+}
+
+export function report(ctx: RuleContext, t: Target, node: Node, messageId: string, message: string, fixes: Fix[], unlessFacts?: string[]): void {
+  const range = node === t.call ? callRange(ctx.lines, t.call) : { start: node.startIndex, end: node.endIndex };
+  ctx.report({ ...range, messageId, message, fixes, unlessFacts });
+}
+

@@ -1,0 +1,303 @@
+/** missing-timeout, part 3: the HTTP clients of the RULES.md table (fetch, axios, got, superagent, http/https, ky). */
+import * as path from 'path';
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { callArgs, memberPath, unwrap, enclosingFunction } from '../../core/ast';
+import { addPropertyEdit, replaceNodeEdit } from '../../core/edits';
+import type { TextEdit } from '../../core/types';
+import { AXIOS_WITH_DATA, CALLBACK_NAME, URL_NAME, type Target } from './classify';
+import { codeMatch, inspectOptions, isDisablingValue, msFix, optionsEdit, report, signalFixes } from './common';
+
+export const AXIOS_DEFAULTS_FACT = 'defaults-timeout:axios';
+export const instanceDefaultsFact = (moduleKey: string, exportName: string) => `defaults-timeout:${moduleKey}#${exportName}`;
+
+/** `new Request(url, init)` held by a local (`const`, or a `let`/`var` declared once) that is passed to fetch. */
+function requestConstruction(ctx: RuleContext, ref: Node): Node | undefined {
+  if (ref.type !== 'identifier') return undefined;
+  const decls = ctx.facts.declarations.get(ref.text);
+  if (!decls || decls.length !== 1 || decls[0].type !== 'variable_declarator') return undefined;
+  const v = unwrap(decls[0].childForFieldName('value'));
+  return v && v.type === 'new_expression' && v.childForFieldName('constructor')?.text === 'Request' ? v : undefined;
+}
+
+/** The call is raced against a timer or wrapped in a timeout helper: the caller cannot wait forever. */
+function boundedByWrapper(call: Node): boolean {
+  let n: Node = call;
+  for (let i = 0; i < 4 && n.parent; i++) {
+    const p: Node = n.parent;
+    if (p.type === 'await_expression' || p.type === 'parenthesized_expression') { n = p; continue; }
+    if (p.type === 'array') { n = p; continue; }
+    if (p.type === 'arguments') {
+      const outer = p.parent;
+      const callee = outer && outer.childForFieldName('function');
+      const path = callee ? memberPath(callee)?.join('.') : undefined;
+      if (path && (/^Promise\.race$/.test(path) || /timeout/i.test(path))) return true;
+    }
+    break;
+  }
+  return false;
+}
+
+export function checkFetch(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (args.length === 0 || boundedByWrapper(t.call)) return;
+  const first = unwrap(args[0]);
+  // fetch(new Request(url, { signal })) / fetch(request): the Request may carry its own signal
+  if (args.length < 2 && first) {
+    const req = first.type === 'new_expression' ? first : requestConstruction(ctx, first);
+    if (req) {
+      const ctor = req.childForFieldName('constructor');
+      if (ctor?.text === 'Request') {
+        const reqArgs = req.childForFieldName('arguments')?.namedChildren ?? [];
+        const st = inspectOptions(ctx, reqArgs[1] ?? null, ['signal']);
+        if (st.state !== 'missing') return;
+      }
+    } else if (first.type === 'identifier' && /^req(uest)?$/i.test(first.text)) {
+      return;
+    }
+  }
+  const keys = t.module === 'node-fetch' ? ['signal', 'timeout', 'dispatcher'] : ['signal', 'dispatcher'];
+  const st = inspectOptions(ctx, args[1] ?? null, keys);
+  if (st.state === 'ok' || st.state === 'opaque') return;
+  if (st.state === 'disabled') return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout\` is set to ${st.value.text}: this \`${t.name}\` can wait forever if the server stalls`, []);
+  // a fetch `timeout` option does not exist: say so, it is a classic silent bug
+  if (st.obj && t.module !== 'node-fetch') {
+    const tp = ctx.facts.lookupProp(st.obj, 'timeout');
+    if (tp.kind === 'present') {
+      const fix = tp.pair.type === 'pair' && tp.value ? [{ title: 'Replace `timeout` with an abort signal', safety: 'safe' as const, isPreferred: true, edits: [replaceNodeEdit(tp.pair, `signal: AbortSignal.timeout(${tp.value.text})`)] }] : [];
+      return report(ctx, t, t.call, 'fetchTimeoutIgnored', `\`${t.name}\` ignores the \`timeout\` option: it still has no timeout and can wait forever if the server stalls`, fix);
+    }
+  }
+  report(ctx, t, t.call, 'fetch', `\`${t.name}\` has no timeout: it can wait forever if the server stalls (fetch has no overall deadline)`, signalFixes(ctx, t, st, 1));
+}
+
+function axiosConfigIndex(t: Target, args: Node[]): number {
+  if (!t.method) {
+    // axios(config) | axios(url, config)
+    const first = unwrap(args[0]);
+    return first && (first.type === 'object' || (first.type === 'identifier' && args.length === 1 && !/url|uri|href|path|endpoint/i.test(first.text))) ? 0 : 1;
+  }
+  if (t.method === 'request') return 0;
+  if (AXIOS_WITH_DATA.has(t.method)) return 2;
+  return 1;
+}
+
+export function checkAxios(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (args.length === 0 || boundedByWrapper(t.call)) return;
+  const idx = axiosConfigIndex(t, args);
+  const st = inspectOptions(ctx, args[idx] ?? null, ['timeout', 'signal', 'cancelToken']);
+  if (st.state === 'ok' || st.state === 'opaque') return;
+  const n = msFix(ctx);
+  if (st.state === 'disabled') {
+    return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` disables axios's timeout: this request can wait forever if the server stalls`,
+      [{ title: `Set \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, String(n))] }], [AXIOS_DEFAULTS_FACT]);
+  }
+  const edit = optionsEdit(ctx, t.call, st.obj, idx, `timeout: ${n}`);
+  report(ctx, t, t.call, 'axios', `\`${t.name}\` has no timeout (axios defaults to 0, no timeout): it can wait forever if the server stalls`,
+    edit ? [{ title: `Add \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [edit] }] : [], [AXIOS_DEFAULTS_FACT]);
+}
+
+/** Name under which the created instance is reachable: `api` in `const api = axios.create()`, `this.client`, or an export. */
+function instanceOf(call: Node): { local?: string[]; exportName?: string } {
+  let n: Node = call;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'as_expression' || n.parent.type === 'satisfies_expression')) n = n.parent;
+  const p = n.parent;
+  if (!p) return {};
+  if (p.type === 'variable_declarator') {
+    const name = p.childForFieldName('name');
+    if (name?.type !== 'identifier') return {};
+    const exported = p.parent?.parent?.type === 'export_statement';
+    return { local: [name.text], exportName: exported ? name.text : undefined };
+  }
+  if (p.type === 'assignment_expression') {
+    const left = memberPath(p.childForFieldName('left'));
+    if (!left) return {};
+    if (left.join('.') === 'module.exports') return { exportName: 'default' };
+    if (left.length === 2 && (left[0] === 'exports' || left.join('.').startsWith('module.exports.'))) return { local: left, exportName: left[left.length - 1] };
+    return { local: left };
+  }
+  if (p.type === 'export_statement') return { exportName: 'default' };
+  if (p.type === 'pair') return {}; // stored in an object: unknown use
+  return {};
+}
+
+function exportedLocally(ctx: RuleContext, local: string): string | undefined {
+  // export { api } / export { api as client } / export default api / module.exports = api
+  const re = new RegExp(`export\\s*\\{[^}]*\\b${local}\\b(?:\\s+as\\s+(\\w+))?[^}]*\\}|export\\s+default\\s+${local}\\b|module\\.exports\\s*=\\s*${local}\\b`);
+  const m = re.exec(ctx.text);
+  if (!m) return undefined;
+  if (m[0].startsWith('export default') || m[0].startsWith('module.exports')) return 'default';
+  return m[1] ?? local;
+}
+
+function defaultsTimeoutAssigned(ctx: RuleContext, local: string[]): boolean {
+  const want = [...local, 'defaults', 'timeout'].join('.');
+  for (const a of ctx.captures('assign')) {
+    const left = memberPath(a.childForFieldName('left'));
+    if (left && left.join('.') === want && !isDisablingValue(ctx, a.childForFieldName('right'))) return true;
+  }
+  return false;
+}
+
+export function checkAxiosCreate(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  const st = inspectOptions(ctx, args[0] ?? null, ['timeout', 'signal']);
+  if (st.state === 'ok' || st.state === 'opaque') return;
+  const inst = instanceOf(t.call);
+  if (inst.local && defaultsTimeoutAssigned(ctx, inst.local)) return;
+  const exportName = inst.exportName ?? (inst.local?.length === 1 ? exportedLocally(ctx, inst.local[0]) : undefined);
+  const unless = [AXIOS_DEFAULTS_FACT];
+  if (exportName) unless.push(instanceDefaultsFact(ctx.moduleKey('./' + path.basename(ctx.file)), exportName));
+  const n = msFix(ctx);
+  const who = inst.local ? `\`${inst.local.join('.')}\`` : 'this instance';
+  if (st.state === 'disabled') {
+    return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` disables the timeout of every request through ${who}: they can wait forever if the server stalls`,
+      [{ title: `Set \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, String(n))] }], unless);
+  }
+  const edit = optionsEdit(ctx, t.call, st.obj, 0, `timeout: ${n}`);
+  report(ctx, t, t.call, 'axiosCreate', `\`${t.name}\` creates an instance with no timeout (axios defaults to 0): every request through ${who} can wait forever if the server stalls`,
+    edit ? [{ title: `Add \`timeout: ${n}\` to the instance config`, safety: 'safe', isPreferred: true, edits: [edit] }] : [], unless);
+}
+
+export function checkGot(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (boundedByWrapper(t.call)) return;
+  let idx: number;
+  if (t.kind === 'got-extend') {
+    idx = 0;
+    if (args.length === 0) return;
+  } else {
+    if (args.length === 0) return;
+    const first = unwrap(args[0]);
+    idx = first && first.type === 'object' ? 0 : 1;
+  }
+  const st = inspectOptions(ctx, args[idx] ?? null, ['timeout', 'signal']);
+  if (st.state === 'ok' || st.state === 'opaque') return;
+  const n = msFix(ctx);
+  if (st.state === 'disabled') {
+    return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` leaves \`${t.name}\` without a timeout: it can wait forever if the server stalls`,
+      [{ title: `Set \`timeout: { request: ${n} }\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, `{ request: ${n} }`)] }]);
+  }
+  const edit = optionsEdit(ctx, t.call, st.obj, idx, `timeout: { request: ${n} }`);
+  const what = t.kind === 'got-extend' ? `\`${t.name}\` creates a got instance with no timeout (got sets none by default): every request through it can wait forever`
+    : `\`${t.name}\` has no timeout (got sets none by default): it can wait forever if the server stalls`;
+  report(ctx, t, t.call, t.kind === 'got-extend' ? 'gotExtend' : 'got', what,
+    edit ? [{ title: `Add \`timeout: { request: ${n} }\``, safety: 'safe', isPreferred: true, edits: [edit] }] : []);
+}
+
+export function checkSuperagent(ctx: RuleContext, t: Target): void {
+  let n: Node = t.call;
+  // walk the fluent chain: request.get(url).set(...).timeout(...)
+  for (;;) {
+    const p = n.parent;
+    if (p?.type === 'member_expression' && p.parent?.type === 'call_expression') {
+      const prop = p.childForFieldName('property')?.text;
+      if (prop === 'timeout') return;
+      n = p.parent;
+      continue;
+    }
+    break;
+  }
+  // const req = request.get(url); ... req.timeout(5000)
+  const holder = n.parent;
+  if (holder?.type === 'variable_declarator') {
+    const name = holder.childForFieldName('name');
+    const scope = enclosingFunction(holder) ?? ctx.root;
+    if (name?.type === 'identifier' && codeMatch(ctx, scope, new RegExp(`\\b${name.text}\\s*\\.\\s*timeout\\s*\\(`, 'g'))) return;
+    if (name?.type !== 'identifier') return;
+  }
+  const ms = msFix(ctx);
+  report(ctx, t, t.call, 'superagent', `superagent \`${t.name}\` has no \`.timeout(...)\` (superagent sets none): it can wait forever if the server stalls`,
+    [{ title: `Append \`.timeout({ response: ${ms}, deadline: ${ms * 2} })\``, safety: 'safe', isPreferred: true,
+      edits: [{ start: t.call.endIndex, end: t.call.endIndex, text: `.timeout({ response: ${ms}, deadline: ${ms * 2} })` }] }]);
+}
+
+export function checkHttp(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (args.length === 0) return;
+  // http.request(url | options, [options], [callback])
+  let optIdx = -1;
+  for (let i = 0; i < Math.min(args.length, 2); i++) {
+    const a = unwrap(args[i]);
+    if (!a) continue;
+    if (a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function') break;
+    if (a.type === 'string' || a.type === 'template_string' || (a.type === 'new_expression' && a.childForFieldName('constructor')?.text === 'URL')) continue;
+    // process.argv[n] is always a string: the URL
+    if (a.type === 'subscript_expression' && memberPath(a.childForFieldName('object'))?.join('.') === 'process.argv') continue;
+    // identifiers: a URL-ish name is the URL, a callback-ish name is the callback; anything else may be options
+    const name = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? a.childForFieldName('property')?.text ?? '' : '';
+    if (name && URL_NAME.test(name) && !ctx.facts.resolveObject(a)) continue;
+    if (name && CALLBACK_NAME.test(name)) break;
+    optIdx = i;
+    break;
+  }
+  let obj: Node | null = null;
+  if (optIdx >= 0) {
+    const st = inspectOptions(ctx, args[optIdx], ['timeout', 'signal']);
+    if (st.state === 'ok' || st.state === 'opaque') return;
+    if (st.state === 'disabled') return;
+    obj = st.obj;
+  }
+  // req.setTimeout(...) on the returned request, chained or through a variable
+  let n: Node = t.call;
+  const p = n.parent;
+  if (p?.type === 'member_expression' && p.childForFieldName('property')?.text === 'setTimeout') return;
+  if (p?.type === 'variable_declarator') {
+    const name = p.childForFieldName('name');
+    if (name?.type !== 'identifier') return;
+    const scope = enclosingFunction(p) ?? ctx.root;
+    if (codeMatch(ctx, scope, new RegExp(`\\b${name.text}\\s*\\.\\s*(setTimeout|destroy)\\s*\\(`, 'g')) && /\btimeout\b/i.test(scope.text)) return;
+  } else if (p?.type === 'assignment_expression') {
+    return; // stored elsewhere: cannot see what is done with it
+  }
+  const ms = msFix(ctx);
+  let edit: TextEdit | undefined;
+  if (obj) edit = addPropertyEdit(obj, `signal: AbortSignal.timeout(${ms})`, ctx.text, ctx.lines);
+  else {
+    // insert an options object after the URL (before the callback, if any)
+    const urlArg = args[0];
+    edit = { start: urlArg.endIndex, end: urlArg.endIndex, text: `, { signal: AbortSignal.timeout(${ms}) }` };
+  }
+  void n;
+  report(ctx, t, t.call, 'http', `\`${t.name}\` has no timeout or signal (Node sets no per-request timeout): the socket can hang forever if the server stalls`,
+    [{ title: `Add \`signal: AbortSignal.timeout(${ms})\``, safety: 'safe', isPreferred: true, edits: [edit] }]);
+}
+
+export function checkKy(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  const idx = t.method === 'create' || t.method === 'extend' ? 0 : 1;
+  const obj = ctx.facts.resolveObject(args[idx]);
+  if (!obj) return;
+  const r = ctx.facts.lookupProp(obj, 'timeout');
+  if (r.kind !== 'present' || !r.value || r.pair.type !== 'pair') return;
+  const v = ctx.facts.resolveValue(r.value);
+  if (!v || !(v.type === 'false' || (v.type === 'identifier' && v.text === 'Infinity'))) return;
+  const ms = msFix(ctx);
+  report(ctx, t, r.pair, 'kyDisabled', `\`timeout: ${r.value.text}\` turns off ky's 10 s default: \`${t.name}\` can wait forever if the server stalls`,
+    [{ title: `Replace with \`timeout: ${ms}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(r.value, String(ms))] }]);
+}
+
+
+/** Project facts: `axios.defaults.timeout = N` here, or `<imported instance>.defaults.timeout = N`. */
+export function collectFacts(ctx: RuleContext): void {
+  for (const a of ctx.captures('assign')) {
+    const left = memberPath(a.childForFieldName('left'));
+    if (!left || left.length < 3 || left[left.length - 1] !== 'timeout' || left[left.length - 2] !== 'defaults') continue;
+    if (isDisablingValue(ctx, a.childForFieldName('right'))) continue;
+    const headName = left[0];
+    const leftNode = a.childForFieldName('left')!;
+    let head: Node | null = leftNode;
+    while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
+    const b = head && head.type === 'identifier' ? ctx.facts.moduleOf(head) : undefined;
+    if (!b) continue;
+    const mid = left.slice(1, -2).filter(s => s !== 'default' || b.imported !== '*');
+    if (b.module === 'axios' && (b.imported === 'default' || b.imported === '*') && mid.length === 0) ctx.addProjectFact(AXIOS_DEFAULTS_FACT);
+    else if (b.module.startsWith('.')) {
+      const exportName = mid.length === 1 && b.imported === '*' ? mid[0] : mid.length === 0 ? b.imported : undefined;
+      if (exportName) ctx.addProjectFact(instanceDefaultsFact(ctx.moduleKey(b.module), exportName));
+    }
+    void headName;
+  }
+}
+
