@@ -15,9 +15,9 @@ async function run(args: string[], cwd: string, tty = false) {
 }
 
 const SERVICE = {
-  'src/client.ts': `import axios from 'axios';\n\nexport async function user(id: string) {\n  const res = await fetch(\`/users/\${id}\`);\n  return res.json();\n}\n\nexport const api = axios.create({ baseURL: 'https://x' });\n`,
+  'src/client.ts': `import axios from 'axios';\n\nexport async function user(id: string, base = 'https://x/users/') {\n  const res = await fetch(\`\${base}\${id}\`);\n  return res.json();\n}\n\nexport const api = axios.create({ baseURL: 'https://x' });\n`,
   'src/ok.ts': `export const x = await fetch('/a', { signal: AbortSignal.timeout(1000) });\n`,
-  'src/client.test.ts': `await fetch('/in-a-test');\n`,
+  'src/client.test.ts': `await fetch(testServerUrl);\n`,
 };
 
 describe('incident-lens check', () => {
@@ -109,6 +109,24 @@ describe('incident-lens check', () => {
     assert.ok((await json(['check', 'src/client.test.ts'])).includes('src/client.test.ts'));
   });
 
+  test('browser-only code: skipped by missing-timeout unless the config file says browserCode "analyse" (same setting as the extension)', async () => {
+    const dir = project({
+      'src/page.tsx': `'use client';\nexport const load = (u: string) => fetch(u);\n`,
+      'src/me.ts': `export const me = () => fetch('/api/me');\n`,
+      'src/server.ts': `export const up = () => fetch('https://upstream/health');\n`,
+    });
+    const found = async () => JSON.parse((await run(['check', '.', '--format', 'json'], dir)).stdout).map((f: { file: string; line: number }) => `${f.file}:${f.line}`);
+    assert.deepEqual(await found(), ['src/server.ts:1']);
+    fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'analyse' }));
+    assert.deepEqual(await found(), ['src/me.ts:1', 'src/page.tsx:2', 'src/server.ts:1']);
+    fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'skip' }));
+    assert.deepEqual(await found(), ['src/server.ts:1']);
+    fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'yes' }));
+    const bad = await run(['check', '.'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"browserCode" must be "skip" or "analyse"/);
+  });
+
   test('exit codes: 0 clean, 1 error-level finding or over --max-warnings, 2 usage/config errors', async () => {
     const dir = project(SERVICE);
     assert.equal((await run(['check', 'src/ok.ts'], dir)).code, 0);
@@ -149,7 +167,7 @@ describe('incident-lens check', () => {
     assert.deepEqual(JSON.parse(r.stdout), []);
     assert.match(r.stderr, /fixed 1 file/);
     const fixed = fs.readFileSync(path.join(dir, 'src/client.ts'), 'utf8');
-    assert.match(fixed, /await fetch\(`\/users\/\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
+    assert.match(fixed, /await fetch\(`\$\{base\}\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
     assert.match(fixed, /axios\.create\(\{ baseURL: 'https:\/\/x', timeout: 10000 \}\)/);
     assert.equal((await run(['check', 'src', '--format', 'json'], dir)).stdout.trim(), '[]');
   });

@@ -9,10 +9,11 @@
  *        + import statements.
  * The callers' own dependencies (both directions, one hop) are also put in view, without re-making their findings:
  * a caller's findings can depend on where it is registered as a handler.
- * Whole-file analysis is used instead when imports change, when `defaults` configuration is edited (project
- * facts), when the region exceeds half of the file, or on the first analysis. Suppression comments and project
- * facts are re-applied to all findings on every run, so a new `disable-next-line` above an untouched
- * statement works at once. `test/core/incremental.test.ts` checks incremental == full on random edits.
+ * Whole-file analysis is used instead when imports change, when a `'use client'` directive or `defaults`
+ * configuration is edited (file-wide and project facts), when the region exceeds half of the file, or on the first
+ * analysis. Suppression comments and project facts are re-applied to all findings on every run, so a new
+ * `disable-next-line` above an untouched statement works at once. `test/core/incremental.test.ts` checks
+ * incremental == full on random edits.
  *
  * Per keystroke nothing scales with the file if it can be helped: the top-level statements are read from the tree
  * only around the edit (statementsInWindow; the rest are the last run's, moved), the line table is edited, rules
@@ -52,7 +53,7 @@ interface Stmt { start: number; end: number; type: string; declares: string[]; e
 /** With a syntax error, re-shaped statements beyond FACTOR x the edited ones + SLACK units defer the analysis. */
 const RESHAPED_FACTOR = 2;
 const RESHAPED_SLACK = 500;
-const FILE_WIDE = /\bimport\b|\brequire\s*\(|\bdefaults\b/;
+const FILE_WIDE = /\bimport\b|\brequire\s*\(|\bdefaults\b|\buse client\b/;
 const FILE_WIDE_DEFAULTS = /\bdefaults\s*\.\s*timeout\b/;
 const DECL_RE = /^(?:export\s+(?:default\s+)?)?(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/;
 const DESTRUCT_RE = /^(?:export\s+)?(?:const|let|var)\s*[{[]([^=]*)[}\]]\s*=/;

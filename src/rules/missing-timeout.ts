@@ -2,11 +2,12 @@
  * missing-timeout: an outbound call that can wait indefinitely because no timeout, deadline or abort signal is set.
  * Contract: shared RULES.md "missing-timeout". Docs and decisions: ./missing-timeout.md.
  * Parts (src/rules/timeout/): classify (which library a call goes to), common (options, fixes, reporting),
- * http-clients (the RULES.md table).
+ * http-clients (the RULES.md table), browser (browser-only code, out of scope by default).
  */
 import type { Rule } from '../core/rule';
 import { stringValue } from '../core/ast';
 import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
+import { browserOnly } from './timeout/browser';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, collectFacts } from './timeout/http-clients';
 
 export { AXIOS_DEFAULTS_FACT, instanceDefaultsFact };
@@ -52,7 +53,7 @@ export const missingTimeout: Rule = {
         if (!m || !httpSet.has(m[1]) || !httpSet.has(m[2])) continue;
       }
       const t = classify(ctx, call);
-      if (!t) continue;
+      if (!t || browserOnly(ctx, t)) continue;
       switch (t.kind) {
         case 'fetch': checkFetch(ctx, t); break;
         case 'axios': checkAxios(ctx, t); break;

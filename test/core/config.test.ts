@@ -13,6 +13,9 @@ test('valid config: severities, aliases, off, numbers, globs', () => {
   assert.equal(c.root, '/p');
   assert.equal(c.defaultExcludes, false);
   assert.deepEqual(c.include, ['src/**']);
+  assert.equal(c.browserCode, 'skip', 'browser-only code is out of missing-timeout by default');
+  assert.equal(parseConfig('{"browserCode": "analyse"}', '/p/.incident-lens.json', RULES).browserCode, 'analyse');
+  assert.equal(parseConfig('{"browserCode": "analyze"}', '/p/.incident-lens.json', RULES).browserCode, 'analyse');
 });
 
 test('errors name the file and the problem', () => {
@@ -25,6 +28,7 @@ test('errors name the file and the problem', () => {
   assert.match(err('{"defaultTimeoutMs": 0}'), /"defaultTimeoutMs" must be a number ≥ 1/);
   assert.match(err('{"exclude": "dist"}'), /"exclude" must be an array of glob strings/);
   assert.match(err('{"defaultExcludes": "yes"}'), /"defaultExcludes" must be true or false/);
+  assert.match(err('{"browserCode": true}'), /"browserCode" must be "skip" or "analyse"/);
 });
 
 test('JSON errors give a line and column', () => {

@@ -92,6 +92,32 @@ for (const src of sources()) for (const seed of [src.text.length, src.text.lengt
   });
 }
 
+test("typing or deleting a 'use client' directive re-analyses the whole file (browser-only code, missing-timeout)", async () => {
+  await loadLanguage('typescript');
+  const body = Array.from({ length: 30 }, (_, i) => `export async function f${i}(u: string) {\n  return fetch(u + '/${i}');\n}\n`).join('\n');
+  let text = body;
+  let tree: Tree = parseSync(text, 'typescript');
+  const inc = new IncrementalAnalyzer('page.ts', 'typescript', ALL_RULES);
+  assert.equal(inc.full(text, tree).findings.filter(f => f.ruleId === 'missing-timeout').length, 30);
+  const edit = (start: number, oldEnd: number, ins: string) => {
+    const next = text.slice(0, start) + ins + text.slice(oldEnd);
+    tree.edit(makeEdit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + ins.length, startPosition: pointAt(text, start), oldEndPosition: pointAt(text, oldEnd), newEndPosition: pointAt(next, start + ins.length) }));
+    text = next;
+    const t = parseSync(text, 'typescript', tree);
+    tree.delete();
+    tree = t;
+    const got = inc.update(text, tree, [{ start, oldEnd, newEnd: start + ins.length }]);
+    const fresh = parseSync(text, 'typescript');
+    const want = analyzeTree('page.ts', text, 'typescript', fresh, ALL_RULES);
+    fresh.delete();
+    assert.deepEqual(got.findings.map(key), want.findings.map(key));
+    return got.findings.filter(f => f.ruleId === 'missing-timeout').length;
+  };
+  assert.equal(edit(0, 0, "'use client';\n"), 0);
+  assert.equal(edit(0, "'use client';\n".length, ''), 30);
+  tree.delete();
+});
+
 // ------------------------------------------------------------------------------------------------ typing
 
 /**

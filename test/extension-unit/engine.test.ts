@@ -7,7 +7,7 @@ import { loadAllLanguages } from '../../src/core/parser';
 import { applyEdits } from '../../src/core/text';
 import { analyzeText, ALL_RULES } from '../helpers/analyze';
 import {
-  DEFAULT_SETTINGS, DocumentEngine, FactsIndex, disableFileEdit, disableLineEdit, effectiveConfig, fixAllEdit, hoverMarkdown,
+  DEFAULT_SETTINGS, DocumentEngine, FactsIndex, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, fixAllEdit, hoverMarkdown,
   isExcludedDocument, langOf, minimalEdit, orderedFixes, preferredFix,
 } from '../../src/extension/engine';
 import type { Fix } from '../../src/core/types';
@@ -90,6 +90,25 @@ test('config: the project file wins key by key; settings fill the rest', () => {
   const bad = effectiveConfig(dir, s);
   assert.match(bad.error!, /not valid JSON/);
   assert.equal(bad.config.defaultTimeoutMs, 7000);
+});
+
+test('browserCode: the setting incidentLens.browserCode, overridden by the project file, reaches missing-timeout as in the CLI', async () => {
+  await loadAllLanguages();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-browser-'));
+  const page = "'use client';\nexport const load = (u: string) => fetch(u);\nexport const me = () => fetch('/api/me');\n";
+  const eng = new DocumentEngine();
+  const lines = (s: typeof DEFAULT_SETTINGS) => {
+    const c = effectiveConfig(dir, s).config;
+    return eng.analyze('k', path.join(dir, 'page.tsx'), page, 'tsx', 1, analyzeOptionsOf(c)).findings.filter(f => f.ruleId === 'missing-timeout').map(f => f.startPos.line + 1);
+  };
+  assert.deepEqual(lines(DEFAULT_SETTINGS), [], 'default: browser-only code is out of scope');
+  assert.deepEqual(lines({ ...DEFAULT_SETTINGS, browserCode: 'analyse' }), [2, 3]);
+  assert.deepEqual(lines({ ...DEFAULT_SETTINGS, browserCode: 'nonsense' }), [], 'an unknown value is the default');
+  fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'skip' }));
+  assert.deepEqual(lines({ ...DEFAULT_SETTINGS, browserCode: 'analyse' }), [], 'the project file wins over the setting');
+  fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'analyse' }));
+  assert.deepEqual(lines(DEFAULT_SETTINGS), [2, 3]);
+  eng.dispose();
 });
 
 test('langOf: by file name, else by VS Code language id; never .d.ts', () => {

@@ -114,6 +114,7 @@ ruleTester('missing-timeout', {
     {
       name: 'superagent: the only .timeout() on the held request is in a comment',
       code: `import request from 'superagent';\nexport async function users() {\n  const pending = request.get('/api/users');\n  /* pending.timeout(2000) */\n  return (await pending).body;\n}`,
+      options: { settings: { browserCode: 'analyse' } }, // '/api/users' is browser-only by default
       errors: [{ messageId: 'superagent', line: 3, column: 19, endLine: 3, endColumn: 44 }],
     },
   ],

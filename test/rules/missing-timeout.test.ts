@@ -133,6 +133,7 @@ ruleTester('missing-timeout', {
       name: 'fetch in JSX file',
       code: `export function A() { useEffect(() => { fetch('/api').then(setData); }, []); return <div />; }`,
       filename: 'a.jsx',
+      options: { settings: { browserCode: 'analyse' } }, // a relative URL is browser-only (see missing-timeout.browser.test.ts)
       errors: [{ messageId: 'fetch', line: 1, column: 41, endColumn: 54 }],
     },
     {
@@ -162,7 +163,7 @@ ruleTester('missing-timeout', {
     },
     {
       name: 'axios.request(config) with a same-file const config',
-      code: `import axios from 'axios';\nconst config = { url: '/a', method: 'get' } as const;\nawait axios.request(config);`,
+      code: `import axios from 'axios';\nconst config = { url: 'https://a', method: 'get' } as const;\nawait axios.request(config);`,
       errors: [{ messageId: 'axios', line: 3, column: 7 }],
     },
     {

@@ -1,0 +1,132 @@
+/**
+ * missing-timeout, part 4: browser-only code (RULES.md v2), out of scope unless the setting `browserCode` is
+ * "analyse". Browser requests do not cascade into the outages this rule is about. Two signals, both certain:
+ * - the file starts with a `'use client'` directive (React Server Components: the module runs in the browser);
+ * - the request URL is a relative path (`fetch('/api/x')`, `` `/api/${id}` ``, `'/api' + p`, a same-file const
+ *   holding one) or is built from the page's own location (`window.location.origin`, `document.baseURI`): only a
+ *   browser can resolve it. Node's fetch, node-fetch, got and Node's http reject a relative URL.
+ * Anything else (an unknown base URL, a parameter) is not browser-only: it may run on a server.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { callArgs, keyName, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
+import type { Target } from './classify';
+
+/** true when the module starts with a `'use client'` directive (after comments and other directives). */
+export function isUseClientFile(ctx: RuleContext): boolean {
+  return ctx.memo('mt:use-client', () => {
+    for (const st of namedChildren(ctx.root)) {
+      if (st.type === 'comment' || st.type === 'hash_bang_line') continue;
+      if (st.type !== 'expression_statement') return false;
+      const s = unwrap(st.namedChild(0));
+      if (!s || s.type !== 'string') return false;
+      if (stringValue(s) === 'use client') return true;
+    }
+    return false;
+  });
+}
+
+/** `'/api/x'`, `'./x'`, `'//host/x'` (protocol-relative): only a page's location can complete them. */
+function relativeText(s: string): boolean {
+  return /^(\/|\.\.?\/)/.test(s);
+}
+
+/** The page's own location: `window.location.*`, `location.origin` (the global), `document.baseURI`/`location`/`URL`. */
+function pageLocation(ctx: RuleContext, n: Node): boolean {
+  const p = memberPath(n);
+  if (!p || p.length < 2) return false;
+  if ((p[0] === 'window' || p[0] === 'self' || p[0] === 'globalThis') && p[1] === 'location') return true;
+  if (p[0] === 'document') return p[1] === 'baseURI' || p[1] === 'location' || p[1] === 'URL';
+  if (p[0] !== 'location') return false;
+  let head: Node | null = n;
+  while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
+  return !!head && head.type === 'identifier' && !ctx.facts.isShadowed(head, 'location');
+}
+
+/**
+ * true when the URL expression is visibly browser-only: a relative path (literal, template, concatenation, same-file
+ * const, a property of a same-file const object) or built from the page's location.
+ */
+export function isBrowserUrl(ctx: RuleContext, expr: Node | null | undefined, depth = 0): boolean {
+  const n = unwrap(expr);
+  if (!n || depth > 6) return false;
+  switch (n.type) {
+    case 'string': return relativeText(n.text.slice(1, -1));
+    case 'template_string': {
+      const first = n.namedChild(0);
+      if (!first) return false;
+      if (first.type === 'template_substitution') return first.startIndex === n.startIndex + 1 && isBrowserUrl(ctx, first.namedChild(0), depth + 1);
+      return first.startIndex === n.startIndex + 1 && relativeText(first.text);
+    }
+    case 'binary_expression':
+      return n.childForFieldName('operator')?.text === '+' && isBrowserUrl(ctx, n.childForFieldName('left'), depth + 1);
+    case 'identifier': {
+      const v = ctx.facts.resolveValue(n);
+      return !!v && v !== n && isBrowserUrl(ctx, v, depth + 1);
+    }
+    case 'member_expression': {
+      if (pageLocation(ctx, n)) return true;
+      // API.users / ROUTES.api.users: a property of a same-file const object
+      const obj = ctx.facts.resolveObject(n.childForFieldName('object'));
+      const key = keyName(n.childForFieldName('property'));
+      if (!obj || key === undefined) return false;
+      const r = ctx.facts.lookupProp(obj, key);
+      return r.kind === 'present' && !!r.value && r.pair.type === 'pair' && isBrowserUrl(ctx, r.value, depth + 1);
+    }
+    case 'new_expression': {
+      // new URL('/x', window.location.origin) / new URL(path, location.href)
+      if (n.childForFieldName('constructor')?.text !== 'URL') return false;
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+      return args.length >= 2 ? isBrowserUrl(ctx, args[1], depth + 1) : false;
+    }
+    case 'call_expression': {
+      // `${base}/x`.toString(), url.concat(...): no; new URL(...).toString() / .href: judged by the URL
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'toString') return isBrowserUrl(ctx, fn.childForFieldName('object'), depth + 1);
+      return false;
+    }
+    default: return false;
+  }
+}
+
+/** Whether browser-only code is out of scope in this run (setting `browserCode`, default "skip"). */
+export function skipBrowser(ctx: RuleContext): boolean {
+  return ctx.settings.browserCode !== 'analyse';
+}
+
+/** The URL a classified call goes to, when its kind takes one (fetch, axios, superagent, ky; axios/ky instances). */
+function urlOf(ctx: RuleContext, t: Target): Node | null | undefined {
+  const args = callArgs(t.call);
+  const first = unwrap(args[0]);
+  switch (t.kind) {
+    case 'fetch': {
+      if (first?.type === 'new_expression' && first.childForFieldName('constructor')?.text === 'Request') return first.childForFieldName('arguments')?.namedChild(0);
+      return first;
+    }
+    case 'superagent': return first;
+    case 'ky':
+      if (t.method === 'create' || t.method === 'extend') return propOf(ctx, first, 'prefixUrl');
+      return first;
+    case 'axios-create': return propOf(ctx, first, 'baseURL');
+    case 'axios': {
+      const obj = ctx.facts.resolveObject(first);
+      return obj ? propOf(ctx, obj, 'url') : first;
+    }
+    default: return undefined;
+  }
+}
+
+function propOf(ctx: RuleContext, objExpr: Node | null | undefined, key: string): Node | null | undefined {
+  const obj = ctx.facts.resolveObject(objExpr);
+  if (!obj) return undefined;
+  const r = ctx.facts.lookupProp(obj, key);
+  return r.kind === 'present' && r.pair.type !== 'method_definition' ? r.value : undefined;
+}
+
+/** Browser-only by the file (`'use client'`) or by the call's URL; always false with `browserCode: "analyse"`. */
+export function browserOnly(ctx: RuleContext, t: Target): boolean {
+  if (!skipBrowser(ctx)) return false;
+  if (isUseClientFile(ctx)) return true;
+  const url = urlOf(ctx, t);
+  return !!url && isBrowserUrl(ctx, url);
+}
