@@ -911,6 +911,8 @@ export class ModuleResolver {
         const r = this.loadBuilt(pkgDir, path.resolve(pkgDir, t));
         if (r) return r;
       }
+      // a subpath the exports name but whose targets are absent (generated code): no guessing
+      if (targets && sub) return undefined;
     }
     if (!sub) {
       for (const f of ['source', 'module', 'main', 'types', 'typings']) {
@@ -921,10 +923,14 @@ export class ModuleResolver {
       }
       return this.loadFile(path.join(pkgDir, 'index')) ?? this.loadSourceFile(path.join(pkgDir, 'src', 'index'));
     }
+    // a plain subpath: the file or directory itself, under src/, or a file of the build output (`pkg/dist/x.js`)
     const target = path.join(pkgDir, sub);
-    const direct = this.loadBuilt(pkgDir, target);
-    if (direct) return direct;
-    return this.loadFileOrDir(path.join(pkgDir, 'src', sub));
+    const segs = posix(sub).split('/');
+    return (
+      this.loadFileOrDir(target) ??
+      this.loadFileOrDir(path.join(pkgDir, 'src', sub)) ??
+      (segs.length > 1 && (OUT_DIRS.has(segs[0]) || this.isOutDir(pkgDir, posix(sub))) ? this.mapToSource(pkgDir, posix(sub)) : undefined)
+    );
   }
 
   // -------------------------------------------------------------------------------------------------------------

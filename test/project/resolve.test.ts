@@ -283,6 +283,10 @@ test('npm workspaces (array): package name -> main/types mapped from dist to src
     'packages/http/src/index.ts': `export * from './fetcher';\n`,
     'packages/http/src/fetcher.ts': SRC,
     'packages/http/src/util/backoff.ts': SRC,
+    'packages/http/src/types/index.ts': SRC,
+    'packages/gen/package.json': json({ name: 'gen', exports: { '.': './src/index.ts', './css': './styled-system/css/index.js' } }),
+    'packages/gen/src/index.ts': SRC,
+    'packages/gen/src/css/index.ts': SRC,
     'packages/legacy/package.json': json({ name: 'legacy-utils', main: 'lib/index.js' }),
     'packages/legacy/lib/index.js': SRC,
     'packages/bare/package.json': json({ name: 'bare' }),
@@ -296,6 +300,8 @@ test('npm workspaces (array): package name -> main/types mapped from dist to src
   assert.equal(r('packages/api/src/main.ts', '@acme/http/dist/util/backoff.js'), 'packages/http/src/util/backoff.ts');
   assert.equal(r('packages/api/src/main.ts', 'legacy-utils'), 'packages/legacy/lib/index.js', 'lib/ is the source when there is no src');
   assert.equal(r('packages/api/src/main.ts', 'bare'), 'packages/bare/index.ts');
+  assert.equal(r('packages/api/src/main.ts', '@acme/http/types'), 'packages/http/src/types/index.ts', 'a plain subpath named like an output directory');
+  assert.equal(r('packages/api/src/main.ts', 'gen/css'), undefined, 'an exported subpath whose (generated) target is absent is not guessed');
   assert.equal(r('packages/api/src/main.ts', '@acme/http/nope'), undefined);
   assert.equal(kind('packages/api/src/main.ts', '@acme/http/nope'), 'workspace');
   assert.equal(kind('packages/api/src/main.ts', '@acme/other'), 'external');
