@@ -387,7 +387,7 @@ export class ModuleResolver {
       const target = path.resolve(dir, clean);
       let found = clean.endsWith('/') ? this.loadDirectory(target) : this.loadFileOrDir(target);
       if (!found && !path.isAbsolute(spec)) found = this.viaRootDirs(dir, target);
-      if (!found) found = this.loadBuiltAlias(target); // ../lib/x from tests: the build output of src/x
+      if (!found) found = this.loadBuiltAlias(target, dir); // ../lib/x from tests: the build output of src/x
       return { path: found, kind: 'relative' };
     }
     if (spec.startsWith('#')) {
@@ -789,11 +789,14 @@ export class ModuleResolver {
   }
 
   /** A missing path into a package's build output (a paths target `"@x/y": ["packages/y/dist"]`, a test's `../lib/x`): its source. */
-  private loadBuiltAlias(target: string): string | undefined {
+  private loadBuiltAlias(target: string, fromDir?: string): string | undefined {
     const pkgDir = this.nearestPackage(path.dirname(target));
     if (!pkgDir) return undefined;
     const rel = posix(path.relative(pkgDir, target));
-    if (!OUT_DIRS.has(rel.split('/')[0]) && !this.isOutDir(pkgDir, rel)) return undefined;
+    const first = rel.split('/')[0];
+    if (!OUT_DIRS.has(first) && !this.isOutDir(pkgDir, rel)) return undefined;
+    // an importer inside that directory: it holds sources (a JavaScript package's lib/), the import just misses
+    if (fromDir !== undefined && (posix(path.relative(pkgDir, fromDir)) + '/').startsWith(first + '/')) return undefined;
     return this.mapToSource(pkgDir, rel);
   }
 

@@ -424,10 +424,12 @@ test('a relative import of build output (tests importing ../lib/x) maps to the s
     'src/Config.js': SRC,
     'src/Adapters/Auth/index.ts': SRC,
     'spec/Config.spec.js': '',
+    'lib/a.js': '',
   });
   assert.equal(r('spec/Config.spec.js', '../lib/Config'), 'src/Config.js');
   assert.equal(r('spec/Config.spec.js', '../lib/Adapters/Auth/'), 'src/Adapters/Auth/index.ts');
   assert.equal(r('spec/Config.spec.js', '../lib/Nope'), undefined);
+  assert.equal(r('lib/a.js', './Config'), undefined, 'a miss from inside lib/ (a source directory there) is not mapped');
 });
 
 test('a relative directory import through its package.json', () => {
