@@ -8,8 +8,9 @@
  *   check     the CLI pipeline (`analyzeProject`: read, parse, analyse, project facts)
  *   eslint    ESLint (Linter API) with @typescript-eslint/parser and one comparable rule
  *             (no-restricted-syntax on fetch calls without an init argument), on the same files
- * Each figure is the median over BENCH_RUNS runs (default 5; ESLint min(3, runs)). The last line is one
- * JSON object for tracking over time.
+ * Each figure is the median over BENCH_RUNS runs (default 5; ESLint min(3, runs)). Then the knowledge base, the
+ * editor (bench/editor.ts) and the project layer on the largest ecosystem repository (bench/project.ts:
+ * projectOverLocal, workersSpeedup, projectPeakRssMb). The last line is one JSON object for tracking over time.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -207,12 +208,15 @@ async function main() {
   // the editor benchmark runs in a process of its own, as the extension host is (no corpus heap or JIT state)
   const editor = editorInChildProcess();
   if (editor) { console.log(''); console.log('Editor:', JSON.stringify(editor)); }
+  // the project layer on the largest ecosystem repository (skipped when it is not checked out)
+  const project = await optional<Record<string, number | string>>('project.ts', 'runProjectBench');
   const out = {
     analysisOverParse: round(core.analysisOverParse), eslintOverOurs: round(core.eslintOverOurs),
     checkOverParse: round(core.checkOverParse), filesPerSec: round(core.filesPerSec), mbPerSec: round(core.mbPerSec),
     parseMs: round(core.parseMs), analysisMs: round(core.analysisMs), eslintMs: round(core.eslintMs),
     files: core.files, mb: round(core.mb), peakRssMb: round(core.peakRssMb), runs: core.runs,
     ...(kb ?? {}), ...(editor ?? {}),
+    ...(project ? Object.fromEntries(Object.entries(project).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) : {}),
   };
   console.log(JSON.stringify(out));
 }

@@ -14,6 +14,7 @@ import { ConfigError, resolveConfig } from '../core/config';
 import { discoverFiles } from '../core/files';
 import { writeFixedFiles } from '../core/project';
 import { analyzeProject } from '../project/analyze';
+import { isFilePassWorker, serveFilePass } from '../project/workers';
 import { ansi, formatGithub, formatPretty, formatSarif, plain, summaryLine, toJson } from './format';
 import type { KnowledgeBase } from '../kb';
 import { loadKnowledgeBase } from '../kb';
@@ -124,6 +125,8 @@ async function check(args: string[], io: Io): Promise<number> {
   const t0 = performance.now();
   const result = await analyzeProject(files, {
     config, rules, fix: o.fix, reportUnusedDirectives: o['report-unused-disable'], explicit,
+    // big runs use both cores: worker threads run this same module (see the end of this file)
+    workers: { entry: __filename, threads: io.env?.INCIDENT_LENS_THREADS ? Number(io.env.INCIDENT_LENS_THREADS) : undefined },
     onProgress: progress ? (done, total) => { if (done % 25 === 0 || done === total) io.stderr(`\r\x1b[2Kincident-lens: ${done}/${total} files`); } : undefined,
   });
   if (progress) io.stderr('\r\x1b[2K');
@@ -167,7 +170,10 @@ async function check(args: string[], io: Io): Promise<number> {
   return errors > 0 || (maxWarnings >= 0 && warnings > maxWarnings) ? 1 : 0;
 }
 
-if (require.main === module) {
+// a file-pass worker thread started by analyzeProject (src/project/workers.ts) runs this module too
+if (isFilePassWorker()) serveFilePass(allRules);
+
+if (require.main === module && !isFilePassWorker()) {
   main(process.argv.slice(2), {
     stdout: s => process.stdout.write(s), stderr: s => process.stderr.write(s), cwd: process.cwd(),
     isTTY: !!process.stdout.isTTY, stderrTTY: !!process.stderr.isTTY, env: process.env,

@@ -44,6 +44,8 @@ export interface ProjectOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Files named explicitly (always analysed, like a file open in the editor). */
   explicit?: ReadonlySet<string>;
+  /** Build each file's symbols for the project layer (default true; false = file-local analysis only). */
+  symbols?: boolean;
 }
 
 export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly Rule[]): AnalyzeOptions {
@@ -54,7 +56,7 @@ export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly
 export async function analyzeFiles(files: string[], opts: ProjectOptions): Promise<ProjectResult> {
   const notices: string[] = [];
   const reports: FileReport[] = [];
-  const base: AnalyzeOptions = { ...analyzeOptionsFromConfig(opts.config, opts.rules), symbols: true };
+  const base: AnalyzeOptions = { ...analyzeOptionsFromConfig(opts.config, opts.rules), symbols: opts.symbols !== false };
   let done = 0;
   for (const file of files) {
     const lang = languageForPath(file);

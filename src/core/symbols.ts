@@ -34,8 +34,6 @@ export interface CallSite {
   /** Offsets of the call in its file (for rules that settle findings in the same file). */
   start: number;
   end: number;
-  /** Number of arguments. */
-  args: number;
 }
 
 export interface FunctionSymbol {
@@ -49,7 +47,6 @@ export interface FunctionSymbol {
   endLine: number;
   start: number;
   end: number;
-  params: string[];
   /** Higher-order wrappers the function was passed through: `export const POST = withAuth(async () => ...)` -> ['withAuth']. */
   wrappers?: string[];
   calls: CallSite[];
@@ -188,53 +185,28 @@ function decoratorNames(n: Node): string[] {
   return out;
 }
 
-function paramNames(fn: Node): string[] {
-  const ps = fn.childForFieldName('parameters');
-  if (!ps) {
-    const p = fn.childForFieldName('parameter');
-    return p ? [p.text] : [];
-  }
-  return namedChildren(ps).filter(p => p.type !== 'comment').map(p => {
-    const pat = p.childForFieldName('pattern') ?? p;
-    return pat.type === 'identifier' ? pat.text : pat.type === 'assignment_pattern' ? pat.childForFieldName('left')?.text ?? '' : pat.text.length < 40 ? pat.text : '';
-  });
-}
-
 /**
  * Builds the file's symbol table. `calls` are the core `call` captures (document order); `onFunction` lets rules
  * record per-function facts while the tree is alive.
  */
-export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: LineIndex, calls: readonly Node[],
-  onFunction?: (f: SymbolFunctionInfo, sym: FunctionSymbol) => void): FileSymbols {
-  const out: FileSymbols = { exports: {}, star: [], locals: {}, classes: {}, functions: {}, imports: [] };
-  const fnNodes: { node: Node; sym: FunctionSymbol }[] = [];
-  const top = namedChildren(root);
-  // top-level names first (refs to same-file functions/classes/objects)
-  const topNames = new Set<string>();
-  for (const s0 of top) {
-    const s = s0.type === 'export_statement' ? (s0.childForFieldName('declaration') ?? s0) : s0;
-    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration' || CLASS_TYPES.has(s.type)) {
-      const n = s.childForFieldName('name');
-      if (n) topNames.add(n.text);
-    } else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') {
-      for (const d of namedChildren(s)) if (d.type === 'variable_declarator') { const n = d.childForFieldName('name'); if (n?.type === 'identifier') topNames.add(n.text); }
-    }
-  }
-  out.imports = [...new Set([...facts.bindings.values()].map(b => b.module))];
+class SymbolBuilder {
+  readonly out: FileSymbols = { exports: {}, star: [], locals: {}, classes: {}, functions: {}, imports: [] };
+  readonly fnNodes: { node: Node; sym: FunctionSymbol }[] = [];
+  constructor(readonly text: string, readonly facts: FileFacts, readonly lines: LineIndex, readonly topNames: Set<string>) {}
 
-  const addFunction = (node: Node, id: string, head: Node, cls?: string, wrappers?: string[]) => {
-    if (out.functions[id]) return;
-    const p = lines.pos(head.startIndex);
+  addFunction(node: Node, id: string, head: Node, cls?: string, wrappers?: string[]) {
+    if (this.out.functions[id]) return;
+    const p = this.lines.pos(head.startIndex);
     const sym: FunctionSymbol = {
-      id, cls, line: p.line, column: p.column, endLine: lines.pos(node.endIndex).line, start: node.startIndex, end: node.endIndex,
-      params: paramNames(node), calls: [], facts: {},
+      id, cls, line: p.line, column: p.column, endLine: this.lines.pos(node.endIndex).line, start: node.startIndex, end: node.endIndex,
+      calls: [], facts: {},
     };
     if (wrappers?.length) sym.wrappers = wrappers;
-    out.functions[id] = sym;
-    fnNodes.push({ node, sym });
-  };
+    this.out.functions[id] = sym;
+    this.fnNodes.push({ node, sym });
+  }
 
-  const addClass = (c: Node, forcedName?: string): string | undefined => {
+  addClass(c: Node, forcedName?: string): string | undefined {
     const name = forcedName ?? c.childForFieldName('name')?.text;
     if (!name) return undefined;
     const cls: ClassSymbol = { name, methods: {}, fields: {} };
@@ -244,10 +216,10 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
       if (h.type !== 'class_heritage') continue;
       const ext = h.type === 'class_heritage' ? (namedChildren(h).find(x => x.type === 'extends_clause') ?? h) : h;
       const v = unwrap(ext.childForFieldName('value') ?? ext.namedChild(0));
-      if (v?.type === 'identifier') cls.extends = refOfName(v.text, facts, topNames);
+      if (v?.type === 'identifier') cls.extends = refOfName(v.text, this.facts, this.topNames);
       else if (v?.type === 'member_expression') {
         const o = v.childForFieldName('object'), pr = v.childForFieldName('property');
-        const base = o?.type === 'identifier' ? refOfName(o.text, facts, topNames) : undefined;
+        const base = o?.type === 'identifier' ? refOfName(o.text, this.facts, this.topNames) : undefined;
         if (base && pr) cls.extends = { k: 'member', base, name: pr.text };
       }
     }
@@ -264,7 +236,7 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
             const hasModifier = namedChildren(p).some(x => x.type === 'accessibility_modifier' || x.type === 'override_modifier') || /^\s*(@[\s\S]*?\s)?readonly\b/.test(p.text);
             const pat = p.childForFieldName('pattern');
             if (!pat || pat.type !== 'identifier') continue;
-            const ft = typeOf(p.childForFieldName('type'), facts, topNames);
+            const ft = typeOf(p.childForFieldName('type'), this.facts, this.topNames);
             if (ft && hasModifier) cls.fields[pat.text] = ft;
             else if (ft) cls.fields['(param)' + pat.text] = ft;
           }
@@ -280,121 +252,111 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
             if (right.type === 'identifier' && cls.fields['(param)' + right.text]) cls.fields[field] = cls.fields['(param)' + right.text];
             else if (right.type === 'new_expression') {
               const ctor = right.childForFieldName('constructor');
-              if (ctor?.type === 'identifier') cls.fields[field] = { type: ctor.text, ref: refOfName(ctor.text, facts, topNames) };
+              if (ctor?.type === 'identifier') cls.fields[field] = { type: ctor.text, ref: refOfName(ctor.text, this.facts, this.topNames) };
             }
           }
-          addFunction(m, `${name}.constructor`, m.childForFieldName('name') ?? m, name);
+          this.addFunction(m, `${name}.constructor`, m.childForFieldName('name') ?? m, name);
           continue;
         }
         const id = `${name}.${mn}`;
         cls.methods[mn] = id;
-        addFunction(m, id, m.childForFieldName('name') ?? m, name);
+        this.addFunction(m, id, m.childForFieldName('name') ?? m, name);
       } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
         const fname = keyName(m.childForFieldName('name') ?? m.childForFieldName('property'));
         if (!fname) continue;
         const value = unwrap(m.childForFieldName('value'));
-        const ft = typeOf(m.childForFieldName('type'), facts, topNames);
+        const ft = typeOf(m.childForFieldName('type'), this.facts, this.topNames);
         if (value && isFunctionNode(value)) {
           const id = `${name}.${fname}`;
           cls.methods[fname] = id;
-          addFunction(value, id, m, name);
+          this.addFunction(value, id, m, name);
         } else if (value?.type === 'new_expression') {
           const ctor = value.childForFieldName('constructor');
-          if (ctor?.type === 'identifier') cls.fields[fname] = { type: ctor.text, ref: refOfName(ctor.text, facts, topNames), args: ft?.args };
+          if (ctor?.type === 'identifier') cls.fields[fname] = { type: ctor.text, ref: refOfName(ctor.text, this.facts, this.topNames), args: ft?.args };
         } else if (ft) cls.fields[fname] = ft;
       }
     }
     for (const k of Object.keys(cls.fields)) if (k.startsWith('(param)')) delete cls.fields[k];
-    out.classes[name] = cls;
+    this.out.classes[name] = cls;
     return name;
-  };
+  }
 
   /** Functions inside a top-level object literal: `{ create() {}, update: async () => {}, other: helper }`. */
-  const addObject = (obj: Node, name: string) => {
+  addObject(obj: Node, name: string) {
     for (const p of namedChildren(obj)) {
       if (p.type === 'method_definition') {
         const k = keyName(p.childForFieldName('name'));
-        if (k) addFunction(p, `${name}.${k}`, p.childForFieldName('name') ?? p);
+        if (k) this.addFunction(p, `${name}.${k}`, p.childForFieldName('name') ?? p);
       } else if (p.type === 'pair') {
         const k = keyName(p.childForFieldName('key'));
         const v = p.childForFieldName('value');
         const w = wrappedFunction(v);
-        if (k && w) addFunction(w.fn, `${name}.${k}`, p.childForFieldName('key') ?? p, undefined, w.wrappers);
-        else if (k && unwrap(v)?.type === 'identifier') out.locals[`${name}.${k}`] = { k: 'ref', ref: refOfName(unwrap(v)!.text, facts, topNames) ?? { k: 'local', name: unwrap(v)!.text } };
+        if (k && w) this.addFunction(w.fn, `${name}.${k}`, p.childForFieldName('key') ?? p, undefined, w.wrappers);
+        else if (k && unwrap(v)?.type === 'identifier') this.out.locals[`${name}.${k}`] = { k: 'ref', ref: refOfName(unwrap(v)!.text, this.facts, this.topNames) ?? { k: 'local', name: unwrap(v)!.text } };
       } else if (p.type === 'shorthand_property_identifier') {
-        const r = refOfName(p.text, facts, topNames);
-        if (r) out.locals[`${name}.${p.text}`] = { k: 'ref', ref: r };
+        const r = refOfName(p.text, this.facts, this.topNames);
+        if (r) this.out.locals[`${name}.${p.text}`] = { k: 'ref', ref: r };
       }
     }
-  };
+  }
 
   /** A top-level `name = value`: function, wrapped function, object, instance, alias. */
-  const valueTarget = (name: string, value: Node | null, head: Node): Target | undefined => {
+  valueTarget(name: string, value: Node | null, head: Node): Target | undefined {
     const v = unwrap(value);
     if (!v) return undefined;
     const w = wrappedFunction(v);
-    if (w) { addFunction(w.fn, name, head, undefined, w.wrappers); return { k: 'fn', id: name }; }
-    if (v.type === 'object') { addObject(v, name); return { k: 'object', name }; }
-    if (CLASS_TYPES.has(v.type)) { const cn = addClass(v, v.childForFieldName('name')?.text ?? name); return cn ? { k: 'class', name: cn } : undefined; }
+    if (w) { this.addFunction(w.fn, name, head, undefined, w.wrappers); return { k: 'fn', id: name }; }
+    if (v.type === 'object') { this.addObject(v, name); return { k: 'object', name }; }
+    if (CLASS_TYPES.has(v.type)) { const cn = this.addClass(v, v.childForFieldName('name')?.text ?? name); return cn ? { k: 'class', name: cn } : undefined; }
     if (v.type === 'new_expression') {
       const ctor = unwrap(v.childForFieldName('constructor'));
-      const r = ctor?.type === 'identifier' ? refOfName(ctor.text, facts, topNames) : undefined;
+      const r = ctor?.type === 'identifier' ? refOfName(ctor.text, this.facts, this.topNames) : undefined;
       return r ? { k: 'instance', cls: r } : undefined;
     }
-    if (v.type === 'identifier') { const r = refOfName(v.text, facts, topNames); return r && !(r.k === 'local' && r.name === name) ? { k: 'ref', ref: r } : undefined; }
+    if (v.type === 'identifier') { const r = refOfName(v.text, this.facts, this.topNames); return r && !(r.k === 'local' && r.name === name) ? { k: 'ref', ref: r } : undefined; }
     if (v.type === 'member_expression') {
       const o = unwrap(v.childForFieldName('object')), pr = v.childForFieldName('property');
-      const base = o?.type === 'identifier' ? refOfName(o.text, facts, topNames) : undefined;
+      const base = o?.type === 'identifier' ? refOfName(o.text, this.facts, this.topNames) : undefined;
       if (base && pr) return { k: 'ref', ref: { k: 'member', base, name: pr.text } };
     }
     const req = requireOf(v);
     if (req) return { k: 'ref', ref: importRef(req.module, req.member ?? '*') };
     return undefined;
-  };
+  }
 
-  const declare = (decl: Node, exported: boolean) => {
+  declare(decl: Node, exported: boolean) {
     for (const d of namedChildren(decl)) {
       if (d.type !== 'variable_declarator') continue;
       const n = d.childForFieldName('name');
       if (n?.type !== 'identifier') continue;
-      const t = valueTarget(n.text, d.childForFieldName('value'), n);
+      const t = this.valueTarget(n.text, d.childForFieldName('value'), n);
       if (!t) continue;
-      if (t.k !== 'fn') out.locals[n.text] = t;
-      if (exported) out.exports[n.text] = t;
+      if (t.k !== 'fn') this.out.locals[n.text] = t;
+      if (exported) this.out.exports[n.text] = t;
     }
-  };
-
-  for (const s of top) {
-    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration') {
-      const n = s.childForFieldName('name');
-      if (n) addFunction(s, n.text, n);
-    } else if (CLASS_TYPES.has(s.type)) addClass(s);
-    else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') declare(s, false);
-    else if (s.type === 'export_statement') exportStatement(s);
-    else if (s.type === 'expression_statement') commonJs(s.namedChild(0));
   }
 
-  function exportStatement(s: Node): void {
+  exportStatement(s: Node): void {
     const source = stringValue(s.childForFieldName('source'));
     const decl = s.childForFieldName('declaration');
-    const isDefault = /^export\s+default\b/.test(text.slice(s.startIndex, s.startIndex + 40).replace(/^(@[\s\S]*?\)\s*)+/, '')) || /\bexport\s+default\b/.test(text.slice(s.startIndex, (decl ?? s).startIndex));
+    const isDefault = /^export\s+default\b/.test(this.text.slice(s.startIndex, s.startIndex + 40).replace(/^(@[\s\S]*?\)\s*)+/, '')) || /\bexport\s+default\b/.test(this.text.slice(s.startIndex, (decl ?? s).startIndex));
     if (decl) {
       if (decl.type === 'function_declaration' || decl.type === 'generator_function_declaration') {
         const n = decl.childForFieldName('name');
         const id = n?.text ?? 'default';
-        addFunction(decl, id, n ?? decl);
-        out.exports[isDefault ? 'default' : id] = { k: 'fn', id };
-        if (isDefault && n) out.exports[n.text] ??= { k: 'fn', id };
+        this.addFunction(decl, id, n ?? decl);
+        this.out.exports[isDefault ? 'default' : id] = { k: 'fn', id };
+        if (isDefault && n) this.out.exports[n.text] ??= { k: 'fn', id };
       } else if (CLASS_TYPES.has(decl.type)) {
-        const cn = addClass(decl, decl.childForFieldName('name')?.text ?? 'default');
-        if (cn) out.exports[isDefault ? 'default' : cn] = { k: 'class', name: cn };
-      } else if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') declare(decl, true);
+        const cn = this.addClass(decl, decl.childForFieldName('name')?.text ?? 'default');
+        if (cn) this.out.exports[isDefault ? 'default' : cn] = { k: 'class', name: cn };
+      } else if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') this.declare(decl, true);
       return;
     }
     const value = s.childForFieldName('value');
     if (value) {
-      const t = valueTarget('default', value, value);
-      if (t) out.exports.default = t;
+      const t = this.valueTarget('default', value, value);
+      if (t) this.out.exports.default = t;
       return;
     }
     for (const c of namedChildren(s)) {
@@ -405,22 +367,22 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
           const aliasNode = spec.childForFieldName('alias');
           const name = nameNode ? (keyName(nameNode) ?? nameNode.text) : 'default';
           const alias = aliasNode ? (keyName(aliasNode) ?? aliasNode.text) : name;
-          if (source !== undefined) out.exports[alias] = { k: 'reexport', module: source, name };
+          if (source !== undefined) this.out.exports[alias] = { k: 'reexport', module: source, name };
           else {
-            const r = refOfName(name, facts, topNames);
-            if (r) out.exports[alias] = r.k === 'local' && out.functions[name] ? { k: 'fn', id: name } : r.k === 'local' && out.classes[name] ? { k: 'class', name } : { k: 'ref', ref: r };
+            const r = refOfName(name, this.facts, this.topNames);
+            if (r) this.out.exports[alias] = r.k === 'local' && this.out.functions[name] ? { k: 'fn', id: name } : r.k === 'local' && this.out.classes[name] ? { k: 'class', name } : { k: 'ref', ref: r };
           }
         }
       } else if (c.type === 'namespace_export' && source !== undefined) {
         const id = c.namedChild(0);
-        if (id) out.exports[keyName(id) ?? id.text] = { k: 'ref', ref: { k: 'import', module: source, name: '*' } };
+        if (id) this.out.exports[keyName(id) ?? id.text] = { k: 'ref', ref: { k: 'import', module: source, name: '*' } };
       }
     }
-    if (source !== undefined && !namedChildren(s).some(c => c.type === 'export_clause' || c.type === 'namespace_export')) out.star.push(source);
-    if (source !== undefined && !out.imports.includes(source)) out.imports.push(source);
+    if (source !== undefined && !namedChildren(s).some(c => c.type === 'export_clause' || c.type === 'namespace_export')) this.out.star.push(source);
+    if (source !== undefined && !this.out.imports.includes(source)) this.out.imports.push(source);
   }
 
-  function commonJs(e: Node | null): void {
+  commonJs(e: Node | null): void {
     if (e?.type !== 'assignment_expression') return;
     const left = e.childForFieldName('left');
     const right = e.childForFieldName('right');
@@ -429,21 +391,53 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
     if (path === 'module.exports') {
       const v = unwrap(right);
       if (v?.type === 'object') {
-        addObject(v, 'module.exports');
+        this.addObject(v, 'module.exports');
         for (const p of namedChildren(v)) {
           const k = p.type === 'shorthand_property_identifier' ? p.text : keyName(p.childForFieldName('key') ?? p.childForFieldName('name'));
           if (!k) continue;
-          out.exports[k] = out.functions[`module.exports.${k}`] ? { k: 'fn', id: `module.exports.${k}` } : out.locals[`module.exports.${k}`] ?? { k: 'ref', ref: { k: 'local', name: k } };
+          this.out.exports[k] = this.out.functions[`module.exports.${k}`] ? { k: 'fn', id: `module.exports.${k}` } : this.out.locals[`module.exports.${k}`] ?? { k: 'ref', ref: { k: 'local', name: k } };
         }
-        out.exports.default = { k: 'object', name: 'module.exports' };
+        this.out.exports.default = { k: 'object', name: 'module.exports' };
       } else {
-        const t = valueTarget('module.exports', right, left!);
-        if (t) { out.exports.default = t; out.exports['*'] = t; }
+        const t = this.valueTarget('module.exports', right, left!);
+        if (t) { this.out.exports.default = t; this.out.exports['*'] = t; }
       }
     } else {
       const m = /^(?:module\.)?exports\.([\w$]+)$/.exec(path);
-      if (m) { const t = valueTarget(m[1], right, left!); if (t) out.exports[m[1]] = t; }
+      if (m) { const t = this.valueTarget(m[1], right, left!); if (t) this.out.exports[m[1]] = t; }
     }
+  }
+
+
+}
+
+export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: LineIndex, calls: readonly Node[],
+  onFunction?: (f: SymbolFunctionInfo, sym: FunctionSymbol) => void): FileSymbols {
+  const top = namedChildren(root);
+  // top-level names first (refs to same-file functions/classes/objects)
+  const topNames = new Set<string>();
+  for (const s0 of top) {
+    const s = s0.type === 'export_statement' ? (s0.childForFieldName('declaration') ?? s0) : s0;
+    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration' || CLASS_TYPES.has(s.type)) {
+      const n = s.childForFieldName('name');
+      if (n) topNames.add(n.text);
+    } else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') {
+      for (const d of namedChildren(s)) if (d.type === 'variable_declarator') { const n = d.childForFieldName('name'); if (n?.type === 'identifier') topNames.add(n.text); }
+    }
+  }
+  const imports = [...new Set([...facts.bindings.values()].map(x => x.module))];
+
+  const b = new SymbolBuilder(text, facts, lines, topNames);
+  const out = b.out, fnNodes = b.fnNodes;
+  out.imports = imports;
+  for (const s of top) {
+    if (s.type === 'function_declaration' || s.type === 'generator_function_declaration') {
+      const n = s.childForFieldName('name');
+      if (n) b.addFunction(s, n.text, n);
+    } else if (CLASS_TYPES.has(s.type)) b.addClass(s);
+    else if (s.type === 'lexical_declaration' || s.type === 'variable_declaration') b.declare(s, false);
+    else if (s.type === 'export_statement') b.exportStatement(s);
+    else if (s.type === 'expression_statement') b.commonJs(s.namedChild(0));
   }
 
   // calls -> innermost summarised function (functions are disjoint or nested; calls in document order)
@@ -460,16 +454,37 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
       while (stack.length && stack[stack.length - 1].e <= cs) stack.pop();
       const owner = stack[stack.length - 1];
       if (!owner) continue;
-      const callee = call.childForFieldName('function');
-      const ref = callee ? calleeRef(callee, facts, topNames) : undefined;
+      // the callee's text decides (no tree walk): `name`, `a.b`, `this.a`, `this.a.b`; nothing else resolves
+      if (cs > 0 && text.charCodeAt(cs - 1) === 64) continue; // `@Decorator()` runs at class definition, not in the call
+      const ce = call.endIndex;
+      const m = CALLEE_TEXT.exec(text.slice(cs, Math.min(ce, cs + 120)));
+      if (!m) continue;
+      const ref = refFromText(m[1], facts, topNames);
       if (!ref) continue;
       const p = lines.pos(cs);
-      const argsNode = call.childForFieldName('arguments');
-      owner.sym.calls.push({ ref, line: p.line, column: p.column, start: cs, end: call.endIndex, args: argsNode ? argsNode.namedChildCount : 0 });
+      owner.sym.calls.push({ ref, line: p.line, column: p.column, start: cs, end: ce });
     }
   }
   if (onFunction) for (const f of fnNodes) onFunction({ node: f.node, id: f.sym.id, cls: f.sym.cls }, f.sym);
   return out;
+}
+
+/** A call's text starting with a resolvable callee: `name(`, `a.b(`, `this.a(`, `this.a.b(`, `a?.b(` (type args allowed). */
+const CALLEE_TEXT = /^((?:this\s*\??\.\s*#?[\w$]+|[\w$]+)(?:\s*\??\.\s*[\w$]+)?)\s*(?:<[^()]*>\s*)?\(/;
+
+function refFromText(callee: string, facts: FileFacts, topNames: ReadonlySet<string>): Ref | undefined {
+  const parts = callee.split(/\s*\??\.\s*/);
+  if (parts[0] === 'this') {
+    if (parts.length === 2) return { k: 'this', name: parts[1] };
+    return parts.length === 3 ? { k: 'field', field: parts[1], name: parts[2] } : undefined;
+  }
+  const head = parts[0];
+  if (IGNORED_GLOBALS.has(head)) return undefined;
+  // an imported name (a parameter or local of the same name shadowing an import is rare: accepted)
+  const b = facts.binding(head);
+  const base: Ref | undefined = b ? importRef(b.module, b.imported) : topNames.has(head) ? { k: 'local', name: head } : undefined;
+  if (!base) return undefined;
+  return parts.length === 1 ? base : { k: 'member', base, name: parts[1] };
 }
 
 /** The symbolic reference of a call's callee, when the project layer might resolve it. */

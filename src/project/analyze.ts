@@ -11,10 +11,13 @@ import type { Rule } from '../core/rule';
 import { ProjectIndex, type Resolver } from './index';
 import { settleFindings } from './settle';
 import { RelativeResolver } from './relative-resolver';
+import { analyzeFilesInWorkers, threadsFor, type WorkerOptions } from './workers';
 
 export interface ProjectRunOptions extends ProjectOptions {
   /** Module resolution (default: the project resolver rooted at the files' common directory). */
   resolver?: Resolver;
+  /** Run the file pass on worker threads when the run is big enough (see workers.ts). */
+  workers?: WorkerOptions;
 }
 
 export interface ProjectRunResult extends ProjectResult {
@@ -26,7 +29,8 @@ export function defaultResolver(_roots: string[]): Resolver {
 }
 
 export async function analyzeProject(files: string[], opts: ProjectRunOptions): Promise<ProjectRunResult> {
-  const r = await analyzeFiles(files, opts);
+  const threads = opts.workers ? threadsFor(files.length, opts.workers) : 1;
+  const r = threads > 1 ? await analyzeFilesInWorkers(files, opts, opts.workers!, threads) : await analyzeFiles(files, opts);
   const index = new ProjectIndex(opts.resolver ?? defaultResolver([opts.config.root]));
   for (const f of r.files) if (f.symbols) index.set(f.file, f.symbols);
   settleReports(r, index, opts.rules, opts.config.rules);

@@ -102,7 +102,7 @@ export class ProjectIndex implements ProjectView {
     const first = this.resolve(file, ref, cls);
     const fn0 = first && this.fn(first);
     if (first && fn0) {
-      const start: CallOrigin = { file, call: { ref, line: -1, column: -1, start: -1, end: -1, args: 0 } };
+      const start: CallOrigin = { file, call: { ref, line: -1, column: -1, start: -1, end: -1 } };
       let level: { h: FnHandle; fn: FunctionSymbol; origin: CallOrigin; path: FnHandle[] }[] = [{ h: first, fn: fn0, origin: start, path: [] }];
       seen.add(first.file + '#' + first.id);
       for (let depth = 1; depth <= maxDepth && level.length; depth++) {

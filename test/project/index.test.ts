@@ -263,3 +263,27 @@ test('resolution: a barrel with many `export *` lines finds a name in its last m
   const fn = index.fn({ file: use, id: 'run' })!;
   assert.deepEqual(index.resolve(use, fn.calls[0].ref), { file: abs('lib/m29.ts'), id: 'Target.make' });
 });
+
+test('workers: the file pass on two threads gives exactly the single-thread results (findings, pending settled, notices)', async () => {
+  const { analyzeProject } = await import('../../src/project/analyze');
+  const { defaultConfig } = await import('../../src/core/config');
+  const { allRules } = await import('../../src/rules');
+  const files: Record<string, string> = {
+    'bootstrap.ts': `import axios from 'axios';\naxios.defaults.timeout = 5000;\n`,
+    'bad.ts': `\u0000binary`,
+  };
+  for (let i = 0; i < 12; i++) {
+    files[`svc${i}.ts`] = `import axios from 'axios';\nexport async function get${i}(u: string) { await axios.get(u); return fetch(u); }\nexport const id${i} = () => \`job-\${Date.now()}\`;\n`;
+  }
+  const dir = tempProject(files);
+  const list = Object.keys(files).map(f => path.join(dir, f));
+  const config = defaultConfig(dir);
+  const one = await analyzeProject(list, { config, rules: allRules });
+  const two = await analyzeProject(list, { config, rules: allRules, workers: { entry: path.join(__dirname, 'worker-entry.ts'), threads: 2, minFiles: 1 } });
+  const view = (r: typeof one) => r.files.map(f => ({ file: path.basename(f.file), findings: f.findings.map(x => [x.ruleId, x.startPos.line, x.message]) }));
+  assert.ok(view(one).some(f => f.findings.length), 'the fixture has findings');
+  assert.ok(!view(one).some(f => f.findings.some(x => x[0] === 'missing-timeout' && /axios/.test(String(x[2])))), 'axios defaults from another file void axios findings');
+  assert.deepEqual(view(two), view(one));
+  assert.deepEqual(two.notices.sort(), one.notices.sort());
+  assert.deepEqual([...two.projectFacts].sort(), [...one.projectFacts].sort());
+});
