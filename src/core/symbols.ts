@@ -97,6 +97,9 @@ export interface SymbolFunctionInfo { node: Node; id: string; cls?: string }
 const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class']);
 const IGNORED_GLOBALS = new Set(['console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Number', 'String', 'Date', 'Reflect', 'Symbol', 'process', 'require', 'Buffer', 'BigInt', 'Error', 'Boolean', 'Map', 'Set', 'URL', 'super']);
 
+/** Names of wrappers that return their argument's shape: `wrapController`, `withTracing`, `instrument`, `traced`. */
+const PASS_THROUGH_WRAPPER = /^(wrap\w*|with\w+|\w*Wrapper|instrument\w*|trace[dr]?\w*|bind\w*|promisifyAll|proxy\w*)$/;
+
 function isFunctionNode(n: Node | null): boolean {
   return !!n && FUNCTION_TYPES.has(n.type);
 }
@@ -321,6 +324,17 @@ class SymbolBuilder {
     }
     const req = requireOf(v);
     if (req) return { k: 'ref', ref: importRef(req.module, req.member ?? '*') };
+    // `const authController = wrapController(authControllerRaw)`: a pass-through wrapper of a module or object keeps
+    // its members (error-handling / tracing wrappers of controller namespaces)
+    if (v.type === 'call_expression') {
+      const args = v.childForFieldName('arguments');
+      const list = args?.type === 'arguments' ? namedChildren(args) : [];
+      const a = list.length === 1 ? unwrap(list[0]) : null;
+      if (a?.type === 'identifier' && PASS_THROUGH_WRAPPER.test(calleeName(v.childForFieldName('function') ?? v))) {
+        const r = refOfName(a.text, this.facts, this.topNames);
+        if (r) return { k: 'ref', ref: r };
+      }
+    }
     return undefined;
   }
 

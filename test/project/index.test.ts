@@ -287,3 +287,14 @@ test('workers: the file pass on two threads gives exactly the single-thread resu
   assert.deepEqual(two.notices.sort(), one.notices.sort());
   assert.deepEqual([...two.projectFacts].sort(), [...one.projectFacts].sort());
 });
+
+test('resolution: `const c = wrapController(ns)` keeps the wrapped namespace\'s members (a pass-through wrapper)', async () => {
+  const { index, abs } = await indexOf({
+    'app.ts': `import * as authRaw from './controllers/auth';\nconst auth = wrapController(authRaw);\nconst other = makeRouter(authRaw);\nexport function routes() { auth.postLogin(); other.postLogin(); }`,
+    'controllers/auth.ts': `export async function postLogin(req, res) { return res.json({}); }`,
+  });
+  const app = abs('app.ts');
+  const fn = index.fn({ file: app, id: 'routes' })!;
+  assert.deepEqual(index.resolve(app, fn.calls[0].ref), { file: abs('controllers/auth.ts'), id: 'postLogin' });
+  assert.equal(index.resolve(app, fn.calls[1].ref), undefined, 'a call that is not a pass-through wrapper stays unknown');
+});
