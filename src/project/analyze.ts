@@ -10,7 +10,7 @@ import { analyzeFiles, type ProjectOptions, type ProjectResult } from '../core/p
 import type { Rule } from '../core/rule';
 import { ProjectIndex, type Resolver } from './index';
 import { settleFindings } from './settle';
-import { RelativeResolver } from './relative-resolver';
+import { ModuleResolver } from './resolve';
 import { analyzeFilesInWorkers, threadsFor, type WorkerOptions } from './workers';
 
 export interface ProjectRunOptions extends ProjectOptions {
@@ -24,8 +24,9 @@ export interface ProjectRunResult extends ProjectResult {
   index: ProjectIndex;
 }
 
-export function defaultResolver(_roots: string[]): Resolver {
-  return new RelativeResolver();
+/** Module resolution as TypeScript and Node do it (tsconfig paths per directory, workspaces, exports; resolve.ts). */
+export function defaultResolver(roots: string[]): Resolver {
+  return new ModuleResolver({ roots });
 }
 
 export async function analyzeProject(files: string[], opts: ProjectRunOptions): Promise<ProjectRunResult> {

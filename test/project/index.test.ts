@@ -9,7 +9,7 @@ import * as path from 'path';
 import { analyzeSource } from '../../src/core/analyzer';
 import type { FileSymbols, Ref } from '../../src/core/symbols';
 import { ProjectIndex } from '../../src/project/index';
-import { RelativeResolver } from '../../src/project/relative-resolver';
+import { ModuleResolver } from '../../src/project/resolve';
 import { tempProject } from '../helpers/temp-project';
 
 async function symbolsOf(file: string, text: string): Promise<FileSymbols> {
@@ -20,7 +20,7 @@ async function symbolsOf(file: string, text: string): Promise<FileSymbols> {
 
 async function indexOf(files: Record<string, string>): Promise<{ dir: string; index: ProjectIndex; abs: (p: string) => string }> {
   const dir = tempProject(files);
-  const index = new ProjectIndex(new RelativeResolver());
+  const index = new ProjectIndex(new ModuleResolver());
   for (const [rel, text] of Object.entries(files)) {
     const f = path.join(dir, rel);
     index.set(f, await symbolsOf(f, text));
@@ -297,4 +297,28 @@ test('resolution: `const c = wrapController(ns)` keeps the wrapped namespace\'s 
   const fn = index.fn({ file: app, id: 'routes' })!;
   assert.deepEqual(index.resolve(app, fn.calls[0].ref), { file: abs('controllers/auth.ts'), id: 'postLogin' });
   assert.equal(index.resolve(app, fn.calls[1].ref), undefined, 'a call that is not a pass-through wrapper stays unknown');
+});
+
+test('resolution through the project resolver: a tsconfig path alias (with extends) and a workspace package (dist -> src)', async () => {
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ private: true, workspaces: ['packages/*', 'apps/*'] }),
+    'tsconfig.base.json': `{ // JSONC\n "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["apps/api/src/lib/*"] } }, }`,
+    'apps/api/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base.json' }),
+    'apps/api/src/retry.ts': `import { sleep } from '@lib/sleep';\nimport { apiFetch } from '@acme/http';\nexport async function run() { await sleep(100); await apiFetch('/x'); }`,
+    'apps/api/src/lib/sleep.ts': `export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));`,
+    'packages/http/package.json': JSON.stringify({ name: '@acme/http', main: 'dist/index.js', types: 'dist/index.d.ts' }),
+    'packages/http/src/index.ts': `export { apiFetch } from './fetch';`,
+    'packages/http/src/fetch.ts': `export async function apiFetch(url: string, init?: RequestInit) { return fetch(url, { ...init, headers: { a: 'b' } }); }`,
+  };
+  const dir = tempProject(files);
+  const { analyzeProject } = await import('../../src/project/analyze');
+  const { defaultConfig } = await import('../../src/core/config');
+  const list = Object.keys(files).filter(f => f.endsWith('.ts')).map(f => path.join(dir, f));
+  const r = await analyzeProject(list, { config: defaultConfig(dir), rules: [] });
+  const file = path.join(dir, 'apps/api/src/retry.ts');
+  const run = r.index.fn({ file, id: 'run' })!;
+  assert.deepEqual(run.calls.map(c => { const h = r.index.resolve(file, c.ref); return h && [path.relative(dir, h.file), h.id]; }), [
+    ['apps/api/src/lib/sleep.ts', 'sleep'],
+    ['packages/http/src/fetch.ts', 'apiFetch'],
+  ]);
 });
