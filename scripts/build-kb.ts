@@ -213,7 +213,8 @@ export async function buildKb(options: BuildOptions = {}): Promise<BuildResult> 
   }
   for (const e of entries) {
     const blocks = extractCodeBlocks(e.body).filter(b => CODE_LANGS[b.lang]);
-    const bad = e.kind === 'pattern' || e.kind === 'incident';
+    // Patterns always show the mistake and the fix; incidents do when they have a TypeScript section.
+    const bad = e.kind === 'pattern' || (e.kind === 'incident' && /^##[ \t]+The same mistake in TypeScript[ \t]*$/m.test(e.body));
     if (bad && !blocks.some(b => b.code.includes('❌'))) warnings.push({ file: e.file ?? e.id, problem: 'no ```ts block marked ❌ (the mistake)' });
     if (bad && !blocks.some(b => b.code.includes('✅'))) warnings.push({ file: e.file ?? e.id, problem: 'no ```ts block marked ✅ (the fix)' });
   }

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { Lexer, type Token, type Tokens } from 'marked';
 import type { EntryKind, KbEntry, KbProblem, Reference } from './types';
 
-export const FAMILY_CODES = ['NT', 'RB', 'NI', 'WC', 'RX', 'FO', 'TH', 'ML', 'CHG', 'DEP', 'DEPN', 'OPS', 'DR', 'PWR'];
+export const FAMILY_CODES = ['NT', 'RB', 'NI', 'WC', 'RX', 'FO', 'TH', 'ML', 'CHG', 'DEP', 'DEPN', 'OPS', 'DR'];
 
 export const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
@@ -21,8 +21,10 @@ const ALLOWED_KEYS: Record<EntryKind, string[]> = {
 
 export const REQUIRED_SECTIONS: Record<EntryKind, { required: string[]; optional: string[] }> = {
   incident: {
-    required: ['What happened', 'Timeline', 'Root cause', 'The same mistake in TypeScript', 'Lessons'],
-    optional: ['What is often told wrong'],
+    // No TypeScript section for incidents without a code-level cause (power, operations, change management):
+    // a forced analogue teaches nothing.
+    required: ['What happened', 'Timeline', 'Root cause', 'Lessons'],
+    optional: ['The same mistake in TypeScript', 'What is often told wrong'],
   },
   pattern: {
     required: ['The problem', 'The pattern', 'In TypeScript', 'Trade-offs', 'Libraries', 'References'],
