@@ -34,7 +34,8 @@ export const CAP = '30_000';
 export const BASE_NONE = 100;
 
 export const BACKOFF_INCIDENTS = ['spotify-2013', 'facebook-2010', 'aws-us-east-1-2021'];
-export const JITTER_INCIDENTS = ['aws-us-east-1-2021', 'google-cloud-2025', 'aws-dynamodb-2015'];
+/** Only incidents whose primary source says randomisation (jitter) was missing (issue 18). */
+export const JITTER_INCIDENTS = ['google-cloud-2025'];
 export const RETRY_PATTERNS = ['backoff-with-jitter', 'retry-budgets'];
 
 export const RETRY_QUERY = `
