@@ -21,6 +21,8 @@ export type Ref =
   | { k: 'import'; module: string; name: string }
   /** `this.name(...)`: a method of the enclosing class (or a base class) */
   | { k: 'this'; name: string }
+  /** `super.name(...)`: a method of the enclosing class's base class (or its bases) */
+  | { k: 'super'; name: string }
   /** `this.field.name(...)`: a method of the field's class (its type annotation, constructor parameter or `new X()`) */
   | { k: 'field'; field: string; name: string }
   /** `base.name(...)`: a namespace member, an exported object's method, a static method, an instance's method */
@@ -488,6 +490,7 @@ const CALLEE_TEXT = /^((?:this\s*\??\.\s*#?[\w$]+|[\w$]+)(?:\s*\??\.\s*[\w$]+)?)
 
 function refFromText(callee: string, facts: FileFacts, topNames: ReadonlySet<string>): Ref | undefined {
   const parts = callee.split(/\s*\??\.\s*/);
+  if (parts[0] === 'super') return parts.length === 2 ? { k: 'super', name: parts[1] } : undefined;
   if (parts[0] === 'this') {
     if (parts.length === 2) return { k: 'this', name: parts[1] };
     return parts.length === 3 ? { k: 'field', field: parts[1], name: parts[2] } : undefined;
@@ -520,6 +523,7 @@ export function calleeRef(callee: Node, facts: FileFacts, topNames?: ReadonlySet
   if (!prop || !obj || (prop.type !== 'property_identifier' && prop.type !== 'private_property_identifier')) return undefined;
   const name = prop.text;
   if (obj.type === 'this') return { k: 'this', name };
+  if (obj.type === 'super') return { k: 'super', name };
   if (obj.type === 'member_expression') {
     const o2 = unwrap(obj.childForFieldName('object'));
     const p2 = obj.childForFieldName('property');
@@ -547,6 +551,7 @@ export function refKey(r: Ref): string {
     case 'local': return `l:${r.name}`;
     case 'import': return `i:${r.module}#${r.name}`;
     case 'this': return `t:${r.name}`;
+    case 'super': return `s:${r.name}`;
     case 'field': return `f:${r.field}.${r.name}`;
     case 'member': return `m:${refKey(r.base)}.${r.name}`;
   }
@@ -558,6 +563,7 @@ export function refText(r: Ref): string {
     case 'local': return r.name;
     case 'import': return r.name === 'default' || r.name === '*' ? r.module.replace(/^.*\//, '') : r.name;
     case 'this': return `this.${r.name}`;
+    case 'super': return `super.${r.name}`;
     case 'field': return `this.${r.field}.${r.name}`;
     case 'member': return `${refText(r.base)}.${r.name}`;
   }

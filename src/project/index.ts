@@ -137,6 +137,11 @@ export class ProjectIndex implements ProjectView {
       case 'local': return this.localValue(file, ref.name, st);
       case 'import': return this.importValue(file, ref.module, ref.name, st);
       case 'this': return cls ? this.methodOf({ k: 'class', file, name: cls }, ref.name, st) : undefined;
+      case 'super': {
+        const cs = cls ? this.classSym({ file, name: cls }) : undefined;
+        const base = cs && this.baseClass(file, cs, st);
+        return base ? this.methodOf(base, ref.name, st) : undefined;
+      }
       case 'field': {
         if (!cls) return undefined;
         const ft = this.fieldType({ k: 'class', file, name: cls }, ref.field, st);

@@ -322,3 +322,17 @@ test('resolution through the project resolver: a tsconfig path alias (with exten
     ['packages/http/src/fetch.ts', 'apiFetch'],
   ]);
 });
+
+test('resolution: `super.m()` names the base class\'s method (an override that delegates), across files', async () => {
+  const { index, abs } = await indexOf({
+    'integration.repository.ts': `import { BaseRepository } from './base';\nexport class IntegrationRepository extends BaseRepository {\n  async create(data) { return await super.create(data); }\n}`,
+    'base.ts': `export class BaseRepository extends Root {\n  async create(data) { return this.save(data); }\n  save(d) { return d; }\n}\nclass Root { find() {} }`,
+  });
+  const repo = abs('integration.repository.ts');
+  const fn = index.fn({ file: repo, id: 'IntegrationRepository.create' })!;
+  assert.deepEqual(fn.calls.map(c => c.ref), [{ k: 'super', name: 'create' }]);
+  assert.deepEqual(index.resolve(repo, fn.calls[0].ref, fn.cls), { file: abs('base.ts'), id: 'BaseRepository.create' });
+  assert.deepEqual(index.resolve(repo, { k: 'super', name: 'find' }, fn.cls), { file: abs('base.ts'), id: 'Root.find' }, 'through the base\'s own bases');
+  assert.equal(index.resolve(repo, { k: 'super', name: 'create' }), undefined, 'no class, no super');
+  assert.deepEqual(index.reach(repo, { k: 'this', name: 'create' }, fn.cls).map(r => r.fn.id), ['IntegrationRepository.create', 'BaseRepository.create', 'BaseRepository.save']);
+});
