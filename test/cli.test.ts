@@ -31,7 +31,7 @@ describe('incident-lens check', () => {
       ['src/client.ts', 8, 20, 8, 58, 'missing-timeout'],
     ]);
     const f = out[0];
-    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'incidents', 'line', 'message', 'patterns', 'ruleId', 'severity'].sort());
+    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'incidents', 'line', 'message', 'messageId', 'patterns', 'ruleId', 'severity'].sort());
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /`fetch` has no timeout/);
     assert.ok(f.incidents.includes('aws-ebs-2011') && f.patterns.includes('timeouts-and-deadlines'));

@@ -16,7 +16,7 @@ export interface JsonFix {
 
 export interface JsonFinding {
   file: string; line: number; column: number; endLine: number; endColumn: number;
-  ruleId: string; severity: string; message: string; incidents: string[]; patterns: string[]; fixes: JsonFix[];
+  ruleId: string; severity: string; messageId: string; message: string; incidents: string[]; patterns: string[]; fixes: JsonFix[];
 }
 
 export function relPath(file: string, cwd: string): string {
@@ -32,7 +32,7 @@ export function toJson(results: FileFindings[], cwd: string): JsonFinding[] {
         file: relPath(r.file, cwd),
         line: f.startPos.line + 1, column: f.startPos.column + 1,
         endLine: f.endPos.line + 1, endColumn: f.endPos.column + 1,
-        ruleId: f.ruleId, severity: f.severity, message: f.message,
+        ruleId: f.ruleId, severity: f.severity, messageId: f.messageId, message: f.message,
         incidents: f.incidents, patterns: f.patterns,
         fixes: f.fixes.map(x => ({
           title: x.title, safety: x.safety, isPreferred: !!x.isPreferred,
