@@ -50,12 +50,15 @@ describe('candidate generator', () => {
       'await pRetry(() => run(), { retries: 3 });',
       "queue.add('x', data, { attempts: 3, backoff: { type: 'exponential', delay: 1000 } });",
       'const user = { attempts: 3 };',
+      'await withRetry(() => op(), { retries: 3 });',
+      'const d = calculateRetryDelay(n);',
     ].join('\n')), [
       '2-2 retry loop-catch-sleep',
       '3-3 retry loop-catch',
       '6-6 retry recursive-catch',
       '7-7 retry lib-p-retry',
       '8-8 retry queue-options',
+      '10-10 retry retry-helper-call',
     ]);
   });
 

@@ -103,6 +103,8 @@ const RETRY_LIB: Record<string, string> = {
   cockatiel: 'cockatiel', rxjs: 'rxjs', 'rxjs/operators': 'rxjs', 'ts-retry-promise': 'ts-retry-promise',
   '@lifeomic/attempt': 'attempt', 'fetch-retry': 'fetch-retry', 'p-retry-ts': 'p-retry', async: 'async',
 };
+/** Calls that run something with retries: `retry(...)`, `withRetry`, `with…Retry`, `…WithRetry/Retries`, `retryOn…`, `makeRetryable`. */
+const RETRY_HELPER = /^(retry|retryable|makeRetryable|fetchRetry|retryAsync|retryPromise)$|^with\w*Retr(y|ies)\w*$|WithRetr(y|ies)$|^retry(On|With|Until|Operation|Request|Call)[A-Z]\w*$/;
 const QUEUE_MODULES = /^(bull|bullmq|bee-queue|@nestjs\/bull|@nestjs\/bullmq|pg-boss|graphile-worker|agenda|@trigger\.dev\/redis-worker|@internal\/redis-worker)/;
 
 export function generateForText(text: string, file: string): RawCandidate[] {
@@ -212,7 +214,7 @@ export function generateForTree(root: Node, file: string, text: string = root.te
       else if (lib) add('retry', `lib-${lib}`, n);
       else if (mc?.prop === 'retry' && fromAny(imports, /^superagent$/)) add('retry', 'lib-superagent', n);
       else if (mc?.prop === 'retry' && fromAny(imports, /^cockatiel$/)) add('retry', 'lib-cockatiel', n);
-      else if (/retr(y|ies)/i.test(last) && !/^(is|should|can|get|set|has|on|count|max|num)/i.test(last) && !isDefinitionName(n)) add('retry', 'retry-helper-call', n);
+      else if (RETRY_HELPER.test(last)) add('retry', 'retry-helper-call', n);
     }
 
     // ---- handlers
@@ -236,12 +238,6 @@ export function generateForTree(root: Node, file: string, text: string = root.te
       const p = objectKeys(unwrap(a[0])).get('process');
       if (p) add('handlers', 'job-queue-process', p);
     }
-  }
-
-  function isDefinitionName(n: Node): boolean {
-    // a call that is the callee of its own definition? (never) - kept for clarity: calls are always uses
-    void n;
-    return false;
   }
 
   function httpRoute(n: Node, mc: { prop: string; receiver: Node }, a: Node[]): void {
