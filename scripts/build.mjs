@@ -13,7 +13,8 @@ fs.mkdirSync(dist, { recursive: true });
 const only = process.argv.slice(2);
 const want = k => !only.length || only.includes(k);
 
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', minifySyntax: true };
+// jsonc-parser's `main` is a UMD build whose factory requires its parts dynamically (esbuild cannot see them): use its ESM build
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', minifySyntax: true, alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 const t0 = Date.now();
 if (want('cli')) {
   await build({ ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(dist, 'cli.js') });

@@ -31,7 +31,8 @@ describe('incident-lens check', () => {
       ['src/client.ts', 8, 20, 8, 58, 'missing-timeout'],
     ]);
     const f = out[0];
-    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'incidents', 'line', 'message', 'messageId', 'patterns', 'ruleId', 'severity'].sort());
+    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'incidents', 'line', 'message', 'messageId', 'patterns', 'related', 'ruleId', 'severity'].sort());
+    assert.deepEqual(f.related, []);
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /`fetch` has no timeout/);
     assert.ok(f.incidents.includes('aws-ebs-2011') && f.patterns.includes('timeouts-and-deadlines'));
@@ -49,7 +50,7 @@ describe('incident-lens check', () => {
     assert.match(r.stdout, /\n {6}\| {21}\^{21}\n/, 'caret line under exactly `fetch(...)`');
     assert.match(r.stdout, /\n {6}\| {20}\^{38}\n/, 'caret line under exactly `axios.create(...)`');
     assert.match(r.stdout, /resembles AWS EBS/);
-    assert.match(r.stdout, /✖ 2 problems \(0 errors, 2 warnings, 0 info\) in 2 files/);
+    assert.match(r.stdout, /✖ 2 problems \(2 warnings\) in 1 of 2 files\.\n {2}2 fixable with the `--fix` option\.\n$/);
     assert.doesNotMatch(r.stdout, /\x1b\[/);
     const tty = await run(['check', 'src'], dir, true);
     assert.match(tty.stdout, /\x1b\[/);
@@ -78,7 +79,10 @@ describe('incident-lens check', () => {
     const run0 = s.runs[0];
     assert.equal(run0.tool.driver.name, 'incident-lens');
     const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'missing-timeout');
-    assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.helpUri);
+    assert.ok(rule.shortDescription.text && rule.fullDescription.text);
+    assert.equal(rule.helpUri, undefined, 'package.json names no repository: no made-up documentation URL');
+    assert.equal(run0.tool.driver.informationUri, undefined);
+    assert.doesNotMatch(JSON.stringify(run0.tool.driver.rules), /\(kb:/, 'no kb: links, which code scanning cannot open');
     assert.match(rule.help.markdown, /## Why is this bad\?/);
     assert.equal(rule.defaultConfiguration.level, 'warning');
     assert.equal(run0.results.length, 2);
@@ -89,7 +93,7 @@ describe('incident-lens check', () => {
     assert.deepEqual(res.locations[0].physicalLocation.artifactLocation, { uri: 'src/client.ts', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 4, startColumn: 21, endLine: 4, endColumn: 42 });
     assert.equal(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, ', { signal: AbortSignal.timeout(10000) }');
-    assert.ok(res.partialFingerprints['incidentLens/v1']);
+    assert.match(res.partialFingerprints['incidentLens/v2'], /^[0-9a-f]{16}$/);
     assert.equal(run0.columnKind, 'utf16CodeUnits');
   });
 

@@ -1,9 +1,13 @@
-/** Output formats of `incident-lens check`: pretty (code frames + incident), json, sarif (2.1.0), github annotations. */
+/**
+ * Output formats of `incident-lens check`: pretty (code frames + incident), json, json-with-summary, sarif (2.1.0),
+ * github annotations.
+ */
 import * as path from 'path';
 import type { Finding, RuleMeta } from '../core/types';
 import { LineIndex } from '../core/text';
 import type { KbEntry } from '../kb/types';
 import type * as Sarif from 'sarif';
+import { fingerprintOf } from './baseline';
 
 export interface FileFindings { file: string; text?: string; findings: Finding[] }
 
@@ -14,9 +18,13 @@ export interface JsonFix {
   edits: { range: [number, number]; line: number; column: number; endLine: number; endColumn: number; text: string }[];
 }
 
+export interface JsonRelated { file: string; line: number; column: number; endLine: number; endColumn: number; message: string }
+
 export interface JsonFinding {
   file: string; line: number; column: number; endLine: number; endColumn: number;
   ruleId: string; severity: string; messageId: string; message: string; incidents: string[]; patterns: string[]; fixes: JsonFix[];
+  /** Other places that explain the finding (RULES.md v2): the repeated effect, the retry's delay. */
+  related: JsonRelated[];
 }
 
 export function relPath(file: string, cwd: string): string {
@@ -34,6 +42,10 @@ export function toJson(results: FileFindings[], cwd: string): JsonFinding[] {
         endLine: f.endPos.line + 1, endColumn: f.endPos.column + 1,
         ruleId: f.ruleId, severity: f.severity, messageId: f.messageId, message: f.message,
         incidents: f.incidents, patterns: f.patterns,
+        related: (f.related ?? []).map(x => ({
+          file: relPath(x.file, cwd), line: x.startPos.line + 1, column: x.startPos.column + 1,
+          endLine: x.endPos.line + 1, endColumn: x.endPos.column + 1, message: x.message,
+        })),
         fixes: f.fixes.map(x => ({
           title: x.title, safety: x.safety, isPreferred: !!x.isPreferred,
           edits: x.edits.map(e => {
@@ -112,23 +124,71 @@ export function formatPretty(results: FileFindings[], opts: PrettyOptions): stri
       } else if (f.incidents.length || f.patterns.length) {
         out.push(`    ${s.dim('↳')} ${s.dim([...f.incidents, ...f.patterns].join(', '))}`);
       }
+      for (const x of f.related ?? []) out.push(`    ${s.dim('↳')} ${s.dim(`${relPath(x.file, opts.cwd)}:${x.startPos.line + 1}:${x.startPos.column + 1}`)} ${x.message}`);
       const ex = opts.explain?.(f);
       if (ex) out.push(ex.split('\n').map(l => `      ${l}`).join('\n'));
       const fix = f.fixes.find(x => x.isPreferred) ?? f.fixes[0];
-      if (fix) out.push(`    ${s.dim('fix:')} ${fix.title}${fix.safety === 'safe' ? s.dim(' (applied by --fix)') : s.dim(' (suggestion: apply it in the editor)')}`);
+      if (fix) out.push(`    ${s.dim('fix:')} ${fix.title}${fix.safety === 'safe' ? s.dim(' (applied by --fix)') : s.dim(' (unsafe: applied by --fix --unsafe-fixes, or in the editor)')}`);
       out.push('');
     }
   }
   return out.join('\n');
 }
 
-export function summaryLine(results: FileFindings[], fileCount: number, s: Style): string {
+/** `1 file`, `2 files`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+export interface RunSummary {
+  /** Files analysed and reported on. */
+  files: number;
+  filesWithFindings: number;
+  problems: number;
+  errors: number;
+  warnings: number;
+  info: number;
+  /** Findings `--fix` would fix / that only `--fix --unsafe-fixes` would. */
+  fixable: number;
+  unsafeFixable: number;
+  /** Findings matched by the baseline (not counted above), when a baseline is used. */
+  baseline?: number;
+  /** Files skipped with a notice (too large, binary, generated, ...). */
+  skipped: number;
+  /** `--max-warnings` (-1: no limit) and whether the warnings exceed it. */
+  maxWarnings: number;
+  tooManyWarnings: boolean;
+}
+
+export function summarize(results: FileFindings[], files: number, extra: { baseline?: number; skipped: number; maxWarnings: number }): RunSummary {
   const all = results.flatMap(r => r.findings);
   const n = (sev: string) => all.filter(f => f.severity === sev).length;
-  const fixable = all.filter(f => f.fixes.some(x => x.safety === 'safe')).length;
-  if (!all.length) return `${s.bold('✓')} No problems found in ${fileCount} file${fileCount === 1 ? '' : 's'}.`;
-  return `${s.bold(`✖ ${all.length} problem${all.length === 1 ? '' : 's'}`)} (${n('error')} error${n('error') === 1 ? '' : 's'}, ${n('warning')} warning${n('warning') === 1 ? '' : 's'}, ${n('info')} info) in ${fileCount} file${fileCount === 1 ? '' : 's'}` +
-    (fixable ? `\n  ${fixable} fixable with the \`--fix\` option.` : '');
+  const safe = (f: Finding) => f.fixes.some(x => x.safety === 'safe');
+  const warnings = n('warning');
+  return {
+    files, filesWithFindings: results.filter(r => r.findings.length).length,
+    problems: all.length, errors: n('error'), warnings, info: n('info'),
+    fixable: all.filter(safe).length, unsafeFixable: all.filter(f => !safe(f) && f.fixes.length).length,
+    ...(extra.baseline !== undefined ? { baseline: extra.baseline } : {}),
+    skipped: extra.skipped, maxWarnings: extra.maxWarnings, tooManyWarnings: extra.maxWarnings >= 0 && warnings > extra.maxWarnings,
+  };
+}
+
+/** The pretty format's last lines: counts with plurals, files with findings of files checked, baseline, fixes. */
+export function summaryLine(sum: RunSummary, s: Style): string {
+  const base = sum.baseline !== undefined && sum.baseline > 0 ? `; ${sum.baseline} in baseline` : '';
+  if (!sum.problems) return `${s.bold('✓')} No ${sum.baseline !== undefined ? 'new ' : ''}problems found in ${plural(sum.files, 'file')}${base}.`;
+  const parts = [plural(sum.errors, 'error'), plural(sum.warnings, 'warning'), `${sum.info} info`].filter(p => !p.startsWith('0 '));
+  const where = sum.filesWithFindings === sum.files ? plural(sum.files, 'file') : `${sum.filesWithFindings} of ${plural(sum.files, 'file')}`;
+  const lines = [`${s.bold(`✖ ${plural(sum.problems, sum.baseline !== undefined ? 'new problem' : 'problem', sum.baseline !== undefined ? 'new problems' : 'problems')}`)} (${parts.join(', ')}) in ${where}${base}.`];
+  if (sum.fixable) lines.push(`  ${sum.fixable} fixable with the \`--fix\` option.`);
+  if (sum.unsafeFixable) lines.push(`  ${sum.unsafeFixable} more with \`--fix --unsafe-fixes\` (review the changes).`);
+  return lines.join('\n');
+}
+
+/** `--format json-with-summary`: the findings, the summary and the notices in one object. */
+export function toJsonWithSummary(results: FileFindings[], cwd: string, summary: RunSummary, notices: string[], version: string): object {
+  return { tool: 'incident-lens', version, summary, findings: toJson(results, cwd), notices };
 }
 
 // ---------------------------------------------------------------- github
@@ -139,7 +199,9 @@ export function formatGithub(results: FileFindings[], cwd: string): string {
   const out: string[] = [];
   for (const j of toJson(results, cwd)) {
     const level = j.severity === 'error' ? 'error' : j.severity === 'warning' ? 'warning' : 'notice';
-    out.push(`::${level} file=${escProp(j.file)},line=${j.line},col=${j.column},endLine=${j.endLine},endColumn=${j.endColumn},title=${escProp(`incident-lens(${j.ruleId})`)}::${escData(j.message)}`);
+    // annotations have no related locations: name them under the message
+    const related = j.related.map(r => `\n  ${r.file}:${r.line}:${r.column}: ${r.message}`).join('');
+    out.push(`::${level} file=${escProp(j.file)},line=${j.line},col=${j.column},endLine=${j.endLine},endColumn=${j.endColumn},title=${escProp(`incident-lens(${j.ruleId})`)}::${escData(j.message + related)}`);
   }
   return out.join('\n');
 }
@@ -152,10 +214,54 @@ export interface SarifOptions {
   rules: RuleMeta[];
   ruleDoc: (id: string) => string | undefined;
   kbGet?: (id: string) => KbEntry | undefined;
+  /** Where the project's files can be read on the web (see `repositoryDocs`); without it no URIs are emitted. */
+  docs?: RepositoryDocs;
 }
 
 const SARIF_LEVEL: Record<string, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
-export const INFORMATION_URI = 'https://github.com/incident-lens/incident-lens';
+
+export interface RepositoryDocs {
+  /** The repository's home page (`informationUri`). */
+  home: string;
+  /** Prefix of a file's page at the default branch: `<blob>src/rules/missing-timeout.md`. */
+  blob: string;
+}
+
+/**
+ * Rule-doc URLs from package.json's `repository` (string or { url, directory }): GitHub, GitLab and Bitbucket
+ * layouts, at the default branch (`HEAD`). Anything else gives no URLs (SARIF then carries none rather than a guess).
+ */
+export function repositoryDocs(repository: unknown): RepositoryDocs | undefined {
+  const raw = typeof repository === 'string' ? repository : repository && typeof repository === 'object' ? (repository as { url?: unknown }).url : undefined;
+  const dir = repository && typeof repository === 'object' && typeof (repository as { directory?: unknown }).directory === 'string' ? (repository as { directory: string }).directory.replace(/^\/+|\/+$/g, '') : '';
+  if (typeof raw !== 'string') return undefined;
+  let m = /^(?:github|gitlab|bitbucket):([\w.-]+)\/([\w.-]+)$/.exec(raw);
+  let host = m ? { github: 'github.com', gitlab: 'gitlab.com', bitbucket: 'bitbucket.org' }[raw.split(':')[0]] : undefined;
+  if (!m && /^[\w.-]+\/[\w.-]+$/.test(raw)) { m = /^([\w.-]+)\/([\w.-]+)$/.exec(raw); host = 'github.com'; }
+  if (!m) {
+    const u = /^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?(github\.com|gitlab\.com|bitbucket\.org)[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(raw)
+      ?? /^git@(github\.com|gitlab\.com|bitbucket\.org):([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(raw);
+    if (!u) return undefined;
+    host = u[1]; m = [u[0], u[2], u[3]] as unknown as RegExpExecArray;
+  }
+  const home = `https://${host}/${m[1]}/${m[2].replace(/\.git$/, '')}`;
+  const blobPart = host === 'gitlab.com' ? '/-/blob/HEAD/' : host === 'bitbucket.org' ? '/src/HEAD/' : '/blob/HEAD/';
+  return { home, blob: `${home}${blobPart}${dir ? dir + '/' : ''}` };
+}
+
+/** Rule docs for SARIF help: `kb:` links (the editor's) become repository links, or plain text without a repository. */
+export function helpMarkdown(doc: string, docs: RepositoryDocs | undefined, kbGet?: (id: string) => KbEntry | undefined): string {
+  return stripFrontMatter(doc).replace(/\[([^\]]+)\]\(kb:([\w-]+)\)/g, (_m, text: string, id: string) => {
+    const e = kbGet?.(id);
+    const folder = e?.kind === 'incident' ? 'knowledge/incidents' : e?.kind === 'pattern' ? 'knowledge/patterns' : undefined;
+    return docs && folder ? `[${text}](${docs.blob}${folder}/${id}.md)` : text;
+  });
+}
+
+/** The help as plain text: markdown links reduced to their text, URL kept in parentheses. */
+function helpText(md: string): string {
+  return md.replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 ($2)').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+}
 
 export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.Log {
   const ruleIndex = new Map(opts.rules.map((r, i) => [r.id, i]));
@@ -168,8 +274,8 @@ export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.
       name: r.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
       shortDescription: { text: r.title },
       fullDescription: { text: r.description },
-      helpUri: `${INFORMATION_URI}/blob/main/src/rules/${r.id}.md`,
-      help: { text: doc ? stripFrontMatter(doc) : r.description, markdown: doc ? stripFrontMatter(doc) : r.description },
+      ...(opts.docs && doc ? { helpUri: `${opts.docs.blob}src/rules/${r.id}.md` } : {}),
+      help: (() => { const md = doc ? helpMarkdown(doc, opts.docs, opts.kbGet) : r.description; return { text: helpText(md), markdown: md }; })(),
       defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] ?? 'warning' },
       properties: {
         tags: ['reliability', 'resilience'],
@@ -182,7 +288,7 @@ export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.
   });
   const sarifResults: Sarif.Result[] = [];
   for (const r of results) {
-    const uri = relPath(r.file, opts.cwd);
+    const uri = artifactUri(r.file, opts.cwd);
     const lines = r.text !== undefined ? new LineIndex(r.text) : undefined;
     for (const f of r.findings) {
       let idx = ruleIndex.get(f.ruleId);
@@ -198,7 +304,14 @@ export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.
         level: SARIF_LEVEL[f.severity] ?? 'warning',
         message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: region(f.startPos, f.endPos) } }],
-        partialFingerprints: { 'incidentLens/v1': fingerprint(uri, f, r.text) },
+        ...(f.related?.length ? {
+          relatedLocations: f.related.map((x, i) => ({
+            id: i + 1,
+            physicalLocation: { artifactLocation: { uri: artifactUri(x.file, opts.cwd), uriBaseId: '%SRCROOT%' }, region: region(x.startPos, x.endPos) },
+            message: { text: x.message },
+          })),
+        } : {}),
+        ...(lines ? { partialFingerprints: { 'incidentLens/v2': fingerprintOf(f, r.text!, lines).fingerprint } } : {}),
         properties: { incidents: f.incidents, patterns: f.patterns },
         ...(lines && f.fixes.length ? {
           fixes: f.fixes.map(x => ({
@@ -216,7 +329,7 @@ export function formatSarif(results: FileFindings[], opts: SarifOptions): Sarif.
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'incident-lens', version: opts.version, semanticVersion: opts.version, informationUri: INFORMATION_URI, rules: rulesOut() } },
+      tool: { driver: { name: 'incident-lens', version: opts.version, semanticVersion: opts.version, ...(opts.docs ? { informationUri: opts.docs.home } : {}), rules: rulesOut() } },
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileUri(opts.cwd) + '/' } },
       results: sarifResults,
       columnKind: 'utf16CodeUnits',
@@ -233,10 +346,7 @@ function pathToFileUri(p: string): string {
   return 'file://' + (abs.startsWith('/') ? '' : '/') + encodeURI(abs);
 }
 
-/** Stable across unrelated edits: rule, file, and the text of the flagged line (trimmed). */
-function fingerprint(uri: string, f: Finding, text?: string): string {
-  const line = text !== undefined ? new LineIndex(text).lineText(f.startPos.line).trim() : String(f.startPos.line);
-  let h = 0x811c9dc5;
-  for (const ch of `${f.ruleId}|${uri}|${line}`) { h ^= ch.charCodeAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
-  return h.toString(16).padStart(8, '0');
+/** A file's SARIF artifact URI (relative to %SRCROOT%, the cwd). */
+export function artifactUri(file: string, cwd: string): string {
+  return relPath(file, cwd);
 }

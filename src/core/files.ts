@@ -67,22 +67,34 @@ export function createFilter(config: ResolvedConfig): FileFilter {
   };
 }
 
+/** The config of a directory (nested `.incident-lens.json` files: see core/config.ts ConfigResolver). */
+export type ConfigLookup = (dir: string) => ResolvedConfig;
+
 /**
  * Expands paths into files. Explicitly named files are always analysed (like an open editor); directories are
- * walked with the filter and every `.gitignore` on the way (root's and nested ones).
+ * walked with the filter of each directory's config and every `.gitignore` on the way (root's and nested ones).
  */
-export function discoverFiles(paths: string[], cwd: string, config: ResolvedConfig): Discovery {
-  const filter = createFilter(config);
+export function discoverFiles(paths: string[], cwd: string, config: ResolvedConfig | ConfigLookup): Discovery {
+  const configFor: ConfigLookup = typeof config === 'function' ? config : () => config;
+  const filters = new Map<ResolvedConfig, FileFilter>();
+  const filterFor = (dir: string) => {
+    const c = configFor(dir);
+    let f = filters.get(c);
+    if (!f) { f = createFilter(c); filters.set(c, f); }
+    return f;
+  };
   const files = new Set<string>();
   const explicit = new Set<string>();
   const missing: string[] = [];
-  const rootIgnores = gitignoresAbove(config.root);
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let st: fs.Stats;
     try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
     if (st.isFile()) { files.add(abs); explicit.add(abs); continue; }
-    if (st.isDirectory()) walk(abs, [...rootIgnores, ...gitignoresBetween(config.root, abs)], filter, files, abs);
+    if (st.isDirectory()) {
+      const root = configFor(abs).root;
+      walk(abs, [...gitignoresAbove(root), ...gitignoresBetween(root, abs)], filterFor, files, abs);
+    }
   }
   return { files: [...files].sort(), explicit, missing };
 }
@@ -132,7 +144,8 @@ function ignored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean 
   return false;
 }
 
-function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set<string>, walkRoot: string): void {
+function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => FileFilter, out: Set<string>, walkRoot: string): void {
+  const filter = filterFor(dir);
   const own = readIgnore(dir);
   const scoped = own && !ignores.some(i => i.dir === dir) ? [...ignores, own] : ignores;
   let entries: fs.Dirent[];
@@ -141,7 +154,7 @@ function walk(dir: string, ignores: ScopedIgnore[], filter: FileFilter, out: Set
     const abs = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (ALWAYS_SKIPPED_DIRS.has(e.name) || ignored(abs, true, scoped)) continue;
-      walk(abs, scoped, filter, out, walkRoot);
+      walk(abs, scoped, filterFor, out, walkRoot);
     } else if (e.isFile()) {
       if (!ignored(abs, false, scoped) && filter.accepts(abs, walkRoot)) out.add(abs);
     }

@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
 import { languageForPath, loadLanguage, parseSync, LangId } from './parser';
-import { generatedReason, readSourceFile } from './files';
+import { generatedReason, readSourceFile, type ReadResult } from './files';
 import { applyEdits, LineIndex } from './text';
-import type { ResolvedConfig } from './config';
+import { ConfigResolver, type ResolvedConfig, type ResolverOptions } from './config';
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
@@ -25,8 +25,20 @@ export interface FileReport {
   text?: string;
   /** Findings that depend on other files, settled by the project layer (src/project/analyze.ts). */
   pending: Finding[];
+  /** Rules that crashed on this file (also in the notices). */
+  ruleErrors?: string[];
   /** The file's symbols and function summaries (see core/symbols.ts). */
   symbols?: FileSymbols;
+}
+
+/**
+ * What the file pass keeps per file (plain JSON), and so what `--cache` stores (core/cache.ts). To keep a new
+ * per-file field: add it here and in `fileResultOf`.
+ */
+export type FileResult = Pick<FileReport, 'findings' | 'conditional' | 'projectFacts' | 'hasSyntaxErrors' | 'pending' | 'symbols'>;
+
+export function fileResultOf(a: FileResult): FileResult {
+  return { findings: a.findings, conditional: a.conditional, projectFacts: a.projectFacts, hasSyntaxErrors: a.hasSyntaxErrors, pending: a.pending, symbols: a.symbols };
 }
 
 export interface ProjectResult {
@@ -46,6 +58,32 @@ export interface ProjectOptions {
   explicit?: ReadonlySet<string>;
   /** Build each file's symbols for the project layer (default true; false = file-local analysis only). */
   symbols?: boolean;
+  /**
+   * Config per file from nested `.incident-lens.json` files (core/config.ts ConfigResolver); default: `config` for
+   * every file. Plain data, so that worker threads can rebuild the resolver.
+   */
+  nestedConfig?: ResolverOptions & { knownRules: string[] };
+  /** Text of files from elsewhere than the disk (the CLI's --stdin), by absolute path. */
+  texts?: Record<string, string>;
+  /** With `fix`: also apply unsafe fixes (the preferred fix of each finding). */
+  unsafeFixes?: boolean;
+}
+
+/** The config of each file of a run (see ProjectOptions.nestedConfig). */
+export function configLookup(opts: Pick<ProjectOptions, 'config' | 'nestedConfig'>): (file: string) => ResolvedConfig {
+  if (!opts.nestedConfig) return () => opts.config;
+  const resolver = new ConfigResolver(opts.nestedConfig.knownRules, opts.nestedConfig);
+  return file => resolver.forFile(file);
+}
+
+/** The analysis options of files under `config` in a run (one object per config: callers may key on it). */
+export function fileOptionsLookup(opts: Pick<ProjectOptions, 'rules' | 'reportUnusedDirectives' | 'symbols'>): (config: ResolvedConfig) => AnalyzeOptions {
+  const bases = new Map<ResolvedConfig, AnalyzeOptions>();
+  return config => {
+    let b = bases.get(config);
+    if (!b) { b = { ...analyzeOptionsFromConfig(config, opts.rules), symbols: opts.symbols !== false, reportUnusedDirectives: opts.reportUnusedDirectives }; bases.set(config, b); }
+    return b;
+  };
 }
 
 export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly Rule[]): AnalyzeOptions {
@@ -56,31 +94,53 @@ export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly
 export async function analyzeFiles(files: string[], opts: ProjectOptions): Promise<ProjectResult> {
   const notices: string[] = [];
   const reports: FileReport[] = [];
-  const base: AnalyzeOptions = { ...analyzeOptionsFromConfig(opts.config, opts.rules), symbols: opts.symbols !== false };
+  const configFor = configLookup(opts);
+  const optionsFor = fileOptionsLookup(opts);
   let done = 0;
   for (const file of files) {
     const lang = languageForPath(file);
     opts.onProgress?.(done++, files.length, file);
     if (!lang) { notices.push(`${file}: skipped (unsupported file type)`); continue; }
-    const read = readSourceFile(file, opts.config.maxFileSizeBytes);
+    const config = configFor(file);
+    const read = readFileOf(file, config, opts);
     if (!read.ok) { notices.push(`${file}: skipped (${read.reason})`); continue; }
-    const generated = opts.config.defaultExcludes && !opts.explicit?.has(file) ? generatedReason(read.text) : undefined;
+    const generated = config.defaultExcludes && !opts.explicit?.has(file) ? generatedReason(read.text) : undefined;
     if (generated) { notices.push(`${file}: skipped (${generated}; --no-default-excludes analyses it)`); continue; }
     await loadLanguage(lang);
+    const base = optionsFor(config);
     let text = read.text;
-    let analysis = analyzeOnce(file, text, lang, { ...base, reportUnusedDirectives: opts.reportUnusedDirectives });
+    let analysis = analyzeOnce(file, text, lang, base);
     let fixedText: string | undefined;
     if (opts.fix) {
-      const r = fixUntilStable(file, text, lang, { ...base, reportUnusedDirectives: opts.reportUnusedDirectives });
+      const r = fixUntilStable(file, text, lang, base, opts.unsafeFixes);
       if (r.text !== text) { fixedText = r.text; text = r.text; analysis = r.analysis; }
     }
     notices.push(...analysis.ruleErrors);
-    reports.push({ file, text, fixedText, findings: analysis.findings, conditional: analysis.conditional, projectFacts: analysis.projectFacts, hasSyntaxErrors: analysis.hasSyntaxErrors, pending: analysis.pending, symbols: analysis.symbols });
+    reports.push({ file, text, fixedText, ...fileResultOf(analysis), ...(analysis.ruleErrors.length ? { ruleErrors: analysis.ruleErrors } : {}) });
   }
   opts.onProgress?.(done, files.length, '');
   const projectFacts = new Set(reports.flatMap(r => r.projectFacts));
-  for (const r of reports) r.findings = r.findings.filter(f => !f.unlessFacts?.some(x => projectFacts.has(x)));
+  applyProjectFacts(reports, projectFacts);
   return { files: reports, notices, projectFacts };
+}
+
+/**
+ * Moves findings voided by project facts (set in any file) from `findings` to `conditional` (kept, not dropped: a
+ * cached per-file result must be restorable to what the file alone gives, see core/cache.ts).
+ */
+export function applyProjectFacts(reports: FileReport[], projectFacts: ReadonlySet<string>): void {
+  for (const r of reports) {
+    if (!r.findings.some(f => f.unlessFacts?.some(x => projectFacts.has(x)))) continue;
+    const kept: Finding[] = [];
+    for (const f of r.findings) (f.unlessFacts?.some(x => projectFacts.has(x)) ? r.conditional : kept).push(f);
+    r.findings = kept;
+  }
+}
+
+/** A file's text for a run: from `opts.texts` (stdin), else read from disk within the config's size limit. */
+export function readFileOf(file: string, config: ResolvedConfig, opts: Pick<ProjectOptions, 'texts'>): ReadResult {
+  const given = opts.texts?.[file];
+  return given !== undefined ? { ok: true, text: given } : readSourceFile(file, config.maxFileSizeBytes);
 }
 
 function analyzeOnce(file: string, text: string, lang: LangId, opts: AnalyzeOptions): FileAnalysis {
@@ -88,19 +148,20 @@ function analyzeOnce(file: string, text: string, lang: LangId, opts: AnalyzeOpti
   try { return analyzeTree(file, text, lang, tree, opts); } finally { tree.delete(); }
 }
 
-/** The fix a non-interactive run applies for a finding: its preferred safe fix. */
-export function autoFixOf(f: Finding): { edits: TextEdit[] } | undefined {
-  return f.fixes.find(x => x.safety === 'safe' && x.isPreferred) ?? f.fixes.find(x => x.safety === 'safe');
+/** The fix a non-interactive run applies for a finding: its preferred safe fix (with `unsafe`: its preferred fix). */
+export function autoFixOf(f: Finding, unsafe = false): { edits: TextEdit[] } | undefined {
+  return f.fixes.find(x => x.safety === 'safe' && x.isPreferred) ?? f.fixes.find(x => x.safety === 'safe') ??
+    (unsafe ? f.fixes.find(x => x.isPreferred) ?? f.fixes[0] : undefined);
 }
 
 /** Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds). */
-export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions): { text: string; analysis: FileAnalysis; rounds: number } {
+export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number } {
   let analysis = analyzeOnce(file, text, lang, opts);
   let rounds = 0;
   for (; rounds < 10; rounds++) {
     const edits: TextEdit[] = [];
     let lastEnd = -1;
-    const candidates = analysis.findings.map(autoFixOf).filter((x): x is { edits: TextEdit[] } => !!x)
+    const candidates = analysis.findings.map(f => autoFixOf(f, unsafe)).filter((x): x is { edits: TextEdit[] } => !!x)
       .sort((a, b) => Math.min(...a.edits.map(e => e.start)) - Math.min(...b.edits.map(e => e.start)));
     for (const fix of candidates) {
       const s = Math.min(...fix.edits.map(e => e.start));

@@ -3,10 +3,9 @@
  * the background project-facts index, suppression-comment edits, fix-all, hover text. Unit-tested in plain Node
  * (test/extension-unit); extension.ts only converts to and from VS Code types.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeTree, type AnalyzeOptions, type FileAnalysis, type RuleSetting } from '../core/analyzer';
-import { ConfigError, defaultConfig, parseBrowserCode, resolveConfig, type ResolvedConfig } from '../core/config';
+import { ConfigResolver, configErrorOf, parseBrowserCode, type ResolvedConfig } from '../core/config';
 import { createFilter, readSourceFile } from '../core/files';
 import { analyzeOptionsFromConfig, fixUntilStable } from '../core/project';
 import { LangId, languageForPath, parseSync } from '../core/parser';
@@ -53,7 +52,7 @@ export function settingsRules(rules: Record<string, string> | undefined): Record
 
 export interface EffectiveConfig {
   config: ResolvedConfig;
-  /** Problem with the project config file (the defaults ⊕ settings are used then). */
+  /** Problems of the project config files (every one, with line and column; their other keys still apply). */
   error?: string;
 }
 
@@ -62,20 +61,14 @@ export interface EffectiveConfig {
  * finds it) wins key by key where it sets a key; the extension settings fill in the rest.
  */
 export function effectiveConfig(folder: string, s: ExtensionSettings): EffectiveConfig {
-  let config: ResolvedConfig;
-  let error: string | undefined;
-  let raw: Record<string, unknown> = {};
-  try {
-    config = resolveConfig(folder, RULE_IDS);
-    if (config.file) raw = JSON.parse(fs.readFileSync(config.file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    error = e instanceof ConfigError ? e.message : String((e as Error).message ?? e);
-    config = defaultConfig(path.resolve(folder));
-  }
-  if (!('defaultTimeoutMs' in raw)) config.defaultTimeoutMs = s.defaultTimeoutMs;
-  if (!('browserCode' in raw)) config.browserCode = parseBrowserCode(s.browserCode) ?? 'skip';
-  if (!('maxFileSizeBytes' in raw)) config.maxFileSizeBytes = s.maxFileSizeBytes;
-  if (!('exclude' in raw)) config.exclude = [...s.exclude];
+  // the merged `.incident-lens.json` chain above the folder (core/config.ts); a bad key is left out, the rest applies
+  const resolved = new ConfigResolver(RULE_IDS, { fallbackRoot: path.resolve(folder) }).forDir(folder);
+  const config: ResolvedConfig = { ...resolved, rules: { ...resolved.rules } };
+  const error = resolved.problems.length ? configErrorOf(resolved.problems).message : undefined;
+  if (!config.configured.includes('defaultTimeoutMs')) config.defaultTimeoutMs = s.defaultTimeoutMs;
+  if (!config.configured.includes('browserCode')) config.browserCode = parseBrowserCode(s.browserCode) ?? 'skip';
+  if (!config.configured.includes('maxFileSizeBytes')) config.maxFileSizeBytes = s.maxFileSizeBytes;
+  if (!config.configured.includes('exclude')) config.exclude = [...s.exclude];
   config.rules = { ...settingsRules(s.rules), ...config.rules };
   return { config, error };
 }

@@ -105,7 +105,7 @@ class Controller implements vscode.Disposable {
     let c = this.configs.get(folder);
     if (!c) {
       c = effectiveConfig(folder, this.settings);
-      if (c.error) { this.log.error(c.error); void vscode.window.showWarningMessage(t('Incident Lens: {0} (using the defaults)', c.error)); }
+      if (c.error) { this.log.error(c.error); void vscode.window.showWarningMessage(t('Incident Lens: {0} (the rest of the file applies)', c.error)); }
       this.configs.set(folder, c);
     }
     return c;

@@ -6,7 +6,8 @@
  */
 import * as path from 'path';
 import { analyzeSource, sortAndDedupe, type AnalyzeOptions, type FileAnalysis } from '../core/analyzer';
-import { analyzeFiles, type ProjectOptions, type ProjectResult } from '../core/project';
+import { analyzeFiles, configLookup, type ProjectOptions, type ProjectResult } from '../core/project';
+import { mergeCached, reuseCached, type FileResultCache } from '../core/cache';
 import type { Rule } from '../core/rule';
 import { ProjectIndex, type Resolver } from './index';
 import { settleFindings } from './settle';
@@ -18,6 +19,11 @@ export interface ProjectRunOptions extends ProjectOptions {
   resolver?: Resolver;
   /** Run the file pass on worker threads when the run is big enough (see workers.ts). */
   workers?: WorkerOptions;
+  /**
+   * Per-file results keyed by content (core/cache.ts): unchanged files skip the file pass; the project pass always
+   * runs over every file, so results that depend on other files follow them. Main thread only.
+   */
+  cache?: FileResultCache;
 }
 
 export interface ProjectRunResult extends ProjectResult {
@@ -30,19 +36,27 @@ export function defaultResolver(roots: string[]): Resolver {
 }
 
 export async function analyzeProject(files: string[], opts: ProjectRunOptions): Promise<ProjectRunResult> {
-  const threads = opts.workers ? threadsFor(files.length, opts.workers) : 1;
-  const r = threads > 1 ? await analyzeFilesInWorkers(files, opts, opts.workers!, threads) : await analyzeFiles(files, opts);
+  // unchanged files come from the cache (main thread); the file pass (on workers when big enough) does the rest
+  const { cache, ...passOpts } = opts;
+  const cached = cache && reuseCached(files, passOpts, cache);
+  const todo = cached ? cached.todo : files;
+  const threads = opts.workers ? threadsFor(todo.length, opts.workers) : 1;
+  const pass = threads > 1 ? await analyzeFilesInWorkers(todo, passOpts, opts.workers!, threads) : await analyzeFiles(todo, passOpts);
+  const r = cached ? mergeCached(files, pass, cached.reused, passOpts, cache) : pass;
   const index = new ProjectIndex(opts.resolver ?? defaultResolver([opts.config.root]));
   for (const f of r.files) if (f.symbols) index.set(f.file, f.symbols);
-  settleReports(r, index, opts.rules, opts.config.rules);
+  const configFor = configLookup(opts);
+  settleReports(r, index, opts.rules, opts.nestedConfig ? file => configFor(file).rules : opts.config.rules);
   return { ...r, index };
 }
 
 /** Settles every report's pending findings against the index and applies project facts to the results. */
-export function settleReports(r: ProjectResult, index: ProjectIndex, rules: readonly Rule[], ruleSettings: AnalyzeOptions['ruleSettings']): void {
+export function settleReports(r: ProjectResult, index: ProjectIndex, rules: readonly Rule[],
+  ruleSettings: AnalyzeOptions['ruleSettings'] | ((file: string) => AnalyzeOptions['ruleSettings'])): void {
   for (const f of r.files) {
     if (!f.pending.length) continue;
-    const settled = settleFindings(f.file, f.pending, rules, index, ruleSettings, m => r.notices.push(`${f.file}: ${m}`))
+    const settings = typeof ruleSettings === 'function' ? ruleSettings(f.file) : ruleSettings;
+    const settled = settleFindings(f.file, f.pending, rules, index, settings, m => r.notices.push(`${f.file}: ${m}`))
       .filter(x => !x.unlessFacts?.some(u => r.projectFacts.has(u)));
     if (settled.length) f.findings = sortAndDedupe([...f.findings, ...settled]);
   }

@@ -10,7 +10,7 @@
  */
 import * as os from 'os';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
-import { analyzeFiles, type FileReport, type ProjectOptions, type ProjectResult } from '../core/project';
+import { analyzeFiles, applyProjectFacts, type FileReport, type ProjectOptions, type ProjectResult } from '../core/project';
 import type { Rule } from '../core/rule';
 
 const KIND = 'incident-lens-file-pass';
@@ -89,7 +89,7 @@ export async function analyzeFilesInWorkers(files: string[], opts: ProjectOption
   const notices = results.flatMap(r => r.notices);
   const reports = files.map(f => byFile.get(f)).filter((x): x is FileReport => !!x);
   // the file pass voided findings by the facts its own share saw: apply the whole project's facts
-  for (const r of reports) r.findings = r.findings.filter(f => !f.unlessFacts?.some(x => projectFacts.has(x)));
+  applyProjectFacts(reports, projectFacts);
   onProgress?.(files.length, files.length, '');
   return { files: reports, notices, projectFacts };
 }
