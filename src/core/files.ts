@@ -161,6 +161,13 @@ function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => 
   }
 }
 
+/** `999 bytes`, `2 KB`, `1 MB`, `1.1 MB` (decimal units, as the 1,000,000-byte default reads "1 MB"). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;
+  const [v, unit] = n < 1e6 ? [n / 1e3, 'KB'] : n < 1e9 ? [n / 1e6, 'MB'] : [n / 1e9, 'GB'];
+  return `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))} ${unit}`;
+}
+
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
 /** Reads a source file, refusing binary, non-UTF-8 and oversized files with a reason. */
@@ -168,7 +175,7 @@ export function readSourceFile(file: string, maxBytes: number): ReadResult {
   let buf: Buffer;
   try {
     const st = fs.statSync(file);
-    if (st.size > maxBytes) return { ok: false, reason: `larger than ${maxBytes} bytes (${st.size})` };
+    if (st.size > maxBytes) return { ok: false, reason: `larger than ${formatBytes(maxBytes)}: ${formatBytes(st.size)}` };
     buf = fs.readFileSync(file);
   } catch (e) {
     return { ok: false, reason: `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };

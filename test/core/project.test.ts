@@ -123,7 +123,7 @@ test('unreadable, binary, huge and non-UTF-8 files are skipped with a notice, ne
   const notices = r.notices.map(n => n.replace(dir + path.sep, ''));
   assert.ok(notices.some(n => /binary\.ts: skipped \(binary file\)/.test(n)), notices.join('\n'));
   assert.ok(notices.some(n => /latin1\.ts: skipped \(not valid UTF-8\)/.test(n)));
-  assert.ok(notices.some(n => /huge\.ts: skipped \(larger than 1000 bytes/.test(n)));
+  assert.ok(notices.some(n => /huge\.ts: skipped \(larger than 1 KB:/.test(n)));
   assert.ok(notices.some(n => /gone\.ts: skipped \(unreadable \(ENOENT\)\)/.test(n)));
 });
 
