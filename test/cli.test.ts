@@ -128,7 +128,7 @@ describe('incident-lens check', () => {
     fs.writeFileSync(path.join(dir, '.incident-lens.json'), JSON.stringify({ browserCode: 'yes' }));
     const bad = await run(['check', '.'], dir);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /"browserCode" must be "skip" or "analyse"/);
+    assert.match(bad.stderr, /"browserCode" must be one of "skip", "analyse"/);
   });
 
   test('exit codes: 0 clean, 1 error-level finding or over --max-warnings, 2 usage/config errors', async () => {

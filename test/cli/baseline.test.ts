@@ -8,8 +8,8 @@ import { runCli as run } from '../helpers/cli';
 import { parseConfigLayer } from '../../src/core/config';
 import { allRules } from '../../src/rules';
 
-const A = `export async function user(id: string) {\n  const res = await fetch(\`/users/\${id}\`);\n  return res.json();\n}\n\nexport async function order(id: string) {\n  const res = await fetch(\`/orders/\${id}\`);\n  return res.json();\n}\n`;
-const B = `export async function ping() {\n  await fetch('/ping');\n  await fetch('/ping');\n}\n`;
+const A = `export async function user(id: string) {\n  const res = await fetch(\`https://api.example.com/users/\${id}\`);\n  return res.json();\n}\n\nexport async function order(id: string) {\n  const res = await fetch(\`https://api.example.com/orders/\${id}\`);\n  return res.json();\n}\n`;
+const B = `export async function ping() {\n  await fetch('https://api.example.com/ping');\n  await fetch('https://api.example.com/ping');\n}\n`;
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { file: string; line: number; message: string }[];
 const write = (dir: string, f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
 const read = (dir: string, f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
@@ -43,7 +43,7 @@ describe('--baseline', () => {
     const same = await run(['check', 'src', '--baseline', 'bl.json', '--format', 'json'], dir);
     assert.deepEqual(json(same), [], 'both findings still matched');
     // a new call is a new finding, even with the same text as a baselined one elsewhere
-    write(dir, 'src/a.ts', moved + `\nexport async function again(id: string) {\n  const res = await fetch(\`/users/\${id}\`);\n  return res.json();\n}\n`);
+    write(dir, 'src/a.ts', moved + `\nexport async function again(id: string) {\n  const res = await fetch(\`https://api.example.com/users/\${id}\`);\n  return res.json();\n}\n`);
     const r = await run(['check', 'src', '--baseline', 'bl.json', '--format', 'json'], dir);
     assert.deepEqual(json(r).map(f => f.line), [16], "the new copy, not a baselined original");
     const p = await run(['check', 'src', '--baseline', 'bl.json'], dir);
@@ -57,9 +57,9 @@ describe('--baseline', () => {
     assert.equal(b.files['src/b.ts'].length, 2);
     assert.equal(b.files['src/b.ts'][0].fingerprint, b.files['src/b.ts'][1].fingerprint, 'same rule and line text: same fingerprint');
     assert.notEqual(b.files['src/b.ts'][0].context, b.files['src/b.ts'][1].context, 'told apart by their neighbourhood');
-    write(dir, 'src/b.ts', B.replace("  await fetch('/ping');\n", "  await fetch('/ping');\n  await fetch('/ping');\n"));
+    write(dir, 'src/b.ts', B.replace("  await fetch('https://api.example.com/ping');\n", "  await fetch('https://api.example.com/ping');\n  await fetch('https://api.example.com/ping');\n"));
     assert.equal(json(await run(['check', 'src', '--baseline', 'bl.json', '--format', 'json'], dir)).length, 1);
-    write(dir, 'src/b.ts', `export async function ping() {\n  await fetch('/ping');\n}\n`);
+    write(dir, 'src/b.ts', `export async function ping() {\n  await fetch('https://api.example.com/ping');\n}\n`);
     assert.equal(json(await run(['check', 'src', '--baseline', 'bl.json', '--format', 'json'], dir)).length, 0);
   });
 
@@ -68,7 +68,7 @@ describe('--baseline', () => {
     await run(['check', '.', '--baseline', 'bl.json', '--update-baseline'], dir);
     assert.deepEqual(Object.keys(JSON.parse(read(dir, 'bl.json')).files), ['lib/b.ts', 'src/a.ts']);
     // fix one finding in src/a.ts, update from src only: lib/b.ts stays, src/a.ts loses one entry
-    write(dir, 'src/a.ts', A.replace('fetch(`/users/${id}`)', 'fetch(`/users/${id}`, { signal: AbortSignal.timeout(5000) })'));
+    write(dir, 'src/a.ts', A.replace('fetch(`https://api.example.com/users/${id}`)', 'fetch(`https://api.example.com/users/${id}`, { signal: AbortSignal.timeout(5000) })'));
     const u = await run(['check', 'src', '--baseline', 'bl.json', '--update-baseline'], dir);
     assert.match(u.stderr, /wrote bl\.json: 3 findings \(0 added, 1 removed\)/);
     const b = JSON.parse(read(dir, 'bl.json'));
@@ -111,7 +111,7 @@ describe('init', () => {
     for (const rule of allRules) assert.match(text, new RegExp(`// "${rule.meta.id}": "${rule.meta.defaultSeverity}",`));
     const layer = parseConfigLayer(text, path.join(dir, '.incident-lens.json'), allRules.map(x => x.meta.id));
     assert.deepEqual(layer.problems, []);
-    assert.deepEqual(layer.values, { rules: {}, defaultTimeoutMs: 10000, exclude: [], maxFileSizeBytes: 1000000, incidentsDir: '.incidents' });
+    assert.deepEqual(layer.values, { rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', exclude: [], maxFileSizeBytes: 1000000, incidentsDir: '.incidents' });
     assert.equal((await run(['check', 'src', '--format', 'json'], dir)).code, 0, 'check reads it');
     // not overwritten without --force
     write(dir, '.incident-lens.json', '{}');

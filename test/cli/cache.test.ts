@@ -11,7 +11,7 @@ import { defaultConfig } from '../../src/core/config';
 import type { Rule } from '../../src/core/rule';
 import type { Ref } from '../../src/core/symbols';
 
-const CALL = (u: string) => `export async function get() {\n  return fetch('${u}');\n}\n`;
+const CALL = (u: string) => `export async function get() {\n  return fetch('https://api.example.com${u}');\n}\n`;
 const write = (dir: string, f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
 
 /** The cache file's entries (to see what was stored) and a run's hit/miss counts from the TTY timing line. */

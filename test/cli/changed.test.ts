@@ -29,7 +29,7 @@ function repo(files: Record<string, string>): string {
 const write = (dir: string, f: string, s: string) => { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.writeFileSync(path.join(dir, f), s); };
 const files = (r: { stdout: string }) => [...new Set((JSON.parse(r.stdout) as { file: string }[]).map(f => f.file))].sort();
 
-const CALL = (u: string) => `export async function get() {\n  return fetch('${u}');\n}\n`;
+const CALL = (u: string) => `export async function get() {\n  return fetch('https://api.example.com${u}');\n}\n`;
 const AXIOS_CALL = `import axios from 'axios';\nexport const get = (u: string) => axios.get(u);\n`;
 
 describe('changed-files mode', () => {

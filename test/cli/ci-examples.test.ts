@@ -39,8 +39,8 @@ const Ajv = require('ajv-draft-04');
 const sarifValidate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false, logger: false })
   .compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
 
-const OLD = `export async function a() {\n  return fetch('/old');\n}\n`;
-const NEW = `export async function b() {\n  return fetch('/new');\n}\n`;
+const OLD = `export async function a() {\n  return fetch('https://api.example.com/old');\n}\n`;
+const NEW = `export async function b() {\n  return fetch('https://api.example.com/new');\n}\n`;
 const ANNOTATION = /^::(error|warning|notice) file=[^,:\n]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[^:\n]+::\S.*$/;
 
 interface Step { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, string> }

@@ -7,7 +7,7 @@ import { tempProject } from '../helpers/temp-project';
 import { runCli as run } from '../helpers/cli';
 import { useColor } from '../../src/cli/main';
 
-const FETCH = `export async function user(id: string) {\n  const res = await fetch(\`/users/\${id}\`);\n  return res.json();\n}\n`;
+const FETCH = `export async function user(id: string) {\n  const res = await fetch(\`https://api.example.com/users/\${id}\`);\n  return res.json();\n}\n`;
 const STRIPE = `import Stripe from 'stripe';\nconst stripe = new Stripe(process.env.STRIPE_KEY!);\n\napp.post('/charge', async (req, res) => {\n  const charge = await stripe.charges.create({ amount: req.body.amount, currency: 'usd', source: req.body.token });\n  res.json(charge);\n});\n`;
 
 describe('help and usage errors', () => {
@@ -123,7 +123,7 @@ describe('--stdin', () => {
   test('--stdin --fix prints the fixed text on stdout and the report on stderr (as ruff does)', async () => {
     const dir = tempProject({});
     const r = await run(['check', '--stdin', '--stdin-filename', 'a.ts', '--fix'], dir, { stdin: FETCH });
-    assert.match(r.stdout, /await fetch\(`\/users\/\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
+    assert.match(r.stdout, /await fetch\(`https:\/\/api\.example\.com\/users\/\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
     assert.match(r.stderr, /No problems found in 1 file\./);
     assert.ok(!fs.existsSync(path.join(dir, 'a.ts')));
   });
