@@ -4,7 +4,12 @@
  * (test/extension-unit); extension.ts only converts to and from VS Code types.
  */
 import * as path from 'path';
-import { analyzeTree, type AnalyzeOptions, type FileAnalysis, type RuleSetting } from '../core/analyzer';
+import { analyzeTree, sortAndDedupe, type AnalyzeOptions, type FileAnalysis, type RuleSetting } from '../core/analyzer';
+import type { FileSymbols } from '../core/symbols';
+import type { Rule } from '../core/rule';
+import { ProjectIndex } from '../project/index';
+import { ModuleResolver } from '../project/resolve';
+import { settleFindings } from '../project/settle';
 import { ConfigResolver, configErrorOf, parseBrowserCode, type ResolvedConfig } from '../core/config';
 import { createFilter, readSourceFile } from '../core/files';
 import { analyzeOptionsFromConfig, fixUntilStable } from '../core/project';
@@ -136,19 +141,27 @@ export class FactsIndex {
   get stamp(): number { return this.version; }
 }
 
-/** Analyses a file from disk only for the project facts it contributes (used by the background index). */
-export function factsOfFile(file: string, config: ResolvedConfig): string[] | undefined {
+/**
+ * What a file from disk contributes to the background index: its project facts and its symbols (functions, calls,
+ * the rules' summaries) for the project layer. One parse; the tree is freed.
+ */
+export function indexOfFile(file: string, config: ResolvedConfig, rules: readonly Rule[] = allRules): { facts: string[]; symbols?: FileSymbols } | undefined {
   const lang = languageForPath(file);
   if (!lang) return undefined;
   const read = readSourceFile(file, config.maxFileSizeBytes);
   if (!read.ok) return undefined;
   const tree = parseSync(read.text, lang);
   try {
-    const a = analyzeTree(file, read.text, lang, tree, analyzeOptionsOf(config));
-    return a.projectFacts;
+    const a = analyzeTree(file, read.text, lang, tree, { ...analyzeOptionsOf(config), rules, symbols: true });
+    return { facts: a.projectFacts, symbols: a.symbols };
   } finally {
     tree.delete();
   }
+}
+
+/** The project facts a file from disk contributes (see indexOfFile). */
+export function factsOfFile(file: string, config: ResolvedConfig): string[] | undefined {
+  return indexOfFile(file, config)?.facts;
 }
 
 export function indexFilter(config: ResolvedConfig): (file: string) => boolean {
@@ -176,6 +189,10 @@ export interface DocumentAnalysis extends FileAnalysis {
   fallback?: string;
   /** Set when the edit left a syntax error spanning much of the file: the previous findings, moved (see core). */
   deferred?: string;
+  /** The findings before the project pass (`findings` = these + the settled pending ones). */
+  localFindings: Finding[];
+  /** Files whose symbols the settled findings depend on (a change there re-settles this document). */
+  dependsOn: ReadonlySet<string>;
 }
 
 /** The least time budget of an incremental re-parse (see DocumentEngine.analyze). */
@@ -187,6 +204,12 @@ export const SKIP_AFTER_OVER_BUDGET = 2;
 export class DocumentEngine {
   readonly trees: DocumentTrees;
   readonly facts = new FactsIndex();
+  /**
+   * Every workspace file's symbols (the background index and the watcher keep them current; an open document
+   * contributes its own after each whole-file analysis). Open documents' pending findings are settled against it.
+   */
+  readonly project = new ProjectIndex(new ModuleResolver());
+  private readonly settleOpts = new Map<string, { file: string; opts: AnalyzeOptions }>();
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
 
@@ -248,9 +271,52 @@ export class DocumentEngine {
         a = !incremental || p.kind === 'full' ? inc.analyzer.full(text, p.tree) : inc.analyzer.update(text, p.tree, p.changes ?? []);
       }
     }
-    const r: DocumentAnalysis = { ...a, version, text, lang, ms: performance.now() - t0, parseMs, parseKind, analysisMode: a.mode };
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms: 0, parseMs, parseKind, analysisMode: a.mode, localFindings: a.findings, dependsOn: new Set() };
+    // the document's own symbols (whole-file analyses build them) join the index before its findings are settled
+    if (a.symbols) this.project.set(file, a.symbols);
+    this.settleOpts.set(key, { file, opts });
+    this.settleInto(key, r);
+    r.ms = performance.now() - t0;
     this.results.set(key, r);
     return r;
+  }
+
+  /** Settles a result's pending findings against the project index (no parse, no analysis). */
+  private settleInto(key: string, r: DocumentAnalysis): void {
+    const s = this.settleOpts.get(key);
+    if (!s || !r.pending.length) { r.findings = r.localFindings; r.dependsOn = new Set(); return; }
+    this.project.takeConsulted();
+    const facts = new Set([...this.facts.factsExcluding(s.file), ...r.projectFacts]);
+    const settled = settleFindings(s.file, r.pending, s.opts.rules, this.project, s.opts.ruleSettings).filter(f => !f.unlessFacts?.some(x => facts.has(x)));
+    r.dependsOn = this.project.takeConsulted();
+    r.findings = settled.length ? sortAndDedupe([...r.localFindings, ...settled]) : r.localFindings;
+  }
+
+  /**
+   * Another file's symbols changed (the watcher, the background index, another open document): updates the index
+   * and returns the keys of open documents whose settled findings depended on that file (re-settle them with
+   * `resettle`).
+   */
+  setFileSymbols(file: string, symbols: FileSymbols | undefined): string[] {
+    this.project.set(file, symbols);
+    return this.dependents(file);
+  }
+
+  /** Open documents whose settled findings consulted `file`. */
+  dependents(file: string): string[] {
+    const out: string[] = [];
+    for (const [key, r] of this.results) if (r.dependsOn.has(file) && this.settleOpts.get(key)?.file !== file) out.push(key);
+    return out;
+  }
+
+  /** Re-settles an open document's pending findings against the current index; undefined when it has no result. */
+  resettle(key: string): DocumentAnalysis | undefined {
+    const r = this.results.get(key);
+    if (!r) return undefined;
+    const next: DocumentAnalysis = { ...r };
+    this.settleInto(key, next);
+    this.results.set(key, next);
+    return next;
   }
 
   /**
@@ -285,6 +351,7 @@ export class DocumentEngine {
 
   forget(key: string): void {
     this.results.delete(key);
+    this.settleOpts.delete(key);
     this.parseTimes.delete(key);
     this.overBudget.delete(key);
     this.incremental.delete(key);
@@ -293,6 +360,7 @@ export class DocumentEngine {
 
   dispose(): void {
     this.results.clear();
+    this.settleOpts.clear();
     this.incremental.clear();
     this.trees.clear();
   }

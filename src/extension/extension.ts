@@ -17,7 +17,7 @@ import { allRules } from '../rules';
 import type { KnowledgeBase } from '../kb/load';
 import type { EntryKind, KbEntry, SearchResult } from '../kb/types';
 import {
-  DEFAULT_SETTINGS, DocumentEngine, SOURCE, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, factsOfFile,
+  DEFAULT_SETTINGS, DocumentEngine, SOURCE, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, indexOfFile,
   fixAllEdit, hoverMarkdown, indexFilter, isExcludedDocument, langOf, orderedFixes, preferredFix,
   type DocumentAnalysis, type EffectiveConfig, type ExtensionSettings,
 } from './engine';
@@ -217,6 +217,8 @@ class Controller implements vscode.Disposable {
     if (doc.isClosed) return undefined;
     const r = this.engine.analyze(key, doc.uri.fsPath, doc.getText(), lang, doc.version, analyzeOptionsOf(config), wholeFile);
     this.collection.set(doc.uri, r.findings.map(f => this.toDiagnostic(f)));
+    // a whole-file analysis refreshed this document's symbols: open documents whose findings depend on it re-settle
+    if (r.symbols && doc.uri.scheme === 'file') this.resettle(this.engine.dependents(doc.uri.fsPath));
     for (const e of r.ruleErrors) this.log.error(e);
     if (doc.uri.scheme === 'file' && this.engine.facts.set(doc.uri.fsPath, r.projectFacts)) this.factsChanged(key);
     if (r.ms > this.settings.timeBudgetMs) {
@@ -243,7 +245,23 @@ class Controller implements vscode.Disposable {
     );
     d.source = SOURCE;
     d.code = { value: f.ruleId, target: vscode.Uri.parse(entryLink(f.ruleId)) };
+    if (f.related?.length) {
+      d.relatedInformation = f.related.map(x => new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(vscode.Uri.file(x.file), new vscode.Range(x.startPos.line, x.startPos.column, x.endPos.line, x.endPos.column)), x.message));
+    }
     return d;
+  }
+
+  /** Re-settles open documents against the project index (another file's symbols changed) and republishes them. */
+  resettle(keys: string[]): void {
+    for (const key of keys) {
+      const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === key);
+      const r = doc && this.engine.resettle(key);
+      if (!doc || !r) continue;
+      this.collection.set(doc.uri, r.findings.map(f => this.toDiagnostic(f)));
+      this.updateStatus(doc, r);
+    }
+    if (keys.length) this.refreshSummarySoon();
   }
 
   /** Another file's project facts changed: re-analyse the open documents (their conditional findings may flip). */
@@ -288,12 +306,12 @@ class Controller implements vscode.Disposable {
           if (this.isOpenDirty(file)) continue;
           const lang = langOf(file, '');
           if (lang) await loadLanguage(lang);
-          const facts = factsOfFile(file, config);
-          if (facts) this.engine.facts.set(file, facts);
+          const idx = indexOfFile(file, config);
+          if (idx) { this.engine.facts.set(file, idx.facts); this.engine.project.set(file, idx.symbols); }
           if (++n % 10 === 0) await new Promise(r => setTimeout(r, 0));
         }
       }
-      this.log.info(`workspace index: ${n} files, facts [${[...this.engine.facts.all()].join(', ')}] in ${(performance.now() - t0).toFixed(0)} ms`);
+      this.log.info(`workspace index: ${n} files (symbols of ${this.engine.project.size}), facts [${[...this.engine.facts.all()].join(', ')}] in ${(performance.now() - t0).toFixed(0)} ms`);
       this.factsChanged();
     })());
     return this.indexPromise;
@@ -310,15 +328,23 @@ class Controller implements vscode.Disposable {
 
   async onFileChanged(uri: vscode.Uri, deleted: boolean): Promise<void> {
     const file = uri.fsPath;
-    if (deleted) { if (this.engine.facts.delete(file)) this.factsChanged(); this.scanned.delete(uri.toString()); return; }
+    if (deleted) {
+      if (this.engine.facts.delete(file)) this.factsChanged();
+      this.resettle(this.engine.setFileSymbols(file, undefined));
+      this.scanned.delete(uri.toString());
+      return;
+    }
     if (this.isOpenDirty(file)) return;
     const { config } = this.configFor(file);
     if (!indexFilter(config)(file)) return;
     const lang = langOf(file, '');
     if (!lang) return;
     await this.parser(lang);
-    const facts = factsOfFile(file, config);
-    if (facts && this.engine.facts.set(file, facts)) this.factsChanged(uri.toString());
+    const idx = indexOfFile(file, config);
+    if (!idx) return;
+    if (this.engine.facts.set(file, idx.facts)) this.factsChanged(uri.toString());
+    // the project layer: open documents whose findings depend on this file (a service a handler calls) re-settle
+    this.resettle(this.engine.setFileSymbols(file, idx.symbols));
   }
 
   // ------------------------------------------------------------------ workspace scan

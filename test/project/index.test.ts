@@ -11,6 +11,7 @@ import type { FileSymbols, Ref } from '../../src/core/symbols';
 import { ProjectIndex } from '../../src/project/index';
 import { ModuleResolver } from '../../src/project/resolve';
 import { tempProject } from '../helpers/temp-project';
+import { toyRule } from '../helpers/toy-rule';
 
 async function symbolsOf(file: string, text: string): Promise<FileSymbols> {
   const r = await analyzeSource(file, text, { rules: [], symbols: true });
@@ -203,33 +204,7 @@ test('reach is bounded in depth (3 by default)', async () => {
 test('pipeline: a rule summarises functions, reports a pending finding, settles it across files (CLI path and one-file path)', async () => {
   const { analyzeProject, analyzeFileText } = await import('../../src/project/analyze');
   const { defaultConfig } = await import('../../src/core/config');
-  type Rule = import('../../src/core/rule').Rule;
-  // a toy rule: `boom()` anywhere in a function is an effect; a handler `export function handle` that reaches one
-  // (any file, up to three calls deep) is reported at its name, with the effect as related information
-  const toy: Rule = {
-    meta: { id: 'toy', title: 'toy', description: 'toy', defaultSeverity: 'warning', incidents: [], patterns: [], fixable: false },
-    triggers: /handle/,
-    summaries: [{ key: 'boom', triggers: /boom\(/, of: (ctx, fn) => {
-      const m = /boom\(/.exec(ctx.text.slice(fn.node.startIndex, fn.node.endIndex));
-      return m ? { at: ctx.lines.pos(fn.node.startIndex + m.index) } : undefined;
-    } }],
-    check(ctx) {
-      for (const f of ctx.captures('func')) {
-        const name = f.childForFieldName('name');
-        if (name?.text !== 'handle') continue;
-        const calls = ctx.captures('call').filter(c => c.startIndex > f.startIndex && c.endIndex < f.endIndex)
-          .map(c => ctx.refOf(c.childForFieldName('function')!)).filter(Boolean);
-        ctx.report({ node: name, messageId: 'x', message: 'handle', pending: { calls } });
-      }
-    },
-    settle(f, project, file) {
-      for (const ref of (f.pending as { calls: Ref[] }).calls) {
-        const hit = project.reach(file, ref).find(r => r.fn.facts.boom);
-        if (hit) return { ...f, message: `handle reaches boom in ${path.basename(hit.file)}`, related: [{ file: hit.file, startPos: (hit.fn.facts.boom as any).at, endPos: (hit.fn.facts.boom as any).at, message: 'here' }] };
-      }
-      return undefined;
-    },
-  };
+  const toy = toyRule();
   const dir = tempProject({
     'h.ts': `import { svc } from './svc';\nexport function handle() { svc(); }\n`,
     'svc.ts': `import { deep } from './deep';\nexport function svc() { deep(); }\n`,
