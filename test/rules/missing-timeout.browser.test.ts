@@ -35,6 +35,20 @@ ruleTester('missing-timeout', {
     `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/api' });`,
     `import request from 'superagent';\nexport const users = () => request.get('/api/users');`,
     `import ky from 'ky';\nexport const users = () => ky.get('/api/users', { timeout: false });`,
+    // a base path is a path prefix (Next.js basePath starts with '/'): URLs built on it are relative
+    "export const check = () => fetch(`${env.NEXT_PUBLIC_BASE_PATH ?? ''}/api/auth/check-sso`, { method: 'POST' });",
+    "export async function probe(basePath: string) { return fetch(`${basePath}/session`); }",
+    "export const s = () => fetch(`${process.env.BASE_PATH || ''}/api/x`);",
+    // a same-file function whose every return is a relative URL
+    "function downloadUrl(id: string) {\n  if (!id) return '/api/none';\n  return `/api/traces/${id}/download`;\n}\nexport const get = (id: string) => fetch(downloadUrl(id), { method: 'GET' });",
+    "const route = (p: string) => `/api/${p}`;\nexport const get = () => fetch(route('users'));",
+    // React client code: hook callbacks, custom hooks, JSX handlers
+    { code: `import { useEffect, useState } from 'react';\nexport function Status({ url }: { url: string }) {\n  const [s, set] = useState('');\n  useEffect(() => { fetch(url).then(r => r.text()).then(set); }, [url]);\n  return <p>{s}</p>;\n}`, filename: 'status.tsx' },
+    { code: `import { useCallback } from 'react';\nexport function useUpload() {\n  return useCallback(async (uploadUrl: string, file: Blob) => {\n    await fetch(uploadUrl, { method: 'PUT', body: file });\n  }, []);\n}`, filename: 'useUpload.ts' },
+    { code: `import { useState } from 'react';\nexport function useUpload(uploadUrl: string) {\n  const [done, setDone] = useState(false);\n  async function upload(file: Blob) { await fetch(uploadUrl, { method: 'PUT', body: file }); setDone(true); }\n  return { upload, done };\n}`, filename: 'useUpload.ts' },
+    { code: `import { useQuery } from '@tanstack/react-query';\nexport const Users = ({ api }: { api: string }) => {\n  const q = useQuery({ queryKey: ['u'], queryFn: () => fetch(api).then(r => r.json()) });\n  return <ul>{q.data}</ul>;\n};`, filename: 'users.tsx' },
+    { code: `import React from 'react';\nexport const Ping = ({ url }: { url: string }) => <button onClick={async () => { await fetch(url); }}>ping</button>;`, filename: 'ping.tsx' },
+    { code: `import * as React from 'react';\nexport function Ping({ url }: { url: string }) { React.useEffect(() => { void fetch(url); }, [url]); return null; }`, filename: 'ping.tsx' },
   ],
   invalid: [
     {
@@ -67,6 +81,40 @@ ruleTester('missing-timeout', {
       name: 'an axios instance with an absolute baseURL',
       code: `import axios from 'axios';\nexport const api = axios.create({ baseURL: 'https://api.example.com' });`,
       errors: [{ messageId: 'axiosCreate', line: 2, column: 20, endColumn: 72 }],
+    },
+    {
+      name: 'an empty fallback does not make an absolute base relative',
+      code: "export const s = () => fetch(`${process.env.API_URL ?? ''}/api/x`);",
+      errors: [{ messageId: 'fetch', line: 1, column: 24, endColumn: 67 }],
+    },
+    {
+      name: 'a same-file function that may return an absolute URL',
+      code: "function url(id: string) {\n  if (id.startsWith('http')) return id;\n  return `/api/${id}`;\n}\nexport const get = (id: string) => fetch(url(id));",
+      errors: [{ messageId: 'fetch', line: 5, column: 36, endColumn: 50 }],
+    },
+    {
+      name: 'a React server component (async, no hooks) fetches on the server',
+      code: `import React from 'react';\nexport default async function Page() {\n  const data = await fetch('https://api.example.com/stats').then(r => r.json());\n  return <p>{data.count}</p>;\n}`,
+      filename: 'page.tsx',
+      errors: [{ messageId: 'fetch', line: 3, column: 22, endColumn: 60 }],
+    },
+    {
+      name: 'a use* function outside React code is not a hook',
+      code: `export async function useLicense(key: string) { return fetch('https://license.example.com/' + key); }`,
+      errors: [{ messageId: 'fetch', line: 1, column: 56, endColumn: 99 }],
+    },
+    {
+      name: 'a Remix loader beside its component runs on the server',
+      code: `import { useLoaderData } from '@remix-run/react';\nexport async function loader() { return fetch('https://api.example.com/x'); }\nexport default function R() { const d = useLoaderData(); return <p>{String(d)}</p>; }`,
+      filename: 'route.tsx',
+      errors: [{ messageId: 'fetch', line: 2, column: 41, endColumn: 75 }],
+    },
+    {
+      name: "browserCode: 'analyse' judges React hook code",
+      code: `import { useEffect } from 'react';\nexport function A({ url }: { url: string }) { useEffect(() => { fetch(url); }, [url]); return null; }`,
+      filename: 'a.tsx',
+      options: ANALYSE,
+      errors: [{ messageId: 'fetch', line: 2, column: 65, endColumn: 75 }],
     },
     {
       name: "browserCode: 'analyse' judges 'use client' files",

@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, keyName, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
+import { callArgs, FUNCTION_TYPES, keyName, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
 import type { Target } from './classify';
 
 /** true when the module starts with a `'use client'` directive (after comments and other directives). */
@@ -29,6 +29,43 @@ export function isUseClientFile(ctx: RuleContext): boolean {
 /** `'/api/x'`, `'./x'`, `'//host/x'` (protocol-relative): only a page's location can complete them. */
 function relativeText(s: string): boolean {
   return /^(\/|\.\.?\/)/.test(s);
+}
+
+/**
+ * A base path by name (`basePath`, `NEXT_PUBLIC_BASE_PATH`, `env.BASE_PATH`): the path prefix an app is served under
+ * (Next.js `basePath` must start with `/`), so a URL that starts with it is relative.
+ */
+const BASE_PATH = /^(?:\w*_)?BASE_PATH$|^(?:[a-z]\w*)?[bB]asePath$/;
+
+/** A same-file function (declaration, or a const holding an arrow/function expression) named by `id`. */
+function sameFileFunction(ctx: RuleContext, id: Node): Node | undefined {
+  if (ctx.facts.moduleOf(id)) return undefined;
+  const decl = ctx.facts.functionsByName.get(id.text);
+  if (decl) return decl;
+  const d = ctx.facts.constDeclarator(id.text, id);
+  const v = unwrap(d?.childForFieldName('value'));
+  return v && FUNCTION_TYPES.has(v.type) ? v : undefined;
+}
+
+/** The values a function returns (its expression body, or its `return x` statements outside nested functions). */
+function returnedValues(fn: Node): Node[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  if (body.type !== 'statement_block') return [body];
+  const out: Node[] = [];
+  const stack: Node[] = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n !== body && FUNCTION_TYPES.has(n.type)) continue;
+    if (n.type === 'return_statement') {
+      const v = n.namedChild(0);
+      if (!v) return []; // a bare return: not a URL
+      out.push(v);
+      continue;
+    }
+    for (const c of namedChildren(n)) stack.push(c);
+  }
+  return out;
 }
 
 /** The page's own location: `window.location.*`, `location.origin` (the global), `document.baseURI`/`location`/`URL`. */
@@ -58,14 +95,24 @@ export function isBrowserUrl(ctx: RuleContext, expr: Node | null | undefined, de
       if (first.type === 'template_substitution') return first.startIndex === n.startIndex + 1 && isBrowserUrl(ctx, first.namedChild(0), depth + 1);
       return first.startIndex === n.startIndex + 1 && relativeText(first.text);
     }
-    case 'binary_expression':
-      return n.childForFieldName('operator')?.text === '+' && isBrowserUrl(ctx, n.childForFieldName('left'), depth + 1);
+    case 'binary_expression': {
+      const op = n.childForFieldName('operator')?.text;
+      if (op === '+') return isBrowserUrl(ctx, n.childForFieldName('left'), depth + 1);
+      // `${basePath ?? ''}/api/x`: both sides are paths (an empty prefix leaves the path relative)
+      if (op === '??' || op === '||') {
+        const right = n.childForFieldName('right');
+        return isBrowserUrl(ctx, n.childForFieldName('left'), depth + 1) && (stringValue(right) === '' || isBrowserUrl(ctx, right, depth + 1));
+      }
+      return false;
+    }
     case 'identifier': {
       const v = ctx.facts.resolveValue(n);
-      return !!v && v !== n && isBrowserUrl(ctx, v, depth + 1);
+      if (v && v !== n) return isBrowserUrl(ctx, v, depth + 1);
+      return BASE_PATH.test(n.text);
     }
     case 'member_expression': {
       if (pageLocation(ctx, n)) return true;
+      if (BASE_PATH.test(n.childForFieldName('property')?.text ?? '')) return true;
       // API.users / ROUTES.api.users: a property of a same-file const object
       const obj = ctx.facts.resolveObject(n.childForFieldName('object'));
       const key = keyName(n.childForFieldName('property'));
@@ -80,9 +127,15 @@ export function isBrowserUrl(ctx: RuleContext, expr: Node | null | undefined, de
       return args.length >= 2 ? isBrowserUrl(ctx, args[1], depth + 1) : false;
     }
     case 'call_expression': {
-      // `${base}/x`.toString(), url.concat(...): no; new URL(...).toString() / .href: judged by the URL
-      const fn = n.childForFieldName('function');
+      // new URL(...).toString(): judged by the URL
+      const fn = unwrap(n.childForFieldName('function'));
       if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'toString') return isBrowserUrl(ctx, fn.childForFieldName('object'), depth + 1);
+      // buildDownloadUrl(...): a same-file function whose every return is a browser URL
+      if (fn?.type === 'identifier') {
+        const f = sameFileFunction(ctx, fn);
+        const rets = f ? returnedValues(f) : [];
+        return rets.length > 0 && rets.every(r => isBrowserUrl(ctx, r, depth + 1));
+      }
       return false;
     }
     default: return false;
@@ -123,10 +176,54 @@ function propOf(ctx: RuleContext, objExpr: Node | null | undefined, key: string)
   return r.kind === 'present' && r.pair.type !== 'method_definition' ? r.value : undefined;
 }
 
-/** Browser-only by the file (`'use client'`) or by the call's URL; always false with `browserCode: "analyse"`. */
+/** A module of the React ecosystem (react, react-dom, preact, @tanstack/react-query, react-hook-form, swr, ...). */
+const REACT_MODULE = /^(react|preact|swr)(\/|$)|^react-|\/react(-|\/|$)|-react$/;
+
+function importsReact(ctx: RuleContext): boolean {
+  return ctx.memo('mt:react', () => [...ctx.facts.bindings.values()].some(b => REACT_MODULE.test(b.module)));
+}
+
+const HOOK = /^use[A-Z0-9]/;
+
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name');
+  if (own) return own.text;
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator') return p.childForFieldName('name')?.text;
+  return undefined;
+}
+
+/**
+ * React client code: the call runs inside a hook's callback (`useEffect(() => ...)`, `useCallback`, `useQuery({
+ * queryFn })`), inside a custom hook (`function useUpload()`), or in a JSX event handler (`onClick={() => ...}`), in
+ * a module that imports from the React ecosystem. Hooks and handlers never run on a server: server components
+ * cannot use hooks, and effects and events happen in the browser (or a React Native app).
+ */
+export function inReactClientCode(ctx: RuleContext, call: Node): boolean {
+  if (!importsReact(ctx)) return false;
+  for (let n: Node | null = call.parent; n; n = n.parent) {
+    if (n.type === 'jsx_expression' && n.parent?.type === 'jsx_attribute') return true;
+    if (!FUNCTION_TYPES.has(n.type)) continue;
+    const name = functionName(n);
+    if (name && HOOK.test(name)) return true;
+    // the function is an argument of a hook call, or a property of an object argument of one (useQuery({ queryFn }))
+    let a: Node | null = n.parent;
+    if (a?.type === 'pair') a = a.parent?.parent ?? null;
+    if (a?.type === 'arguments') {
+      const callee = unwrap(a.parent?.childForFieldName('function'));
+      const path = memberPath(callee);
+      const last = path?.[path.length - 1];
+      if (last && HOOK.test(last) && (path!.length === 1 || path![0] === 'React')) return true;
+    }
+  }
+  return false;
+}
+
+/** Browser-only by the file (`'use client'`), by the call's URL, or as React client code; never with "analyse". */
 export function browserOnly(ctx: RuleContext, t: Target): boolean {
   if (!skipBrowser(ctx)) return false;
   if (isUseClientFile(ctx)) return true;
   const url = urlOf(ctx, t);
-  return !!url && isBrowserUrl(ctx, url);
+  if (url && isBrowserUrl(ctx, url)) return true;
+  return inReactClientCode(ctx, t.call);
 }
