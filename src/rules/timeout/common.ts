@@ -30,8 +30,22 @@ export function isDisablingValue(ctx: RuleContext, value: Node | null): boolean 
 export type OptState =
   | { state: 'ok' }
   | { state: 'opaque' }
-  | { state: 'missing'; obj: Node | null }
+  /** `undef`: a key that is present but visibly `undefined` (`signal: undefined`), to be replaced by a fix */
+  | { state: 'missing'; obj: Node | null; undef?: { key: string; pair: Node } }
   | { state: 'disabled'; pair: Node; value: Node };
+
+/** `undefined`, `void 0`, or a same-file const (also through a shorthand `{ signal }`) holding one. */
+export function isUndefinedValue(ctx: RuleContext, value: Node | null | undefined): boolean {
+  let v = unwrap(value);
+  if (v?.type === 'shorthand_property_identifier') {
+    const d = ctx.facts.constDeclarator(v.text, v);
+    v = d?.childForFieldName('name')?.type === 'identifier' ? unwrap(d.childForFieldName('value')) : null;
+  }
+  v = ctx.facts.resolveValue(v);
+  if (!v) return false;
+  if (v.type === 'undefined' || (v.type === 'identifier' && v.text === 'undefined')) return true;
+  return v.type === 'unary_expression' && v.childForFieldName('operator')?.text === 'void';
+}
 
 /** Inspects an options object for timeout-like keys. `obj` null = options argument absent. */
 export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, keys: string[], absent: 'missing' | 'ok' = 'missing'): OptState {
@@ -41,18 +55,19 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
   const obj = ctx.facts.resolveObject(arg);
   if (!obj) return { state: 'opaque' };
   let unknown = false;
+  let undef: { key: string; pair: Node } | undefined;
   for (const k of keys) {
     const r = ctx.facts.lookupProp(obj, k);
     if (r.kind === 'present') {
+      // `signal: undefined` (RULES v2) counts as no signal
+      if (r.pair.type !== 'method_definition' && isUndefinedValue(ctx, r.value)) { undef ??= { key: k, pair: r.pair }; continue; }
       if (k === 'timeout' && r.value && r.pair.type === 'pair' && isDisablingValue(ctx, r.value)) return { state: 'disabled', pair: r.pair, value: r.value };
       return { state: 'ok' };
     }
     if (r.kind === 'unknown') unknown = true;
   }
-  return unknown ? { state: 'opaque' } : { state: 'missing', obj };
+  return unknown ? { state: 'opaque' } : { state: 'missing', obj, undef };
 }
-
-
 
 /** An AbortSignal named `signal` in scope (parameter or destructured option) that the call could combine with. */
 export function signalInScope(ctx: RuleContext, call: Node): string | undefined {
@@ -66,18 +81,23 @@ export function signalInScope(ctx: RuleContext, call: Node): string | undefined 
 
 export function msFix(ctx: RuleContext): number { return ctx.settings.defaultTimeoutMs; }
 
-export function signalFixes(ctx: RuleContext, t: Target, st: { obj: Node | null }, optionsIndex: number): Fix[] {
+export function signalFixes(ctx: RuleContext, t: Target, st: { obj: Node | null; undef?: { key: string; pair: Node } }, optionsIndex: number): Fix[] {
   const n = msFix(ctx);
   const outer = signalInScope(ctx, t.call);
   const value = outer ? `AbortSignal.any([${outer}, AbortSignal.timeout(${n})])` : `AbortSignal.timeout(${n})`;
-  const edit = optionsEdit(ctx, t.call, st.obj, optionsIndex, `signal: ${value}`);
+  const edit = optionsEdit(ctx, t.call, st, optionsIndex, 'signal', value);
   if (!edit) return [];
   return [{ title: outer ? `Combine \`${outer}\` with a ${n} ms timeout signal` : `Add \`signal: AbortSignal.timeout(${n})\``, edits: [edit], safety: 'safe', isPreferred: true }];
 }
 
-/** Adds `prop` to the options object, or creates the options argument at `index` (filling gaps with undefined). */
-export function optionsEdit(ctx: RuleContext, call: Node, obj: Node | null, index: number, prop: string): TextEdit | undefined {
-  if (obj) return addPropertyEdit(obj, prop, ctx.text, ctx.lines);
+/**
+ * Sets `key: value` in the options: replaces a visibly undefined key (`signal: undefined`), adds to the options object,
+ * or creates the options argument at `index` (filling gaps with undefined).
+ */
+export function optionsEdit(ctx: RuleContext, call: Node, st: { obj: Node | null; undef?: { key: string; pair: Node } }, index: number, key: string, value: string): TextEdit | undefined {
+  const prop = `${key}: ${value}`;
+  if (st.undef) return replaceNodeEdit(st.undef.pair, prop);
+  if (st.obj) return addPropertyEdit(st.obj, prop, ctx.text, ctx.lines);
   const args = callArgs(call);
   if (args.length === 0 && index > 0) return undefined;
   if (index < args.length) {

@@ -93,7 +93,7 @@ export function checkAxios(ctx: RuleContext, t: Target): void {
     return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` disables axios's timeout: this request can wait forever if the server stalls`,
       [{ title: `Set \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, String(n))] }], [AXIOS_DEFAULTS_FACT]);
   }
-  const edit = optionsEdit(ctx, t.call, st.obj, idx, `timeout: ${n}`);
+  const edit = optionsEdit(ctx, t.call, st, idx, 'timeout', String(n));
   report(ctx, t, t.call, 'axios', `\`${t.name}\` has no timeout (axios defaults to 0, no timeout): it can wait forever if the server stalls`,
     edit ? [{ title: `Add \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [edit] }] : [], [AXIOS_DEFAULTS_FACT]);
 }
@@ -155,7 +155,7 @@ export function checkAxiosCreate(ctx: RuleContext, t: Target): void {
     return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` disables the timeout of every request through ${who}: they can wait forever if the server stalls`,
       [{ title: `Set \`timeout: ${n}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, String(n))] }], unless);
   }
-  const edit = optionsEdit(ctx, t.call, st.obj, 0, `timeout: ${n}`);
+  const edit = optionsEdit(ctx, t.call, st, 0, 'timeout', String(n));
   report(ctx, t, t.call, 'axiosCreate', `\`${t.name}\` creates an instance with no timeout (axios defaults to 0): every request through ${who} can wait forever if the server stalls`,
     edit ? [{ title: `Add \`timeout: ${n}\` to the instance config`, safety: 'safe', isPreferred: true, edits: [edit] }] : [], unless);
 }
@@ -179,7 +179,7 @@ export function checkGot(ctx: RuleContext, t: Target): void {
     return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` leaves \`${t.name}\` without a timeout: it can wait forever if the server stalls`,
       [{ title: `Set \`timeout: { request: ${n} }\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(st.value, `{ request: ${n} }`)] }]);
   }
-  const edit = optionsEdit(ctx, t.call, st.obj, idx, `timeout: { request: ${n} }`);
+  const edit = optionsEdit(ctx, t.call, st, idx, 'timeout', `{ request: ${n} }`);
   const what = t.kind === 'got-extend' ? `\`${t.name}\` creates a got instance with no timeout (got sets none by default): every request through it can wait forever`
     : `\`${t.name}\` has no timeout (got sets none by default): it can wait forever if the server stalls`;
   report(ctx, t, t.call, t.kind === 'got-extend' ? 'gotExtend' : 'got', what,
@@ -233,11 +233,13 @@ export function checkHttp(ctx: RuleContext, t: Target): void {
     break;
   }
   let obj: Node | null = null;
+  let undef: { key: string; pair: Node } | undefined;
   if (optIdx >= 0) {
     const st = inspectOptions(ctx, args[optIdx], ['timeout', 'signal']);
     if (st.state === 'ok' || st.state === 'opaque') return;
     if (st.state === 'disabled') return;
     obj = st.obj;
+    undef = st.undef;
   }
   // req.setTimeout(...) on the returned request, chained or through a variable
   let n: Node = t.call;
@@ -253,7 +255,8 @@ export function checkHttp(ctx: RuleContext, t: Target): void {
   }
   const ms = msFix(ctx);
   let edit: TextEdit | undefined;
-  if (obj) edit = addPropertyEdit(obj, `signal: AbortSignal.timeout(${ms})`, ctx.text, ctx.lines);
+  if (undef) edit = replaceNodeEdit(undef.pair, `signal: AbortSignal.timeout(${ms})`);
+  else if (obj) edit = addPropertyEdit(obj, `signal: AbortSignal.timeout(${ms})`, ctx.text, ctx.lines);
   else {
     // insert an options object after the URL (before the callback, if any)
     const urlArg = args[0];
