@@ -49,6 +49,8 @@ ruleTester('missing-timeout', {
     { code: `import { useQuery } from '@tanstack/react-query';\nexport const Users = ({ api }: { api: string }) => {\n  const q = useQuery({ queryKey: ['u'], queryFn: () => fetch(api).then(r => r.json()) });\n  return <ul>{q.data}</ul>;\n};`, filename: 'users.tsx' },
     { code: `import React from 'react';\nexport const Ping = ({ url }: { url: string }) => <button onClick={async () => { await fetch(url); }}>ping</button>;`, filename: 'ping.tsx' },
     { code: `import * as React from 'react';\nexport function Ping({ url }: { url: string }) { React.useEffect(() => { void fetch(url); }, [url]); return null; }`, filename: 'ping.tsx' },
+    { code: `export function Export({ path }: { path: string }) {\n  const copy = async () => {\n    const text = await fetch(path + '?format=md', { credentials: 'include' }).then(r => r.text());\n    await navigator.clipboard.writeText(text);\n  };\n  return <button onClick={copy}>copy</button>;\n}`, filename: 'export.tsx', name: 'a handler declared inside a function component' },
+    { code: `import { useState } from 'react';\nexport const Token = () => {\n  const [t, setT] = useState('');\n  async function resolve(u: string) { setT(await (await fetch(u, { method: 'POST' })).text()); }\n  return <input value={t} onChange={e => resolve(e.target.value)} />;\n};`, filename: 'token.tsx' },
   ],
   invalid: [
     {
@@ -108,6 +110,29 @@ ruleTester('missing-timeout', {
       code: `import { useLoaderData } from '@remix-run/react';\nexport async function loader() { return fetch('https://api.example.com/x'); }\nexport default function R() { const d = useLoaderData(); return <p>{String(d)}</p>; }`,
       filename: 'route.tsx',
       errors: [{ messageId: 'fetch', line: 2, column: 41, endColumn: 75 }],
+    },
+    {
+      name: "a server action inside a component runs on the server ('use server')",
+      code: `export default function Page() {\n  async function create(data: FormData) {\n    'use server';\n    await fetch('https://api.example.com/items', { method: 'POST', body: data });\n  }\n  return <form action={create} />;\n}`,
+      filename: 'page.tsx',
+      errors: [{ messageId: 'fetch', line: 4, column: 11, endColumn: 81 }],
+    },
+    {
+      name: "a 'use server' module is server code even with components",
+      code: `'use server';\nexport function Form() {\n  const save = async (u: string) => fetch(u, { method: 'POST' });\n  return <button onClick={() => save('https://x')} />;\n}`,
+      filename: 'actions.tsx',
+      errors: [{ messageId: 'fetch', line: 3, column: 37, endColumn: 65 }],
+    },
+    {
+      name: 'a helper inside an async server component runs on the server',
+      code: `export default async function Stats() {\n  const load = () => fetch('https://api.example.com/stats');\n  const r = await load();\n  return <p>{r.status}</p>;\n}`,
+      filename: 'stats.tsx',
+      errors: [{ messageId: 'fetch', line: 2, column: 22, endColumn: 60 }],
+    },
+    {
+      name: 'a nested function in a capitalized non-component (no JSX) is not a handler',
+      code: `export function Client(base: string) {\n  const get = (p: string) => fetch(base + p);\n  return { get };\n}`,
+      errors: [{ messageId: 'fetch', line: 2, column: 30, endColumn: 45 }],
     },
     {
       name: "browserCode: 'analyse' judges React hook code",

@@ -12,18 +12,24 @@ import type { RuleContext } from '../../core/rule';
 import { callArgs, FUNCTION_TYPES, keyName, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
 import type { Target } from './classify';
 
-/** true when the module starts with a `'use client'` directive (after comments and other directives). */
-export function isUseClientFile(ctx: RuleContext): boolean {
-  return ctx.memo('mt:use-client', () => {
+/** The module's directive prologue: `'use client'`, `'use server'` (after comments and other directives), if any. */
+function fileDirective(ctx: RuleContext): 'use client' | 'use server' | undefined {
+  return ctx.memo('mt:directive', () => {
     for (const st of namedChildren(ctx.root)) {
       if (st.type === 'comment' || st.type === 'hash_bang_line') continue;
-      if (st.type !== 'expression_statement') return false;
+      if (st.type !== 'expression_statement') return undefined;
       const s = unwrap(st.namedChild(0));
-      if (!s || s.type !== 'string') return false;
-      if (stringValue(s) === 'use client') return true;
+      if (!s || s.type !== 'string') return undefined;
+      const v = stringValue(s);
+      if (v === 'use client' || v === 'use server') return v;
     }
-    return false;
+    return undefined;
   });
+}
+
+/** true when the module starts with a `'use client'` directive (after comments and other directives). */
+export function isUseClientFile(ctx: RuleContext): boolean {
+  return fileDirective(ctx) === 'use client';
 }
 
 /** `'/api/x'`, `'./x'`, `'//host/x'` (protocol-relative): only a page's location can complete them. */
@@ -200,12 +206,17 @@ function functionName(fn: Node): string | undefined {
  * cannot use hooks, and effects and events happen in the browser (or a React Native app).
  */
 export function inReactClientCode(ctx: RuleContext, call: Node): boolean {
-  if (!importsReact(ctx)) return false;
+  if (!(importsReact(ctx) || hasJsx(ctx)) || fileDirective(ctx) === 'use server') return false;
+  let nested = false;
   for (let n: Node | null = call.parent; n; n = n.parent) {
     if (n.type === 'jsx_expression' && n.parent?.type === 'jsx_attribute') return true;
     if (!FUNCTION_TYPES.has(n.type)) continue;
+    if (hasDirective(n, 'use server')) return false;
     const name = functionName(n);
-    if (name && HOOK.test(name)) return true;
+    if (name && HOOK.test(name) && importsReact(ctx)) return true;
+    // a handler or effect helper declared inside a (synchronous) function component runs on events, in the browser
+    if (nested && name && /^[A-Z]/.test(name) && !isAsync(n) && rendersJsx(n)) return true;
+    nested = true;
     // the function is an argument of a hook call, or a property of an object argument of one (useQuery({ queryFn }))
     let a: Node | null = n.parent;
     if (a?.type === 'pair') a = a.parent?.parent ?? null;
@@ -215,6 +226,48 @@ export function inReactClientCode(ctx: RuleContext, call: Node): boolean {
       const last = path?.[path.length - 1];
       if (last && HOOK.test(last) && (path!.length === 1 || path![0] === 'React')) return true;
     }
+  }
+  return false;
+}
+
+function hasJsx(ctx: RuleContext): boolean {
+  return ctx.memo('mt:jsx', () => /<\/|\/>/.test(ctx.text) && containsType(ctx.root, JSX_TYPES, 20000));
+}
+
+const JSX_TYPES = new Set(['jsx_element', 'jsx_self_closing_element', 'jsx_fragment']);
+
+/** Whether a node of one of `types` occurs under `root` (outside nested functions when `shallow`), within `budget` nodes. */
+function containsType(root: Node, types: Set<string>, budget: number, shallow = false): boolean {
+  const stack: Node[] = [root];
+  while (stack.length && budget-- > 0) {
+    const n = stack.pop()!;
+    if (types.has(n.type)) return true;
+    if (shallow && n !== root && FUNCTION_TYPES.has(n.type)) continue;
+    for (const c of namedChildren(n)) stack.push(c);
+  }
+  return false;
+}
+
+/** A function component's body returns JSX (outside its nested functions). */
+function rendersJsx(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  return !!body && containsType(body, JSX_TYPES, 50000, true);
+}
+
+function isAsync(fn: Node): boolean {
+  return /^async\b/.test(fn.text);
+}
+
+/** The function's body starts with the directive (`'use server'` marks a server action, even inside a component). */
+function hasDirective(fn: Node, directive: string): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body || body.type !== 'statement_block') return false;
+  for (const st of namedChildren(body)) {
+    if (st.type === 'comment') continue;
+    if (st.type !== 'expression_statement') return false;
+    const v = stringValue(st.namedChild(0));
+    if (v === undefined) return false;
+    if (v === directive) return true;
   }
   return false;
 }
