@@ -2,12 +2,14 @@
  * missing-timeout: an outbound call that can wait indefinitely because no timeout, deadline or abort signal is set.
  * Contract: shared RULES.md "missing-timeout". Docs and decisions: ./missing-timeout.md.
  * Parts (src/rules/timeout/): classify (which library a call goes to), common (options, fixes, reporting),
- * http-clients (the RULES.md table), browser (browser-only code, out of scope by default).
+ * http-clients (the RULES.md table), browser (browser-only code, out of scope by default), wrappers (project
+ * functions that forward their options to a client call: calls through them are judged).
  */
 import type { Rule } from '../core/rule';
 import { stringValue } from '../core/ast';
 import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
 import { browserOnly } from './timeout/browser';
+import { reportWrapperCall, settleWrapperCall, wrapperSummary } from './timeout/wrappers';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, collectFacts } from './timeout/http-clients';
 
 export { AXIOS_DEFAULTS_FACT, instanceDefaultsFact };
@@ -26,7 +28,11 @@ const meta = {
 
 export const missingTimeout: Rule = {
   meta,
-  triggers: /\b(fetch|axios|got|superagent|ky|https?|undici|request)\b|defaults\s*\.\s*timeout/,
+  // no text trigger: a call through a project wrapper (`apiFetch('/x')`) can be anywhere
+  summaries: [wrapperSummary],
+  settle(finding, project, file) {
+    return (finding.pending as { kind?: string } | undefined)?.kind === 'wrapper-call' ? settleWrapperCall(finding, project, file) : undefined;
+  },
   check(ctx) {
     collectFacts(ctx);
     // cheap prefilter on the source text (no WASM crossing): the callee must start with a name that can
@@ -52,10 +58,11 @@ export const missingTimeout: Rule = {
       const head = HEAD.exec(start);
       if (!head || !heads.has(head[0])) {
         const m = httpSet.size && start.charCodeAt(0) === 40 /* ( */ ? INLINE.exec(start) : null;
-        if (!m || !httpSet.has(m[1]) || !httpSet.has(m[2])) continue;
+        if (!m || !httpSet.has(m[1]) || !httpSet.has(m[2])) { reportWrapperCall(ctx, call); continue; }
       }
       const t = classify(ctx, call);
-      if (!t || browserOnly(ctx, t)) continue;
+      if (!t) { reportWrapperCall(ctx, call); continue; }
+      if (browserOnly(ctx, t)) continue;
       switch (t.kind) {
         case 'fetch': checkFetch(ctx, t); break;
         case 'axios': checkAxios(ctx, t); break;

@@ -21,7 +21,7 @@ function requestConstruction(ctx: RuleContext, ref: Node): Node | undefined {
 }
 
 /** The call is raced against a timer or wrapped in a timeout helper: the caller cannot wait forever. */
-function boundedByWrapper(call: Node): boolean {
+export function boundedByWrapper(call: Node): boolean {
   let n: Node = call;
   for (let i = 0; i < 4 && n.parent; i++) {
     const p: Node = n.parent;
@@ -71,7 +71,7 @@ export function checkFetch(ctx: RuleContext, t: Target): void {
   report(ctx, t, t.call, 'fetch', `\`${t.name}\` has no timeout: it can wait forever if the server stalls (fetch has no overall deadline)`, signalFixes(ctx, t, st, 1));
 }
 
-function axiosConfigIndex(t: Target, args: Node[]): number {
+export function axiosConfigIndex(t: Target, args: Node[]): number {
   if (!t.method) {
     // axios(config) | axios(url, config)
     const first = unwrap(args[0]);
@@ -162,16 +162,8 @@ export function checkAxiosCreate(ctx: RuleContext, t: Target): void {
 
 export function checkGot(ctx: RuleContext, t: Target): void {
   const args = callArgs(t.call);
-  if (boundedByWrapper(t.call)) return;
-  let idx: number;
-  if (t.kind === 'got-extend') {
-    idx = 0;
-    if (args.length === 0) return;
-  } else {
-    if (args.length === 0) return;
-    const first = unwrap(args[0]);
-    idx = first && first.type === 'object' ? 0 : 1;
-  }
+  if (boundedByWrapper(t.call) || args.length === 0) return;
+  const idx = t.kind === 'got-extend' ? 0 : gotOptionsIndex(args);
   const st = inspectOptions(ctx, args[idx] ?? null, ['timeout', 'signal']);
   if (st.state === 'ok' || st.state === 'opaque') return;
   const n = msFix(ctx);
@@ -213,10 +205,14 @@ export function checkSuperagent(ctx: RuleContext, t: Target): void {
       edits: [{ start: t.call.endIndex, end: t.call.endIndex, text: `.timeout({ response: ${ms}, deadline: ${ms * 2} })` }] }]);
 }
 
-export function checkHttp(ctx: RuleContext, t: Target): void {
-  const args = callArgs(t.call);
-  if (args.length === 0) return;
-  // http.request(url | options, [options], [callback])
+/** got(url, opts) / got(opts): the options argument's index. */
+export function gotOptionsIndex(args: Node[]): number {
+  const first = unwrap(args[0]);
+  return first && first.type === 'object' ? 0 : 1;
+}
+
+/** http.request(url | options, [options], [callback]): the options argument's index, or -1 (none or unknown). */
+export function httpOptionsIndex(ctx: RuleContext, args: Node[]): number {
   let optIdx = -1;
   for (let i = 0; i < Math.min(args.length, 2); i++) {
     const a = unwrap(args[i]);
@@ -232,6 +228,13 @@ export function checkHttp(ctx: RuleContext, t: Target): void {
     optIdx = i;
     break;
   }
+  return optIdx;
+}
+
+export function checkHttp(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (args.length === 0) return;
+  const optIdx = httpOptionsIndex(ctx, args);
   let obj: Node | null = null;
   let undef: { key: string; pair: Node } | undefined;
   if (optIdx >= 0) {
