@@ -3,14 +3,16 @@
  * Contract: shared RULES.md "missing-timeout". Docs and decisions: ./missing-timeout.md.
  * Parts (src/rules/timeout/): classify (which library a call goes to), common (options, fixes, reporting),
  * http-clients (the RULES.md table), browser (browser-only code, out of scope by default), wrappers (project
- * functions that forward their options to a client call: calls through them are judged).
+ * functions that forward their options to a client call: calls through them are judged), clients (pg, AWS SDK v3,
+ * undici dispatchers: their constructors' options).
  */
 import type { Rule } from '../core/rule';
 import { stringValue } from '../core/ast';
 import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
-import { browserOnly } from './timeout/browser';
+import { browserOnly, inReactClientCode, isUseClientFile, skipBrowser } from './timeout/browser';
 import { reportWrapperCall, settleWrapperCall, wrapperSummary } from './timeout/wrappers';
-import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, collectFacts } from './timeout/http-clients';
+import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, checkUndiciRequest, collectFacts } from './timeout/http-clients';
+import { checkClientConstructors } from './timeout/clients';
 
 export { AXIOS_DEFAULTS_FACT, instanceDefaultsFact };
 
@@ -53,6 +55,7 @@ export const missingTimeout: Rule = {
     // `(secure ? https : http).get(`: no braces or statements before the `?`, both branches named like http locals
     const INLINE = /^\((?:[^;{}()]|\([^;{}()]*\))*\?\s*([A-Za-z_$][\w$]*)\s*:\s*([A-Za-z_$][\w$]*)\s*\)\s*\.\s*(?:get|request)\s*\(/;
     const httpSet = new Set(httpLocals);
+    checkClientConstructors(ctx, n => skipBrowser(ctx) && (isUseClientFile(ctx) || inReactClientCode(ctx, n)));
     for (const call of ctx.captures('call')) {
       const start = ctx.text.slice(call.startIndex, call.startIndex + 200);
       const head = HEAD.exec(start);
@@ -71,6 +74,7 @@ export const missingTimeout: Rule = {
         case 'superagent': checkSuperagent(ctx, t); break;
         case 'http': checkHttp(ctx, t); break;
         case 'ky': checkKy(ctx, t); break;
+        case 'undici-request': checkUndiciRequest(ctx, t); break;
       }
     }
   },

@@ -27,8 +27,8 @@ ruleTester('missing-timeout', {
     `async function get(url: string, extra?: RequestInit) {\n  const init = { method: 'GET', ...(extra && extra) };\n  return fetch(url, init);\n}`,
     // http/https picked at run time, but the options carry a timeout / the request gets setTimeout.
     {
-      name: 'runtime-chosen http module with a timeout option',
-      code: `import http from 'http';\nimport https from 'https';\nexport function get(url: string) {\n  const lib = url.startsWith('https') ? https : http;\n  return lib.get(url, { timeout: 5000 }, res => res.resume());\n}`,
+      name: 'runtime-chosen http module with a timeout option and a timeout handler',
+      code: `import http from 'http';\nimport https from 'https';\nexport function get(url: string) {\n  const lib = url.startsWith('https') ? https : http;\n  return lib.get(url, { timeout: 5000 }, res => res.resume()).on('timeout', function () { this.destroy(); });\n}`,
     },
     {
       name: 'runtime-chosen http module, request bounded with setTimeout',
@@ -45,8 +45,8 @@ ruleTester('missing-timeout', {
       code: `import http from 'node:http';\nimport https from 'node:https';\nexport function probe(host: string, tls: boolean) {\n  return new Promise<boolean>(resolve => {\n    const req = (tls ? https : http).get({ host, path: '/healthz' }, res => { res.resume(); resolve(res.statusCode === 200); });\n    const timer = setTimeout(() => req.destroy(new Error('probe timeout')), 3000);\n    req.on('close', () => clearTimeout(timer));\n    req.on('error', () => resolve(false));\n  });\n}`,
     },
     {
-      name: 'inline ternary http module with a timeout option',
-      code: `const http = require('http');\nconst https = require('https');\nfunction head(link, done) {\n  (link.startsWith('https:') ? https : http).get(link, { timeout: 4000 }, done);\n}`,
+      name: 'inline ternary http module with a timeout option and a timeout handler',
+      code: `const http = require('http');\nconst https = require('https');\nfunction head(link, done) {\n  const req = (link.startsWith('https:') ? https : http).get(link, { timeout: 4000 }, done);\n  req.on('timeout', () => req.destroy());\n}`,
       filename: 'head.js',
     },
     // one branch is not an http module: not classified

@@ -54,7 +54,8 @@ ruleTester('missing-timeout', {
     `import request from 'superagent';\nawait request.post(url).send(body).set('x', 'y').timeout({ response: 5000, deadline: 60000 });`,
     `import request from 'superagent';\nconst req = request.get(url);\nreq.timeout(5000);\nawait req;`,
     // http/https with timeout/signal or setTimeout on the request
-    `import https from 'https';\nhttps.get(url, { timeout: 5000 }, res => res.resume());`,
+    // a timeout option with a 'timeout' handler (the option alone only emits the event: see missing-timeout.clients.test.ts)
+    `import https from 'https';\nhttps.get(url, { timeout: 5000 }, res => res.resume()).on('timeout', function () { this.destroy(); });`,
     `import * as http from 'http';\nconst req = http.request({ host, signal: AbortSignal.timeout(1000) });`,
     `import https from 'https';\nhttps.get(url, res => res.resume()).setTimeout(5000);`,
     `import https from 'https';\nconst req = https.request(opts, cb);\nreq.setTimeout(5000, () => req.destroy(new Error('timeout')));`,

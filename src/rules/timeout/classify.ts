@@ -15,7 +15,7 @@ export const CLIENT_MODULES = new Set([...FETCH_MODULES, 'axios', 'got', 'ky', '
 export const URL_NAME = /(url|uri|href|endpoint|link|address|location)$/i;
 export const CALLBACK_NAME = /^(cb|callback|done|next|resolve|on[A-Z]\w*|handle[A-Z]?\w*|\w*(Callback|Handler|Listener|Cb))$/;
 
-export type Kind = 'fetch' | 'axios' | 'axios-create' | 'got' | 'got-extend' | 'superagent' | 'http' | 'ky';
+export type Kind = 'fetch' | 'axios' | 'axios-create' | 'got' | 'got-extend' | 'superagent' | 'http' | 'ky' | 'undici-request';
 
 export interface Target { kind: Kind; call: Node; name: string; module: string; method?: string }
 
@@ -37,6 +37,7 @@ export function classify(ctx: RuleContext, call: Node): Target | undefined {
     }
     const mod = b.module.replace(/^node:/, '');
     if (FETCH_MODULES.has(mod) && (b.imported === 'default' || b.imported === '*' || b.imported === 'fetch' || b.imported === 'default.fetch')) return { kind: 'fetch', call, name, module: mod };
+    if (mod === 'undici' && b.imported === 'request') return { kind: 'undici-request', call, name, module: mod };
     if (mod === 'axios') {
       if (b.imported === 'default' || b.imported === '*') return { kind: 'axios', call, name, module: mod };
       const m = b.imported.replace(/^default\./, '');
@@ -77,6 +78,7 @@ export function classify(ctx: RuleContext, call: Node): Target | undefined {
   const name = p.join('.');
   if (rest.length !== 1) return undefined;
   if (FETCH_MODULES.has(mod) && b.imported === '*' && method === 'fetch') return { kind: 'fetch', call, name, module: mod };
+  if (mod === 'undici' && (b.imported === '*' || b.imported === 'default') && method === 'request') return { kind: 'undici-request', call, name, module: mod };
   if (isLib(b, 'axios')) {
     if (AXIOS_NO_DATA.has(method) || AXIOS_WITH_DATA.has(method) || method === 'request') return { kind: 'axios', call, name, module: mod, method };
     if (method === 'create') return { kind: 'axios-create', call, name, module: mod };

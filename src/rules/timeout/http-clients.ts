@@ -2,7 +2,7 @@
 import * as path from 'path';
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, memberPath, unwrap, enclosingFunction } from '../../core/ast';
+import { callArgs, memberPath, unwrap, enclosingFunction, stringValue } from '../../core/ast';
 import { addPropertyEdit, replaceNodeEdit } from '../../core/edits';
 import type { TextEdit } from '../../core/types';
 import { AXIOS_WITH_DATA, CALLBACK_NAME, URL_NAME, type Target } from './classify';
@@ -231,31 +231,53 @@ export function httpOptionsIndex(ctx: RuleContext, args: Node[]): number {
   return optIdx;
 }
 
+/** What the code does with the request a `http(s).request/get` returns. */
+function requestBounds(ctx: RuleContext, call: Node): { setTimeout: boolean; timeoutListener: boolean; unknown: boolean } {
+  const out = { setTimeout: false, timeoutListener: false, unknown: false };
+  // the fluent chain: https.get(...).on('error', ...).on('timeout', ...).setTimeout(...)
+  let n: Node = call;
+  for (;;) {
+    const p = n.parent;
+    if (p?.type !== 'member_expression' || p.parent?.type !== 'call_expression') break;
+    const prop = p.childForFieldName('property')?.text;
+    const first = callArgs(p.parent)[0];
+    if (prop === 'setTimeout') out.setTimeout = true;
+    if (prop && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(prop) && first && stringValue(first) === 'timeout') out.timeoutListener = true;
+    n = p.parent;
+  }
+  const holder = n.parent;
+  if (holder?.type === 'variable_declarator') {
+    const name = holder.childForFieldName('name');
+    if (name?.type !== 'identifier') { out.unknown = true; return out; }
+    const scope = enclosingFunction(holder) ?? ctx.root;
+    const id = name.text.replace(/\$/g, '\\$');
+    if (codeMatch(ctx, scope, new RegExp(`\\b${id}\\s*\\.\\s*(setTimeout|destroy)\\s*\\(`, 'g')) && /\btimeout\b/i.test(scope.text)) out.setTimeout = true;
+    if (codeMatch(ctx, scope, new RegExp(`\\b${id}\\s*\\.\\s*(on|once|addListener|prependListener|prependOnceListener)\\s*\\(\\s*['"\`]timeout['"\`]`, 'g'))) out.timeoutListener = true;
+  } else if (holder?.type === 'assignment_expression') {
+    out.unknown = true; // stored elsewhere: cannot see what is done with it
+  }
+  return out;
+}
+
 export function checkHttp(ctx: RuleContext, t: Target): void {
   const args = callArgs(t.call);
   if (args.length === 0) return;
   const optIdx = httpOptionsIndex(ctx, args);
   let obj: Node | null = null;
   let undef: { key: string; pair: Node } | undefined;
+  let idleTimeout = false;
   if (optIdx >= 0) {
-    const st = inspectOptions(ctx, args[optIdx], ['timeout', 'signal']);
-    if (st.state === 'ok' || st.state === 'opaque') return;
-    if (st.state === 'disabled') return;
-    obj = st.obj;
-    undef = st.undef;
+    const sig = inspectOptions(ctx, args[optIdx], ['signal']);
+    if (sig.state === 'ok' || sig.state === 'opaque') return;
+    const to = inspectOptions(ctx, args[optIdx], ['timeout']);
+    if (to.state === 'opaque' || to.state === 'disabled') return;
+    idleTimeout = to.state === 'ok';
+    if (sig.state === 'missing') { obj = sig.obj; undef = sig.undef; }
   }
-  // req.setTimeout(...) on the returned request, chained or through a variable
-  let n: Node = t.call;
-  const p = n.parent;
-  if (p?.type === 'member_expression' && p.childForFieldName('property')?.text === 'setTimeout') return;
-  if (p?.type === 'variable_declarator') {
-    const name = p.childForFieldName('name');
-    if (name?.type !== 'identifier') return;
-    const scope = enclosingFunction(p) ?? ctx.root;
-    if (codeMatch(ctx, scope, new RegExp(`\\b${name.text}\\s*\\.\\s*(setTimeout|destroy)\\s*\\(`, 'g')) && /\btimeout\b/i.test(scope.text)) return;
-  } else if (p?.type === 'assignment_expression') {
-    return; // stored elsewhere: cannot see what is done with it
-  }
+  const b = requestBounds(ctx, t.call);
+  if (b.unknown || b.setTimeout) return;
+  // a `timeout` option only emits 'timeout' (Node docs): bounded when something listens for it
+  if (idleTimeout && b.timeoutListener) return;
   const ms = msFix(ctx);
   let edit: TextEdit | undefined;
   if (undef) edit = replaceNodeEdit(undef.pair, `signal: AbortSignal.timeout(${ms})`);
@@ -265,9 +287,11 @@ export function checkHttp(ctx: RuleContext, t: Target): void {
     const urlArg = args[0];
     edit = { start: urlArg.endIndex, end: urlArg.endIndex, text: `, { signal: AbortSignal.timeout(${ms}) }` };
   }
-  void n;
-  report(ctx, t, t.call, 'http', `\`${t.name}\` has no timeout or signal (Node sets no per-request timeout): the socket can hang forever if the server stalls`,
-    [{ title: `Add \`signal: AbortSignal.timeout(${ms})\``, safety: 'safe', isPreferred: true, edits: [edit] }]);
+  const fixes = [{ title: `Add \`signal: AbortSignal.timeout(${ms})\``, safety: 'safe' as const, isPreferred: true, edits: [edit] }];
+  if (idleTimeout) {
+    return report(ctx, t, t.call, 'httpTimeoutNoHandler', `\`${t.name}\` sets \`timeout\` but nothing handles 'timeout': Node only emits the event and never aborts the request, so the socket can hang forever if the server stalls`, fixes);
+  }
+  report(ctx, t, t.call, 'http', `\`${t.name}\` has no timeout or signal (Node sets no per-request timeout): the socket can hang forever if the server stalls`, fixes);
 }
 
 export function checkKy(ctx: RuleContext, t: Target): void {
@@ -307,3 +331,27 @@ export function collectFacts(ctx: RuleContext): void {
   }
 }
 
+
+/**
+ * undici `request(url, opts)`: judged like fetch (RULES.md: undici's 300 s header and body limits are idle timeouts,
+ * not a deadline). A `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher` (with its own timeouts) counts;
+ * `headersTimeout: 0` / `bodyTimeout: 0` switch the idle limits off.
+ */
+export function checkUndiciRequest(ctx: RuleContext, t: Target): void {
+  const args = callArgs(t.call);
+  if (args.length === 0 || boundedByWrapper(t.call)) return;
+  const obj = ctx.facts.resolveObject(args[1]);
+  const ms = msFix(ctx);
+  if (obj) {
+    for (const k of ['headersTimeout', 'bodyTimeout']) {
+      const r = ctx.facts.lookupProp(obj, k);
+      if (r.kind === 'present' && r.pair.type === 'pair' && r.value && isDisablingValue(ctx, r.value)) {
+        return report(ctx, t, r.pair, 'timeoutDisabled', `\`${k}: ${r.value.text}\` switches off undici's idle limit: \`${t.name}\` can wait forever if the server stalls`,
+          [{ title: `Set \`${k}: ${ms}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(r.value, String(ms))] }]);
+      }
+    }
+  }
+  const st = inspectOptions(ctx, args[1] ?? null, ['signal', 'headersTimeout', 'bodyTimeout', 'dispatcher']);
+  if (st.state !== 'missing') return;
+  report(ctx, t, t.call, 'undiciRequest', `undici \`${t.name}\` has no timeout: it can wait forever if the server stalls (its 300 s header and body limits are idle timeouts, not a deadline)`, signalFixes(ctx, t, st, 1));
+}

@@ -244,6 +244,7 @@ function libOptions(ctx: RuleContext, t: Target): { arg: Node | null; keys: stri
   switch (t.kind) {
     case 'fetch': return { arg: args[1] ?? null, keys: t.module === 'node-fetch' ? ['signal', 'dispatcher', 'timeout'] : ['signal', 'dispatcher'], fix: { key: 'signal', value: 'signal' } };
     case 'axios': return args.length ? { arg: args[axiosConfigIndex(t, args)] ?? null, keys: ['timeout', 'signal', 'cancelToken'], fix: { key: 'timeout', value: 'ms' }, unless: [AXIOS_DEFAULTS_FACT] } : undefined;
+    case 'undici-request': return { arg: args[1] ?? null, keys: ['signal', 'headersTimeout', 'bodyTimeout', 'dispatcher'], fix: { key: 'signal', value: 'signal' } };
     case 'got': return args.length ? { arg: args[gotOptionsIndex(args)] ?? null, keys: ['timeout', 'signal'], fix: { key: 'timeout', value: 'got' } } : undefined;
     case 'http': {
       const i = httpOptionsIndex(ctx, args);
