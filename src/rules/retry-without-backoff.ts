@@ -1,10 +1,10 @@
 /**
  * retry-without-backoff: a failed operation is retried immediately or after a constant delay.
  * Contract: shared RULES.md "retry-without-backoff / retry-without-jitter". Docs and decisions:
- * ./retry-without-backoff.md. The analysis is shared with retry-without-jitter (./retry-analysis.ts).
+ * ./retry-without-backoff.md. The analysis is shared with retry-without-jitter (./retry/).
  */
 import type { Rule } from '../core/rule';
-import { BACKOFF_ID, BACKOFF_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry-analysis';
+import { BACKOFF_ID, BACKOFF_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry';
 
 export const retryWithoutBackoff: Rule = {
   meta: {

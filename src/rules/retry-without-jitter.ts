@@ -2,10 +2,10 @@
  * retry-without-jitter: the retry delay grows (exponentially, or with the attempt) but has no randomness, so every
  * client that failed at the same moment retries at the same moments.
  * Contract: shared RULES.md "retry-without-backoff / retry-without-jitter". Docs and decisions:
- * ./retry-without-jitter.md. The analysis is shared with retry-without-backoff (./retry-analysis.ts).
+ * ./retry-without-jitter.md. The analysis is shared with retry-without-backoff (./retry/).
  */
 import type { Rule } from '../core/rule';
-import { JITTER_ID, JITTER_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry-analysis';
+import { JITTER_ID, JITTER_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry';
 
 export const retryWithoutJitter: Rule = {
   meta: {

@@ -1,0 +1,208 @@
+/**
+ * Delay classification: an expression (the argument of a sleep, a library's delay function's return value) is
+ * 'const', 'linear' or 'exp' (grows with the attempt), 'jitter' (any randomness in its computation) or 'unknown'.
+ * Followed through same-file helpers, `const`s, every write to a `let`, parameters and recursion arguments.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { callArgs, memberPath, unwrap, contains, namedChildren } from '../../core/ast';
+import { declarationScope } from '../../core/facts';
+import {
+  type Env, type Kind, FileIndex, combine, combineAll, RANDOM_NAME, UPPER, COMBINING_CALLS, paramNames, paramOrigin,
+  visibleDecl, sameFileFunction, returnExprs, innermostFunction,
+} from './common';
+
+export class Classifier {
+  constructor(private ctx: RuleContext, private idx: FileIndex) {}
+
+  expr(node: Node | null | undefined, env: Env, self?: string): Kind {
+    const n = unwrap(node);
+    if (!n || env.depth > 8) return 'unknown';
+    switch (n.type) {
+      case 'number': case 'true': case 'false': case 'null': case 'undefined': return 'const';
+      case 'identifier': return this.ident(n, env, self);
+      case 'member_expression': return this.member(n, env, self);
+      case 'subscript_expression': {
+        const i = this.expr(n.childForFieldName('index'), env, self);
+        if (i === 'jitter' || i === 'unknown') return i;
+        if (i === 'linear' || i === 'exp') return 'exp'; // a table indexed by the attempt
+        return this.expr(n.childForFieldName('object'), env, self);
+      }
+      case 'array': return combineAll(namedChildren(n).map(c => this.expr(c, env, self)));
+      case 'binary_expression': return this.binary(n, env, self);
+      case 'ternary_expression':
+        return combine(this.expr(n.childForFieldName('consequence'), env, self), this.expr(n.childForFieldName('alternative'), env, self));
+      case 'unary_expression': return this.expr(n.childForFieldName('argument') ?? n.namedChild(0), env, self);
+      case 'call_expression': return this.call(n, env, self);
+      default: return 'unknown';
+    }
+  }
+
+  private binary(n: Node, env: Env, self?: string): Kind {
+    const op = n.childForFieldName('operator')?.text ?? '';
+    const l = unwrap(n.childForFieldName('left')), r = unwrap(n.childForFieldName('right'));
+    const isSelf = (x: Node | null) => !!self && x?.type === 'identifier' && x.text === self;
+    if (op === '**' || op === '<<') {
+      const rk = this.expr(r, env, self);
+      const lk = this.expr(l, env, self);
+      if (rk === 'jitter' || lk === 'jitter') return 'jitter';
+      if (rk === 'unknown' || lk === 'unknown') return 'unknown';
+      if (rk === 'linear' || rk === 'exp') return 'exp';
+      if (op === '<<' && isSelf(l)) return 'exp';
+      return lk;
+    }
+    if (op === '*' && (isSelf(l) || isSelf(r))) {
+      const other = isSelf(l) ? r : l;
+      const k = this.expr(other, env, self);
+      return k === 'jitter' || k === 'unknown' ? k : 'exp';
+    }
+    if (op === '+' && (isSelf(l) || isSelf(r))) {
+      if (isSelf(l) && isSelf(r)) return 'exp';
+      const k = this.expr(isSelf(l) ? r : l, env, self);
+      return combine('linear', k);
+    }
+    return combine(this.expr(l, env, self), this.expr(r, env, self));
+  }
+
+  private call(n: Node, env: Env, self?: string): Kind {
+    const fn = unwrap(n.childForFieldName('function'));
+    const path = memberPath(fn);
+    if (!path) return 'unknown';
+    if (path.some(s => RANDOM_NAME.test(s))) return 'jitter';
+    const joined = path.join('.');
+    const args = callArgs(n);
+    if (joined === 'Math.pow') {
+      const rk = this.expr(args[1], env, self);
+      const lk = this.expr(args[0], env, self);
+      if (rk === 'jitter' || lk === 'jitter') return 'jitter';
+      if (rk === 'unknown' || lk === 'unknown') return 'unknown';
+      return rk === 'linear' || rk === 'exp' ? 'exp' : lk;
+    }
+    if (COMBINING_CALLS.has(joined)) return combineAll(args.map(a => this.expr(a, env, self)));
+    if (fn && fn.type === 'identifier' && env.depth < 4) {
+      const helper = sameFileFunction(this.ctx, fn, fn.text);
+      if (helper) {
+        const names = paramNames(helper);
+        const params = new Map<string, Node | null>();
+        names.forEach((p, i) => { if (p) params.set(p, args[i] ?? null); });
+        const inner: Env = { counters: new Set(), params, outer: env, depth: env.depth + 1 };
+        const rets = returnExprs(helper);
+        if (!rets.length) return 'unknown';
+        return combineAll(rets.map(r => this.expr(r, inner)));
+      }
+    }
+    return 'unknown';
+  }
+
+  private ident(n: Node, env: Env, self?: string): Kind {
+    const name = n.text;
+    if (env.params?.has(name)) {
+      const arg = env.params.get(name);
+      return arg ? this.expr(arg, env.outer!) : 'const'; // a default parameter value: constant
+    }
+    if (env.counters.has(name)) return 'linear';
+    if (self === name) return 'const';
+    if (RANDOM_NAME.test(name)) return 'jitter';
+    if (name === 'Infinity' || name === 'undefined' || name === 'NaN') return 'const';
+    const decl = visibleDecl(this.ctx, n, name);
+    const origin = paramOrigin(n, name);
+    // a parameter declared closer than the variable shadows it
+    if (origin && (!decl || origin.kind === 'catch' || (origin.kind === 'param' && contains(declarationScope(decl) ?? origin.fn, origin.fn)))) {
+      if (origin.kind === 'catch') return 'unknown'; // err.retryAfter & co: decided by the server
+      const rec = env.recArgs?.get(name);
+      if (rec) return combineAll(rec.map(a => this.expr(a, { ...env, depth: env.depth + 1 }, name)));
+      // a parameter rewritten in its function (`retryDelay = retryDelay * 2` after each failure) grows with it
+      if (origin.kind === 'param' && env.depth < 4) {
+        let kind: Kind = 'const';
+        for (const w of this.idx.writesTo(name, origin.fn)) kind = combine(kind, this.write(w, name, { ...env, depth: env.depth + 1 }));
+        return kind;
+      }
+      return 'const'; // a parameter not scaled by the attempt
+    }
+    if (decl) return this.variable(n, decl, name, env);
+    if (this.ctx.facts.moduleOf(n)) return 'const'; // an imported configuration value
+    return UPPER.test(name) ? 'const' : 'unknown';
+  }
+
+  private variable(ref: Node, decl: Node, name: string, env: Env): Kind {
+    if (decl.type !== 'variable_declarator') return 'unknown';
+    const nameNode = decl.childForFieldName('name');
+    const value = decl.childForFieldName('value');
+    const isConst = decl.parent?.firstChild?.text === 'const';
+    const sub: Env = { ...env, depth: env.depth + 1 };
+    if (nameNode?.type === 'object_pattern') {
+      const k = value ? this.expr(value, sub) : 'unknown';
+      return k === 'const' ? 'const' : 'unknown';
+    }
+    if (nameNode?.type !== 'identifier') return 'unknown';
+    let kind: Kind = value ? this.expr(value, sub) : 'const';
+    if (isConst) return kind;
+    // a `let`/`var`: every write to it in its scope counts (delay *= 2, delay = Math.min(delay * 2, max), ...)
+    const scope = declarationScope(decl);
+    for (const w of scope ? this.idx.writesTo(name, scope) : []) {
+      kind = combine(kind, this.write(w, name, sub));
+    }
+    void ref;
+    return kind;
+  }
+
+  private member(n: Node, env: Env, self?: string): Kind {
+    const path = memberPath(n);
+    if (!path) return 'unknown';
+    if (RANDOM_NAME.test(path[path.length - 1])) return 'jitter';
+    if (path.some(s => /retry.?after/i.test(s))) return 'unknown';
+    const text = path.join('.');
+    if (self && text === self) return 'const';
+    let kind: Kind = 'const';
+    let scope: Node | null = null;
+    if (path[0] === 'this') for (let p = n.parent; p && !scope; p = p.parent) { if (p.type === 'class_body') scope = p; }
+    scope ??= innermostFunction(n) ?? this.ctx.root;
+    for (const w of this.idx.writesTo(text, scope)) kind = combine(kind, this.write(w, text, { ...env, depth: env.depth + 1 }));
+    if (kind !== 'const') return kind;
+    let head: Node | null = n;
+    while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
+    if (!head) return 'unknown';
+    if (head.type === 'this') return 'const';
+    if (head.type !== 'identifier') return 'unknown';
+    if (head.text === 'process' || head.text === 'Number' || head.text === 'Math') return 'const';
+    const obj = this.ctx.facts.resolveObject(head);
+    if (obj && path.length === 2) {
+      const r = this.ctx.facts.lookupProp(obj, path[1]);
+      if (r.kind === 'present' && r.pair.type === 'pair') return this.expr(r.value, { ...env, depth: env.depth + 1 });
+    }
+    const hk = this.ident(head, env, self);
+    // `opts.delay` where opts is a parameter / config object: a constant not scaled by the attempt
+    return hk === 'jitter' ? 'unknown' : hk === 'linear' || hk === 'exp' ? 'unknown' : hk;
+  }
+
+  /** Classifies one write to `name`: `x *= 2`, `x++`, `x = Math.min(x * 2, max)`. */
+  write(w: Node, name: string, env: Env): Kind {
+    if (w.type === 'update_expression') return 'linear';
+    const right = w.childForFieldName('right');
+    if (w.type === 'augmented_assignment_expression') {
+      const op = w.childForFieldName('operator')?.text ?? '';
+      const rk = this.expr(right, env, name);
+      if (op === '*=' || op === '<<=' || op === '**=') return rk === 'jitter' || rk === 'unknown' ? rk : 'exp';
+      if (op === '+=' || op === '-=') {
+        const r = unwrap(right);
+        if (r?.type === 'identifier' && r.text === name) return 'exp';
+        return combine('linear', rk);
+      }
+      return combine('const', rk);
+    }
+    // `x = x * 2`, `x = x << 1`, `x = x + step`: the plain-assignment forms of `x *= 2` / `x += step`
+    const r = unwrap(right);
+    if (r?.type === 'binary_expression') {
+      const op = r.childForFieldName('operator')?.text ?? '';
+      const sides = [unwrap(r.childForFieldName('left')), unwrap(r.childForFieldName('right'))];
+      const selfSides = sides.filter(x => x && x.text === name).length;
+      if (selfSides > 0) {
+        const rk = this.expr(right, env, name);
+        if (rk === 'jitter' || rk === 'unknown') return rk;
+        if (op === '*' || op === '<<' || op === '**' || (op === '+' && selfSides === 2)) return 'exp';
+        if (op === '+') return combine('linear', rk);
+      }
+    }
+    return this.expr(right, env, name);
+  }
+}

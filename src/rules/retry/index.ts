@@ -1,0 +1,47 @@
+/**
+ * The retry family's analysis (`retry-without-backoff`, `retry-without-jitter`), computed once per file with
+ * `ctx.memo('retry', ...)`. Contract: shared RULES.md "retry-without-backoff / retry-without-jitter". Docs and
+ * decisions: ../retry-without-backoff.md, ../retry-without-jitter.md.
+ *
+ * Three sources of retries, one module each:
+ *  1. hand-written loops (./loops.ts);
+ *  2. functions that call themselves from a failure path, and `.catch(() => sameCall())` chains (./recursion.ts);
+ *  3. retry libraries with their documented defaults (./libraries.ts).
+ * The delay between attempts is found (./sleeps.ts) and classified (./delay.ts): none, constant, growing
+ * (linear/exponential) or jittered; findings and fixes for hand-written delays in ./fixes.ts. Anything we cannot
+ * classify with confidence (a delay from an unknown function, a server-provided Retry-After, ...) is 'unknown' and
+ * stays silent: precision first.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { FileIndex, type RetryFinding, type RetryState } from './common';
+import { Classifier } from './delay';
+import { LoopChecks } from './loops';
+import { RecursionChecks } from './recursion';
+import { LibraryChecks } from './libraries';
+
+export { BACKOFF_ID, JITTER_ID, BACKOFF_INCIDENTS, JITTER_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, CAP, BASE_NONE } from './common';
+export type { RetryFinding, RetryRuleId } from './common';
+
+export function retryFindings(ctx: RuleContext): RetryFinding[] {
+  return ctx.memo('retry', () => analyze(ctx));
+}
+
+function analyze(ctx: RuleContext): RetryFinding[] {
+  const idx = new FileIndex();
+  const s: RetryState = { ctx, idx, cls: new Classifier(ctx, idx), out: [] };
+  const loopChecks = new LoopChecks(s);
+  const loops = new Map<number, { loop: Node; tries: Node[] }>();
+  for (const c of ctx.captures('retry.catch')) {
+    const loop = loopChecks.ownerLoop(c);
+    if (!loop) continue;
+    const e = loops.get(loop.id);
+    if (e) e.tries.push(c.parent!); else loops.set(loop.id, { loop, tries: [c.parent!] });
+  }
+  for (const { loop, tries } of loops.values()) loopChecks.checkLoop(loop, tries);
+  const rec = new RecursionChecks(s);
+  rec.checkRecursion();
+  rec.checkCatchChains();
+  new LibraryChecks(ctx, s.cls, s.out).run();
+  return s.out;
+}

@@ -1,0 +1,240 @@
+/**
+ * Hand-written retry loops: a `for`/`while`/`do` whose body runs an async operation in `try`, goes round again from
+ * the `catch`, and leaves on success. Not retries: loops over items, polling for a state, local filesystem retries,
+ * redux-saga keep-alive supervisors.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { memberPath, unwrap, FUNCTION_TYPES, contains, namedChildren } from '../../core/ast';
+import {
+  type Env, type RetryState, FileIndex, RANK, type Kind, LOOP_TYPES, findLocal, innermostFunction, isSameNode,
+  numberOf, wordRe, counterWrite,
+} from './common';
+import { sleepOf, type Sleep } from './sleeps';
+import { reportDelay, type DelayVerdict } from './fixes';
+
+export class LoopChecks {
+  private ctx: RuleContext;
+  private idx: FileIndex;
+  private cls: RetryState['cls'];
+  constructor(private s: RetryState) { this.ctx = s.ctx; this.idx = s.idx; this.cls = s.cls; }
+
+  /** The loop a catch clause belongs to (nearest loop in the same function), if any. */
+  ownerLoop(catchClause: Node): Node | undefined {
+    const tryStmt = catchClause.parent;
+    for (let p = tryStmt?.parent ?? null; p; p = p.parent) {
+      if (FUNCTION_TYPES.has(p.type)) return undefined;
+      if (p.type === 'for_in_statement') return undefined; // loops over items (for..of / for..in)
+      if (LOOP_TYPES.has(p.type)) return p;
+    }
+    return undefined;
+  }
+
+  // ---- loops ---------------------------------------------------------------------------------------------------
+
+  /** `tries`: the try statements owned by this loop (not by a nested loop or function). */
+  checkLoop(loop: Node, tries: Node[]): void {
+    const body = loop.childForFieldName('body');
+    if (!body) return;
+    const cond = unwrap(loop.childForFieldName('condition'));
+    const retryTry = tries.find(t => this.isRetryTry(loop, body, t, cond));
+    if (!retryTry) return;
+    if (this.isItemLoop(loop, body, retryTry)) return;
+    if (isSagaSupervisor(loop, retryTry)) return;
+
+    const fnOfLoop = innermostFunction(loop);
+    const counters = this.loopCounters(loop, body);
+    const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
+    const verdict = this.loopDelay(loop, body, retryTry, fnOfLoop, env);
+    if (!verdict) return;
+    const increasing = counters.find(c => c.increasing)?.name;
+    const unbounded = this.loopUnbounded(loop, body, cond, counters.map(c => c.name));
+    const tail = unbounded ? ', and the loop has no attempt limit (it retries forever)' : '';
+    reportDelay(this.s, verdict, increasing, tail, loop, retryTry, fnOfLoop, 'loop');
+  }
+
+  /** A try whose catch goes round again and whose success leaves the loop. */
+  private isRetryTry(loop: Node, body: Node, t: Node, cond: Node | null): boolean {
+    const block = t.childForFieldName('body');
+    const handler = t.childForFieldName('handler');
+    const cbody = handler?.childForFieldName('body');
+    if (!block || !cbody) return false;
+    // an async operation inside the try (an await, or a yield in generators/sagas)
+    const awaits = this.idx.awaitsIn(block);
+    if (!awaits.length) {
+      // RULES.md: the loop "awaits/calls" an operation: a synchronous call retried after an awaited sleep in the
+      // catch is a retry too (a sync loop with no wait at all stays out: it cannot be told from a parse loop)
+      const sleeps = this.idx.awaitsIn(cbody).filter(a => sleepOf(this.ctx, a));
+      if (!sleeps.length || !/[\w$)\]]\s*\(/.test(block.text)) return false;
+    } else if (onlyLocalFs(awaits)) return false;
+    // the catch must not leave the loop unconditionally
+    const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
+    if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return false;
+    const catchContinues = cstmts.some(s => s.type === 'continue_statement');
+    // success exit: unconditional return/break in the try, a `res.ok`-style check, a success flag in the loop
+    // condition, or (when the catch `continue`s) a return/break after the try
+    const tstmts = namedChildren(block).filter(s => s.type !== 'comment');
+    if (tstmts.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return this.goesRoundAfter(body, t, catchContinues);
+    for (const s of tstmts) {
+      if (s.type !== 'if_statement') continue;
+      const c = s.childForFieldName('condition');
+      const cons = s.childForFieldName('consequence');
+      if (!c || !cons || !/(\.ok\b|\.(status|statusCode)\s*(===?|<|>|<=|>=|!==?)\s*\d|\d\s*(===?|<|>|<=|>=)\s*\w+\.(status|statusCode)\b)/.test(c.text)) continue;
+      if (exits(cons)) return this.goesRoundAfter(body, t, catchContinues);
+    }
+    if (cond) {
+      for (const s of tstmts) {
+        const e = s.type === 'expression_statement' ? unwrap(s.namedChild(0)) : null;
+        const left = e?.type === 'assignment_expression' ? unwrap(e.childForFieldName('left')) : null;
+        if (left?.type === 'identifier' && wordRe(left.text).test(cond.text)) return this.goesRoundAfter(body, t, catchContinues);
+      }
+    }
+    if (catchContinues) {
+      const after = statementsAfter(body, t);
+      if (after.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return true;
+    }
+    void loop;
+    return false;
+  }
+
+  /** After a failure, the loop goes round again: no unconditional exit follows the try in the loop body. */
+  private goesRoundAfter(body: Node, t: Node, catchContinues: boolean): boolean {
+    if (catchContinues) return true;
+    return !statementsAfter(body, t).some(s => s.type === 'return_statement' || s.type === 'throw_statement' || (s.type === 'break_statement' && !s.namedChild(0)));
+  }
+
+  /** Loops that take a different item each time round (failover over a list, a queue): not a retry. */
+  private isItemLoop(loop: Node, body: Node, t: Node): boolean {
+    const block = t.childForFieldName('body')!;
+    const counters = this.loopCounters(loop, body).map(c => c.name);
+    for (const name of counters) {
+      const re = new RegExp(`\\[\\s*${name.replace(/\$/g, '\\$')}\\s*\\]`);
+      if (re.test(block.text)) return true;
+    }
+    const cbody = t.childForFieldName('handler')?.childForFieldName('body');
+    for (const s of namedChildren(body)) {
+      if (isSameNode(s, t) || (cbody && contains(s, cbody))) continue;
+      if (/\.(shift|pop|next|splice|dequeue|take)\s*\(/.test(s.text)) return true;
+    }
+    if (/\.(shift|pop|next|dequeue)\s*\(/.test(block.text)) return true;
+    const cond = loop.childForFieldName('condition');
+    if (cond && /\.(shift|pop|next|dequeue)\s*\(/.test(cond.text)) return true;
+    return false;
+  }
+
+  /** Attempt counters: `for (let i = 0; ...; i++)`, and identifiers incremented/decremented in the loop. */
+  private loopCounters(loop: Node, body: Node): { name: string; increasing: boolean }[] {
+    const out = new Map<string, boolean>();
+    const consider = (w: Node) => {
+      const k = counterWrite(w);
+      if (k && !out.has(k.name)) out.set(k.name, k.increasing);
+    };
+    for (const w of this.idx.writesIn(loop)) {
+      consider(w);
+    }
+    return [...out].map(([name, increasing]) => ({ name, increasing }));
+  }
+
+  private loopUnbounded(loop: Node, body: Node, cond: Node | null, counters: string[]): boolean {
+    const c = cond && cond.type !== 'empty_statement' ? cond.text.replace(/^\(|\)$/g, '').trim() : '';
+    const constantTrue = c === '' || c === 'true' || c === '1' || c === '!0';
+    const mentions = (text: string) => counters.some(n => wordRe(n).test(text)) || /Date\.now|performance\.now|deadline|timeout|elapsed|aborted|signal|expires|until/i.test(text);
+    if (!constantTrue) {
+      if (mentions(c)) return false;
+      // `while (!done)`: the condition is only the success flag
+      const ids = c.match(/[A-Za-z_$][\w$]*/g) ?? [];
+      const flagsOnly = ids.length > 0 && ids.every(id => this.assignedTrueInTry(body, id));
+      if (!flagsOnly) return false;
+    }
+    // a bound checked inside the body: `if (++attempt > 5) throw err`, `if (attempt >= max) break`
+    for (const s of findLocal(body, n => n.type === 'if_statement' || n.type === 'ternary_expression', false, 300)) {
+      const t = s.childForFieldName('condition');
+      if (t && mentions(t.text)) return false;
+    }
+    return true;
+  }
+
+  private assignedTrueInTry(body: Node, id: string): boolean {
+    return this.idx.writesTo(id, body).length > 0;
+  }
+
+  private loopDelay(loop: Node, body: Node, retryTry: Node, fn: Node | null, env: Env): DelayVerdict | undefined {
+    const block = retryTry.childForFieldName('body')!;
+    const sleeps: Sleep[] = [];
+    let otherAwait = false;
+    for (const a of this.idx.awaitsIn(body)) {
+      const s = sleepOf(this.ctx, a);
+      if (s) sleeps.push(s);
+      else if (!contains(block, a)) otherAwait = true;
+    }
+    // also sleeps hidden in the loop condition/update? (`while (await retryAfter())`) -> unknown
+    const cond = loop.childForFieldName('condition');
+    if (cond && this.idx.awaitsIn(cond).length) return undefined;
+    if (!sleeps.length) {
+      if (otherAwait) return undefined; // something else is awaited between attempts: it may wait
+      const handler = retryTry.childForFieldName('handler');
+      if (handler && /\b(wait|sleep|delay|backoff|throttl|reconnect|limit|setTimeout|schedule)/i.test(handler.text)) return undefined;
+      if (/\b(setTimeout|sleep|delay|backoff)\b/.test(statementsAfter(body, retryTry).map(s => s.text).join('\n'))) return undefined;
+      return { kind: 'none' };
+    }
+    let best: DelayVerdict | undefined;
+    for (const s of sleeps) {
+      const e: Env = s.params ? { counters: new Set(), params: s.params, outer: env, depth: 1 } : env;
+      const k = s.arg ? this.cls.expr(s.arg, e) : 'unknown';
+      if (!best || RANK[k] > RANK[best.kind as Kind]) best = { kind: k, sleep: s };
+    }
+    if (!best || best.kind === 'unknown' || best.kind === 'jitter') return undefined;
+    if (best.kind === 'const' && best.sleep?.arg && !best.sleep.helperCall && numberOf(this.ctx, best.sleep.arg) === 0) best.zero = true;
+    return best;
+  }
+
+  // ---- recursion -----------------------------------------------------------------------------------------------
+
+}
+
+/** Retrying a local filesystem call (Windows EBUSY/EPERM on rm/rename) cannot storm a shared dependency. */
+export const LOCAL_FS = /^(fs|fsp|fsPromises|fse|promises|rimraf|import_fs|fs_1|graceful_fs)$/;
+export const LOCAL_FS_OP = /^(rm|rmdir|unlink|rename|mkdir|copyFile|cp|writeFile|readFile|appendFile|access|stat|lstat|open|close|chmod|symlink|readdir|remove|move|copy|ensureDir|emptyDir)(Sync)?$/;
+export function onlyLocalFs(awaits: Node[]): boolean {
+  let any = false;
+  for (const a of awaits) {
+    const c = unwrap(a.namedChild(0));
+    if (c?.type !== 'call_expression') return false;
+    const path = memberPath(c.childForFieldName('function'));
+    if (!path) return false;
+    const last = path[path.length - 1];
+    if (!LOCAL_FS_OP.test(last) || !(path.length === 1 || path.slice(0, -1).some(seg => LOCAL_FS.test(seg)))) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** redux-saga keep-alive: `spawn(function* () { while (true) { try { yield call(saga); break } catch {} } })` restarts a watcher saga, not a request. */
+export function isSagaSupervisor(loop: Node, retryTry: Node): boolean {
+  const g = innermostFunction(loop);
+  if (g?.type !== 'generator_function') return false;
+  const call = g.parent?.type === 'arguments' ? g.parent.parent : null;
+  const callee = call?.type === 'call_expression' ? unwrap(call.childForFieldName('function')) : null;
+  const name = callee?.type === 'identifier' ? callee.text : callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  if (name !== 'spawn') return false;
+  const block = retryTry.childForFieldName('body');
+  return !!block && /\byield\s+call\s*\(\s*[A-Za-z_$][\w$]*\s*\)/.test(block.text);
+}
+
+export function exits(stmt: Node): boolean {
+  if (stmt.type === 'return_statement' || stmt.type === 'break_statement') return true;
+  if (stmt.type === 'statement_block') return namedChildren(stmt).some(s => s.type === 'return_statement' || s.type === 'break_statement');
+  return false;
+}
+
+/** `process.exit(...)` as a statement: in a startup script's wait loop it is how success leaves the loop. */
+export function isProcessExit(stmt: Node): boolean {
+  return stmt.type === 'expression_statement' && /^process\s*\.\s*exit\s*\(/.test(stmt.text);
+}
+
+export function statementsAfter(body: Node, t: Node): Node[] {
+  // the statement of the loop body that contains t, then its following siblings
+  const kids = body.type === 'statement_block' ? namedChildren(body) : [body];
+  const i = kids.findIndex(k => contains(k, t));
+  return i < 0 ? [] : kids.slice(i + 1).filter(k => k.type !== 'comment');
+}
