@@ -58,6 +58,8 @@ fs.rmSync(outDir, { recursive: true, force: true });
 await build({
   entryPoints: fs.readdirSync(path.join(root, 'test/vscode/suite')).filter(f => f.endsWith('.ts')).map(f => path.join(root, 'test/vscode/suite', f)),
   outdir: outDir, bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'inline', external: ['vscode', 'mocha'], logLevel: 'warning',
+  // as scripts/build.mjs: jsonc-parser's UMD `main` requires its parts dynamically (esbuild cannot see them)
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
 const vsce = require.resolve('@vscode/vsce/vsce');
 const pk = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
