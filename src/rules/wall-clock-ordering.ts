@@ -20,7 +20,7 @@ import { checkDurations } from './wall-clock/durations';
 import { checkIds } from './wall-clock/identifiers';
 import { checkVersions } from './wall-clock/versions';
 import { checkLastWriteWins, checkSorts } from './wall-clock/ordering';
-import { checkLeases } from './wall-clock/skew';
+import { checkSkew } from './wall-clock/skew';
 
 const meta = {
   id: 'wall-clock-ordering',
@@ -43,7 +43,7 @@ export const wallClockOrdering: Rule = {
       checkDurations(a);
       checkIds(a);
       checkVersions(a);
-      checkLeases(a);
+      checkSkew(a);
     }
     if (a.located.cmps.length) checkLastWriteWins(a);
     if (a.located.sorts.length) checkSorts(a);

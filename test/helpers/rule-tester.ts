@@ -17,6 +17,11 @@ export interface ValidCase { code: string; filename?: string; name?: string; opt
 export interface ExpectedError {
   messageId?: string; line: number; column: number; endLine?: number; endColumn?: number;
   ruleId?: string; severity?: string; message?: RegExp;
+  /**
+   * The linked incident and pattern ids, exactly. Without `incidents` the finding must link at least one incident; a
+   * rule whose sub-kind no verified incident fits states that with `incidents: []` (it must still link a pattern).
+   */
+  incidents?: string[]; patterns?: string[];
 }
 export interface InvalidCase extends ValidCase {
   errors: ExpectedError[];
@@ -58,7 +63,10 @@ export function ruleTester(ruleId: string | string[], cases: { valid: (string | 
             if (e.severity !== undefined) { got.severity = f.severity; want.severity = e.severity; }
             assert.deepEqual(got, want, `finding ${i}: ${f.message}`);
             if (e.message) assert.match(f.message, e.message);
-            assert.ok(f.incidents.length > 0 && f.patterns.length > 0, 'every finding links incidents and patterns');
+            if (e.incidents !== undefined) assert.deepEqual(f.incidents, e.incidents, `finding ${i}: linked incidents`);
+            else assert.ok(f.incidents.length > 0, 'every finding links an incident (or the case says `incidents: []`)');
+            if (e.patterns !== undefined) assert.deepEqual(f.patterns, e.patterns, `finding ${i}: linked patterns`);
+            assert.ok(f.patterns.length > 0, 'every finding links a pattern');
           });
           if (c.output !== undefined) await checkFix(c, file, mine, r.findings, ids);
         });

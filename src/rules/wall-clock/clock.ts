@@ -4,7 +4,7 @@
  * is used. The sub-kind modules (durations, identifiers, versions, ordering, skew) read this.
  */
 import type { Node } from '../../core/parser';
-import type { RuleContext } from '../../core/rule';
+import type { Report, RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
 import { unwrap, keyName, FUNCTION_TYPES, contains } from '../../core/ast';
 import { declarationScope } from '../../core/facts';
@@ -107,6 +107,8 @@ export class ClockAnalysis {
         if (rr && !l && rr.numeric) return { kind: 'deadline', read: rr };
       }
     }
+    // an injectable clock with the wall clock as its default: `deps.now?.() ?? new Date()`
+    if (u.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(u.childForFieldName('operator')?.type ?? '') && this.readAt(u.childForFieldName('right')) && /now|clock|time/i.test(u.childForFieldName('left')?.text ?? '')) return { kind: 'holder' };
     if (u.type === 'number' || u.type === 'null' || u.type === 'undefined' || (u.type === 'identifier' && u.text === 'undefined')) return { kind: 'sentinel' };
     if (u.type === 'identifier' || u.type === 'member_expression') {
       const h = this.holderOfRef(u);
@@ -381,6 +383,33 @@ export class ClockAnalysis {
     }
   }
 
+  /**
+   * `o.p` where `o` is a variable of this function built here with `p` set from the clock (`const run = { startedAt:
+   * Date.now() }`, or `run.startedAt = Date.now()`): a stamp this code took itself.
+   */
+  localObjectStamp(m: Node): boolean {
+    const u = unwrap(m);
+    if (u?.type !== 'member_expression') return false;
+    const obj = unwrap(u.childForFieldName('object'));
+    const prop = u.childForFieldName('property')?.text;
+    if (obj?.type !== 'identifier' || !prop) return false;
+    const d = this.declaratorOf(obj.text, obj);
+    if (!d) return false;
+    const isClock = (v: Node | null) => { const k = this.valueKind(v).kind; return k === 'clock' || k === 'deadline'; };
+    const init = unwrap(d.childForFieldName('value'));
+    if (init?.type === 'object') {
+      for (const c of namedChildrenOf(init)) if (c.type === 'pair' && keyName(c.childForFieldName('key')) === prop && isClock(c.childForFieldName('value'))) return true;
+    }
+    const scope = declarationScope(d);
+    if (!scope) return false;
+    for (const asg of this.ctx.captures('assign')) {
+      if (!contains(scope, asg)) continue;
+      const l = unwrap(asg.childForFieldName('left'));
+      if (l?.type === 'member_expression' && l.childForFieldName('property')?.text === prop && unwrap(l.childForFieldName('object'))?.text === obj.text && isClock(asg.childForFieldName('right'))) return true;
+    }
+    return false;
+  }
+
   /** Memoises per-node work shared by sub-kinds (e.g. where a clock reading ends up). */
   once<T>(what: string, n: Node, compute: () => T): T {
     const k = what + '@' + rangeKey(n);
@@ -388,11 +417,11 @@ export class ClockAnalysis {
     return this.memos.get(k) as T;
   }
 
-  report(node: Node, messageId: string, message: string, fixes: Fix[], severity: 'info' | undefined, incidents: string[], patterns: string[]): void {
-    const k = rangeKey(node) + messageId;
-    if (this.reported.has(k)) return;
+  report(node: Node, messageId: string, message: string, fixes: Fix[], severity: 'info' | undefined, incidents: string[], patterns: string[], related?: Report['related']): void {
+    const k = rangeKey(node);
+    if (this.reported.has(k)) return; // one finding per expression, whichever sub-kind saw it first
     this.reported.add(k);
-    this.ctx.report({ node, messageId, message, fixes, severity, incidents, patterns });
+    this.ctx.report({ node, messageId, message, fixes, severity, incidents, patterns, related });
   }
 }
 

@@ -8,7 +8,7 @@ import { replaceNodeEdit } from '../../core/edits';
 import type { ClockAnalysis, Holder, Use } from './clock';
 import { rangeKey, skipParensUp, shortText } from './syntax';
 import { NOT_DURATION_RE, START_RE, TIMEOUT_RE } from './names';
-import { INC_CLOCK } from './links';
+import { DURATION_LINKS } from './links';
 
 export function checkDurations(a: ClockAnalysis): void {
   const uses = new Map<number, { h: Holder; list: Use[] }>();
@@ -54,7 +54,7 @@ export function checkDurations(a: ClockAnalysis): void {
       : u.kind === 'remaining'
         ? `time left until a wall-clock deadline (\`${shortText(a.textOf(u.site))}\`): a clock step can make it negative or huge (Cloudflare 2017); use a monotonic clock`
         : `deadline checked against the wall clock (\`${shortText(a.textOf(u.site))}\`): a clock step can fire it early or never (Linux leap second 2012); use a monotonic clock`;
-    a.report(u.site, u.kind === 'elapsed' ? 'elapsed' : 'deadline', what, fix ? [fix] : [], 'info', INC_CLOCK, ['monotonic-clocks']);
+    a.report(u.site, u.kind === 'elapsed' ? 'elapsed' : 'deadline', what, fix ? [fix] : [], 'info', DURATION_LINKS.incidents, DURATION_LINKS.patterns);
   }
 }
 

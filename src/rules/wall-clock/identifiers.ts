@@ -9,7 +9,7 @@ import { replaceNodeEdit } from '../../core/edits';
 import type { ClockAnalysis, ClockRead } from './clock';
 import { skipParensUp, isCallTo, escapeRe, enclosingFunctionOf, functionName } from './syntax';
 import { NOT_DURATION_RE, ID_RE, NOT_ID_RE, VERSION_RE, RANDOMISH_RE, ID_FN_RE, QUALIFIED_ID_FN_RE, NOT_ID_FN_RE } from './names';
-import { INC_CLOCK } from './links';
+import { ID_LINKS, IDEMPOTENCY_KEY_LINKS } from './links';
 
 export interface IdContext { name: string; replace: Node; kind: 'id' | 'key' | 'version'; hop?: boolean }
 
@@ -19,11 +19,11 @@ export function checkIds(a: ClockAnalysis): void {
     if (!ctxInfo || ctxInfo.kind === 'version') continue;
     const { name, replace, kind } = ctxInfo;
     if (/idempot/i.test(name)) {
-      a.report(r.expr, 'id', `wall-clock time in an idempotency key (\`${name}\`): a retry gets a new key, so the duplicate is not recognised (and two requests in the same millisecond share one); derive the key from the request or operation id`, [], undefined, INC_CLOCK, ['idempotency-keys', 'logical-clocks']);
+      a.report(r.expr, 'id', `wall-clock time in an idempotency key (\`${name}\`): a retry gets a new key, so the duplicate is not recognised (and two requests in the same millisecond share one); derive the key from the request or operation id`, [], undefined, IDEMPOTENCY_KEY_LINKS.incidents, IDEMPOTENCY_KEY_LINKS.patterns);
     } else {
       const uuid = ctxInfo.hop ? undefined : uuidExpr(a);
       const fixes: Fix[] = uuid ? [{ title: `Use \`${uuid}\` for the id`, edits: [replaceNodeEdit(replace, uuid)], safety: 'unsafe', isPreferred: true }] : [];
-      a.report(r.expr, 'id', `wall-clock time used as ${kind === 'key' ? 'a key' : 'an id'} (\`${name}\`): two calls in the same millisecond, on two machines, or after the clock steps back get the same value; use a random UUID`, fixes, undefined, INC_CLOCK, ['logical-clocks']);
+      a.report(r.expr, 'id', `wall-clock time used as ${kind === 'key' ? 'a key' : 'an id'} (\`${name}\`): two calls in the same millisecond, on two machines, or after the clock steps back get the same value; use a random UUID`, fixes, undefined, ID_LINKS.incidents, ID_LINKS.patterns);
     }
   }
 }

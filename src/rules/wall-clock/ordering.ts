@@ -8,7 +8,7 @@ import { unwrap, memberPath, callArgs, FUNCTION_TYPES } from '../../core/ast';
 import type { ClockAnalysis } from './clock';
 import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, recordStamp, accessorStamp, sortKey, insideSortComparator, containsJsx } from './syntax';
 import { LWW_PROP_RE, SORT_PROP_RE, STREAM_NAME_RE, APPLY_RE, RESOLVE_FN_RE, VERDICT_VAR_RE, WRITE_RE } from './names';
-import { INC_CLOCK } from './links';
+import { ORDERING_LINKS } from './links';
 
 /** `a.updatedAt > b.updatedAt` deciding which write wins. */
 export function checkLastWriteWins(a: ClockAnalysis): void {
@@ -26,7 +26,7 @@ export function checkLastWriteWins(a: ClockAnalysis): void {
     if (l.object === r.object) continue;
     if (insideSortComparator(cmp)) continue;
     if (!decidesAWrite(a, cmp, [l.object, r.object])) continue;
-    a.report(cmp, 'lastWriteWins', `last-write-wins by wall-clock timestamps (\`${shortText(a.textOf(cmp))}\`): clocks on different machines disagree and can step back, so an older write can overwrite a newer one; use a version counter or a hybrid logical clock`, [], undefined, INC_CLOCK, ['logical-clocks']);
+    a.report(cmp, 'lastWriteWins', `last-write-wins by wall-clock timestamps (\`${shortText(a.textOf(cmp))}\`): clocks on different machines disagree and can step back, so an older write can overwrite a newer one; use a version counter or a hybrid logical clock`, [], undefined, ORDERING_LINKS.incidents, ORDERING_LINKS.patterns);
   }
 }
 
@@ -90,7 +90,7 @@ export function checkSorts(a: ClockAnalysis): void {
     const processed = processedInOrder(a, call, recv);
     if (!(merged || (processed && STREAM_NAME_RE.test(recvName)))) continue;
     if (!processed && !STREAM_NAME_RE.test(recvName + ' ' + (merged ? a.textOf(recv) : ''))) continue;
-    a.report(call, 'sortByTimestamp', `events ordered by wall-clock timestamps (\`.${fn.childForFieldName('property')?.text}\` by \`${prop}\`): clocks on different sources disagree and can step back, so events are processed out of causal order; use a logical clock or a per-source sequence number`, [], undefined, INC_CLOCK, ['logical-clocks']);
+    a.report(call, 'sortByTimestamp', `events ordered by wall-clock timestamps (\`.${fn.childForFieldName('property')?.text}\` by \`${prop}\`): clocks on different sources disagree and can step back, so events are processed out of causal order; use a logical clock or a per-source sequence number`, [], undefined, ORDERING_LINKS.incidents, ORDERING_LINKS.patterns);
   }
 }
 

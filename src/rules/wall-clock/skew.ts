@@ -1,45 +1,379 @@
 /**
- * wall-clock-ordering, sub-kind 5: the local clock compared with a timestamp another process or machine wrote,
- * to decide something (a lease or lock takeover). Warning, no fix.
+ * wall-clock-ordering, sub-kind 5 (RULES v2): clock skew. The local clock compared with, or subtracted from, a
+ * timestamp that another process or machine wrote (a row's `lockedAt` / `heartbeatAt` / `startedAt` / `createdAt`, a
+ * queue message's or a commit's timestamp) to decide something: a lease or lock takeover, a stale-job takeover, "was
+ * this just created", replication or queue lag. Warning; info when the difference is only logged or recorded as a
+ * metric. No fix (fencing tokens, a lease timer on the holder's own monotonic clock, or the database's clock for both
+ * sides are design changes).
+ *
+ * Shapes:
+ *  - a threshold from the local clock (`Date.now() - W`, `new Date(now.getTime() - W)`, `subMinutes(new Date(), 5)`,
+ *    `d.setSeconds(d.getSeconds() - 70)`) compared with a stored stamp, inline or through a variable, in JS
+ *    (`row.lockedAt > threshold`) or in a query filter (`{ lockedAt: { lt: threshold } }`, `lt(t.lockedAt, x)`,
+ *    `.where('locked_at', '<', x)`);
+ *  - an age (`Date.now() - row.heartbeatAt`) compared with a bound, or recorded as a metric (info);
+ *  - the local clock compared directly with a lease or lock record's stamp (`lock.expiresAt < Date.now()`).
+ *
+ * It stays silent on expiry checks (session, token, cookie, cache, TTL, OTP, invites), rate-limit windows, calendar
+ * windows (a window longer than six hours, or named in days/weeks/months, a retention or a look-back period) and
+ * display. Without lease vocabulary in the names (lock, lease, heartbeat, claim, stale, stalled, running, lag, ...)
+ * a generic stamp (`createdAt`, `timestamp`) counts only with a known window of at most an hour ("created in the last
+ * minute").
+ *
+ * Placement: the expression that combines the local clock with the window or the stamp (`Date.now() - W`, the age),
+ * with the comparison or the filter as related information; the direct comparison for the lease-expiry shape.
  */
 import type { Node } from '../../core/parser';
+import { unwrap, memberPath, callArgs, keyName } from '../../core/ast';
 import type { ClockAnalysis } from './clock';
-import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, leaseStamp, identWords } from './syntax';
-import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE } from './names';
-import { INC_CLOCK } from './links';
+import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, leaseStamp, identWords, stripStampWrappers, isParameterName } from './syntax';
+import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE, START_RE } from './names';
+import { SKEW_LINKS, LEASE_LINKS } from './links';
 
-/** A lease / lock / leader record's timestamp compared with the local clock. */
-export function checkLeases(a: ClockAnalysis): void {
-  // the local clock: inline reads, and references to a `const now = Date.now()` taken once
-  const nows: Node[] = [];
-  for (const r of a.reads.values()) if (r.numeric) nows.push(r.expr);
-  for (const h of a.holders) if (h.valid && h.kind === 'var' && h.once && !h.deadline) nows.push(...a.references(h).filter(n => n.type === 'identifier'));
-  for (const nowNode of nows) {
-    const up = skipParensUp(nowNode);
-    let p = up.parent;
-    if (p?.type !== 'binary_expression') continue;
-    const op = p.childForFieldName('operator')?.type ?? '';
-    const left = p.childForFieldName('left');
-    const otherNode = left && left.startIndex === up.startIndex ? p.childForFieldName('right') : left;
-    let site: Node | null = null;
-    if (isRelational(op)) site = p;
-    else if (op === '-') {
-      const pp = skipParensUp(p).parent;
-      if (pp?.type === 'binary_expression' && isRelational(pp.childForFieldName('operator')?.type)) site = pp;
-      // `const sinceHeartbeat = now - peer.lastHeartbeat; if (sinceHeartbeat > TIMEOUT) ...`
-      else if (pp?.type === 'variable_declarator' && pp.childForFieldName('name')?.type === 'identifier') {
-        const v = escapeRe(pp.childForFieldName('name')!.text);
-        const scope = enclosingFunctionOf(pp) ?? a.ctx.root;
-        if (new RegExp(`(?<![\\w$.])${v}\\s*[<>]=?[^=>]|[<>]=?\\s*${v}(?![\\w$])`).test(a.ctx.text.slice(pp.endIndex, scope.endIndex))) site = p;
+/**
+ * Expiry, session, rate-limit and calendar vocabulary: never a skew finding. Matched on the words of a name
+ * (`lastAccessedThrottleMs` -> "last accessed throttle ms"), so each entry is a word prefix.
+ */
+const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription)/;
+/** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
+const LEASE_VOCAB_WORDS = /\b(lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
+const words = (s: string) => identWords(s).join(' ');
+const silent = (s: string) => SKEW_SILENT_WORDS.test(words(s));
+const leaseVocab = (s: string) => LEASE_VOCAB_WORDS.test(words(s));
+/** A property or variable that holds a timestamp. */
+const STAMP_NAME_RE = /(^|[a-z0-9_])(At|_at|Time|_time|Timestamp|timestamp|Ts|_ts|Ms|_ms|Date|_date|Start|_start|Heartbeat|_heartbeat)$|^(at|ts|time|timestamp|date|heartbeat|created|updated|started|locked|claimed|seen|last_?seen|commit_?time)$/;
+/** Callees and keys that record or log a number (metric-only ages: info). */
+const METRIC_CALL_RE = /record|histogram|observe|timing|gauge|metric|distribution|log|info|debug|warn|trace|emit|setAttribute|setAttributes|track|report|span/i;
+const CMP_KEYS = new Set(['lt', 'lte', 'gt', 'gte', '$lt', '$lte', '$gt', '$gte', 'before', 'after']);
+const CMP_FNS = /^(lt|lte|gt|gte)$/;
+const SIX_HOURS = 6 * 3600 * 1000;
+const ONE_HOUR = 3600 * 1000;
+
+interface Decision {
+  /** Where the finding sits (the threshold or the age). */
+  at: Node;
+  /** The comparison or filter that decides. */
+  site: Node;
+  stamp: string;
+  names: string[];
+  windowMs?: number;
+  metric?: boolean;
+}
+
+export function checkSkew(a: ClockAnalysis): void {
+  for (const now of localNows(a)) {
+    const n = numericUp(now);
+    const p = skipParensUp(n).parent;
+    // d.setSeconds(d.getSeconds() - 70): the holder becomes a threshold
+    if (p?.type === 'binary_expression') {
+      const op = p.childForFieldName('operator')?.type ?? '';
+      const left = p.childForFieldName('left');
+      const isLeft = !!left && left.startIndex === skipParensUp(n).startIndex;
+      const other = isLeft ? p.childForFieldName('right') : left;
+      if (op === '-' && isLeft) {
+        const stamp = foreignStamp(a, other);
+        if (stamp) judgeAge(a, p, stamp);
+        else if (other && isWindow(a, other)) judgeThreshold(a, p, other);
+        continue;
+      }
+      if (isRelational(op)) { judgeDirect(a, p, other); continue; }
+      continue;
+    }
+    // subMinutes(new Date(), 5), sub(new Date(), { minutes: 5 })
+    if (p?.type === 'arguments' && p.namedChild(0)?.startIndex === skipParensUp(n).startIndex) {
+      const call = p.parent!;
+      const fn = memberPath(call.childForFieldName('function'))?.join('.') ?? '';
+      const m = /(^|\.)sub(Milliseconds|Seconds|Minutes|Hours)$/.exec(fn);
+      if (m) {
+        const v = evalMs(a, callArgs(call)[1] ?? null);
+        const unit = { Milliseconds: 1, Seconds: 1000, Minutes: 60_000, Hours: 3_600_000 }[m[2] as 'Seconds'];
+        judgeThreshold(a, call, callArgs(call)[1] ?? null, v === undefined ? undefined : v * unit);
+      }
+      continue;
+    }
+  }
+  // `const d = new Date(); d.setSeconds(d.getSeconds() - 70);` then `d` is compared with stored stamps
+  for (const h of a.holders) {
+    if (!h.valid || h.kind !== 'var' || !h.once || h.deadline) continue;
+    for (const ref of a.references(h)) {
+      const mem = ref.parent;
+      if (mem?.type !== 'member_expression' || mem.childForFieldName('object')?.startIndex !== ref.startIndex) continue;
+      const m = /^set(Seconds|Minutes|Hours|Milliseconds|Time)$/.exec(mem.childForFieldName('property')?.text ?? '');
+      const call = mem.parent;
+      if (!m || call?.type !== 'call_expression') continue;
+      const arg = unwrap(callArgs(call)[0]);
+      if (arg?.type !== 'binary_expression' || arg.childForFieldName('operator')?.type !== '-') continue;
+      const v = evalMs(a, arg.childForFieldName('right'));
+      const unit = { Milliseconds: 1, Seconds: 1000, Minutes: 60_000, Hours: 3_600_000, Time: 1 }[m[1] as 'Seconds'];
+      const uses = a.references(h).filter(r => r.startIndex > call.endIndex && r.type === 'identifier');
+      const d = decisionOf(a, uses, call, arg.childForFieldName('right')?.text ?? '', v === undefined ? undefined : v * unit);
+      if (d) reportDecision(a, d, [h.name]);
+    }
+  }
+}
+
+/** The local clock: inline reads (numbers and `new Date()`), and references to a variable holding one read. */
+function localNows(a: ClockAnalysis): Node[] {
+  const out: Node[] = [];
+  for (const r of a.reads.values()) out.push(r.expr);
+  for (const h of a.holders) if (h.valid && h.kind === 'var' && h.once && !h.deadline) out.push(...a.references(h).filter(n => n.type === 'identifier'));
+  return out;
+}
+
+/** `now.getTime()`, `+now`, `Number(now)` around n. */
+function numericUp(n: Node): Node {
+  const up = skipParensUp(n);
+  const p = up.parent;
+  if (p?.type === 'member_expression' && p.childForFieldName('object')?.startIndex === up.startIndex && /^(getTime|valueOf)$/.test(p.childForFieldName('property')?.text ?? '') && p.parent?.type === 'call_expression') return p.parent;
+  if (p?.type === 'unary_expression' && p.childForFieldName('operator')?.type === '+') return p;
+  return n;
+}
+
+/** A timestamp not taken by this code's own clock: `row.lockedAt`, `new Date(msg.ts).getTime()`, a `lastActivityAt` variable. */
+function foreignStamp(a: ClockAnalysis, n: Node | null): string | undefined {
+  const u = stripStampWrappers(n);
+  if (!u) return undefined;
+  if (a.readAt(u) || a.holderOfRef(u)) return undefined;
+  if (u.type === 'member_expression') {
+    const obj = unwrap(u.childForFieldName('object'));
+    if (obj?.type === 'this') return undefined; // this process's own state: a duration (./durations.ts)
+    const prop = u.childForFieldName('property')?.text ?? '';
+    if (a.localObjectStamp(u)) return undefined; // `{ startedAt: Date.now() }` built here: a duration
+    return STAMP_NAME_RE.test(prop) ? u.text : undefined;
+  }
+  if (u.type === 'identifier') {
+    if (isParameterName(u, u.text) && START_RE.test(u.text)) return undefined; // a start time handed in: a duration
+    return STAMP_NAME_RE.test(u.text) ? u.text : undefined;
+  }
+  return undefined;
+}
+
+/** A window: a number, a constant, an option or a product of those (no clock, no stamp). */
+function isWindow(a: ClockAnalysis, n: Node): boolean {
+  const u = unwrap(n);
+  if (!u) return false;
+  if (u.type === 'number') return true;
+  if (u.type === 'identifier') return !STAMP_NAME_RE.test(u.text) && !a.holderOfRef(u);
+  if (u.type === 'member_expression') return !STAMP_NAME_RE.test(u.childForFieldName('property')?.text ?? '');
+  if (u.type === 'binary_expression') {
+    const l = u.childForFieldName('left'), r = u.childForFieldName('right');
+    return !!l && !!r && isWindow(a, l) && isWindow(a, r);
+  }
+  if (u.type === 'call_expression') return /^Math\.(max|min)$/.test(memberPath(u.childForFieldName('function'))?.join('.') ?? '') && callArgs(u).every(x => isWindow(a, x));
+  return false;
+}
+
+/** The value of a window in ms when it is a number, a same-file constant, or arithmetic on those. */
+function evalMs(a: ClockAnalysis, n: Node | null, depth = 0): number | undefined {
+  const u = unwrap(n);
+  if (!u || depth > 4) return undefined;
+  if (u.type === 'number') { const v = Number(u.text.replace(/_/g, '')); return Number.isFinite(v) ? v : undefined; }
+  if (u.type === 'identifier') {
+    const d = a.ctx.facts.constDeclarator(u.text, u);
+    return d ? evalMs(a, d.childForFieldName('value'), depth + 1) : undefined;
+  }
+  if (u.type === 'binary_expression') {
+    const l = evalMs(a, u.childForFieldName('left'), depth + 1), r = evalMs(a, u.childForFieldName('right'), depth + 1);
+    if (l === undefined || r === undefined) return undefined;
+    switch (u.childForFieldName('operator')?.type) {
+      case '*': return l * r;
+      case '+': return l + r;
+      case '-': return l - r;
+      case '/': return r ? l / r : undefined;
+      default: return undefined;
+    }
+  }
+  if (u.type === 'call_expression' && /^Math\.(max|min)$/.test(memberPath(u.childForFieldName('function'))?.join('.') ?? '')) {
+    const vs = callArgs(u).map(x => evalMs(a, x, depth + 1));
+    if (vs.some(v => v === undefined)) return undefined;
+    return /max$/.test(memberPath(u.childForFieldName('function'))!.join('.')) ? Math.max(...vs as number[]) : Math.min(...vs as number[]);
+  }
+  return undefined;
+}
+
+/** `now - W` (or `subMinutes(now, W)`): a threshold; find where it is compared with a stored stamp. */
+function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, windowMs?: number): void {
+  const w = windowMs ?? evalMs(a, windowNode);
+  // climb through `new Date(...)`, `.getTime()`, `Math.floor(... / 1000)` to the value that is compared or stored
+  let v: Node = skipParensUp(at);
+  for (let i = 0; i < 4 && v.parent; i++) {
+    const p = v.parent;
+    if (p.type === 'arguments' && p.parent?.type === 'new_expression' && p.parent.childForFieldName('constructor')?.text === 'Date') { v = skipParensUp(p.parent); continue; }
+    if (p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(Math\.(floor|round|trunc)|Number|BigInt)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) { v = skipParensUp(p.parent); continue; }
+    if (p.type === 'member_expression' && /^(getTime|toISOString|valueOf)$/.test(p.childForFieldName('property')?.text ?? '') && p.parent?.type === 'call_expression') { v = skipParensUp(p.parent); continue; }
+    if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '/' && unwrap(p.childForFieldName('right'))?.type === 'number') { v = skipParensUp(p); continue; }
+    break;
+  }
+  const names: string[] = [];
+  const p = v.parent;
+  let uses: Node[] = [v];
+  if (p?.type === 'variable_declarator' && p.childForFieldName('value')?.startIndex === v.startIndex && p.childForFieldName('name')?.type === 'identifier') {
+    const name = p.childForFieldName('name')!.text;
+    names.push(name);
+    uses = identifierRefs(a, p, name);
+  }
+  const d = decisionOf(a, uses, at, windowNode?.text ?? '', w, names);
+  if (d) reportDecision(a, d, names);
+}
+
+/** Where a threshold value is compared with a stored stamp. */
+function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string, windowMs?: number, extraNames: string[] = []): Decision | undefined {
+  for (const use of uses) {
+    const u = skipParensUp(use);
+    const p = u.parent;
+    if (!p) continue;
+    // row.lockedAt > threshold
+    if (p.type === 'binary_expression' && isRelational(p.childForFieldName('operator')?.type)) {
+      const l = p.childForFieldName('left');
+      const other = l && l.startIndex === u.startIndex ? p.childForFieldName('right') : l;
+      const stamp = foreignStamp(a, other);
+      if (stamp) return { at, site: p, stamp, names: [stamp, windowText, ...extraNames], windowMs };
+      continue;
+    }
+    // { lockedAt: { lt: threshold } } / { lockedAt: { $lt: threshold, $ne: null } }
+    if (p.type === 'pair' && CMP_KEYS.has(keyName(p.childForFieldName('key')) ?? '') && p.childForFieldName('value')?.startIndex === u.startIndex) {
+      const obj = p.parent;
+      const outer = obj?.type === 'object' ? obj.parent : null;
+      const field = outer?.type === 'pair' ? keyName(outer.childForFieldName('key')) : undefined;
+      if (field && STAMP_NAME_RE.test(field)) return { at, site: outer!, stamp: field, names: [field, windowText, ...extraNames], windowMs };
+      continue;
+    }
+    // lt(table.lockedAt, threshold) / .where('locked_at', '<', threshold)
+    if (p.type === 'arguments' && p.parent?.type === 'call_expression') {
+      const call = p.parent;
+      const fn = call.childForFieldName('function');
+      const fname = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text ?? '' : fn?.text ?? '';
+      const args = callArgs(call);
+      if (CMP_FNS.test(fname) && args.length === 2 && args[1].startIndex === u.startIndex) {
+        const col = unwrap(args[0]);
+        const field = col?.type === 'member_expression' ? col.childForFieldName('property')?.text : undefined;
+        if (field && STAMP_NAME_RE.test(field)) return { at, site: call, stamp: col!.text, names: [field, windowText, ...extraNames], windowMs };
+      }
+      if (/^(where|andWhere|orWhere|having)$/.test(fname) && args.length === 3 && args[2].startIndex === u.startIndex && /^['"][<>]=?['"]$/.test(args[1].text)) {
+        const field = args[0].text.replace(/^['"`]|['"`]$/g, '').split('.').pop() ?? '';
+        if (STAMP_NAME_RE.test(field)) return { at, site: call, stamp: field, names: [field, windowText, ...extraNames], windowMs };
       }
     }
-    if (!site) continue;
-    const m = leaseStamp(otherNode);
-    if (!m) continue;
-    if (a.holderOfRef(m)) continue; // a stamp taken locally: a duration, handled above
-    const words = identWords(m.text);
-    if (!words.some(w => LEASE_WORDS.has(w)) || LOCKOUT_RE.test(m.text)) continue;
-    if (NOT_DURATION_RE.test(m.text) && !/lease|lock|leader/i.test(m.text)) continue;
-    a.report(site, 'leaseClock', `lease or lock judged by comparing a stored timestamp (\`${shortText(m.text)}\`) with the local wall clock: clock skew or a clock step lets two holders both believe they own it; use fencing tokens or a monotonic lease timer`, [], undefined, INC_CLOCK, ['logical-clocks', 'monotonic-clocks']);
   }
+  return undefined;
+}
+
+/** `now - stamp`: an age compared with a bound (decision), or recorded / logged (info). */
+function judgeAge(a: ClockAnalysis, sub: Node, stamp: string): void {
+  let v: Node = skipParensUp(sub);
+  // Math.max(0, now - t), Math.floor((now - t) / 1000)
+  for (let i = 0; i < 3 && v.parent; i++) {
+    const p = v.parent;
+    if (p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(Math\.(floor|round|trunc|max|min|abs|ceil)|Number)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) { v = skipParensUp(p.parent); continue; }
+    if (p.type === 'binary_expression' && /^[*/]$/.test(p.childForFieldName('operator')?.type ?? '') && unwrap(p.childForFieldName('right'))?.type === 'number') { v = skipParensUp(p); continue; }
+    break;
+  }
+  const names = [stamp];
+  let uses: Node[] = [v];
+  const p = v.parent;
+  if (p?.type === 'variable_declarator' && p.childForFieldName('value')?.startIndex === v.startIndex && p.childForFieldName('name')?.type === 'identifier') {
+    const name = p.childForFieldName('name')!.text;
+    names.push(name);
+    uses = identifierRefs(a, p, name);
+  }
+  for (const use of uses) {
+    const u = skipParensUp(use);
+    const q = u.parent;
+    if (!q) continue;
+    if (q.type === 'binary_expression' && isRelational(q.childForFieldName('operator')?.type)) {
+      const l = q.childForFieldName('left');
+      const bound = l && l.startIndex === u.startIndex ? q.childForFieldName('right') : l;
+      if (!bound || unwrap(bound)?.type === 'number' && Number(unwrap(bound)!.text) === 0) continue;
+      reportDecision(a, { at: sub, site: q, stamp, names: [...names, bound.text], windowMs: evalMs(a, bound) }, []);
+      return;
+    }
+  }
+  // recorded as a metric or logged: info
+  for (const use of uses) {
+    if (metricUse(use)) {
+      if (names.some(silent)) return;
+      a.report(sub, 'clockSkew', `age of a timestamp written elsewhere, measured with the local wall clock (\`${shortText(a.textOf(sub))}\`): \`${shortText(stamp)}\` was stamped by another process or machine, so clock skew between them shows up as lag (or negative ages); only recorded here, but do not act on it, or stamp and measure with one clock`, [], 'info', SKEW_LINKS.incidents, SKEW_LINKS.patterns);
+      return;
+    }
+  }
+}
+
+/** `lock.expiresAt < Date.now()`: a lease or lock record's stamp compared with the local clock. */
+function judgeDirect(a: ClockAnalysis, cmp: Node, otherNode: Node | null): void {
+  const m = leaseStamp(otherNode);
+  if (!m) return;
+  if (a.holderOfRef(m) || a.localObjectStamp(m)) return; // a stamp or deadline taken locally: ./durations.ts
+  const words = identWords(m.text);
+  if (!words.some(w => LEASE_WORDS.has(w)) || LOCKOUT_RE.test(m.text)) return;
+  if (NOT_DURATION_RE.test(m.text) && !/lease|lock|leader/i.test(m.text)) return;
+  a.report(cmp, 'clockSkew', `lease or lock judged by comparing a stored timestamp (\`${shortText(m.text)}\`) with the local wall clock: the holder's clock and this one differ (and either can step), so two processes can both believe they own it; use fencing tokens, or time the lease on the holder's monotonic clock`, [], undefined, LEASE_LINKS.incidents, LEASE_LINKS.patterns);
+}
+
+function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
+  const fname = (() => { const f = enclosingFunctionOf(d.site); return f ? functionName(f) ?? '' : ''; })();
+  const names = [...d.names, ...extra, fname].filter(Boolean);
+  if (names.some(silent)) return;
+  if (d.windowMs !== undefined && d.windowMs > SIX_HOURS) return; // calendar arithmetic
+  const vocab = names.some(leaseVocab);
+  if (!vocab) {
+    // "created in the last minute": a generic stamp needs a short known window, outside UI code, deciding more
+    // than what to show (`badge = 'new'`)
+    if (d.windowMs === undefined || d.windowMs > ONE_HOUR) return;
+    if (a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file)) return;
+    if (displayOnly(a, d.site)) return;
+  }
+  const lease = names.some(x => /\b(lock|lease|claim|owner|holder|take ?over|reclaim|leader|leadership|primary|election|heartbeat)/.test(words(x)));
+  const what = lease ? 'a lock or lease is judged free' : 'staleness or recency is decided';
+  a.report(d.at, 'clockSkew', `${what} by comparing \`${shortText(d.stamp)}\`, stamped by another process or machine, with this machine's wall clock (\`${shortText(a.textOf(d.at))}\`): clock skew between them (or a clock step) makes a live holder look dead or a stale one look alive; use fencing tokens or a lease timed on one clock (the database's \`now()\` on both sides)`, [], undefined,
+    lease ? LEASE_LINKS.incidents : SKEW_LINKS.incidents, lease ? LEASE_LINKS.patterns : SKEW_LINKS.patterns,
+    d.site.startIndex !== d.at.startIndex ? [{ start: d.site.startIndex, end: d.site.endIndex, message: `compared with \`${shortText(d.stamp)}\` here` }] : undefined);
+}
+
+/** The decision only picks what to show: `if (age < X) badge = 'new'`, `recent ? 'just now' : 'earlier'`. */
+function displayOnly(a: ClockAnalysis, site: Node): boolean {
+  let n: Node = skipParensUp(site);
+  for (let i = 0; i < 4 && n.parent; i++) {
+    const p: Node = n.parent;
+    if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '')) { n = skipParensUp(p); continue; }
+    if (p.type === 'ternary_expression') {
+      const lit = (f: string) => /^(string|template_string|number|true|false|null)$/.test(unwrap(p.childForFieldName(f))?.type ?? '');
+      return lit('consequence') && lit('alternative');
+    }
+    if (p.type === 'if_statement') {
+      const body = a.textOf(p.childForFieldName('consequence') ?? p);
+      return /\b(badge|label|display|show|render|title|class(Name)?|color|icon|text)\w*\s*=|\breturn\s+['"`]/i.test(body) && !/\b(delete|update|insert|save|kill|release|fail|retry|take|claim|steal|acquire)\w*\s*\(/i.test(body);
+    }
+    break;
+  }
+  return false;
+}
+
+function identifierRefs(a: ClockAnalysis, decl: Node, name: string): Node[] {
+  const scope = enclosingFunctionOf(decl) ?? a.ctx.root;
+  const out: Node[] = [];
+  const re = new RegExp(`(?<![\\w$.])${escapeRe(name)}(?![\\w$])`, 'g');
+  const text = a.ctx.text;
+  re.lastIndex = decl.endIndex;
+  for (let m = re.exec(text); m && m.index < scope.endIndex; m = re.exec(text)) {
+    const ref = a.ctx.root.descendantForIndex(m.index, m.index + name.length);
+    if (ref?.type !== 'identifier' && ref?.type !== 'shorthand_property_identifier') continue;
+    if (a.declaratorOf(name, ref)?.startIndex !== decl.startIndex) continue;
+    out.push(ref);
+  }
+  return out;
+}
+
+/** The value is passed to a metric, a log or a span attribute (directly or as an object property). */
+function metricUse(use: Node): boolean {
+  let n: Node = skipParensUp(use);
+  for (let i = 0; i < 4 && n.parent; i++) {
+    const p: Node = n.parent;
+    if (p.type === 'pair' || p.type === 'object' || p.type === 'template_substitution' || p.type === 'template_string' || p.type === 'parenthesized_expression') { n = p; continue; }
+    if (p.type === 'arguments' && p.parent?.type === 'call_expression') {
+      const path = memberPath(p.parent.childForFieldName('function')) ?? [];
+      return path.some(x => METRIC_CALL_RE.test(x));
+    }
+    return false;
+  }
+  return false;
 }

@@ -160,3 +160,25 @@ export function containsJsx(scope: Node, text: string): boolean {
   const t = text.slice(scope.startIndex, scope.endIndex);
   return /<[A-Za-z][\w.]*[\s/>][^]*?(\/>|<\/)/.test(t) && /\b(return|=>)\s*\(?\s*</.test(t);
 }
+
+/** Whether `name`, seen at `at`, is a parameter of an enclosing function (the innermost binding of that name). */
+export function isParameterName(at: Node, name: string): boolean {
+  for (let p: Node | null = at.parent; p; p = p.parent) {
+    if (!FUNCTION_TYPES.has(p.type)) continue;
+    const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
+    if (params && bindsName(params, name)) return true;
+  }
+  return false;
+}
+
+function bindsName(n: Node, name: string): boolean {
+  if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') && n.text === name) return true;
+  for (const c of n.namedChildren) {
+    if (!c || c.type === 'type_annotation' || c.type === 'comment') continue;
+    if (n.type === 'assignment_pattern' && n.childForFieldName('right')?.startIndex === c.startIndex) continue;
+    if ((n.type === 'required_parameter' || n.type === 'optional_parameter') && n.childForFieldName('value')?.startIndex === c.startIndex) continue;
+    if (n.type === 'pair_pattern' && n.childForFieldName('key')?.startIndex === c.startIndex) continue;
+    if (bindsName(c, name)) return true;
+  }
+  return false;
+}

@@ -4,12 +4,12 @@
  */
 import type { ClockAnalysis } from './clock';
 import { idContext } from './identifiers';
-import { INC_CLOCK } from './links';
+import { VERSION_LINKS } from './links';
 
 export function checkVersions(a: ClockAnalysis): void {
   for (const r of a.reads.values()) {
     const c = idContext(a, r);
     if (c?.kind !== 'version') continue;
-    a.report(r.expr, 'version', `\`${c.name}\` set from the wall clock: clocks differ between machines and can step back, so versions can repeat or go backwards and a newer write can lose; use a counter or a hybrid logical clock`, [], undefined, INC_CLOCK, ['logical-clocks']);
+    a.report(r.expr, 'version', `\`${c.name}\` set from the wall clock: clocks differ between machines and can step back, so versions can repeat or go backwards and a newer write can lose; use a counter or a hybrid logical clock`, [], undefined, VERSION_LINKS.incidents, VERSION_LINKS.patterns);
   }
 }
