@@ -16,7 +16,7 @@
  */
 import type { Rule } from '../core/rule';
 import { ClockAnalysis } from './wall-clock/clock';
-import { checkDurations } from './wall-clock/durations';
+import { checkDurations, checkHandedStarts } from './wall-clock/durations';
 import { checkIds } from './wall-clock/identifiers';
 import { checkVersions } from './wall-clock/versions';
 import { checkLastWriteWins, checkSorts } from './wall-clock/ordering';
@@ -41,6 +41,7 @@ export const wallClockOrdering: Rule = {
     if (a.reads.size) {
       a.collectHolders();
       checkDurations(a);
+      checkHandedStarts(a);
       checkIds(a);
       checkVersions(a);
       checkSkew(a);

@@ -6,7 +6,7 @@
 import type { Node } from '../../core/parser';
 import type { Report, RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
-import { unwrap, keyName, FUNCTION_TYPES, contains } from '../../core/ast';
+import { unwrap, memberPath, keyName, FUNCTION_TYPES, contains } from '../../core/ast';
 import { declarationScope } from '../../core/facts';
 import { rangeKey, skipParensUp, numericWrapperAround, escapeRe, isRelational, namedChildrenOf, stripNumeric, thisField, enclosingClassBody } from './syntax';
 import { START_RE } from './names';
@@ -41,7 +41,8 @@ export function clockReadOf(src: Node): ClockRead | null {
 
 export interface Holder {
   id: number;
-  kind: 'var' | 'field';
+  /** var: a variable; field: `this.x`; path: `state.openedAt` / `globalThis.x` on an object of this file. */
+  kind: 'var' | 'field' | 'path';
   name: string;
   /** var: the declarator; field: the class body. */
   anchor: Node;
@@ -68,6 +69,7 @@ export class ClockAnalysis {
   readonly holders: Holder[] = [];
   private readonly varHolders = new Map<Node['id'], Holder>();
   private readonly fieldHolders = new Map<string, Holder>();
+  private readonly pathHolders = new Map<string, Holder>();
   private readonly reported = new Set<string>();
   private readonly memos = new Map<string, unknown>();
 
@@ -152,7 +154,30 @@ export class ClockAnalysis {
       const h = body ? this.fieldHolders.get(body.id + ':' + f) : undefined;
       return h?.valid ? h : undefined;
     }
+    const po = this.pathOwner(u);
+    if (po) {
+      const h = this.pathHolders.get(po.scope.id + ':' + po.path);
+      return h?.valid ? h : undefined;
+    }
     return undefined;
+  }
+
+  /**
+   * `a.b` / `a.b.c` on an object this file owns: a module-level binding, `globalThis`/`global`, or a variable of the
+   * enclosing function. The holder is keyed by the object's scope and the path text.
+   */
+  pathOwner(m: Node): { path: string; scope: Node } | undefined {
+    if (m.type !== 'member_expression') return undefined;
+    const parts = memberPath(m);
+    if (!parts || parts.length < 2 || parts.length > 4 || parts[0] === 'this') return undefined;
+    const root = parts[0];
+    if (root === 'globalThis' || root === 'global') return { path: parts.join('.'), scope: this.ctx.root };
+    let at: Node = m;
+    while (at.type === 'member_expression') at = unwrap(at.childForFieldName('object')) ?? at;
+    if (at.type !== 'identifier') return undefined;
+    const d = this.declaratorOf(root, at);
+    const scope = d ? declarationScope(d) : null;
+    return scope ? { path: parts.join('.'), scope } : undefined;
   }
 
   collectHolders(): void {
@@ -169,6 +194,7 @@ export class ClockAnalysis {
       if (p.type === 'variable_declarator' && p.childForFieldName('value')?.startIndex === top.startIndex) this.varHolder(p);
       else if (p.type === 'assignment_expression' && p.childForFieldName('right')?.startIndex === top.startIndex) this.holderForTarget(p.childForFieldName('left'));
       else if (p.type === 'public_field_definition' || p.type === 'field_definition') this.fieldHolder(p);
+      else if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === top.startIndex) this.pairHolder(p);
     }
     // one level of propagation: `this.last = now` where `now` holds a clock reading
     for (const a of ctx.captures('assign')) {
@@ -179,6 +205,12 @@ export class ClockAnalysis {
     }
     for (const d of ctx.captures('decl')) {
       const v = unwrap(d.childForFieldName('value'));
+      if (v?.type === 'member_expression') {
+        // `const openedAt = globalThis.__breakerOpenedAt` where that path holds a clock reading
+        const po = this.pathOwner(v);
+        if (po && this.pathHolders.has(po.scope.id + ':' + po.path)) this.varHolder(d);
+        continue;
+      }
       if (v?.type !== 'identifier') continue;
       const src = this.declaratorOf(v.text, v);
       if (src && this.varHolders.has(src.id)) this.varHolder(d);
@@ -197,7 +229,26 @@ export class ClockAnalysis {
       const body = f ? this.thisScope(l) : null;
       // outside a class (constructor functions and prototypes) only a start-like name: `this.start = Date.now()`
       if (f && body && (body.type === 'class_body' || START_RE.test(f))) this.fieldHolderByName(body, f);
+      else if (!f) { const po = this.pathOwner(l); if (po) this.pathHolder(po.path, po.scope); }
     }
+  }
+
+  private pathHolder(path: string, scope: Node): void {
+    const key = scope.id + ':' + path;
+    if (this.pathHolders.has(key)) return;
+    const h: Holder = { id: this.holders.length, kind: 'path', name: path, anchor: scope, scope, deadline: false, once: false, convertible: false, privateField: false, reads: [], valid: true };
+    this.pathHolders.set(key, h);
+    this.holders.push(h);
+  }
+
+  /** `{ startedAt: Date.now() }` as a variable's initial value: a path holder `run.startedAt`. */
+  private pairHolder(pair: Node): void {
+    const obj = pair.parent;
+    const d = obj?.type === 'object' ? skipParensUp(obj).parent : null;
+    if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.type !== 'identifier') return;
+    const key = keyName(pair.childForFieldName('key'));
+    const scope = declarationScope(d);
+    if (key && scope) this.pathHolder(d.childForFieldName('name')!.text + '.' + key, scope);
   }
 
   private varHolder(d: Node): void {
@@ -246,6 +297,26 @@ export class ClockAnalysis {
       }
       // augmented assignments (`t += x`) and updates: not a plain clock reading
       if (new RegExp(`(^|[^\\w$.])${escapeRe(h.name)}\\s*([-+*/]=|\\+\\+|--)`).test(this.textOf(h.scope))) h.valid = false;
+    } else if (h.kind === 'path') {
+      for (const a of this.ctx.captures('assign')) {
+        if (!contains(h.scope, a)) continue;
+        const l = unwrap(a.childForFieldName('left'));
+        const po = l ? this.pathOwner(l) : undefined;
+        if (po?.path === h.name && po.scope.id === h.scope.id) values.push(a.childForFieldName('right')!);
+      }
+      // `const run = { startedAt: Date.now() }`: the initial value, taken once in this function
+      const [root, ...rest] = h.name.split('.');
+      for (const d of this.ctx.captures('decl')) {
+        if (!contains(h.scope, d) || d.childForFieldName('name')?.text !== root || declarationScope(d)?.id !== h.scope.id) continue;
+        const init = unwrap(d.childForFieldName('value'));
+        if (init?.type !== 'object' || rest.length !== 1) continue;
+        for (const c of namedChildrenOf(init)) {
+          if (c.type === 'pair' && keyName(c.childForFieldName('key')) === rest[0]) {
+            values.push(c.childForFieldName('value')!);
+            if (h.scope.id !== this.ctx.root.id && this.valueKind(c.childForFieldName('value')).kind === 'clock') initIsClock = true;
+          }
+        }
+      }
     } else {
       for (const a of this.ctx.captures('assign')) {
         if (!contains(h.scope, a)) continue;
@@ -273,7 +344,7 @@ export class ClockAnalysis {
     if (!stamp && !deadline) h.valid = false;
     h.deadline = deadline;
     // a start time taken once per call (initialised from the clock), as opposed to state kept across calls
-    h.once = h.kind === 'var' && initIsClock;
+    h.once = (h.kind === 'var' || h.kind === 'path') && initIsClock;
   }
 
   textOf(n: Node): string { return this.ctx.text.slice(n.startIndex, n.endIndex); }
@@ -283,6 +354,7 @@ export class ClockAnalysis {
     const out: Node[] = [];
     const text = this.textOf(h.scope);
     const base = h.scope.startIndex;
+    if (h.kind === 'path') return this.pathReferences(h);
     const re = h.kind === 'var'
       ? new RegExp(`(?<![\\w$.#])${escapeRe(h.name)}(?![\\w$])`, 'g')
       : new RegExp(`\\bthis\\s*\\.\\s*${escapeRe(h.name)}(?![\\w$])`, 'g');
@@ -304,6 +376,26 @@ export class ClockAnalysis {
         if (p?.type === 'assignment_expression' && unwrap(p.childForFieldName('left'))?.startIndex === mem.startIndex) continue;
         out.push(mem);
       }
+    }
+    return out;
+  }
+
+  private pathReferences(h: Holder): Node[] {
+    const out: Node[] = [];
+    const text = this.textOf(h.scope);
+    const base = h.scope.startIndex;
+    const re = new RegExp(`(?<![\\w$.])${h.name.split('.').map(escapeRe).join('\\s*\\??\\.\\s*')}(?![\\w$])`, 'g');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const end = base + m.index + m[0].length;
+      let n: Node | null = this.ctx.root.descendantForIndex(end - 1, end);
+      while (n && n.type !== 'member_expression') n = n.parent;
+      while (n && n.parent?.type === 'member_expression' && n.parent.childForFieldName('object')?.startIndex === n.startIndex && n.endIndex < end) n = n.parent;
+      if (!n || n.endIndex !== end) continue;
+      const po = this.pathOwner(n);
+      if (po?.path !== h.name || po.scope.id !== h.scope.id) continue;
+      const p = skipParensUp(n).parent;
+      if (p?.type === 'assignment_expression' && unwrap(p.childForFieldName('left'))?.startIndex === n.startIndex) continue;
+      out.push(n);
     }
     return out;
   }

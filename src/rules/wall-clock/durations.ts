@@ -7,7 +7,9 @@ import type { Fix, TextEdit } from '../../core/types';
 import { replaceNodeEdit } from '../../core/edits';
 import type { ClockAnalysis, Holder, Use } from './clock';
 import { rangeKey, skipParensUp, shortText } from './syntax';
-import { NOT_DURATION_RE, START_RE, TIMEOUT_RE } from './names';
+import { unwrap } from '../../core/ast';
+import { NOT_DURATION_RE, START_RE, TIMEOUT_RE, COOLDOWN_RE, CIRCUIT_RE, SLEEP_RE, LAST_STAMP_RE, DURATION_NAME_RE } from './names';
+import { enclosingFunctionOf, functionName, isParameterName } from './syntax';
 import { DURATION_LINKS } from './links';
 
 export function checkDurations(a: ClockAnalysis): void {
@@ -65,19 +67,28 @@ function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>,
   const up = skipParensUp(u.site);
   const p = up.parent;
   let bound = '';
+  let receiver = false;
   if (p?.type === 'binary_expression') {
     const l = p.childForFieldName('left'), r = p.childForFieldName('right');
     bound = (l && l.startIndex === up.startIndex ? r : l)?.text ?? '';
-  } else if (p?.type === 'variable_declarator') bound = p.childForFieldName('name')?.text ?? '';
-  else if (p?.type === 'assignment_expression') bound = p.childForFieldName('left')?.text ?? '';
+  } else if (p?.type === 'variable_declarator') { bound = p.childForFieldName('name')?.text ?? ''; receiver = true; }
+  else if (p?.type === 'assignment_expression') { bound = p.childForFieldName('left')?.text ?? ''; receiver = true; }
   if (u.kind === 'deadline' || u.kind === 'remaining') bound += ' ' + (u.other?.text ?? '');
-  if (names.some(n => NOT_DURATION_RE.test(n)) || NOT_DURATION_RE.test(bound)) return false;
+  // a receiver that says it holds a duration (`rateLimitDuration`) is not a rate-limit window
+  if (receiver && DURATION_NAME_RE.test(bound)) bound = '';
+  // how long a page or device was hidden or asleep: the wall clock is chosen on purpose (it counts the sleep)
+  if ([...names, bound].some(n => SLEEP_RE.test(n))) return false;
+  const fname = (() => { const f = enclosingFunctionOf(u.site); return f ? functionName(f) ?? '' : ''; })();
+  // a circuit breaker's cooldown is a duration (`Date.now() - openedAt < COOLDOWN_MS`); other cooldowns are rate limits
+  const circuit = [...names, bound, fname].some(n => CIRCUIT_RE.test(n));
+  const notDuration = (n: string) => NOT_DURATION_RE.test(n) && !(circuit && COOLDOWN_RE.test(n) && !NOT_DURATION_RE.test(n.replace(/cool_?(down|off)/ig, '')));
+  if (names.some(notDuration) || notDuration(bound)) return false;
   if (h.deadline) {
     // a deadline that is stored or passed on is an expiry timestamp, not a local deadline
     if (escapes) return false;
     return h.once || TIMEOUT_RE.test(h.name) || /deadline|until|end|stop|give_?up/i.test(h.name);
   }
-  return h.once || START_RE.test(h.name) || TIMEOUT_RE.test(bound);
+  return h.once || START_RE.test(h.name) || LAST_STAMP_RE.test(h.name.split('.').pop()!) || circuit || TIMEOUT_RE.test(bound);
 }
 
 function performanceUsable(a: ClockAnalysis): boolean {
@@ -85,4 +96,27 @@ function performanceUsable(a: ClockAnalysis): boolean {
   const b = facts.bindings.get('performance');
   if (b) return /^(node:)?perf_hooks$/.test(b.module);
   return !facts.declarations.has('performance');
+}
+
+/**
+ * A start time handed in: `Date.now() - startedAt` where `startedAt` is a parameter named like a start
+ * (`function record(kind: string, startedAt: number)`), the caller having read the clock. Info, no fix (the other
+ * end is in the caller).
+ */
+export function checkHandedStarts(a: ClockAnalysis): void {
+  for (const r of a.reads.values()) {
+    if (!r.numeric) continue;
+    const up = skipParensUp(r.expr);
+    const p = up.parent;
+    if (p?.type !== 'binary_expression' || p.childForFieldName('operator')?.type !== '-' || p.childForFieldName('left')?.startIndex !== up.startIndex) continue;
+    const right = unwrap(p.childForFieldName('right'));
+    if (right?.type !== 'identifier' || a.holderOfRef(right) || a.declaratorOf(right.text, right)) continue;
+    if (!START_RE.test(right.text) || !isParameterName(right, right.text)) continue;
+    const site = skipParensUp(p);
+    const q = site.parent;
+    const receiver = q?.type === 'variable_declarator' ? q.childForFieldName('name')?.text ?? '' : '';
+    const bound = q?.type === 'binary_expression' ? (q.childForFieldName('left')?.startIndex === site.startIndex ? q.childForFieldName('right') : q.childForFieldName('left'))?.text ?? '' : '';
+    if ([right.text, bound, DURATION_NAME_RE.test(receiver) ? '' : receiver].some(n => NOT_DURATION_RE.test(n) || SLEEP_RE.test(n))) continue;
+    a.report(p, 'elapsed', `elapsed time from the wall clock (\`${shortText(a.textOf(p))}\`, the start \`${right.text}\` read by the caller): an NTP step or leap second can make it negative or huge (Cloudflare 2017); use a monotonic clock at both ends`, [], 'info', DURATION_LINKS.incidents, DURATION_LINKS.patterns);
+  }
 }

@@ -11,7 +11,23 @@ import { skipParensUp, isCallTo, escapeRe, enclosingFunctionOf, functionName } f
 import { NOT_DURATION_RE, ID_RE, NOT_ID_RE, VERSION_RE, RANDOMISH_RE, ID_FN_RE, QUALIFIED_ID_FN_RE, NOT_ID_FN_RE } from './names';
 import { ID_LINKS, IDEMPOTENCY_KEY_LINKS } from './links';
 
-export interface IdContext { name: string; replace: Node; kind: 'id' | 'key' | 'version'; hop?: boolean }
+export interface IdContext {
+  name: string; replace: Node; kind: 'id' | 'key' | 'version'; hop?: boolean;
+  /** A file name, path or storage key; a machine resource name; a fallback for a sequence or an index. */
+  file?: boolean; resource?: boolean; fallback?: boolean;
+}
+
+const FILE_EXT_RE = /\.(json|txt|log|csv|tsv|png|jpe?g|gif|webp|svg|zip|gz|tgz|tar|sql|bak|md|html?|js|mjs|cjs|ts|py|sh|pdf|xml|ya?ml|db|sqlite|dump|out|tmp|wav|mp[34]|webm|bin|dat|heapsnapshot)\b/i;
+/** Files named for people: logs, backups, exports, reports, dumps, snapshots. */
+const HUMAN_FILE_RE = /backup|dump|export|report|(^|[^a-z])logs?([^a-z]|$)|snapshot|archive|heap|screenshot|download|invoice|statement/i;
+/** Receivers of a file name or storage key. */
+const FILE_NAME_RE = /key|path|file|name|dest|target|tmp|temp|upload|object|blob|location|dir|folder|prefix|module/i;
+/** Calls that take a file name or storage key first. */
+const FILE_SINK_RE = /^(upload\w*|put\w*|write\w*|createWriteStream|mkdtemp\w*|create\w*(File|Temp)\w*|tmp\w*|temp\w*|save\w*|store\w*|copy\w*|rename\w*|open\w*|import)$/i;
+/** Names of machine resources (queues, jobs, buckets, requests...), beside ids and keys. */
+const RESOURCE_NAME_RE = /^(name|[a-z]\w*Name|[a-z]\w*_name)$/;
+/** What a clock fallback stands in for: a sequence number, an index, an order. */
+const FALLBACK_SEQ_RE = /seq|sequence|index|idx|chunk|part|order|position|offset|cursor|counter|number|num$|no$|version|revision|rev$/i;
 
 export function checkIds(a: ClockAnalysis): void {
   for (const r of a.reads.values()) {
@@ -23,7 +39,12 @@ export function checkIds(a: ClockAnalysis): void {
     } else {
       const uuid = ctxInfo.hop ? undefined : uuidExpr(a);
       const fixes: Fix[] = uuid ? [{ title: `Use \`${uuid}\` for the id`, edits: [replaceNodeEdit(replace, uuid)], safety: 'unsafe', isPreferred: true }] : [];
-      a.report(r.expr, 'id', `wall-clock time used as ${kind === 'key' ? 'a key' : 'an id'} (\`${name}\`): two calls in the same millisecond, on two machines, or after the clock steps back get the same value; use a random UUID`, fixes, undefined, ID_LINKS.incidents, ID_LINKS.patterns);
+      const what = ctxInfo.file ? 'a file name or storage key made unique with the wall clock'
+        : ctxInfo.resource ? 'a resource name made unique with the wall clock'
+          : `wall-clock time used as ${kind === 'key' ? 'a key' : 'an id'}`;
+      const harm = ctxInfo.file ? 'two uploads or runs in the same millisecond, on two machines, or after the clock steps back get the same name and overwrite each other'
+        : 'two calls in the same millisecond, on two machines, or after the clock steps back get the same value';
+      a.report(r.expr, 'id', `${what} (\`${name}\`): ${harm}; use a random UUID`, fixes, undefined, ID_LINKS.incidents, ID_LINKS.patterns);
     }
   }
 }
@@ -82,10 +103,18 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
   const scaled = x !== start;
   let replace = x;
   let composite = false;
-  // String(x), x.toString(), `${x}`, 'a' + x
-  for (let i = 0; i < 6; i++) {
+  let fileish = false;
+  let fallback = false;
+  // String(x), x.toString(), `${x}`, 'a' + x, path.join(dir, `${x}-${name}`), `seq ?? Date.now()`
+  for (let i = 0; i < 7; i++) {
     const p = x.parent;
     if (!p) break;
+    if (p.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '') && p.childForFieldName('right')?.startIndex === x.startIndex && !composite) {
+      fallback = true; x = skipParensUp(p); replace = x; continue;
+    }
+    if (composite && p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(path\.)?(posix\.)?(join|resolve)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) {
+      fileish = true; x = skipParensUp(p.parent); continue;
+    }
     if (p.type === 'arguments' && isCallTo(p.parent, 'String')) { x = skipParensUp(p.parent!); if (!composite) replace = x; continue; }
     if (p.type === 'member_expression' && p.childForFieldName('property')?.text === 'toString' && p.parent?.type === 'call_expression') {
       if (callArgs(p.parent).length) composite = true; // toString(36): part of a home-made id
@@ -109,7 +138,9 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
     if (!atRead && RANDOMISH_RE.test(a.textOf(enclosingFunctionOf(start) ?? a.ctx.root))) return undefined;
     const before = t.slice(0, Math.max(0, r.expr.startIndex - x.startIndex));
     if (/[?&=]/.test(before) || /[?&]\w*=?$/.test(before)) return undefined;
-    if (/\.(json|txt|log|csv|tsv|png|jpe?g|gif|webp|svg|zip|gz|tgz|tar|sql|bak|md|html?|js|ts|pdf|xml|ya?ml|db|sqlite|dump|out|tmp|wav|mp[34]|webm)\b/i.test(t) || /[\\/]/.test(before)) return undefined;
+    if (FILE_EXT_RE.test(t) || /[\\/]/.test(before)) fileish = true;
+    // log, backup, export and report files are named for people to read: time-ordered names are the point
+    if (fileish && HUMAN_FILE_RE.test(t)) return undefined;
   }
   const p = x.parent;
   if (!p) return undefined;
@@ -136,12 +167,39 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
     const prop = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
     const obj = fn?.type === 'member_expression' ? fn.childForFieldName('object')?.text ?? '' : '';
     if ((prop === 'set' || prop === 'setItem') && !/header|param|search|cookie|attribute|style|form/i.test(obj)) { name = `${obj}.${prop}(…)`; kind = 'key'; }
+    else if (fileish && FILE_SINK_RE.test(prop ?? fn?.text ?? '')) { name = `${fn!.text}(…)`; kind = 'key'; }
+  } else if (p.type === 'arguments' && callArgs(p.parent!).length === 2 && callArgs(p.parent!)[1].startIndex === x.startIndex && unwrap(callArgs(p.parent!)[0])?.type === 'null') {
+    // multer's `filename: (req, file, cb) => cb(null, name)` / multer-s3's `key`: the upload's storage name
+    const f = enclosingFunctionOf(p);
+    const holder = f ? skipParensUp(f).parent : null;
+    const key = holder?.type === 'pair' ? keyName(holder.childForFieldName('key')) : f ? functionName(f) : undefined;
+    if (key && /^(filename|key|fileName|destination)$/.test(key) && p.parent?.childForFieldName('function')?.type === 'identifier') { name = key; kind = 'key'; fileish = true; }
+  } else if (p.type === 'arguments' && p.namedChild(0)?.startIndex === x.startIndex && fileish) {
+    const fn = p.parent?.childForFieldName('function');
+    const callee = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text ?? '' : fn?.text ?? '';
+    if (FILE_SINK_RE.test(callee)) { name = `${fn!.text}(…)`; kind = 'key'; }
   } else if (p.type === 'return_statement' || (p.type === 'arrow_function' && p.childForFieldName('body')?.startIndex === x.startIndex)) {
     const f = p.type === 'arrow_function' ? p : enclosingFunctionOf(p);
     const fname = f ? functionName(f) : undefined;
     if (fname && (ID_FN_RE.test(fname) || (QUALIFIED_ID_FN_RE.test(fname) && !NOT_ID_FN_RE.test(fname)))) { name = `${fname}()`; kind = 'id'; }
   }
   if (!name) return undefined;
+  if (fallback) {
+    // `seq ?? Date.now()`: the clock stands in for a sequence or an index
+    if (!FALLBACK_SEQ_RE.test(name)) return undefined;
+    return { name, replace, kind: 'version', fallback: true };
+  }
+  if (fileish && !kind) {
+    // an object-storage / upload key, a temporary file or a module name made unique with the clock
+    if (!FILE_NAME_RE.test(name) && !ID_RE.test(name) && !/tmp|temp|upload/i.test(x.text)) return undefined;
+    if (NOT_DURATION_RE.test(name) && /cache/i.test(name)) return undefined;
+    return { name, replace, kind: 'key', file: true };
+  }
+  if (fileish && kind === 'key') return { name, replace, kind, file: true };
+  if (composite && !kind && RESOURCE_NAME_RE.test(name) && !/\s/.test(x.text.replace(/\$\{[^}]*\}/g, ''))) {
+    // a machine name made unique with the clock (`name: `read-${file}-${Date.now()}``), not a title for people
+    return { name, replace, kind: 'key', resource: !/file|path|dir|tmp|temp|upload/i.test(name), file: /file|path|dir|tmp|temp|upload/i.test(name) };
+  }
   if (!kind) {
     if (NOT_DURATION_RE.test(name) && /cache/i.test(name)) return undefined;
     if (VERSION_RE.test(name)) kind = 'version';

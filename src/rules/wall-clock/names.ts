@@ -1,7 +1,16 @@
 /** wall-clock-ordering: the names that tell a clock value's purpose (shared by the sub-kinds). */
 
 /** Expiry, cache, rate-limit, throttle: RULES.md "NOT findings". Applied to every name around a duration. */
-export const NOT_DURATION_RE = /ttl|cache|stale|fresh|max_?age|(^|[a-z_])age$|throttl|debounce|cooldown|rate_?limit|ratelimit|limiter|window|refresh|expir|token|cookie|session/i;
+export const NOT_DURATION_RE = /ttl|cache|stale|fresh|max_?age|(^|[a-z_])age$|throttl|debounce|cooldown|cool_?off|rate_?limit|ratelimit|limiter|window|refresh|expir|token|cookie|session/i;
+/** A cooldown is a duration when it belongs to a circuit breaker or an outage back-off (not a resend or rate limit). */
+export const COOLDOWN_RE = /cool_?down|cool_?off/i;
+export const CIRCUIT_RE = /circuit|breaker|open(ed)?(_?at|_?until|_?since)?$|^is_?open|trip|unavailable|unhealthy|failing|outage/i;
+/** A wall clock chosen on purpose to include device sleep: how long a page or a device was hidden or asleep. */
+export const SLEEP_RE = /hidden|visib|asleep|suspend|wake|sleep|background(ed)?(_?at|_?since)/i;
+/** `lastFlushAt`, `this.lastHeartbeatTime`: state named as the time of the last event. */
+export const LAST_STAMP_RE = /^[_#]?last_?[A-Za-z]\w*?(At|_at|Time|_time|Ms|_ms|Ts|_ts|Timestamp|_timestamp)$/;
+/** A variable that receives an elapsed time says so. */
+export const DURATION_NAME_RE = /duration|elapsed|latency|took|time_?taken|_?ms$|Ms$/;
 /** State kept across calls (fields, outer `let`s) counts as a start time only with a start-like name ... */
 export const START_RE = /start|begin|began|^t0$|^t_?start|since|(sent|requested|enqueued|queued|launched|connected|opened|acquired|attempt)(_?at|_?time|_?ts)$/i;
 /** ... or when the elapsed time is compared with a timeout-like bound. */

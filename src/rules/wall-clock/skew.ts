@@ -34,7 +34,7 @@ import { SKEW_LINKS, LEASE_LINKS } from './links';
  * Expiry, session, rate-limit and calendar vocabulary: never a skew finding. Matched on the words of a name
  * (`lastAccessedThrottleMs` -> "last accessed throttle ms"), so each entry is a word prefix.
  */
-const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription)/;
+const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded)/;
 /** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
 const LEASE_VOCAB_WORDS = /\b(lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
 const words = (s: string) => identWords(s).join(' ');
@@ -313,16 +313,18 @@ function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
   const fname = (() => { const f = enclosingFunctionOf(d.site); return f ? functionName(f) ?? '' : ''; })();
   const names = [...d.names, ...extra, fname].filter(Boolean);
   if (names.some(silent)) return;
-  if (d.windowMs !== undefined && d.windowMs > SIX_HOURS) return; // calendar arithmetic
+  if (d.windowMs !== undefined && d.windowMs >= SIX_HOURS) return; // calendar arithmetic
+  // UI code decides what to show; only a lock or lease judged there counts
+  const ui = a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file);
+  if (ui && !names.some(x => /\b(lock|lease|claim)/.test(words(x)))) return;
   const vocab = names.some(leaseVocab);
   if (!vocab) {
     // "created in the last minute": a generic stamp needs a short known window, outside UI code, deciding more
     // than what to show (`badge = 'new'`)
     if (d.windowMs === undefined || d.windowMs > ONE_HOUR) return;
-    if (a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file)) return;
     if (displayOnly(a, d.site)) return;
   }
-  const lease = names.some(x => /\b(lock|lease|claim|owner|holder|take ?over|reclaim|leader|leadership|primary|election|heartbeat)/.test(words(x)));
+  const lease = names.some(x => /\b(lock|lease|claim|owner|holder|take ?over|reclaim|leader|leadership|primary|election)/.test(words(x)));
   const what = lease ? 'a lock or lease is judged free' : 'staleness or recency is decided';
   a.report(d.at, 'clockSkew', `${what} by comparing \`${shortText(d.stamp)}\`, stamped by another process or machine, with this machine's wall clock (\`${shortText(a.textOf(d.at))}\`): clock skew between them (or a clock step) makes a live holder look dead or a stale one look alive; use fencing tokens or a lease timed on one clock (the database's \`now()\` on both sides)`, [], undefined,
     lease ? LEASE_LINKS.incidents : SKEW_LINKS.incidents, lease ? LEASE_LINKS.patterns : SKEW_LINKS.patterns,

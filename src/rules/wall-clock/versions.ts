@@ -10,6 +10,9 @@ export function checkVersions(a: ClockAnalysis): void {
   for (const r of a.reads.values()) {
     const c = idContext(a, r);
     if (c?.kind !== 'version') continue;
-    a.report(r.expr, 'version', `\`${c.name}\` set from the wall clock: clocks differ between machines and can step back, so versions can repeat or go backwards and a newer write can lose; use a counter or a hybrid logical clock`, [], undefined, VERSION_LINKS.incidents, VERSION_LINKS.patterns);
+    const message = c.fallback
+      ? `the wall clock as a fallback for \`${c.name}\`: a clock reading is not a sequence (two in one millisecond repeat, a step back goes backwards, and it jumps past every real value); use a counter`
+      : `\`${c.name}\` set from the wall clock: clocks differ between machines and can step back, so versions can repeat or go backwards and a newer write can lose; use a counter or a hybrid logical clock`;
+    a.report(r.expr, 'version', message, [], undefined, VERSION_LINKS.incidents, VERSION_LINKS.patterns);
   }
 }
