@@ -189,6 +189,10 @@ export class ClockAnalysis {
       if (p?.type === 'binary_expression' && p.childForFieldName('operator')?.type === '+') {
         top = skipParensUp(p);
         p = top.parent;
+      } else if (p?.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '') && p.childForFieldName('right')?.startIndex === top.startIndex && this.valueKind(p).kind === 'holder') {
+        // `const now = deps.now?.() ?? new Date()`: an injectable clock defaulting to the wall clock
+        top = skipParensUp(p);
+        p = top.parent;
       }
       if (!p) continue;
       if (p.type === 'variable_declarator' && p.childForFieldName('value')?.startIndex === top.startIndex) this.varHolder(p);

@@ -10,7 +10,7 @@ export const SLEEP_RE = /hidden|visib|asleep|suspend|wake|sleep|background(ed)?(
 /** `lastFlushAt`, `this.lastHeartbeatTime`: state named as the time of the last event. */
 export const LAST_STAMP_RE = /^[_#]?last_?[A-Za-z]\w*?(At|_at|Time|_time|Ms|_ms|Ts|_ts|Timestamp|_timestamp)$/;
 /** A variable that receives an elapsed time says so. */
-export const DURATION_NAME_RE = /duration|elapsed|latency|took|time_?taken|_?ms$|Ms$/;
+export const DURATION_NAME_RE = /duration|elapsed|latency|took|time_?taken|ms$/i;
 /** State kept across calls (fields, outer `let`s) counts as a start time only with a start-like name ... */
 export const START_RE = /start|begin|began|^t0$|^t_?start|since|(sent|requested|enqueued|queued|launched|connected|opened|acquired|attempt)(_?at|_?time|_?ts)$/i;
 /** ... or when the elapsed time is compared with a timeout-like bound. */

@@ -41,9 +41,11 @@ const words = (s: string) => identWords(s).join(' ');
 const silent = (s: string) => SKEW_SILENT_WORDS.test(words(s));
 const leaseVocab = (s: string) => LEASE_VOCAB_WORDS.test(words(s));
 /** A property or variable that holds a timestamp. */
-const STAMP_NAME_RE = /(^|[a-z0-9_])(At|_at|Time|_time|Timestamp|timestamp|Ts|_ts|Ms|_ms|Date|_date|Start|_start|Heartbeat|_heartbeat)$|^(at|ts|time|timestamp|date|heartbeat|created|updated|started|locked|claimed|seen|last_?seen|commit_?time)$/;
+const STAMP_NAME_RE = /(^|[a-z0-9_])(At|_at|Time|_time|Timestamp|timestamp|Ts|_ts|Date|_date|Start|_start|Heartbeat|_heartbeat)(Ms|_ms|Millis|_millis)?$|^(at|ts|time|timestamp|date|heartbeat|created|updated|started|locked|claimed|seen|last_?seen|commit_?time)$/;
 /** Callees and keys that record or log a number (metric-only ages: info). */
 const METRIC_CALL_RE = /record|histogram|observe|timing|gauge|metric|distribution|log|info|debug|warn|trace|emit|setAttribute|setAttributes|track|report|span/i;
+/** Option names that carry a threshold for another function's query. */
+const THRESHOLD_KEY_RE = /(before|after|since|cutoff|threshold|older_?than|newer_?than)$/i;
 const CMP_KEYS = new Set(['lt', 'lte', 'gt', 'gte', '$lt', '$lte', '$gt', '$gte', 'before', 'after']);
 const CMP_FNS = /^(lt|lte|gt|gte)$/;
 const SIX_HOURS = 6 * 3600 * 1000;
@@ -131,7 +133,9 @@ function numericUp(n: Node): Node {
 
 /** A timestamp not taken by this code's own clock: `row.lockedAt`, `new Date(msg.ts).getTime()`, a `lastActivityAt` variable. */
 function foreignStamp(a: ClockAnalysis, n: Node | null): string | undefined {
-  const u = stripStampWrappers(n);
+  let u = stripStampWrappers(n);
+  // `Number(message.commitTime / 1000n)`, `row.ts * 1000`: a change of unit
+  for (let i = 0; i < 2 && u?.type === 'binary_expression' && /^[*/]$/.test(u.childForFieldName('operator')?.type ?? '') && unwrap(u.childForFieldName('right'))?.type === 'number'; i++) u = stripStampWrappers(u.childForFieldName('left'));
   if (!u) return undefined;
   if (a.readAt(u) || a.holderOfRef(u)) return undefined;
   if (u.type === 'member_expression') {
@@ -230,12 +234,17 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
       if (stamp) return { at, site: p, stamp, names: [stamp, windowText, ...extraNames], windowMs };
       continue;
     }
+    // an option that names what it filters: `{ claimStaleBefore: threshold }`, `{ heartbeatOlderThan: x }`
+    if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === u.startIndex) {
+      const key = keyName(p.childForFieldName('key')) ?? '';
+      if (THRESHOLD_KEY_RE.test(key) && leaseVocab(key)) return { at, site: p, stamp: key, names: [key, windowText, ...extraNames], windowMs };
+    }
     // { lockedAt: { lt: threshold } } / { lockedAt: { $lt: threshold, $ne: null } }
     if (p.type === 'pair' && CMP_KEYS.has(keyName(p.childForFieldName('key')) ?? '') && p.childForFieldName('value')?.startIndex === u.startIndex) {
       const obj = p.parent;
       const outer = obj?.type === 'object' ? obj.parent : null;
       const field = outer?.type === 'pair' ? keyName(outer.childForFieldName('key')) : undefined;
-      if (field && STAMP_NAME_RE.test(field)) return { at, site: outer!, stamp: field, names: [field, windowText, ...extraNames], windowMs };
+      if (field && STAMP_NAME_RE.test(field)) return { at, site: outer!, stamp: field, names: [field, windowText, ...extraNames, ...queryNames(outer!)], windowMs };
       continue;
     }
     // lt(table.lockedAt, threshold) / .where('locked_at', '<', threshold)
@@ -248,6 +257,10 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
         const col = unwrap(args[0]);
         const field = col?.type === 'member_expression' ? col.childForFieldName('property')?.text : undefined;
         if (field && STAMP_NAME_RE.test(field)) return { at, site: call, stamp: col!.text, names: [field, windowText, ...extraNames], windowMs };
+      }
+      // redis sorted sets scored by time: zrangebyscore(key, '-inf', threshold) in a function about stale entries
+      if (/^z(rev)?rangebyscore|^zremrangebyscore$|^zcount$/i.test(fname) && args.slice(1).some(x => x.startIndex === u.startIndex)) {
+        return { at, site: call, stamp: `${fname} score`, names: [windowText, ...extraNames], windowMs };
       }
       if (/^(where|andWhere|orWhere|having)$/.test(fname) && args.length === 3 && args[2].startIndex === u.startIndex && /^['"][<>]=?['"]$/.test(args[1].text)) {
         const field = args[0].text.replace(/^['"`]|['"`]$/g, '').split('.').pop() ?? '';
@@ -348,6 +361,21 @@ function displayOnly(a: ClockAnalysis, site: Node): boolean {
     break;
   }
   return false;
+}
+
+/** The query around a filter: its callee (`db.loginAttempt.count`) and the variable that receives it. */
+function queryNames(n: Node): string[] {
+  const out: string[] = [];
+  for (let p: Node | null = n.parent, i = 0; p && i < 12; p = p.parent, i++) {
+    if (p.type === 'call_expression') {
+      out.push((memberPath(p.childForFieldName('function')) ?? []).join('.'));
+      let q: Node | null = skipParensUp(p).parent;
+      if (q?.type === 'await_expression') q = skipParensUp(q).parent;
+      if (q?.type === 'variable_declarator') out.push(q.childForFieldName('name')?.text ?? '');
+      break;
+    }
+  }
+  return out;
 }
 
 function identifierRefs(a: ClockAnalysis, decl: Node, name: string): Node[] {
