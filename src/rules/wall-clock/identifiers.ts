@@ -20,6 +20,7 @@ export interface IdContext {
 const FILE_EXT_RE = /\.(json|txt|log|csv|tsv|png|jpe?g|gif|webp|svg|zip|gz|tgz|tar|sql|bak|md|html?|js|mjs|cjs|ts|py|sh|pdf|xml|ya?ml|db|sqlite|dump|out|tmp|wav|mp[34]|webm|bin|dat|heapsnapshot)\b/i;
 /** Files named for people: logs, backups, exports, reports, dumps, snapshots. */
 const HUMAN_FILE_RE = /backup|dump|export|report|(^|[^a-z])logs?([^a-z]|$)|snapshot|archive|heap|screenshot|download|invoice|statement/i;
+const HUMAN_DOC_RE = /\.(csv|tsv|xlsx?|pdf|docx?|html?)\b/i;
 /** Receivers of a file name or storage key. */
 const FILE_NAME_RE = /key|path|file|name|dest|target|tmp|temp|upload|object|blob|location|dir|folder|prefix|module/i;
 /** Calls that take a file name or storage key first. */
@@ -27,7 +28,7 @@ const FILE_SINK_RE = /^(upload\w*|put\w*|write\w*|createWriteStream|mkdtemp\w*|c
 /** Names of machine resources (queues, jobs, buckets, requests...), beside ids and keys. */
 const RESOURCE_NAME_RE = /^(name|[a-z]\w*Name|[a-z]\w*_name)$/;
 /** What a clock fallback stands in for: a sequence number, an index, an order. */
-const FALLBACK_SEQ_RE = /seq|sequence|index|idx|chunk|part|order|position|offset|cursor|counter|number|num$|no$|version|revision|rev$/i;
+const FALLBACK_SEQ_RE = /seq|sequence|index|idx|chunk|part|order|position|offset|counter|number|num$|no$|version|revision|rev$/i;
 
 export function checkIds(a: ClockAnalysis): void {
   for (const r of a.reads.values()) {
@@ -109,7 +110,7 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
   for (let i = 0; i < 7; i++) {
     const p = x.parent;
     if (!p) break;
-    if (p.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '') && p.childForFieldName('right')?.startIndex === x.startIndex && !composite) {
+    if (p.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '') && p.childForFieldName('right')?.startIndex === x.startIndex && !composite && r.numeric && atRead) {
       fallback = true; x = skipParensUp(p); replace = x; continue;
     }
     if (composite && p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(path\.)?(posix\.)?(join|resolve)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) {
@@ -141,6 +142,8 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
     if (FILE_EXT_RE.test(t) || /[\\/]/.test(before)) fileish = true;
     // log, backup, export and report files are named for people to read: time-ordered names are the point
     if (fileish && HUMAN_FILE_RE.test(t)) return undefined;
+    // documents handed to people (a CSV or PDF download) unless they go to storage or a temp dir
+    if (fileish && HUMAN_DOC_RE.test(t) && !/tmp|temp|upload|key|bucket/i.test(t)) return undefined;
   }
   const p = x.parent;
   if (!p) return undefined;

@@ -1,7 +1,7 @@
 /** wall-clock-ordering: the names that tell a clock value's purpose (shared by the sub-kinds). */
 
 /** Expiry, cache, rate-limit, throttle: RULES.md "NOT findings". Applied to every name around a duration. */
-export const NOT_DURATION_RE = /ttl|cache|stale|fresh|max_?age|(^|[a-z_])age$|throttl|debounce|cooldown|cool_?off|rate_?limit|ratelimit|limiter|window|refresh|expir|token|cookie|session/i;
+export const NOT_DURATION_RE = /ttl|cache|stale|fresh|max_?age|(^|[a-z_])age$|throttl|debounce|cooldown|cool_?off|rate_?limit|ratelimit|limiter|window|refresh|expir|token|cookie|session|quota|reset_?interval|last_?reset/i;
 /** A cooldown is a duration when it belongs to a circuit breaker or an outage back-off (not a resend or rate limit). */
 export const COOLDOWN_RE = /cool_?down|cool_?off/i;
 export const CIRCUIT_RE = /circuit|breaker|open(ed)?(_?at|_?until|_?since)?$|^is_?open|trip|unavailable|unhealthy|failing|outage/i;

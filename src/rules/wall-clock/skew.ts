@@ -27,14 +27,14 @@ import type { Node } from '../../core/parser';
 import { unwrap, memberPath, callArgs, keyName } from '../../core/ast';
 import type { ClockAnalysis } from './clock';
 import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, leaseStamp, identWords, stripStampWrappers, isParameterName } from './syntax';
-import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE, START_RE } from './names';
+import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE, START_RE, TIMEOUT_RE } from './names';
 import { SKEW_LINKS, LEASE_LINKS } from './links';
 
 /**
  * Expiry, session, rate-limit and calendar vocabulary: never a skew finding. Matched on the words of a name
  * (`lastAccessedThrottleMs` -> "last accessed throttle ms"), so each entry is a word prefix.
  */
-const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded)/;
+const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded|last used|last accessed|starts? at|ends? at|scheduled|publish|release|valid (from|until)|hmac|signature|signed|replay|nonce|lifetime|tolerance)/;
 /** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
 const LEASE_VOCAB_WORDS = /\b(lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
 const words = (s: string) => identWords(s).join(' ');
@@ -223,7 +223,14 @@ function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, win
 /** Where a threshold value is compared with a stored stamp. */
 function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string, windowMs?: number, extraNames: string[] = []): Decision | undefined {
   for (const use of uses) {
-    const u = skipParensUp(use);
+    let u = skipParensUp(use);
+    // String(threshold), threshold.toISOString(): the same value in another type
+    for (let i = 0; i < 2; i++) {
+      const q = u.parent;
+      if (q?.type === 'arguments' && q.parent?.type === 'call_expression' && /^(String|Number|BigInt)$/.test(q.parent.childForFieldName('function')?.text ?? '') && callArgs(q.parent).length === 1) { u = skipParensUp(q.parent); continue; }
+      if (q?.type === 'member_expression' && /^(toISOString|toString|getTime|valueOf)$/.test(q.childForFieldName('property')?.text ?? '') && q.parent?.type === 'call_expression') { u = skipParensUp(q.parent); continue; }
+      break;
+    }
     const p = u.parent;
     if (!p) continue;
     // row.lockedAt > threshold
@@ -274,6 +281,9 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
 /** `now - stamp`: an age compared with a bound (decision), or recorded / logged (info). */
 function judgeAge(a: ClockAnalysis, sub: Node, stamp: string): void {
   let v: Node = skipParensUp(sub);
+  // `Math.abs(now - ts) > X`: a tolerance that already allows for skew both ways (signed requests, replay windows)
+  const absCall = v.parent?.type === 'arguments' ? v.parent.parent : null;
+  if (absCall?.type === 'call_expression' && memberPath(absCall.childForFieldName('function'))?.join('.') === 'Math.abs') return;
   // Math.max(0, now - t), Math.floor((now - t) / 1000)
   for (let i = 0; i < 3 && v.parent; i++) {
     const p = v.parent;
@@ -330,7 +340,8 @@ function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
   // UI code decides what to show; only a lock or lease judged there counts
   const ui = a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file);
   if (ui && !names.some(x => /\b(lock|lease|claim)/.test(words(x)))) return;
-  const vocab = names.some(leaseVocab);
+  // lease vocabulary, or a bound that says the holder timed out (`maxWaitMs`, `RUN_TIMEOUT_MS`)
+  const vocab = names.some(leaseVocab) || names.some(x => TIMEOUT_RE.test(x));
   if (!vocab) {
     // "created in the last minute": a generic stamp needs a short known window, outside UI code, deciding more
     // than what to show (`badge = 'new'`)
