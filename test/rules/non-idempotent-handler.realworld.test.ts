@@ -101,7 +101,7 @@ export class OrdersController {
       res.status(405).end();
   }
 }`,
-      errors: [{ messageId: 'insert', line: 7, column: 26, endLine: 7, endColumn: 64, message: /a client retry of this POST inserts a duplicate row/ }],
+      errors: [{ messageId: 'insert', line: 6, column: 10, endLine: 6, endColumn: 16, message: /a client retry of this POST inserts a duplicate row/ }],
     },
     {
       name: 'pages API: renamed destructuring `const { method: verb } = request` in an if',
@@ -113,7 +113,7 @@ export class OrdersController {
   }
   response.status(405).end();
 }`,
-      errors: [{ messageId: 'send', line: 4, column: 11, endLine: 4, endColumn: 71 }],
+      errors: [{ messageId: 'send', line: 3, column: 7, endLine: 3, endColumn: 22 }],
     },
     {
       name: 'pages API: `const method = req.method` then `if (method !== "POST") return`',
@@ -123,7 +123,7 @@ export class OrdersController {
   await pool.query('INSERT INTO signups (email) VALUES ($1)', [req.body.email]);
   res.status(201).end();
 }`,
-      errors: [{ messageId: 'insert', line: 4, column: 9, endLine: 4, endColumn: 80 }],
+      errors: [{ messageId: 'insert', line: 3, column: 7, endLine: 3, endColumn: 24 }],
     },
     {
       name: 'koa-router named route: router.post(name, path, handler) with an ORM create',
@@ -133,7 +133,7 @@ router.post('users.create', '/', async (ctx) => {
   ctx.body = await ctx.orm.User.create(ctx.request.body);
   ctx.status = 201;
 });`,
-      errors: [{ messageId: 'insert', line: 4, column: 20, endLine: 4, endColumn: 57 }],
+      errors: [{ messageId: 'insert', line: 3, column: 1, endLine: 3, endColumn: 12 }],
     },
     {
       name: 'express: route(path).post with a destructured request and a Mongo insertOne',
@@ -141,7 +141,7 @@ router.post('users.create', '/', async (ctx) => {
   const result = await locals.orders.insertOne(body);
   res.json(result);
 });`,
-      errors: [{ messageId: 'insert', line: 2, column: 24, endLine: 2, endColumn: 53 }],
+      errors: [{ messageId: 'insert', line: 1, column: 19, endLine: 1, endColumn: 23 }],
     },
     {
       name: 'express: model required inside the route-registering function, new Model(...).save()',
@@ -152,7 +152,7 @@ router.post('users.create', '/', async (ctx) => {
     comment.save().then(() => res.redirect('/'));
   });
 };`,
-      errors: [{ messageId: 'insert', line: 5, column: 5, endLine: 5, endColumn: 19 }],
+      errors: [{ messageId: 'insert', line: 3, column: 3, endLine: 3, endColumn: 11 }],
     },
   ],
 });
@@ -205,7 +205,7 @@ router.post('/rename', (req, res) => {
   await prisma.report.create({ data: { title: source.title + ' (copy)' } });
   res.status(201).end();
 }`,
-      errors: [{ messageId: 'insert', line: 5, column: 9, endLine: 5, endColumn: 76 }],
+      errors: [{ messageId: 'insert', line: 2, column: 7, endLine: 2, endColumn: 28 }],
     },
     {
       name: 'express clone: `if (!project) { throw }` before creating the same model is not a dedup',
@@ -219,7 +219,7 @@ app.post('/projects/:id/clone', async (req, res) => {
   await Project.create({ name: project.name });
   res.sendStatus(201);
 });`,
-      errors: [{ messageId: 'insert', line: 7, column: 9, endLine: 7, endColumn: 47 }],
+      errors: [{ messageId: 'insert', line: 2, column: 1, endLine: 2, endColumn: 9 }],
     },
     {
       name: 'express: $inc in a same-file `var` update document (upsert does not guard increments)',
@@ -229,7 +229,7 @@ router.post('/like', (req, res) => {
   var change = { $inc: { likes: 1 } };
   Post.findOneAndUpdate({ _id: req.body.id }, change, { upsert: true }, () => res.end());
 });`,
-      errors: [{ messageId: 'increment', line: 4, column: 3, endLine: 4, endColumn: 89 }],
+      errors: [{ messageId: 'increment', line: 2, column: 1, endLine: 2, endColumn: 12 }],
     },
     {
       name: 'Hono + D1: prepare(INSERT).bind(...).run()',
@@ -238,7 +238,7 @@ router.post('/like', (req, res) => {
   await c.env.DB.prepare('INSERT INTO notes (text) VALUES (?)').bind(text).run();
   return c.json({ ok: true }, 201);
 });`,
-      errors: [{ messageId: 'insert', line: 3, column: 9, endLine: 3, endColumn: 81 }],
+      errors: [{ messageId: 'insert', line: 1, column: 1, endLine: 1, endColumn: 9 }],
     },
     {
       name: 'better-sqlite3: a prepared INSERT statement held in a const, run in the handler',
@@ -248,7 +248,7 @@ app.post('/visits', (req, res) => {
   insertVisit.run(req.body.path);
   res.sendStatus(204);
 });`,
-      errors: [{ messageId: 'insert', line: 3, column: 3, endLine: 3, endColumn: 33 }],
+      errors: [{ messageId: 'insert', line: 2, column: 1, endLine: 2, endColumn: 9 }],
     },
     {
       name: 'a findMany of the same model with no dedup test (it only counts rows) does not guard the insert',
@@ -257,7 +257,7 @@ app.post('/visits', (req, res) => {
   await prisma.column.create({ data: { boardId: req.body.boardId, position: columns.length } });
   res.sendStatus(201);
 });`,
-      errors: [{ messageId: 'insert', line: 3, column: 9, endLine: 3, endColumn: 96 }],
+      errors: [{ messageId: 'insert', line: 1, column: 1, endLine: 1, endColumn: 9 }],
     },
   ],
 });

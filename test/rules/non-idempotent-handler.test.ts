@@ -152,9 +152,9 @@ app.post('/charge', async (req, res) => {
       output: `app.post('/pay', idempotent(), async (req, res) => {\n  const key = req.get('idempotency-key');\n  await stripe.transfers.create({ amount: 1, destination: req.body.acct }, { idempotencyKey: key });\n  res.end();\n});`,
     },
     {
-      name: 'Stripe one call deep: message names the handler, no fix in the helper',
+      name: 'Stripe one call deep: reported at the call (Stripe anywhere); the handler is not reported twice',
       code: `async function charge(amount: number) {\n  return stripe.charges.create({ amount, currency: 'usd' });\n}\napp.post('/checkout', async (req, res) => {\n  await charge(req.body.amount);\n  res.end();\n});`,
-      errors: [{ messageId: 'stripeNoIdempotencyKey', line: 2, column: 10, endLine: 2, endColumn: 60, message: /called from the handler/ }],
+      errors: [{ messageId: 'stripeNoIdempotencyKey', line: 2, column: 10, endLine: 2, endColumn: 60, message: /`stripe.charges.create` has no idempotency key/ }],
       output: null,
     },
     {
@@ -164,7 +164,7 @@ async function createOrder(req, res) {
   const order = await prisma.order.create({ data: req.body });
   res.status(201).json(order);
 }`,
-      errors: [{ messageId: 'insert', severity: 'warning', line: 3, column: 23, endLine: 3, endColumn: 62, message: /a client retry of this POST inserts a duplicate row/ }],
+      errors: [{ messageId: 'insert', severity: 'warning', line: 1, column: 35, endLine: 1, endColumn: 39, message: /a client retry of this POST inserts a duplicate row: `prisma.order.create` runs/ }],
       output: `router.route('/orders').get(list).post(createOrder);
 async function createOrder(req, res) {
   const idempotencyKey = req.get('Idempotency-Key');
@@ -184,7 +184,7 @@ router.patch('/users/:id', auth, asyncHandler(async (req, res) => {
   await notify(req.body);
   res.sendStatus(204);
 }));`,
-      errors: [{ messageId: 'send', line: 2, column: 9, endLine: 2, endColumn: 68, message: /PATCH sends the email twice \(`transporter.sendMail` via `notify\(\)`/ }],
+      errors: [{ messageId: 'send', line: 4, column: 1, endLine: 4, endColumn: 13, message: /PATCH sends the email twice: `transporter.sendMail` \(via `notify\(\)`\)/ }],
       output: `async function notify(user) {
   await transporter.sendMail({ to: user.email, subject: 'Thanks' });
 }
@@ -205,7 +205,7 @@ router.post('/users', async (ctx) => {
   await User.create(ctx.request.body);
   ctx.status = 201;
 });`,
-      errors: [{ messageId: 'insert', line: 5, column: 9, endLine: 5, endColumn: 38 }],
+      errors: [{ messageId: 'insert', line: 4, column: 1, endLine: 4, endColumn: 12 }],
       output: `import Router from '@koa/router';
 import User from '../models/user';
 const router = new Router();
@@ -225,7 +225,7 @@ app.post('/signup', zValidator('json', schema), async (c) => {
   await transporter.sendMail({ to: c.req.valid('json').email, subject: 'Welcome' });
   return c.json({ ok: true });
 });`,
-      errors: [{ messageId: 'send', line: 4, column: 9, endLine: 4, endColumn: 84 }],
+      errors: [{ messageId: 'send', line: 3, column: 1, endLine: 3, endColumn: 9 }],
       output: `import { Hono } from 'hono';
 const app = new Hono();
 app.post('/signup', zValidator('json', schema), async (c) => {
@@ -253,8 +253,8 @@ fastify.patch('/accounts/:id', { schema }, async (request, reply) => {
   return { ok: true };
 });`,
       errors: [
-        { messageId: 'publish', line: 7, column: 11, endLine: 7, endColumn: 98, message: /POST publishes the message twice/ },
-        { messageId: 'increment', line: 12, column: 9, endLine: 12, endColumn: 121, message: /PATCH applies the increment twice/ },
+        { messageId: 'publish', line: 3, column: 1, endLine: 3, endColumn: 14, message: /POST publishes the message twice/ },
+        { messageId: 'increment', line: 11, column: 1, endLine: 11, endColumn: 14, message: /PATCH applies the increment twice/ },
       ],
       output: `import Fastify from 'fastify';
 const fastify = Fastify();
@@ -290,7 +290,7 @@ export class OrdersController {
     return this.orderModel.create(dto);
   }
 }`,
-      errors: [{ messageId: 'insert', line: 9, column: 12, endLine: 9, endColumn: 39 }],
+      errors: [{ messageId: 'insert', line: 7, column: 3, endLine: 7, endColumn: 10 }],
       output: `import { Body, Controller, Post, BadRequestException, Headers } from '@nestjs/common';
 
 @Controller('orders')
@@ -318,7 +318,7 @@ export class WalletsController {
     return this.prisma.wallet.update({ where: { id }, data: { balance: { increment: amount } } });
   }
 }`,
-      errors: [{ messageId: 'increment', line: 9, column: 12, endLine: 9, endColumn: 98, message: /PATCH applies the increment twice \(`this.prisma.wallet.update` via `this.credit\(\)`/ }],
+      errors: [{ messageId: 'increment', line: 3, column: 3, endLine: 3, endColumn: 23, message: /PATCH applies the increment twice: `this.prisma.wallet.update` \(via `this.credit\(\)`\)/ }],
     },
     {
       name: 'nest: @EventPattern increment (no fix: the message id depends on the transport)',
@@ -329,7 +329,7 @@ export class PointsController {
     await this.prisma.user.update({ where: { id: data.userId }, data: { points: { increment: data.points } } });
   }
 }`,
-      errors: [{ messageId: 'increment', line: 5, column: 11, endLine: 5, endColumn: 112, message: /a redelivered event applies the increment twice/ }],
+      errors: [{ messageId: 'increment', line: 3, column: 3, endLine: 3, endColumn: 30, message: /a redelivered event applies the increment twice/ }],
       output: null,
     },
     {
@@ -341,7 +341,7 @@ export async function POST(request: Request) {
   const post = await prisma.post.create({ data: body });
   return Response.json(post, { status: 201 });
 }`,
-      errors: [{ messageId: 'insert', line: 5, column: 22, endLine: 5, endColumn: 56 }],
+      errors: [{ messageId: 'insert', line: 3, column: 23, endLine: 3, endColumn: 27 }],
       output: `import { prisma } from '@/lib/prisma';
 
 export async function POST(request: Request) {
@@ -357,7 +357,7 @@ export async function POST(request: Request) {
       name: 'next app router: export const PATCH without parameters, TSX',
       filename: 'route.tsx',
       code: `export const PATCH = async () => {\n  await db.insert(audit).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
-      errors: [{ messageId: 'insert', line: 2, column: 9, endLine: 2, endColumn: 25 }],
+      errors: [{ messageId: 'insert', line: 1, column: 14, endLine: 1, endColumn: 19 }],
       output: `export const PATCH = async (request: Request) => {\n  const idempotencyKey = request.headers.get('Idempotency-Key');\n  if (!idempotencyKey) return Response.json({ error: ${MSG} }, { status: 400 });\n  ${REC}\n  await db.insert(audit).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
     },
     {
@@ -370,7 +370,7 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   }
   res.status(405).end();
 }`,
-      errors: [{ messageId: 'insert', line: 4, column: 28, endLine: 4, endColumn: 140 }],
+      errors: [{ messageId: 'insert', line: 3, column: 7, endLine: 3, endColumn: 28 }],
       output: `import type { NextApiRequest, NextApiResponse } from 'next';
 export default async function handler(req: NextApiRequest, res: NextApiResponse) {
   if (req.method === 'POST') {
@@ -392,7 +392,7 @@ export default async function handler(req, res) {
   await db.none(SQL, [req.body.email]);
   res.status(201).end();
 }`,
-      errors: [{ messageId: 'insert', line: 4, column: 9, endLine: 4, endColumn: 39 }],
+      errors: [{ messageId: 'insert', line: 3, column: 7, endLine: 3, endColumn: 28 }],
       output: `const SQL = 'INSERT INTO signups (email) VALUES ($1)';
 export default async function handler(req, res) {
   if (req.method !== 'POST') return res.status(405).end();
@@ -414,7 +414,7 @@ export default async function handler(req, res) {
     }
   }
 }`,
-      errors: [{ messageId: 'insert', line: 5, column: 13, endLine: 5, endColumn: 68 }],
+      errors: [{ messageId: 'insert', line: 4, column: 10, endLine: 4, endColumn: 16 }],
     },
     {
       name: 'kafkajs: Stripe PaymentIntent keyed from topic/partition/offset (destructure completed)',
@@ -441,7 +441,7 @@ export default async function handler(req, res) {
     await orders.insertOne(JSON.parse(payload.message.value.toString()));
   },
 });`,
-      errors: [{ messageId: 'insert', line: 3, column: 11, endLine: 3, endColumn: 73, message: /a redelivered Kafka message inserts a duplicate row/ }],
+      errors: [{ messageId: 'insert', line: 2, column: 9, endLine: 2, endColumn: 20, message: /a redelivered Kafka message inserts a duplicate row/ }],
       output: `await consumer.run({
   async eachMessage(payload) {
     const messageId = \`\${payload.topic}-\${payload.partition}-\${payload.message.offset}\`;
@@ -459,7 +459,7 @@ const app = Consumer.create({
     await db.collection('orders').insertOne(JSON.parse(message.Body!));
   },
 });`,
-      errors: [{ messageId: 'insert', line: 5, column: 11, endLine: 5, endColumn: 71 }],
+      errors: [{ messageId: 'insert', line: 4, column: 3, endLine: 4, endColumn: 16 }],
       output: `import { Consumer } from 'sqs-consumer';
 const app = Consumer.create({
   queueUrl,
@@ -479,7 +479,7 @@ export const handler = async (event: SQSEvent): Promise<void> => {
     await ses.send(new SendEmailCommand({ Destination: { ToAddresses: [body.email] }, Source: 'x@y.z' }));
   }
 };`,
-      errors: [{ messageId: 'send', line: 5, column: 11, endLine: 5, endColumn: 106, message: /a redelivered SQS message sends the email twice/ }],
+      errors: [{ messageId: 'send', line: 2, column: 14, endLine: 2, endColumn: 21, message: /a redelivered SQS message sends the email twice/ }],
       output: `import type { SQSEvent } from 'aws-lambda';
 export const handler = async (event: SQSEvent): Promise<void> => {
   for (const record of event.Records) {
@@ -509,7 +509,7 @@ export const handler = async (event: SQSEvent): Promise<void> => {
       code: `export async function main(event: EventBridgeEvent<'OrderPlaced', Order>) {
   await sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify(event.detail) }));
 }`,
-      errors: [{ messageId: 'publish', line: 2, column: 9, endLine: 2, endColumn: 90, message: /a redelivered EventBridge event publishes the message twice/ }],
+      errors: [{ messageId: 'publish', line: 1, column: 23, endLine: 1, endColumn: 27, message: /a redelivered EventBridge event publishes the message twice/ }],
       output: `export async function main(event: EventBridgeEvent<'OrderPlaced', Order>) {
   const messageId = event.id;
   ${DEDUP}
@@ -525,7 +525,7 @@ ch.consume('orders', async (msg) => {
   await new Order(JSON.parse(msg.content.toString())).save();
   ch.ack(msg);
 });`,
-      errors: [{ messageId: 'insert', line: 4, column: 9, endLine: 4, endColumn: 61, message: /a redelivered RabbitMQ message inserts a duplicate row/ }],
+      errors: [{ messageId: 'insert', line: 3, column: 1, endLine: 3, endColumn: 11, message: /a redelivered RabbitMQ message inserts a duplicate row/ }],
       output: `const amqp = require('amqplib');
 const Order = mongoose.model('Order', orderSchema);
 ch.consume('orders', async (msg) => {
@@ -543,7 +543,7 @@ async function processEmail(job) {
   await sgMail.send({ to: job.data.to, from: 'noreply@x.io', subject: job.data.subject });
 }
 new Worker('emails', processEmail, { connection });`,
-      errors: [{ messageId: 'send', line: 4, column: 9, endLine: 4, endColumn: 90, message: /a redelivered BullMQ job sends the email twice/ }],
+      errors: [{ messageId: 'send', line: 6, column: 1, endLine: 6, endColumn: 11, message: /a redelivered BullMQ job sends the email twice/ }],
       output: `import { Worker } from 'bullmq';
 import sgMail from '@sendgrid/mail';
 async function processEmail(job) {
@@ -561,7 +561,7 @@ subscription.on('message', async (message) => {
   await twilio.messages.create({ to: message.attributes.phone, from: FROM, body: 'Welcome!' });
   message.ack();
 });`,
-      errors: [{ messageId: 'send', line: 4, column: 9, endLine: 4, endColumn: 95, message: /sends the SMS twice/ }],
+      errors: [{ messageId: 'send', line: 3, column: 1, endLine: 3, endColumn: 16, message: /sends the SMS twice/ }],
       output: `import { PubSub } from '@google-cloud/pubsub';
 const subscription = new PubSub().subscription('signups');
 subscription.on('message', async (message) => {
@@ -572,13 +572,13 @@ subscription.on('message', async (message) => {
 });`,
     },
     {
-      name: 'mongo $inc and BullMQ add in one handler: one finding per handler',
+      name: 'mongo $inc and BullMQ add in one handler: one finding per handler, at its head',
       code: `app.post('/posts/:id/like', async (req, res) => {
   await Post.updateOne({ _id: req.params.id }, { $inc: { likes: 1 } });
   await notifyQueue.add('liked', { post: req.params.id });
   res.sendStatus(204);
 });`,
-      errors: [{ messageId: 'increment', line: 2, column: 9, endLine: 2, endColumn: 71 }],
+      errors: [{ messageId: 'increment', line: 1, column: 1, endLine: 1, endColumn: 9, message: /applies the increment twice: `Post.updateOne` runs with no idempotency key or dedup check; 1 more repeated effect/ }],
     },
     {
       name: 'two Stripe calls in one handler get distinct keys',

@@ -1,7 +1,9 @@
 /**
- * Non-idempotent effects and idempotency guards for non-idempotent-handler.
- * Effects are classified call by call (only calls inside recognised handlers, and Stripe calls anywhere); guards
- * are recognised on the handler's text (comments stripped) because they take too many shapes to match as trees.
+ * Non-idempotent effects for non-idempotent-handler, classified call by call (calls inside recognised handlers, and
+ * in every summarised function for the project pass), and the effects that are NOT findings (RULES.md v2): rows that
+ * only record the request (audit, security/access logs, analytics, search queries), single-use short-lived
+ * credentials (sessions, verification/reset tokens, one-time codes and the emails that deliver them), and writes that
+ * converge (an explicit id from the input). Guards live in ./guards.ts.
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
@@ -148,7 +150,7 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       // prisma.order.create / tx.order.create / this.prisma.order.create / db.Order.create (Sequelize)
       if (names.length >= 2 && isDbName(names[names.length - 2]) && /^[A-Za-z_$][\w$]*$/.test(last)) return { kind: 'insert', call, what, model: last };
       // this.orderModel.create (Nest + Mongoose), models.Order.create
-      if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: last.replace(/Model$/, '') };
+      if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: modelName(names) };
       if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text };
       return undefined;
     }
@@ -160,8 +162,12 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
         target = unwrap(d?.childForFieldName('value'));
       }
       if (target?.type === 'new_expression') {
-        const ctor = target.childForFieldName('constructor');
+        const ctor = unwrap(target.childForFieldName('constructor'));
         if (ctor && isModelIdentifier(ctx, ctor)) return { kind: 'insert', call, what: `new ${ctor.text}(…).save`, model: ctor.text };
+        // a generic repository: `new this.MongooseModel(data).save()`, `new this.userModel(dto).save()` (NestJS + Mongoose)
+        if (ctor?.type === 'member_expression' && ctor.childForFieldName('object')?.type === 'this' && /model$/i.test(ctor.childForFieldName('property')?.text ?? '')) {
+          return { kind: 'insert', call, what: `new ${ctor.text}(…).save`, model: modelName(['this', ctor.childForFieldName('property')!.text]) };
+        }
       }
       return undefined;
     }
@@ -284,73 +290,84 @@ function modelOf(obj: Node | null, names: string[]): string | undefined {
   return modelName(names);
 }
 
+/** Generic holders in base repositories: the model is the subclass's, known only from the call path. */
+const GENERIC_MODEL = /^(mongooseModel|model|entity|repository|repo|collection|table|dbModel|baseModel|_model)$/i;
+
 function modelName(names: string[]): string | undefined {
   const last = names[names.length - 1];
-  if (!last) return undefined;
+  if (!last || GENERIC_MODEL.test(bare(last))) return undefined;
   return bare(last).replace(/(Repo|Repository|Model|Collection|Table)$/, '') || undefined;
 }
 
-// ---- guards ----
 
-const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
-const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record|job)\.(id|offset|messageId|MessageId)\b/;
-const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates/i;
-const UNIQUE_GUARD = /P2002|23505|E11000|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint/i;
-const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger)\.\w+|\w*[lL]ogger\.\w+)\s*\(/;
+// ---- NOT effects (RULES.md v2) ----
 
-export function stripComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
+/** Words of an identifier: `userSecurityAuditLog` -> user, security, audit, log; `search_queries` -> search, queries. */
+export function words(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
 
-/** `[const v = await] [client.]model[('name')].findX(` : v (optional), model, string model name, verb. */
-const LOOKUP = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$.]*?)?([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where|findMany)\s*\(/g;
+/** Rows that only record the request: audit, access/security logs, activity feeds, analytics, telemetry, search queries. */
+const RECORD_WORDS = new Set(['audit', 'audits', 'log', 'logs', 'logging', 'activity', 'activities', 'analytics', 'telemetry', 'tracking', 'metric', 'metrics', 'stat', 'stats', 'statistic', 'statistics', 'pageview', 'pageviews', 'impression', 'impressions']);
+const RECORD_PAIRS = /\bsearch (query|queries|history)\b|\blogin attempts?\b|\bpage views?\b/;
+/** Functions whose job is recording: `logEvent`, `AuditService.create`, `trackUsage`, `recordAuditEvent`. */
+const RECORDER_FN = new Set(['audit', 'log', 'logs', 'track', 'tracking', 'telemetry', 'analytics', 'metric', 'metrics']);
 
-const esc = (v: string) => v.replace(/[$]/g, '\\$');
+/** Single-use, short-lived credentials (a duplicate expires unused): sessions, verification/reset tokens, OTPs, challenges. */
+const CREDENTIAL_MODEL = /^(user|auth|login|browser|web)?sessions?$|otp|verification|verify|passwordreset|resetpassword|reset(token|code|request)|magiclink|challenge|nonce|twofactor|totp|refreshtoken|logintoken|emailtoken|signintoken|confirmation(token|code)|authcode|authorizationcode|oauthcode|onetime|passcode/;
+/** Emails/SMS that deliver such a credential (a retry sends a second working code or link). */
+const CREDENTIAL_MESSAGE = /verif|reset.?pass|password.?reset|forgot|\botp\b|one.?time|magic.?link|sign.?in.?(link|code|email)|log.?in.?(link|code|email)|confirm.?(email|code|token|signup|account)|two.?factor|\b2fa\b|passcode|security.?code/i;
 
-/** The found value gates the work: `if (v) return`, `if (v && v.length) { reuse } else { create }`, `if (!v) create(...)`. */
-function dedupTest(code: string, v: string): boolean {
-  const e = esc(v);
-  return new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&|\\|\\||\\?\\.|\\.length|!==?\\s*(?:null|undefined))`).test(code)
-    || new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`).test(code);
+/**
+ * Why an effect is not a finding, or undefined when it is one. `fnId` is the function the effect sits in
+ * (`AuditService.create`), `callText` the call's text (template names, subjects).
+ */
+export function noiseOf(kind: EffectKind, model: string | undefined, what: string, fnId: string | undefined, callText: string): string | undefined {
+  const mw = model ? words(model) : words(what.split('.').slice(-2, -1)[0] ?? '');
+  if (kind !== 'payment' && (mw.some(w => RECORD_WORDS.has(w)) || RECORD_PAIRS.test(mw.join(' ')))) return 'record';
+  const fw = fnId ? words(fnId) : [];
+  if (kind !== 'payment' && kind !== 'increment' && fw.some(w => RECORDER_FN.has(w)) && !/\b(send|notify|publish)\b/.test(fw.join(' '))) return 'record';
+  if (kind === 'insert' && model && CREDENTIAL_MODEL.test(model.replace(/[^A-Za-z]/g, '').toLowerCase())) return 'credential';
+  if (kind === 'insert' && fnId && CREDENTIAL_MODEL.test(fw.join('')) && !model) return 'credential';
+  if ((kind === 'email' || kind === 'sms') && (CREDENTIAL_MESSAGE.test(callText) || (fnId && CREDENTIAL_MESSAGE.test(fw.join(' '))))) return 'credential';
+  return undefined;
 }
 
-/** `if (!v) return ...` / `if (!v || ...) throw ...`: the handler needs the row to exist. */
-function requiredToExist(code: string, v: string): boolean {
-  return new RegExp(`\\bif\\s*\\(\\s*!\\s*${esc(v)}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
-}
+const GENERATED_ID = /\b(uuid\w*|randomUUID|nanoid|cuid\w*|ulid|ksuid|generate\w*|gen\w*Id|newId|createId|makeId|ObjectId|objectId|shortid|random\w*|Date\.now)\s*\(|new\s+ObjectId\b/;
 
-export interface GuardState {
-  /** idempotency key, message-id dedup, unique-violation handling, idempotency middleware: guards everything. */
-  key: boolean;
-  /** upserts: guard inserts and sends, not increments. */
-  upsert: boolean;
-  /** models looked up with findUnique/findOne/... in the handler (an existence check before creating). */
-  lookedUp: Set<string>;
-}
-
-export function guardState(text: string, extra: string): GuardState {
-  const code = stripComments(text);
-  const idLines = code.split('\n').filter(l => ID_GUARD.test(l) && !LOG_LINE.test(l));
-  const lookedUp = new Set<string>();
-  for (const m of code.matchAll(LOOKUP)) {
-    const v = m[1], verb = m[4];
-    // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
-    // the parent of the new row): not a dedup. A list lookup (`findMany`) counts only with a visible dedup test.
-    if (verb === 'findMany' ? !(v && dedupTest(code, v)) : (v && requiredToExist(code, v) && !dedupTest(code, v))) continue;
-    lookedUp.add((m[3] ?? m[2]).replace(/(Repo|Repository|Model|Collection|Table)$/, '').toLowerCase());
+/**
+ * A write that converges: the row's id comes from the input (`create({ data: { id: body.id, ... } })`,
+ * `insert(t).values({ id: input.id })`), so a retry hits the primary key instead of adding a row.
+ */
+export function explicitInputId(ctx: RuleContext, call: Node): boolean {
+  const args = callArgs(call);
+  let obj = ctx.facts.resolveObject(args[0]);
+  if (obj) {
+    const data = ctx.facts.lookupProp(obj, 'data');
+    if (data.kind === 'present') obj = ctx.facts.resolveObject(data.value);
   }
-  return {
-    key: KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines.length > 0,
-    upsert: UPSERT_GUARD.test(code),
-    lookedUp,
-  };
-}
-
-export function guarded(g: GuardState, e: Effect): boolean {
-  if (g.key) return true;
-  if (e.kind === 'increment') return false;
-  if (e.kind === 'payment') return false;
-  if (g.upsert) return true;
-  if (e.kind === 'insert' && e.model && g.lookedUp.has(e.model.toLowerCase())) return true;
+  // drizzle / knex: db.insert(t).values({ ... })
+  if (!obj) {
+    let n: Node = call;
+    for (let i = 0; i < 3 && !obj; i++) {
+      const p = n.parent;
+      if (p?.type !== 'member_expression' || p.parent?.type !== 'call_expression') break;
+      if (p.childForFieldName('property')?.text === 'values') obj = ctx.facts.resolveObject(callArgs(p.parent)[0]);
+      n = p.parent;
+    }
+  }
+  if (!obj || obj.type !== 'object') return false;
+  for (const k of ['id', '_id']) {
+    const r = ctx.facts.lookupProp(obj, k);
+    if (r.kind !== 'present' || !r.value) continue;
+    let v: Node | null = unwrap(r.value);
+    if (v?.type === 'shorthand_property_identifier' || v?.type === 'identifier') {
+      // a parameter or a value computed from the input; a same-file const made by a generator is not
+      const init = unwrap(ctx.facts.constDeclarator(v.text, v)?.childForFieldName('value'));
+      if (init) v = init;
+    }
+    if (!v) return false;
+    return !GENERATED_ID.test(v.text);
+  }
   return false;
 }

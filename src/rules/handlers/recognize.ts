@@ -6,13 +6,13 @@
  * Everything starts from the rule's query captures (prefix `nih.`); only local navigation happens here.
  */
 import type { Node } from '../../core/parser';
-import type { RuleContext } from '../../core/rule';
+import type { Ref, RuleContext } from '../../core/rule';
 import { callArgs, keyName, memberPath, namedChildren, stringValue, unwrap, FUNCTION_TYPES } from '../../core/ast';
 
 export type Framework =
   | 'express' | 'koa' | 'hono' | 'fastify' | 'nest' | 'next-app' | 'next-pages'
   | 'kafkajs' | 'kafkajs-batch' | 'sqs-consumer' | 'lambda-sqs' | 'lambda-sns' | 'lambda-eventbridge'
-  | 'amqplib' | 'bullmq' | 'pubsub' | 'nest-event';
+  | 'amqplib' | 'bullmq' | 'pubsub' | 'nest-event' | 'remix';
 
 export interface Handler {
   kind: 'http' | 'consumer';
@@ -31,7 +31,35 @@ export interface Handler {
   guardText: string;
   /** NestJS method (for the `@Headers()` parameter fix). */
   method?: Node;
+  /** Where the finding sits (RULES.md v2 "Where a finding sits"): the route member, decorator, exported name, ... */
+  head: Span;
+  /** The class the handler function is a method of (or sits in), for `this.x()` / `this.field.x()` resolution. */
+  cls?: string;
+  /** The route path or name when it is a literal (`/orders`, `documents.create`). */
+  path?: string;
+  /** Recognised only because it verifies a webhook signature (an exported function with no route form). */
+  webhookOnly?: boolean;
 }
+
+export interface Span { start: number; end: number }
+
+/**
+ * A handler whose function is defined in another file (or is otherwise not a same-file function):
+ * `router.post('/x', controller.create)`, `new Worker('q', processEmail)` with `processEmail` imported. Its body is
+ * read through the project layer (the function's summary and what it calls).
+ */
+export interface RemoteHandler {
+  kind: 'http' | 'consumer';
+  framework: Framework;
+  label: string;
+  head: Span;
+  ref: Ref;
+  cls?: string;
+  guardText: string;
+  path?: string;
+}
+
+export interface Handlers { local: Handler[]; remote: RemoteHandler[] }
 
 /**
  * Entry points are found by a text scan + `descendantForIndex` at each hit rather than by query patterns with
@@ -42,10 +70,12 @@ const SCANS: { name: string; re: RegExp; group: number; climb: (n: Node) => Node
   { name: 'mcall', re: /\.\s*(post|patch|route|consume)\s*\(/g, group: 1, climb: n => memberCall(n) },
   { name: 'mcall', re: /\.\s*(on|addListener)\s*\(\s*['"]message['"]/g, group: 1, climb: n => memberCall(n) },
   { name: 'worker', re: /\bnew\s+(Worker)\b/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'new_expression' ? n.parent : null },
-  { name: 'deco', re: /@\s*(Post|Patch|EventPattern|MessagePattern)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'decorator' ? n.parent.parent : null },
+  { name: 'deco', re: /@\s*(Post|Patch|EventPattern|MessagePattern|Processor|Process)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'decorator' ? n.parent.parent : null },
   { name: 'nextfn', re: /\bexport\s+(?:async\s+)?function\s*\*?\s*(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'function_declaration' && n.parent.parent?.type === 'export_statement' ? n.parent.parent : null },
   { name: 'nextdecl', re: /\bexport\s+(?:const|let|var)\s+(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'variable_declarator' && n.parent.parent?.parent?.type === 'export_statement' ? n.parent : null },
   { name: 'method', re: /(['"])(POST|PATCH)\1/g, group: 0, climb: n => n.type === 'string' ? n : n.parent?.type === 'string' ? n.parent : null },
+  { name: 'methodkey', re: /\b(POST|PATCH)\s*:/g, group: 1, climb: n => n.type === 'property_identifier' && n.parent?.type === 'pair' ? n : null },
+  { name: 'jobtype', re: /:\s*(Job)\b/g, group: 1, climb: n => n.type === 'type_identifier' ? n : null },
   { name: 'consumer', re: /\b(eachMessage|eachBatch|handleMessage|handleMessageBatch)\b/g, group: 1, climb: n => n },
   { name: 'awstype', re: /\b(SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler)\b/g, group: 1, climb: n => n.type === 'type_identifier' ? n : null },
   { name: 'stripe', re: /\.\s*(?:charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*(create)\s*\(/g, group: 1, climb: n => memberCall(n) },
@@ -110,18 +140,102 @@ export function resolveFunction(ctx: RuleContext, arg: Node | null | undefined, 
     const v = d && d.childForFieldName('name')?.type === 'identifier' ? d.childForFieldName('value') : null;
     return v ? resolveFunction(ctx, v, depth + 1) : undefined;
   }
+  if (n.type === 'member_expression' && n.childForFieldName('object')?.type === 'this') {
+    const m = classMember(n, n.childForFieldName('property')?.text);
+    return m ? { fn: m, wrappers: '' } : undefined;
+  }
   if (n.type === 'call_expression') {
-    // asyncHandler(async (req, res) => ...), catchAsync(fn), withIdempotency(handler)
+    // asyncHandler(async (req, res) => ...), catchAsync(fn), withIdempotency(handler), route({ handler: async () => ... })
     const args = callArgs(n);
+    const callee = n.childForFieldName('function');
     for (let i = args.length - 1; i >= 0; i--) {
-      const r = resolveFunction(ctx, args[i], depth + 1);
-      if (r) {
-        const callee = n.childForFieldName('function');
-        return { fn: r.fn, wrappers: (callee?.text ?? '') + ' ' + r.wrappers };
-      }
+      const r = resolveFunction(ctx, args[i], depth + 1) ?? handlerProperty(ctx, args[i], depth + 1);
+      if (r) return { fn: r.fn, wrappers: (callee?.text ?? '') + ' ' + r.wrappers };
+    }
+    // wrap(options)(async () => ...)
+    if (unwrap(callee)?.type === 'call_expression') return resolveFunction(ctx, callee, depth + 1);
+  }
+  return undefined;
+}
+
+/** Keys under which helper libraries take the handler function: `createRoute({ fn: async () => ... })`. */
+const HANDLER_KEYS = ['handler', 'fn', 'handle', 'resolve', 'execute', 'action', 'run', 'process'];
+
+function handlerProperty(ctx: RuleContext, arg: Node | null | undefined, depth: number): { fn: Node; wrappers: string } | undefined {
+  const o = unwrap(arg);
+  if (o?.type !== 'object') return undefined;
+  for (const k of HANDLER_KEYS) {
+    const p = ctx.facts.lookupProp(o, k);
+    if (p.kind !== 'present' || !p.value) continue;
+    if (p.value.type === 'method_definition') return { fn: p.value, wrappers: '' };
+    const r = resolveFunction(ctx, p.value, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** A method (or arrow-function field) of the class around `at`. */
+function classMember(at: Node, name: string | undefined): Node | undefined {
+  if (!name) return undefined;
+  let body: Node | null = at.parent;
+  while (body && body.type !== 'class_body') body = body.parent;
+  if (!body) return undefined;
+  for (const m of namedChildren(body)) {
+    if (m.type === 'method_definition' && keyName(m.childForFieldName('name')) === name) return m;
+    if ((m.type === 'public_field_definition' || m.type === 'field_definition') && keyName(m.childForFieldName('name') ?? m.childForFieldName('property')) === name) {
+      const v = unwrap(m.childForFieldName('value'));
+      if (v && FUNCTION_TYPES.has(v.type)) return v;
     }
   }
   return undefined;
+}
+
+/** The name of the class a node sits in (its symbol-table name), for `this` resolution in the project pass. */
+export function enclosingClassName(n: Node): string | undefined {
+  for (let p: Node | null = n.parent; p; p = p.parent) {
+    if (p.type === 'class_declaration' || p.type === 'abstract_class_declaration' || p.type === 'class') {
+      const name = p.childForFieldName('name')?.text;
+      if (name) return name;
+      // `export default class { }`, `const X = class { }`
+      if (p.parent?.type === 'export_statement') return 'default';
+      if (p.parent?.type === 'variable_declarator') return p.parent.childForFieldName('name')?.text;
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A handler argument's target: a same-file function (see resolveFunction), or a reference the project layer may
+ * resolve (an imported function, `controller.create`, a wrapper around one).
+ */
+export function resolveTarget(ctx: RuleContext, arg: Node | null | undefined, depth = 0): { fn: Node; wrappers: string } | { ref: Ref; wrappers: string } | undefined {
+  const local = resolveFunction(ctx, arg);
+  if (local) return local;
+  const n = unwrap(arg);
+  if (!n || depth > 3) return undefined;
+  if (n.type === 'identifier' || n.type === 'member_expression') {
+    const ref = ctx.refOf(n);
+    return ref && ref.k !== 'this' ? { ref, wrappers: '' } : undefined;
+  }
+  if (n.type === 'call_expression') {
+    // asyncHandler(ctrl.create), catchAsync(handler): the last argument of a wrapper that is not middleware
+    const args = callArgs(n);
+    const callee = n.childForFieldName('function');
+    if (!args.length || MIDDLEWARE_FACTORY.test(calleeWord(callee))) return undefined;
+    const r = resolveTarget(ctx, args[args.length - 1], depth + 1);
+    if (r) return { ...r, wrappers: (callee?.text ?? '') + ' ' + r.wrappers };
+  }
+  return undefined;
+}
+
+const MIDDLEWARE_FACTORY = /valid|schema|zod|body|query|param|limit|auth|permission|role|guard|cors|json|multer|upload|middleware|require|check|verify|cache/i;
+
+function calleeWord(callee: Node | null): string {
+  const c = unwrap(callee);
+  if (!c) return '';
+  if (c.type === 'member_expression') return c.childForFieldName('property')?.text ?? '';
+  return c.text;
 }
 
 export interface Param { name?: string; node: Node; pattern: Node }
@@ -147,21 +261,53 @@ function bodyOf(fn: Node): Node | null {
   return fn.childForFieldName('body');
 }
 
-function fromFunction(kind: Handler['kind'], framework: Framework, label: string, fn: Node, guardText: string, method?: Node): Handler | undefined {
+export function span(n: Node): Span { return { start: n.startIndex, end: n.endIndex }; }
+
+interface Where { head: Span; path?: string; method?: Node }
+
+function fromFunction(kind: Handler['kind'], framework: Framework, label: string, fn: Node, guardText: string, where: Where): Handler | undefined {
   const body = bodyOf(fn);
   if (!body) return undefined;
   return {
     kind, framework, label, fn, start: body.startIndex, end: body.endIndex,
-    insertBlock: body.type === 'statement_block' ? body : undefined, guardText, method,
+    insertBlock: body.type === 'statement_block' ? body : undefined, guardText, method: where.method,
+    head: where.head, cls: enclosingClassName(fn), path: where.path,
   };
 }
 
-function httpFramework(ctx: RuleContext, fn: Node, hint?: Framework): Framework {
+/** A handler target (local function or project reference) into the right list. */
+function addTarget(out: Handlers, t: { fn: Node; wrappers: string } | { ref: Ref; wrappers: string }, kind: Handler['kind'], framework: Framework | ((fn: Node) => Framework),
+  label: string, guardText: string, where: Where, site: Node): void {
+  if ('fn' in t) {
+    const h = fromFunction(kind, typeof framework === 'function' ? framework(t.fn) : framework, label, t.fn, guardText + ' ' + t.wrappers, where);
+    if (h) out.local.push(h);
+  } else {
+    out.remote.push({ kind, framework: typeof framework === 'function' ? 'express' : framework, label, head: where.head, ref: t.ref, cls: enclosingClassName(site), guardText: guardText + ' ' + t.wrappers, path: where.path });
+  }
+}
+
+/** Identifiers, `this` and member chains of them: `router`, `this.router`, `api.v1`. */
+function isNameChain(n: Node | null): boolean {
+  const u = unwrap(n);
+  if (!u) return false;
+  if (u.type === 'identifier' || u.type === 'this') return true;
+  return u.type === 'member_expression' && isNameChain(u.childForFieldName('object'));
+}
+
+/** The route member a finding sits on: `router.post`; in a chain (`new Hono().post(...).post`) the `post` name only. */
+export function memberHead(callee: Node): Span {
+  const prop = callee.childForFieldName('property');
+  if (prop && !isNameChain(callee.childForFieldName('object'))) return span(prop);
+  return span(callee);
+}
+
+function httpFramework(ctx: RuleContext, fn: Node | undefined, hint?: Framework): Framework {
   if (hint) return hint;
-  const ps = params(fn);
   if (importsAny(ctx, /^hono(\/|$)/)) return 'hono';
   if (importsAny(ctx, /^fastify(\/|$)/)) return 'fastify';
   if (importsAny(ctx, /^(koa|@koa\/router|koa-router)$/)) return 'koa';
+  if (!fn) return 'express';
+  const ps = params(fn);
   if (ps.length === 1 && ps[0].name === 'c') return 'hono';
   if (ps.length >= 1 && ps[0].name === 'ctx') return 'koa';
   if (ps[1]?.name === 'reply') return 'fastify';
@@ -185,15 +331,16 @@ function isHttpClientCall(ctx: RuleContext, callee: Node): boolean {
 }
 
 /** `x.post(path, ...handlers)`, `x.route(path).post(h)`, `x.route({ method: 'POST', handler })`. */
-function routeCall(ctx: RuleContext, call: Node, prop: string, out: Handler[]): void {
+function routeCall(ctx: RuleContext, call: Node, prop: string, out: Handlers): void {
   const callee = call.childForFieldName('function')!;
   const args = callArgs(call);
   if (args.length === 0) return;
+  const head = memberHead(callee);
   if (prop === 'route') {
     for (const a of args) {
       const u = unwrap(a);
       if (!u) continue;
-      if (u.type === 'object') routeObject(ctx, u, '', out);
+      if (u.type === 'object') routeObject(ctx, u, '', out, '', head);
       else if (u.type === 'array') for (const el of namedChildren(u)) if (el.type === 'object') routeObject(ctx, el, '', out);
     }
     return;
@@ -201,37 +348,43 @@ function routeCall(ctx: RuleContext, call: Node, prop: string, out: Handler[]): 
   if (isHttpClientCall(ctx, callee)) return;
   const method = prop.toUpperCase();
   // handler candidates: function-ish arguments; the last one is the handler, the others are middleware
-  let handler: { fn: Node; wrappers: string } | undefined;
+  let handler: ReturnType<typeof resolveTarget>;
   let handlerIdx = -1;
   for (let i = args.length - 1; i >= 0; i--) {
-    const r = resolveFunction(ctx, args[i]);
-    if (r) { handler = r; handlerIdx = i; break; }
     const u = unwrap(args[i]);
     // fastify: x.post(path, { preHandler, handler })
     if (u && u.type === 'object' && i > 0) {
-      const before = out.length;
-      routeObject(ctx, u, method, out, args.slice(0, i).map(x => x.text).join(' '));
-      if (out.length > before) return;
+      const before = out.local.length + out.remote.length;
+      routeObject(ctx, u, method, out, args.slice(0, i).map(x => x.text).join(' '), head);
+      if (out.local.length + out.remote.length > before) return;
+      continue;
     }
+    const r = i > 0 || callee.childForFieldName('object')?.type === 'call_expression' ? resolveTarget(ctx, args[i]) : undefined;
+    if (r) { handler = r; handlerIdx = i; break; }
+    // a non-function argument after the path: middleware we cannot see, or the handler itself (unknown)
+    if (i === args.length - 1 && i > 0) return;
   }
   if (!handler) return;
   const first = unwrap(args[0]);
-  // a path first, or a `.route(path)` chain with only handlers
+  // a path first (koa-router: a route name, then the path), or a `.route(path)` chain with only handlers
   const pathOk = handlerIdx > 0
     ? !!first && ['string', 'template_string', 'identifier', 'array', 'regex', 'member_expression', 'binary_expression'].includes(first.type)
     : callee.childForFieldName('object')?.type === 'call_expression';
   if (!pathOk) return;
-  const ps = params(handler.fn);
-  if (ps[0]?.name && /^(err|error|e)$/.test(ps[0].name)) return; // a callback, not a handler
+  if ('fn' in handler) {
+    const ps = params(handler.fn);
+    if (ps[0]?.name && /^(err|error|e)$/.test(ps[0].name)) return; // a callback, not a handler
+  }
   const middleware = args.filter((_, i) => i !== handlerIdx).map(a => a.text).join(' ');
-  const h = fromFunction('http', httpFramework(ctx, handler.fn), method, handler.fn, middleware + ' ' + handler.wrappers);
-  if (h) out.push(h);
+  const path = handlerIdx > 0 ? stringValue(first) ?? (first?.type === 'template_string' ? first.text.slice(1, -1) : undefined) : undefined;
+  const routePath = handlerIdx > 1 ? [path, stringValue(args[1])].filter(Boolean).join(' ') : path;
+  addTarget(out, handler, 'http', fn => httpFramework(ctx, fn), method, middleware, { head, path: routePath }, call);
 }
 
-function routeObject(ctx: RuleContext, obj: Node, knownMethod: string, out: Handler[], extraGuard = ''): void {
+function routeObject(ctx: RuleContext, obj: Node, knownMethod: string, out: Handlers, extraGuard = '', head?: Span): void {
   let method = knownMethod;
+  const m = ctx.facts.lookupProp(obj, 'method');
   if (!method) {
-    const m = ctx.facts.lookupProp(obj, 'method');
     if (m.kind !== 'present' || !m.value) return;
     const v = unwrap(m.value);
     const texts = v && v.type === 'array' ? namedChildren(v).map(e => stringValue(e)) : [stringValue(v)];
@@ -250,15 +403,19 @@ function routeObject(ctx: RuleContext, obj: Node, knownMethod: string, out: Hand
     holder = inner;
     if (hv.kind !== 'present') return;
   }
-  const r = hv.value?.type === 'method_definition' ? { fn: hv.value, wrappers: '' } : resolveFunction(ctx, hv.value);
+  const r = hv.value?.type === 'method_definition' ? { fn: hv.value, wrappers: '' } : resolveTarget(ctx, hv.value);
   if (!r) return;
   // guard text: everything in the route object except the handler itself
-  const guard = ctx.text.slice(holder.startIndex, r.fn.startIndex) + ctx.text.slice(r.fn.endIndex, holder.endIndex) + ' ' + extraGuard + ' ' + r.wrappers;
-  const h = fromFunction('http', httpFramework(ctx, r.fn, ctx.facts.lookupProp(obj, 'url').kind === 'present' ? 'fastify' : undefined), method, r.fn, guard);
-  if (h) out.push(h);
+  const fnNode = 'fn' in r ? r.fn : hv.value!;
+  const guard = ctx.text.slice(holder.startIndex, fnNode.startIndex) + ctx.text.slice(fnNode.endIndex, holder.endIndex) + ' ' + extraGuard;
+  const p = ctx.facts.lookupProp(obj, 'path');
+  const u = ctx.facts.lookupProp(obj, 'url');
+  const path = stringValue(p.kind === 'present' ? p.value : u.kind === 'present' ? u.value : null);
+  const where: Where = { head: head ?? (m.kind === 'present' && m.pair ? span(m.pair) : span(obj)), path };
+  addTarget(out, r, 'http', fn => httpFramework(ctx, fn, u.kind === 'present' ? 'fastify' : undefined), method, guard, where, obj);
 }
 
-function nestDecorator(deco: Node, name: string, out: Handler[]): void {
+function nestDecorator(deco: Node, name: string, out: Handlers): void {
   let method: Node | null = null;
   const decos: Node[] = [];
   if (deco.parent?.type === 'method_definition') {
@@ -278,10 +435,43 @@ function nestDecorator(deco: Node, name: string, out: Handler[]): void {
   // class-level decorators in TS may also sit before `export class`
   const exp = cls?.parent?.type === 'export_statement' ? namedChildren(cls.parent).filter(c => c.type === 'decorator').map(c => c.text).join(' ') : '';
   const isEvent = name === 'EventPattern' || name === 'MessagePattern';
-  const h = fromFunction(isEvent ? 'consumer' : 'http', isEvent ? 'nest-event' : 'nest',
-    isEvent ? (name === 'EventPattern' ? 'event' : 'message') : name.toUpperCase(), method,
-    decos.map(d => d.text).join(' ') + ' ' + classDecos + ' ' + exp, method);
-  if (h) out.push(h);
+  const isJob = name === 'Process';
+  const args = deco.namedChild(0)?.type === 'call_expression' ? callArgs(deco.namedChild(0)!) : [];
+  const path = [controllerPath(cls), stringValue(args[0])].filter(x => x !== undefined).join('/');
+  const h = fromFunction(isEvent || isJob ? 'consumer' : 'http', isEvent ? 'nest-event' : isJob ? 'bullmq' : 'nest',
+    isEvent ? (name === 'EventPattern' ? 'event' : 'message') : isJob ? 'Bull job' : name.toUpperCase(), method,
+    decos.map(d => d.text).join(' ') + ' ' + classDecos + ' ' + exp, { head: span(deco), method, path });
+  if (h) out.local.push(h);
+}
+
+/** `@Controller('testing')` -> 'testing' (for development-only routes). */
+function controllerPath(cls: Node | null | undefined): string | undefined {
+  if (!cls) return undefined;
+  const decos = [...namedChildren(cls), ...(cls.parent?.type === 'export_statement' ? namedChildren(cls.parent) : [])].filter(c => c.type === 'decorator');
+  for (const d of decos) {
+    const c = d.namedChild(0);
+    if (c?.type === 'call_expression' && c.childForFieldName('function')?.text === 'Controller') {
+      const a = callArgs(c)[0];
+      const v = stringValue(a);
+      if (v !== undefined) return v;
+      const o = unwrap(a);
+      if (o?.type === 'object') for (const p of namedChildren(o)) if (p.type === 'pair' && keyName(p.childForFieldName('key')) === 'path') return stringValue(p.childForFieldName('value'));
+    }
+  }
+  return undefined;
+}
+
+/** NestJS BullMQ: `@Processor('q') class X extends WorkerHost { async process(job) {} }`. */
+function nestProcessor(deco: Node, out: Handlers): void {
+  let cls: Node | null = deco.parent;
+  if (cls?.type === 'export_statement') cls = cls.childForFieldName('declaration');
+  if (!cls || (cls.type !== 'class_declaration' && cls.type !== 'class')) return;
+  const body = cls.childForFieldName('body');
+  for (const m of body ? namedChildren(body) : []) {
+    if (m.type !== 'method_definition' || keyName(m.childForFieldName('name')) !== 'process') continue;
+    const h = fromFunction('consumer', 'bullmq', 'BullMQ job', m, namedChildren(cls).filter(c => c.type === 'decorator').map(c => c.text).join(' ') + ' ' + deco.text, { head: span(m.childForFieldName('name') ?? m) });
+    if (h) out.local.push(h);
+  }
 }
 
 /**
@@ -309,7 +499,7 @@ function isReqMethod(ctx: RuleContext, n: Node | null | undefined, depth = 0): b
 }
 
 /** `req.method === 'POST'` branches (pages API, plain Node handlers) and `switch (req.method) { case 'POST': }` (also through a `const { method } = req` alias). */
-function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
+function methodBranch(ctx: RuleContext, cmp: Node, out: Handlers): void {
   const left = cmp.childForFieldName('left'), right = cmp.childForFieldName('right');
   const other = left?.type === 'string' ? right : left;
   if (!isReqMethod(ctx, other)) return;
@@ -322,13 +512,11 @@ function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
   if (!ifs || ifs.type !== 'if_statement') return;
   const fn = enclosingFn(ifs);
   if (!fn) return;
+  const base = { kind: 'http' as const, framework: 'next-pages' as const, label: lit.toUpperCase(), fn, guardText: '', head: span(cmp), cls: enclosingClassName(fn) };
   if (op === '===' || op === '==') {
     const cons = ifs.childForFieldName('consequence');
     if (!cons) return;
-    out.push({
-      kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: cons.startIndex, end: cons.endIndex,
-      insertBlock: cons.type === 'statement_block' ? cons : undefined, guardText: '',
-    });
+    out.local.push({ ...base, start: cons.startIndex, end: cons.endIndex, insertBlock: cons.type === 'statement_block' ? cons : undefined });
   } else if (op === '!==' || op === '!=') {
     const cons = ifs.childForFieldName('consequence');
     if (!cons || !/^\{?\s*(return|throw)\b/.test(cons.text)) return;
@@ -336,26 +524,24 @@ function methodBranch(ctx: RuleContext, cmp: Node, out: Handler[]): void {
     if (!block || block.type !== 'statement_block') return;
     const next = ifs.nextNamedSibling;
     if (!next) return;
-    out.push({
-      kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: ifs.endIndex, end: block.endIndex,
-      insertBefore: next, guardText: '',
-    });
+    out.local.push({ ...base, start: ifs.endIndex, end: block.endIndex, insertBefore: next });
   }
 }
 
-function switchCase(ctx: RuleContext, sc: Node, out: Handler[]): void {
+function switchCase(ctx: RuleContext, sc: Node, out: Handlers): void {
   const sw = sc.parent?.parent;
   const value = sw?.type === 'switch_statement' ? unwrap(sw.childForFieldName('value')) : null;
   if (!value || !isReqMethod(ctx, value)) return;
   const fn = enclosingFn(sc);
   if (!fn) return;
-  const lit = stringValue(sc.childForFieldName('value')) ?? '';
-  const stmts = namedChildren(sc).filter(c => c.startIndex > (sc.childForFieldName('value')?.endIndex ?? 0) && c.type !== 'comment');
+  const v = sc.childForFieldName('value');
+  const lit = stringValue(v) ?? '';
+  const stmts = namedChildren(sc).filter(c => c.startIndex > (v?.endIndex ?? 0) && c.type !== 'comment');
   if (!stmts.length) return;
   const block = stmts.length === 1 && stmts[0].type === 'statement_block' ? stmts[0] : undefined;
-  out.push({
+  out.local.push({
     kind: 'http', framework: 'next-pages', label: lit.toUpperCase(), fn, start: stmts[0].startIndex, end: sc.endIndex,
-    insertBlock: block, insertBefore: block ? undefined : stmts[0], guardText: '',
+    insertBlock: block, insertBefore: block ? undefined : stmts[0], guardText: '', head: span(v ?? sc), cls: enclosingClassName(fn),
   });
 }
 
@@ -365,26 +551,34 @@ function enclosingFn(n: Node): Node | null {
 }
 
 /** A kafkajs / sqs-consumer handler entry in an options object. */
-function consumerEntry(ctx: RuleContext, key: string, entry: Node, value: Node | null, out: Handler[]): void {
+function consumerEntry(ctx: RuleContext, key: string, entry: Node, value: Node | null, keyNode: Node, out: Handlers): void {
   const objNode = entry.parent;
   if (key === 'handleMessage' || key === 'handleMessageBatch') {
     const host = objNode?.parent?.parent; // object -> arguments -> call/new
     const calleeText = host ? (host.childForFieldName('function') ?? host.childForFieldName('constructor'))?.text ?? '' : '';
     if (!importsAny(ctx, /^sqs-consumer$/) && !/Consumer/.test(calleeText)) return;
-  }
-  const r = value?.type === 'method_definition' ? { fn: value, wrappers: '' } : resolveFunction(ctx, value);
+  } else if (!isKafkaRun(ctx, objNode)) return;
+  const r = value?.type === 'method_definition' ? { fn: value, wrappers: '' } : resolveTarget(ctx, value);
   if (!r) return;
   const fw: Framework = key.startsWith('each') ? (key === 'eachBatch' ? 'kafkajs-batch' : 'kafkajs') : 'sqs-consumer';
   const label = fw === 'sqs-consumer' ? 'SQS message' : 'Kafka message';
-  const h = fromFunction('consumer', fw, label, r.fn, r.wrappers);
-  if (h) out.push(h);
+  addTarget(out, r, 'consumer', fw, label, '', { head: span(keyNode) }, entry);
+}
+
+/** `consumer.run({ eachMessage })` (kafkajs) or an options object in a file that imports kafkajs. */
+function isKafkaRun(ctx: RuleContext, obj: Node | null | undefined): boolean {
+  const call = obj?.parent?.parent;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'run') return true;
+  return importsAny(ctx, /kafka/i);
 }
 
 /** A Lambda handler typed with aws-lambda's SQSEvent / SNSEvent / EventBridgeEvent (or the *Handler types). */
-function lambdaType(ctx: RuleContext, t: Node, out: Handler[]): void {
+function lambdaType(ctx: RuleContext, t: Node, out: Handlers): void {
   const name = t.text;
   const fw: Framework = name.startsWith('SQS') ? 'lambda-sqs' : name.startsWith('SNS') ? 'lambda-sns' : 'lambda-eventbridge';
   let fn: Node | null = null;
+  let headNode: Node | null = null;
   let n: Node | null = t;
   for (let i = 0; n && i < 8; i++, n = n.parent) {
     if (n.type === 'required_parameter' || n.type === 'optional_parameter') {
@@ -399,79 +593,164 @@ function lambdaType(ctx: RuleContext, t: Node, out: Handler[]): void {
     if (n.type === 'variable_declarator') {
       const v = unwrap(n.childForFieldName('value'));
       const typeAnn = n.childForFieldName('type');
-      if (v && typeAnn && typeAnn.startIndex <= t.startIndex && t.endIndex <= typeAnn.endIndex) fn = resolveFunction(ctx, v)?.fn ?? null;
+      if (v && typeAnn && typeAnn.startIndex <= t.startIndex && t.endIndex <= typeAnn.endIndex) { fn = resolveFunction(ctx, v)?.fn ?? null; headNode = n.childForFieldName('name'); }
       break;
     }
     if (FUNCTION_TYPES.has(n.type) || n.type === 'statement_block') break;
   }
   if (!fn) return;
+  headNode ??= fn.childForFieldName('name') ?? (fn.parent?.type === 'variable_declarator' ? fn.parent.childForFieldName('name') : null) ?? t;
   const label = fw === 'lambda-sqs' ? 'SQS message' : fw === 'lambda-sns' ? 'SNS message' : 'EventBridge event';
-  const h = fromFunction('consumer', fw, label, fn, '');
-  if (h) out.push(h);
+  const h = fromFunction('consumer', fw, label, fn, '', { head: span(headNode) });
+  if (h) out.local.push(h);
 }
 
-export function findHandlers(ctx: RuleContext): Handler[] {
-  const out: Handler[] = [];
-  const hits = scan(ctx);
-  const get = (k: string) => hits.get(k) ?? [];
-  for (const call of get('mcall')) {
-    const prop = call.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
-    if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
-    else if (prop === 'consume') {
-      const obj = call.childForFieldName('function')?.childForFieldName('object');
-      if (!importsAny(ctx, /^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/) && !/(^|\.)(ch|chan|channel|\w*Channel)$/i.test(obj?.text ?? '')) continue;
-      const r = resolveFunction(ctx, callArgs(call)[1]);
-      const h = r && fromFunction('consumer', 'amqplib', 'RabbitMQ message', r.fn, r.wrappers + ' ' + (callArgs(call)[2]?.text ?? ''));
-      if (h) out.push(h);
-    } else if (prop === 'on' || prop === 'addListener') {
-      const args = callArgs(call);
-      if (stringValue(args[0]) !== 'message' || !importsAny(ctx, /^@google-cloud\/pubsub$/)) continue;
-      const r = resolveFunction(ctx, args[1]);
-      const h = r && fromFunction('consumer', 'pubsub', 'Pub/Sub message', r.fn, r.wrappers);
-      if (h) out.push(h);
+/** A BullMQ processor typed `Job` from bullmq: `export async function importJob(job: Job<Payload>)` (registered elsewhere). */
+function bullJobType(ctx: RuleContext, t: Node, out: Handlers): void {
+  const b = ctx.facts.binding('Job');
+  if (!b || !/^(bullmq|bull|@nestjs\/bullmq|@nestjs\/bull)$/.test(b.module) || t.text !== 'Job') return;
+  let p: Node | null = t.parent;
+  for (let i = 0; p && i < 4 && p.type !== 'required_parameter' && p.type !== 'optional_parameter'; i++) p = p.parent;
+  if (!p || (p.type !== 'required_parameter' && p.type !== 'optional_parameter')) return;
+  const f = p.parent?.parent;
+  if (!f || !FUNCTION_TYPES.has(f.type)) return;
+  const first = namedChildren(p.parent!).find(c => c.type !== 'comment');
+  if (!first || first.startIndex !== p.startIndex) return;
+  // top-level (exported) functions only: nested helpers taking a job are not processors
+  const decl = f.type === 'function_declaration' ? f : f.parent?.type === 'variable_declarator' ? f.parent : null;
+  const stmt = decl?.type === 'variable_declarator' ? decl.parent : decl;
+  const top = stmt?.parent?.type === 'export_statement' ? stmt.parent.parent : stmt?.parent;
+  if (top?.type !== 'program' || stmt?.parent?.type !== 'export_statement') return;
+  const nameNode = decl!.childForFieldName('name');
+  if (!nameNode) return;
+  const h = fromFunction('consumer', 'bullmq', 'BullMQ job', f, '', { head: span(nameNode) });
+  if (h) out.local.push(h);
+}
+
+/** `export const POST = ...` / `{ POST: createRoute({ fn }) }` method maps (Next.js pages API helpers). */
+function methodKey(ctx: RuleContext, key: Node, out: Handlers): void {
+  const pair = key.parent;
+  if (pair?.type !== 'pair' || pair.childForFieldName('key')?.startIndex !== key.startIndex || pair.parent?.type !== 'object') return;
+  const label = (stringValue(key) ?? key.text).toUpperCase();
+  const r = resolveTarget(ctx, pair.childForFieldName('value'));
+  if (!r) return;
+  addTarget(out, r, 'http', fn => httpFramework(ctx, fn, params(fn).length >= 2 ? 'next-pages' : 'next-app'), label, '', { head: span(key) }, pair);
+}
+
+const WEBHOOK_VERIFY = /\bconstructEvent(?:Async)?\s*\(|\bwebhooks?\s*\.\s*(?:verify|verifyAndReceive|constructEvent)\w*\s*\(|\bnew\s+Webhook\s*\(|\bverify\w*Webhook\w*\s*\(|\bvalidate\w*Webhook\w*\s*\(|\bverify\w*Signature\s*\(|['"](?:stripe-signature|svix-signature|x-hub-signature(?:-256)?|webhook-signature|x-signature|x-webhook-signature)['"]/i;
+
+/** Which webhook a handler receives, from its signature check (the sender redelivers until it gets a 2xx). */
+export function webhookOf(text: string): string | undefined {
+  const m = WEBHOOK_VERIFY.exec(text);
+  if (!m) return undefined;
+  const t = m[0].toLowerCase();
+  if (/constructevent|stripe/.test(t) || /\bstripe\b/i.test(text)) return 'Stripe';
+  if (/svix|new\s+webhook/.test(t)) return 'Svix';
+  if (/hub-signature|github/.test(t) || /x-github-event/i.test(text)) return 'GitHub';
+  return '';
+}
+
+/**
+ * Webhook receivers without a POST route form: a default-exported pages API handler, a Remix/React Router `action`,
+ * or another exported function that verifies a webhook signature (the sender only POSTs, and redelivers).
+ */
+function webhookReceivers(ctx: RuleContext, out: Handlers): void {
+  for (const m of ctx.matchAll(new RegExp(WEBHOOK_VERIFY.source, 'gi'))) {
+    const at = ctx.root.descendantForIndex(m.index, m.index + 1);
+    let fn = at && enclosingFn(at);
+    // the outermost function of the export
+    while (fn) { const up = enclosingFn(fn); if (!up) break; fn = up; }
+    if (!fn) continue;
+    const decl = fn.type === 'function_declaration' ? fn : fn.parent?.type === 'variable_declarator' ? fn.parent : null;
+    const stmt = decl?.type === 'variable_declarator' ? decl.parent : decl ?? fn;
+    const exp = stmt?.parent?.type === 'export_statement' ? stmt.parent : fn.parent?.type === 'export_statement' ? fn.parent : null;
+    if (!exp || exp.parent?.type !== 'program') continue;
+    const nameNode = decl?.childForFieldName('name') ?? null;
+    const name = nameNode?.text ?? 'default';
+    if (/^(GET|PUT|DELETE|HEAD|OPTIONS|loader)$/.test(name)) continue;
+    const h = fromFunction('http', params(fn).length >= 2 ? 'next-pages' : name === 'action' ? 'remix' : 'next-app', 'POST', fn, '', { head: span(nameNode ?? exp.firstChild ?? exp) });
+    if (h) out.local.push({ ...h, webhookOnly: true });
+  }
+}
+
+export function findHandlers(ctx: RuleContext): Handlers {
+  return ctx.memo('nih.handlers', () => {
+    const out: Handlers = { local: [], remote: [] };
+    const hits = scan(ctx);
+    const get = (k: string) => hits.get(k) ?? [];
+    for (const call of get('mcall')) {
+      const callee = call.childForFieldName('function')!;
+      const prop = callee.childForFieldName('property')?.text ?? '';
+      if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
+      else if (prop === 'consume') {
+        const obj = callee.childForFieldName('object');
+        if (!importsAny(ctx, /^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/) && !/(^|\.)(ch|chan|channel|\w*Channel)$/i.test(obj?.text ?? '')) continue;
+        const r = resolveTarget(ctx, callArgs(call)[1]);
+        if (r) addTarget(out, r, 'consumer', 'amqplib', 'RabbitMQ message', callArgs(call)[2]?.text ?? '', { head: memberHead(callee) }, call);
+      } else if (prop === 'on' || prop === 'addListener') {
+        const args = callArgs(call);
+        if (stringValue(args[0]) !== 'message' || !importsAny(ctx, /^@google-cloud\/pubsub$/)) continue;
+        const r = resolveTarget(ctx, args[1]);
+        if (r) addTarget(out, r, 'consumer', 'pubsub', 'Pub/Sub message', '', { head: memberHead(callee) }, call);
+      }
     }
-  }
-  for (const w of get('worker')) {
-    const ctor = w.childForFieldName('constructor');
-    const b = ctor ? ctx.facts.moduleOf(ctor) : undefined;
-    if (!b || !/^(bullmq|@nestjs\/bullmq)$/.test(b.module)) continue;
-    const args = w.childForFieldName('arguments');
-    const r = args ? resolveFunction(ctx, namedChildren(args)[1]) : undefined;
-    const h = r && fromFunction('consumer', 'bullmq', 'BullMQ job', r.fn, r.wrappers);
-    if (h) out.push(h);
-  }
-  for (const d of get('deco')) nestDecorator(d, d.namedChild(0)?.childForFieldName('function')?.text ?? '', out);
-  for (const e of get('nextfn')) {
-    const fn = e.childForFieldName('declaration');
-    const name = fn?.childForFieldName('name')?.text ?? 'POST';
-    const h = fn && fromFunction('http', 'next-app', name, fn, '');
-    if (h) out.push(h);
-  }
-  for (const d of get('nextdecl')) {
-    const r = resolveFunction(ctx, d.childForFieldName('value'));
-    const h = r && fromFunction('http', 'next-app', d.childForFieldName('name')!.text, r.fn, r.wrappers);
-    if (h) out.push(h);
-  }
-  for (const str of get('method')) {
-    const p = str.parent;
-    if (p?.type === 'binary_expression') {
-      const other = p.childForFieldName('left')?.startIndex === str.startIndex ? p.childForFieldName('right') : p.childForFieldName('left');
-      if (other && (other.type === 'member_expression' ? other.childForFieldName('property')?.text === 'method' : other.type === 'identifier')) methodBranch(ctx, p, out);
-    } else if (p?.type === 'switch_case' && p.childForFieldName('value')?.startIndex === str.startIndex) switchCase(ctx, p, out);
-  }
-  for (const n of get('consumer')) {
-    const p = n.parent;
-    if (n.type === 'property_identifier' && p?.type === 'pair' && p.childForFieldName('key')?.startIndex === n.startIndex) consumerEntry(ctx, n.text, p, p.childForFieldName('value'), out);
-    else if (n.type === 'property_identifier' && p?.type === 'method_definition') consumerEntry(ctx, n.text, p, p, out);
-    else if (n.type === 'shorthand_property_identifier' && p?.type === 'object') consumerEntry(ctx, n.text, n, n, out);
-  }
-  for (const t of get('awstype')) lambdaType(ctx, t, out);
-  // one handler per region (a function typed twice, a branch found twice)
-  const seen = new Set<string>();
-  return out.filter(h => {
-    const k = `${h.start}:${h.end}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
+    for (const w of get('worker')) {
+      const ctor = w.childForFieldName('constructor');
+      const b = ctor ? ctx.facts.moduleOf(ctor) : undefined;
+      if (!b || !/^(bullmq|@nestjs\/bullmq)$/.test(b.module)) continue;
+      const args = w.childForFieldName('arguments');
+      const r = args ? resolveTarget(ctx, namedChildren(args)[1]) : undefined;
+      if (r) addTarget(out, r, 'consumer', 'bullmq', 'BullMQ job', '', { head: { start: w.startIndex, end: ctor!.endIndex } }, w);
+    }
+    for (const d of get('deco')) {
+      const name = d.namedChild(0)?.childForFieldName('function')?.text ?? '';
+      if (name === 'Processor') nestProcessor(d, out);
+      else nestDecorator(d, name, out);
+    }
+    for (const e of get('nextfn')) {
+      const fn = e.childForFieldName('declaration');
+      const nameNode = fn?.childForFieldName('name');
+      const h = fn && nameNode && fromFunction('http', 'next-app', nameNode.text, fn, '', { head: span(nameNode) });
+      if (h) out.local.push(h);
+    }
+    for (const d of get('nextdecl')) {
+      const nameNode = d.childForFieldName('name')!;
+      const r = resolveTarget(ctx, d.childForFieldName('value'));
+      if (r) addTarget(out, r, 'http', 'next-app', nameNode.text, '', { head: span(nameNode) }, d);
+    }
+    for (const str of get('method')) {
+      const p = str.parent;
+      if (p?.type === 'binary_expression') {
+        const other = p.childForFieldName('left')?.startIndex === str.startIndex ? p.childForFieldName('right') : p.childForFieldName('left');
+        if (other && (other.type === 'member_expression' ? other.childForFieldName('property')?.text === 'method' : other.type === 'identifier')) methodBranch(ctx, p, out);
+      } else if (p?.type === 'switch_case' && p.childForFieldName('value')?.startIndex === str.startIndex) switchCase(ctx, p, out);
+      else if (p?.type === 'pair') methodKey(ctx, str, out);
+    }
+    for (const k of get('methodkey')) methodKey(ctx, k, out);
+    for (const n of get('consumer')) {
+      const p = n.parent;
+      if (n.type === 'property_identifier' && p?.type === 'pair' && p.childForFieldName('key')?.startIndex === n.startIndex) consumerEntry(ctx, n.text, p, p.childForFieldName('value'), n, out);
+      else if (n.type === 'property_identifier' && p?.type === 'method_definition') consumerEntry(ctx, n.text, p, p, n, out);
+      else if (n.type === 'shorthand_property_identifier' && p?.type === 'object') consumerEntry(ctx, n.text, n, n, n, out);
+    }
+    for (const t of get('awstype')) lambdaType(ctx, t, out);
+    for (const t of get('jobtype')) bullJobType(ctx, t, out);
+    webhookReceivers(ctx, out);
+    // one handler per region (a function typed twice, a branch found twice); a method branch wins over its function
+    const seen = new Set<string>();
+    const local = out.local.filter(h => {
+      const k = `${h.start}:${h.end}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }).filter((h, _, all) => !(h.webhookOnly && all.some(o => o !== h && o.fn.startIndex === h.fn.startIndex && !o.webhookOnly)));
+    const seenRemote = new Set<string>();
+    const remote = out.remote.filter(h => {
+      const k = `${h.head.start}:${h.head.end}`;
+      if (seenRemote.has(k)) return false;
+      seenRemote.add(k);
+      return true;
+    });
+    return { local, remote };
   });
 }

@@ -1,0 +1,145 @@
+/**
+ * Idempotency guards for non-idempotent-handler, recognised on a function's text (comments stripped): they take too
+ * many shapes to match as trees. A guard found in the handler covers every effect it reaches; a guard found in a
+ * function on the call path to an effect covers that effect (RULES.md v2: guards seen anywhere on the path).
+ *
+ * The state is plain JSON (`GuardFact`) so it can sit in a function's summary and be composed in the project pass.
+ */
+
+/** A function's (or a handler's) guard state, JSON. */
+export interface GuardFact {
+  /** idempotency key, message/event-id dedup, unique-violation handling, idempotency middleware: guards everything. */
+  key?: 1;
+  /** upserts / conflict clauses: guard inserts and sends, not increments. */
+  upsert?: 1;
+  /** compare-and-set update (`where: { id, status: 'PENDING' }`) or a state re-check that returns/throws: guards everything after it. */
+  state?: 1;
+  /** models looked up with an existence check (`findUnique` / `findTopicByKey` + `if (found) return`), normalised. */
+  look?: string[];
+}
+
+const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
+const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record)\.(id|offset|messageId|MessageId)\b/;
+const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates/i;
+const UNIQUE_GUARD = /P2002|23505|E11000|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
+const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
+
+/** State-like fields a compare-and-set predicate or a re-check tests. */
+const STATE_FIELD = '(?:status|state|phase|stage|processed|processedAt|processed_at|claimedAt|claimed_at|lockedAt|locked_at|lockedBy|consumedAt|consumed_at|usedAt|used_at|redeemedAt|redeemed_at|acceptedAt|accepted_at|completedAt|completed_at|paidAt|paid_at|version)';
+/** Prisma / Mongo / TypeORM update whose filter names a state field: `update({ where: { id, status: 'PENDING' } })`, `updateOne({ _id, state: 'x' }, ...)`. */
+const CAS_ORM = new RegExp(`\\.(?:update|updateMany|updateOne|findOneAndUpdate|findOneAndReplace|findAndModify|update\\w*)\\s*\\(\\s*\\{(?:[^{}]|\\{[^{}]*\\})*?(?:where\\s*:\\s*\\{[^{}]*)?\\b${STATE_FIELD}\\s*:`, 's');
+/** SQL `UPDATE t SET ... WHERE ... status = $1` / `... AND processed_at IS NULL`. */
+const CAS_SQL = new RegExp(`\\bupdate\\s+[\\w."\`]+\\s+set\\b[\\s\\S]{0,400}?\\bwhere\\b[\\s\\S]{0,200}?\\b${STATE_FIELD}\\b\\s*(?:=|is\\s+null|in\\s*\\()`, 'i');
+/** Drizzle / Kysely: `.update(t).set(...).where(and(eq(t.id, id), eq(t.status, 'pending')))`. */
+const CAS_BUILDER = new RegExp(`\\.update\\s*\\([^)]*\\)[\\s\\S]{0,300}?\\.where\\s*\\([\\s\\S]{0,200}?\\b(?:eq|isNull)\\s*\\(\\s*[\\w.]*\\.${STATE_FIELD}\\b`);
+/** A state re-check that stops the work: `if (order.status !== 'PENDING') return`, `if (invite.acceptedAt) throw ...`. */
+const STATE_RECHECK = new RegExp(`\\bif\\s*\\(\\s*!?\\s*[\\w$.?]*\\.${STATE_FIELD}\\b[^)]*\\)\\s*\\{?\\s*(?:return|throw|continue)\\b`);
+
+export function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
+}
+
+/** `[const v = await] [client.]model[('name')].findX(` : v (optional), model, string model name, verb. */
+const LOOKUP = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$.]*?)?([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where|findMany)\s*\(/g;
+/**
+ * A service or repository lookup bound to a variable: `const taken = await this.topicRepository.findTopicByKey(...)`,
+ * `const existing = await usersService.getUserByEmail(...)`, `const found = await findInviteByToken(...)`.
+ */
+const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?(?:[\w$]+\.)*?(?:([\w$]+)\.)?((?:find|get|fetch|load|lookup|exists|check|has)([A-Z][\w$]*)?)\s*\(/g;
+
+const esc = (v: string) => v.replace(/[$]/g, '\\$');
+
+/** The found value gates the work: `if (v) return`, `if (v && v.length) { reuse } else { create }`, `if (!v) create(...)`. */
+function dedupTest(code: string, v: string): boolean {
+  const e = esc(v);
+  return new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&|\\|\\||\\?\\.|\\.length|!==?\\s*(?:null|undefined))`).test(code)
+    || new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`).test(code);
+}
+
+/** `if (v) return ...` / `if (v) throw ...`: a positive test that stops the work (the row exists: conflict or replay). */
+function stopsWhenFound(code: string, v: string): boolean {
+  return new RegExp(`\\bif\\s*\\(\\s*${esc(v)}\\s*(?:\\)|&&[^)]*\\)|\\?\\.[^)]*\\)|!==?\\s*(?:null|undefined)\\s*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
+}
+
+/** `if (!v) return ...` / `if (!v || ...) throw ...`: the handler needs the row to exist. */
+function requiredToExist(code: string, v: string): boolean {
+  return new RegExp(`\\bif\\s*\\(\\s*!\\s*${esc(v)}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
+}
+
+/**
+ * A model name in a comparable form: lower case, letters only, without a service/repository suffix or a plural `s`:
+ * `TopicRepository` -> `topic`, `users` -> `user`, `organization_members` -> `organizationmember`.
+ */
+export function normModel(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  let s = name.replace(/[^A-Za-z]/g, '').toLowerCase();
+  s = s.replace(/(service|services|repository|repo|model|collection|table|dao|store|entity|schema|client)$/, '');
+  if (s.endsWith('ies')) s = s.slice(0, -3) + 'y';
+  else if (/(ss|us)$/.test(s)) { /* keep */ } else if (s.endsWith('s')) s = s.slice(0, -1);
+  return s.length >= 3 ? s : undefined;
+}
+
+/** Whether two normalised models name the same thing (`member` / `organizationmember` count). */
+export function sameModel(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 4 && long.endsWith(short);
+}
+
+/** The guard state of a function's (or handler's) text; `extra` is text around it (middleware, decorators). */
+export function guardState(text: string, extra = ''): GuardFact {
+  const code = stripComments(text);
+  const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l));
+  const look = new Set<string>();
+  for (const m of code.matchAll(LOOKUP)) {
+    const v = m[1], verb = m[4];
+    // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
+    // the parent of the new row): not a dedup. A list lookup (`findMany`) counts only with a visible dedup test.
+    if (verb === 'findMany' ? !(v && dedupTest(code, v)) : (v && requiredToExist(code, v) && !dedupTest(code, v))) continue;
+    const n = normModel(m[3] ?? m[2]);
+    if (n) look.add(n);
+  }
+  for (const m of code.matchAll(SERVICE_LOOKUP)) {
+    const v = m[1];
+    if (!stopsWhenFound(code, v) && !(dedupTest(code, v) && !requiredToExist(code, v))) continue;
+    // the model: `findTopicByKey` -> topic; `usersService.findOne` -> user
+    const fromVerb = m[4]?.replace(/(By|With|For|From|If|Or|And)[A-Z][\w$]*$/, '');
+    const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
+    if (n) look.add(n);
+  }
+  const g: GuardFact = {};
+  if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;
+  if (UPSERT_GUARD.test(code)) g.upsert = 1;
+  if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || STATE_RECHECK.test(code)) g.state = 1;
+  if (look.size) g.look = [...look].sort();
+  return g;
+}
+
+export function isEmptyGuard(g: GuardFact): boolean {
+  return !g.key && !g.upsert && !g.state && !g.look?.length;
+}
+
+/** Union of guard states (guards seen anywhere on the path). */
+export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
+  const out: GuardFact = {};
+  const look = new Set<string>();
+  for (const g of gs) {
+    if (!g) continue;
+    if (g.key) out.key = 1;
+    if (g.upsert) out.upsert = 1;
+    if (g.state) out.state = 1;
+    for (const l of g.look ?? []) look.add(l);
+  }
+  if (look.size) out.look = [...look].sort();
+  return out;
+}
+
+/** Whether a guard state covers an effect of this kind on this model. */
+export function guards(g: GuardFact, kind: string, model: string | undefined): boolean {
+  if (g.key || g.state) return true;
+  if (kind === 'increment' || kind === 'payment') return false;
+  if (g.upsert) return true;
+  const m = normModel(model);
+  if (kind === 'insert' && m && g.look?.some(l => sameModel(l, m))) return true;
+  return false;
+}

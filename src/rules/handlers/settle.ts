@@ -1,0 +1,144 @@
+/**
+ * Settling a handler's pending finding in the project pass: the handler's own effects plus the effects of every
+ * function it reaches (any file, up to three calls deep), each kept unless a guard covers it (the handler's guards,
+ * or a guard in a function on the path to the effect). The finding stays at the handler's head; each repeated
+ * effect becomes related information (possibly in another file), and the message names the first one and its file.
+ */
+import * as path from 'path';
+import type { ProjectView, Ref } from '../../core/rule';
+import type { Finding, RelatedLocation } from '../../core/types';
+import type { EffectKind } from './effects';
+import { guards, mergeGuards, normModel, type GuardFact } from './guards';
+import { SUMMARY_KEY, type EffectFact, type FnFacts } from './summary';
+
+/** What a handler's pending finding carries (JSON). */
+export interface PendingHandler {
+  kind: 'http' | 'consumer';
+  label: string;
+  /** 'Stripe', 'GitHub', 'Svix', '' (another signed webhook) or undefined (not a webhook receiver). */
+  webhook?: string;
+  /** Effects in the handler's own body. */
+  own: EffectFact[];
+  /** Calls the handler makes whose callees may hold effects: reference and callee text (messages). */
+  calls: { r: Ref; t: string }[];
+  /** The class the handler sits in (`this.x()` / `this.field.x()`). */
+  cls?: string;
+  /** Guards seen in the handler, its route (middleware, decorators) and the app. */
+  g: GuardFact;
+  /** Depth bound of `reach` (3, or 4 when the handler function itself is the first callee). */
+  depth: number;
+  /** A Worker registration whose processor is a typed-`Job` function: its own file reports it. */
+  bull?: boolean;
+}
+
+const CONSEQUENCE: Record<EffectKind, string> = {
+  payment: 'charges the card twice',
+  insert: 'inserts a duplicate row',
+  increment: 'applies the increment twice',
+  email: 'sends the email twice',
+  sms: 'sends the SMS twice',
+  push: 'sends the push notification twice',
+  publish: 'publishes the message twice',
+};
+
+const AGAIN: Record<EffectKind, string> = {
+  payment: 'charges again',
+  insert: 'inserts another row',
+  increment: 'increments again',
+  email: 'sends the email again',
+  sms: 'sends the SMS again',
+  push: 'sends the push notification again',
+  publish: 'publishes again',
+};
+
+const WEIGHT: Record<EffectKind, number> = { payment: 0, increment: 1, insert: 2, email: 3, sms: 3, push: 4, publish: 5 };
+
+export function who(d: Pick<PendingHandler, 'kind' | 'label' | 'webhook'>): string {
+  if (d.webhook !== undefined) return `a redelivered ${d.webhook ? d.webhook + ' ' : ''}webhook event`;
+  return d.kind === 'http' ? `a client retry of this ${d.label}` : `a redelivered ${d.label}`;
+}
+
+interface Repeated { file: string; fx: EffectFact; via?: string }
+
+/** A model for generic base-repository effects: the nearest `XRepository`/`XService` class on the path. */
+function pathModel(ids: string[]): string | undefined {
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const cls = ids[i].includes('.') ? ids[i].split('.')[0] : '';
+    const m = /^(\w+?)(Repository|Repo|Dao|DAO|Store|Model)$/.exec(cls);
+    if (m && !/^(Base|Abstract|Generic|Mongoose|Prisma)$/.test(m[1])) return m[1];
+  }
+  return undefined;
+}
+
+function factsOf(f: { facts: Record<string, unknown> } | undefined): FnFacts | undefined {
+  return f?.facts[SUMMARY_KEY] as FnFacts | undefined;
+}
+
+/** The repeated effects of a pending handler, in order (own first, then by call). */
+export function repeatedEffects(d: PendingHandler, project: ProjectView, file: string): Repeated[] {
+  const out: Repeated[] = [];
+  const seen = new Set<string>();
+  const add = (r: Repeated) => {
+    const k = `${r.file}:${r.fx.s}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(r);
+  };
+  // checks the handler runs first (`await this.svc.assertPending(id)`) guard it like its own code
+  const checks: GuardFact[] = [];
+  for (const c of d.calls) {
+    const name = c.t.split('.').pop() ?? '';
+    if (!/^(assert|check|ensure|verify|validate|guard|require|prevent)/i.test(name)) continue;
+    const h = project.resolve(file, c.r, d.cls);
+    const g = h && factsOf(project.fn(h))?.g;
+    if (g) checks.push(g);
+  }
+  const handlerGuard = mergeGuards([d.g, ...checks]);
+  for (const fx of d.own) if (!guards(handlerGuard, fx.k, fx.m)) add({ file, fx });
+  for (const c of d.calls) {
+    const reached = project.reach(file, c.r, d.cls, d.depth);
+    for (const r of reached) {
+      const facts = factsOf(r.fn);
+      if (!facts?.fx?.length) continue;
+      const onPath = r.path.map(h => factsOf(project.fn(h))?.g);
+      const g = mergeGuards([handlerGuard, ...onPath, facts.g]);
+      const model = pathModel([...r.path.map(h => h.id), r.fn.id]);
+      for (const fx of facts.fx) if (!guards(g, fx.k, fx.m ?? model)) add({ file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t });
+    }
+  }
+  return out;
+}
+
+/** Completes a handler's pending finding, or drops it (undefined) when nothing it reaches repeats. */
+export function settleHandler(f: Finding, project: ProjectView, file: string): Finding | undefined {
+  const d = f.pending as PendingHandler;
+  if (d.bull && d.calls.length === 1) {
+    const h = project.resolve(file, d.calls[0].r, d.cls);
+    if (h && factsOf(project.fn(h))?.job) return undefined;
+  }
+  const rep = repeatedEffects(d, project, file);
+  if (!rep.length) return undefined;
+  const first = [...rep].sort((a, b) => WEIGHT[a.fx.k] - WEIGHT[b.fx.k])[0];
+  const where = first.file !== file ? ` in \`${path.basename(first.file)}\`` : '';
+  const via = first.via ? ` (via \`${first.via}()\`)` : '';
+  const missing = d.kind === 'http' && d.webhook === undefined ? 'no idempotency key or dedup check' : d.webhook !== undefined ? 'no event-id dedup' : 'no message-id dedup';
+  const more = rep.length > 1 ? `; ${rep.length - 1} more repeated effect${rep.length > 2 ? 's' : ''} in related locations` : '';
+  const related: RelatedLocation[] = rep.map(r => ({
+    file: r.file,
+    startPos: { line: r.fx.l, column: r.fx.c },
+    endPos: { line: r.fx.el, column: r.fx.ec },
+    message: `\`${r.fx.w}\` ${AGAIN[r.fx.k]} when the ${d.kind === 'http' && d.webhook === undefined ? 'request is retried' : d.webhook !== undefined ? 'event is redelivered' : 'message is redelivered'}`,
+  }));
+  const payment = rep.some(r => r.fx.k === 'payment');
+  return {
+    ...f,
+    messageId: messageIdOf(first.fx.k),
+    message: `${who(d)} ${CONSEQUENCE[first.fx.k]}: \`${first.fx.w}\`${where}${via} runs with ${missing}${more}`,
+    severity: payment ? 'error' : f.severity,
+    related,
+  };
+}
+
+export function messageIdOf(k: EffectKind): string {
+  return k === 'payment' ? 'payment' : k === 'insert' ? 'insert' : k === 'increment' ? 'increment' : k === 'publish' ? 'publish' : 'send';
+}

@@ -1,0 +1,103 @@
+/**
+ * The per-function summary of non-idempotent-handler (RULES.md v2 "The project-wide view"): each function's own
+ * non-idempotent effects (kind, what, position, model) and its local guard state, recorded while the tree is alive
+ * and composed over the call graph in the project pass (./settle.ts). Plain JSON.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
+import { unwrap } from '../../core/ast';
+import { classifyEffect, classifyMessagesCreate, explicitInputId, noiseOf, type Effect, type EffectKind } from './effects';
+import { guardState, isEmptyGuard, type GuardFact } from './guards';
+
+export const SUMMARY_KEY = 'effects';
+
+/** One effect, as stored: kind, short call text, offsets and 0-based positions, model. */
+export interface EffectFact {
+  k: EffectKind;
+  w: string;
+  s: number;
+  e: number;
+  l: number;
+  c: number;
+  el: number;
+  ec: number;
+  m?: string;
+}
+
+export interface FnFacts {
+  fx?: EffectFact[];
+  g?: GuardFact;
+  /** A BullMQ processor typed `Job` (its own file reports it; a Worker registering it does not). */
+  job?: 1;
+}
+
+/** Functions worth summarising: an effect, a guard or a processor signature may be in them. */
+export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|:\s*Job\b/i;
+
+/** Calls in [start, end) from the document-ordered `call` captures. */
+export function callsIn(calls: readonly Node[], start: number, end: number): Node[] {
+  let lo = 0, hi = calls.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (calls[m].startIndex < start) lo = m + 1; else hi = m; }
+  const out: Node[] = [];
+  for (let i = lo; i < calls.length && calls[i].startIndex < end; i++) out.push(calls[i]);
+  return out;
+}
+
+export function classify(ctx: RuleContext, call: Node): Effect | undefined {
+  return classifyEffect(ctx, call) ?? classifyMessagesCreate(ctx, call);
+}
+
+/** An effect that counts (not noise, not a converging write), or undefined. */
+export function countedEffect(ctx: RuleContext, call: Node, fnId: string | undefined): Effect | undefined {
+  const e = classify(ctx, call);
+  if (!e) return undefined;
+  const argsText = call.childForFieldName('arguments')?.text ?? '';
+  if (noiseOf(e.kind, e.model, e.what, fnId, argsText.slice(0, 2000))) return undefined;
+  if (e.kind === 'insert' && explicitInputId(ctx, call)) return undefined;
+  return e;
+}
+
+export function toFact(ctx: RuleContext, e: Effect, range: { start: number; end: number }): EffectFact {
+  const a = ctx.lines.pos(range.start), b = ctx.lines.pos(range.end);
+  const f: EffectFact = { k: e.kind, w: e.what, s: range.start, e: range.end, l: a.line, c: a.column, el: b.line, ec: b.column };
+  if (e.model) f.m = e.model;
+  return f;
+}
+
+function effectRange(ctx: RuleContext, call: Node): { start: number; end: number } {
+  if (ctx.lines.pos(call.startIndex).line === ctx.lines.pos(call.endIndex).line) return { start: call.startIndex, end: call.endIndex };
+  const fn = call.childForFieldName('function');
+  return { start: call.startIndex, end: (fn ?? call).endIndex };
+}
+
+export function factOf(ctx: RuleContext, e: Effect): EffectFact {
+  return toFact(ctx, e, effectRange(ctx, e.call));
+}
+
+function isBullJobParam(ctx: RuleContext, fn: Node): boolean {
+  const ps = fn.childForFieldName('parameters');
+  const p = ps?.namedChildren.find(c => c.type !== 'comment');
+  const t = p?.childForFieldName('type')?.namedChild(0);
+  const name = t?.type === 'generic_type' ? t.childForFieldName('name')?.text : t?.text;
+  if (name !== 'Job') return false;
+  const b = ctx.facts.binding('Job');
+  return !!b && /^(bullmq|bull|@nestjs\/bullmq|@nestjs\/bull)$/.test(b.module);
+}
+
+/** The summary of one function (undefined when it has neither effects nor guards). */
+export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | undefined {
+  const node = fn.node;
+  const body = node.childForFieldName('body') ?? node;
+  const calls = callsIn(ctx.captures('call'), body.startIndex, body.endIndex);
+  const fx: EffectFact[] = [];
+  for (const c of calls) {
+    const e = countedEffect(ctx, c, fn.id);
+    if (e) fx.push(factOf(ctx, e));
+  }
+  const g = guardState(ctx.text.slice(node.startIndex, node.endIndex));
+  const out: FnFacts = {};
+  if (fx.length) out.fx = fx;
+  if (!isEmptyGuard(g)) out.g = g;
+  if (isBullJobParam(ctx, unwrap(node) ?? node)) out.job = 1;
+  return out.fx || out.g || out.job ? out : undefined;
+}
