@@ -225,7 +225,7 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     case 'add': case 'addBulk':
       // BullMQ queue.add(name, data, { jobId }) dedups by job id
       if (!/queue$/i.test(bare(last))) return undefined;
-      if (args.some(a => /\b(jobId|deduplication)\b/.test(a.text))) return undefined;
+      if (args.some(a => /\b(jobId|deduplication|repeat|repeatJobKey)\b/.test(a.text))) return undefined;
       return { kind: 'publish', call, what };
     case 'sale':
       // Braintree gateway.transaction.sale(...)

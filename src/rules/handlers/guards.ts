@@ -20,8 +20,8 @@ export interface GuardFact {
 
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record)\.(id|offset|messageId|MessageId)\b/;
-const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates/i;
-const UNIQUE_GUARD = /P2002|23505|E11000|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
+const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates|onDuplicateKeyUpdate|onDuplicateUpdate/i;
+const UNIQUE_GUARD = /P2002|23505|E11000|\b11000\b|DUPLICATE_KEY|DuplicateKeyError|isDuplicateKey|duplicate_key|UniqueViolation|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
 const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
 
 /** State-like fields a compare-and-set predicate or a re-check tests. */
@@ -94,8 +94,9 @@ export function guardState(text: string, extra = ''): GuardFact {
   for (const m of code.matchAll(LOOKUP)) {
     const v = m[1], verb = m[4];
     // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
-    // the parent of the new row): not a dedup. A list lookup (`findMany`) counts only with a visible dedup test.
-    if (verb === 'findMany' ? !(v && dedupTest(code, v)) : (v && requiredToExist(code, v) && !dedupTest(code, v))) continue;
+    // the parent of the new row): not a dedup; nor is a result that is only read (`parentId: group?._id`).
+    // a bound result counts only when a test of it gates the work; an unbound one only inside a condition
+    if (v ? !(stopsWhenFound(code, v) || (dedupTest(code, v) && !requiredToExist(code, v))) : (verb === 'findMany' || !/\bif\s*\(\s*!?\s*(?:await\s+)?(?:[\w$]+\.)*$/.test(code.slice(Math.max(0, m.index - 60), m.index)))) continue;
     const n = normModel(m[3] ?? m[2]);
     if (n) look.add(n);
   }

@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import type { ProjectView, Ref } from '../../core/rule';
+import { refText } from '../../core/symbols';
 import type { Finding, RelatedLocation } from '../../core/types';
 import type { EffectKind } from './effects';
 import { guards, mergeGuards, normModel, type GuardFact } from './guards';
@@ -70,6 +71,13 @@ function pathModel(ids: string[]): string | undefined {
   return undefined;
 }
 
+/** The model a repository call names: `this.subscriberPreferenceRepository.create` -> subscriberPreference. */
+function modelFromRef(ref: Ref): string | undefined {
+  const holder = ref.k === 'field' ? ref.field : ref.k === 'member' ? (ref.base.k === 'local' ? ref.base.name : ref.base.k === 'import' ? ref.base.name : ref.base.k === 'member' ? ref.base.name : undefined) : undefined;
+  const m = holder && /^(\w+?)(Repository|Repo|Dao|DAO|Model|Collection|Store)$/.exec(holder);
+  return m ? m[1] : undefined;
+}
+
 function factsOf(f: { facts: Record<string, unknown> } | undefined): FnFacts | undefined {
   return f?.facts[SUMMARY_KEY] as FnFacts | undefined;
 }
@@ -102,8 +110,17 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       if (!facts?.fx?.length) continue;
       const onPath = r.path.map(h => factsOf(project.fn(h))?.g);
       const g = mergeGuards([handlerGuard, ...onPath, facts.g]);
-      const model = pathModel([...r.path.map(h => h.id), r.fn.id]);
-      for (const fx of facts.fx) if (!guards(g, fx.k, fx.m ?? model)) add({ file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t });
+      // a generic base-repository effect (`new this.MongooseModel(data).save()`) is known by the call that reached it
+      const viaRepo = r.depth > 1 ? modelFromRef(r.call.ref) : undefined;
+      const model = viaRepo ?? pathModel([...r.path.map(h => h.id), r.fn.id]);
+      for (const fx of facts.fx) {
+        if (guards(g, fx.k, fx.m ?? model)) continue;
+        if (!fx.m && viaRepo && r.fn.cls) {
+          // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
+          const w = refText(r.call.ref);
+          add({ file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t });
+        } else add({ file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t });
+      }
     }
   }
   return out;
