@@ -14,6 +14,7 @@ import { callRange } from '../core/ast';
 import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
+import { credentialHandler } from './handlers/effects';
 import { callsIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
 import { guardFix, isStripe, stripeFix, stripeOptions, type StripeOpts } from './handlers/fixes';
@@ -44,7 +45,15 @@ function innermost(handlers: Handler[], at: Node): Handler | undefined {
   return best;
 }
 
-const APP_LEVEL_GUARD = /\.(use|register|addHook|useGlobalInterceptors|useGlobalGuards)\s*\([^;]*(idempoten|dedup)/i;
+const APP_LEVEL_GUARD = /\.(use|register|addHook|useGlobalInterceptors|useGlobalGuards)\s*\([^;]*(idempoten|dedup|duplicate)/i;
+
+/** `const createSession = async (req, res) => ...`: the name a handler function is declared under. */
+function declaredName(fn: Node): string | undefined {
+  const p = fn.parent;
+  if (p?.type === 'variable_declarator') return p.childForFieldName('name')?.text;
+  if (p?.type === 'pair') return p.childForFieldName('key')?.text;
+  return fn.childForFieldName('name')?.text;
+}
 
 /** Route paths and files that only exist outside production: seeding, testing, debugging, local development. */
 const DEV_PATH = /(^|[/.:_-])(dev|debug|test|tests|testing|e2e|seed|seeds|seeding|playground|sandbox|mock|mocks|fixtures?|__\w+)($|[/.:_-])/i;
@@ -85,8 +94,9 @@ function refsOf(ctx: RuleContext, calls: Node[]): { r: PendingHandler['calls']; 
   return { r, first };
 }
 
-function pendingOf(h: Handler | RemoteHandler, own: EffectFact[], calls: PendingHandler['calls'], g: GuardFact, webhook: string | undefined, depth: number): PendingHandler {
+function pendingOf(h: Handler | RemoteHandler, own: EffectFact[], calls: PendingHandler['calls'], g: GuardFact, webhook: string | undefined, depth: number, name?: string): PendingHandler {
   const d: PendingHandler = { kind: h.kind, label: h.label, own, calls, g, depth };
+  if (h.kind === 'http' && credentialHandler(h.path, name)) d.cred = true;
   if (h.cls) d.cls = h.cls;
   if (webhook !== undefined) d.webhook = webhook;
   if ('ref' in h && h.framework === 'bullmq') d.bull = true;
@@ -130,7 +140,7 @@ export const nonIdempotentHandler: Rule = {
       const fix = guardFix(ctx, h, at);
       ctx.report({
         ...h.head, messageId: 'pending', message: `${who({ kind: h.kind, label: h.label, webhook })} may repeat an effect`,
-        fixes: fix ? [fix] : [], pending: pendingOf(h, own, refs.r, g, webhook, 3),
+        fixes: fix ? [fix] : [], pending: pendingOf(h, own, refs.r, g, webhook, 3, fnId ?? declaredName(h.fn)),
       });
     }
     for (const h of remote) {
@@ -138,7 +148,7 @@ export const nonIdempotentHandler: Rule = {
       const g = guardState('', h.guardText + (h.kind === 'http' ? appGuard : ''));
       ctx.report({
         ...h.head, messageId: 'pending', message: `${who(h)} may repeat an effect`,
-        pending: pendingOf(h, [], [{ r: h.ref, t: refText(h.ref) }], g, undefined, 4),
+        pending: pendingOf(h, [], [{ r: h.ref, t: refText(h.ref) }], g, undefined, 4, refText(h.ref)),
       });
     }
 

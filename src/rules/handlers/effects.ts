@@ -313,10 +313,13 @@ const RECORD_PAIRS = /\bsearch (query|queries|history)\b|\blogin attempts?\b|\bp
 /** Functions whose job is recording: `logEvent`, `AuditService.create`, `trackUsage`, `recordAuditEvent`. */
 const RECORDER_FN = new Set(['audit', 'log', 'logs', 'track', 'tracking', 'telemetry', 'analytics', 'metric', 'metrics']);
 
+const VERSION_WORDS = new Set(['version', 'versions', 'revision', 'generation', 'etag', 'bump', 'cache']);
+const DELETE_WORDS = new Set(['delete', 'deletes', 'deletion', 'remove', 'removal', 'purge', 'tombstone', 'tombstones']);
+
 /** Single-use, short-lived credentials (a duplicate expires unused): sessions, verification/reset tokens, OTPs, challenges. */
-const CREDENTIAL_MODEL = /^(user|auth|login|browser|web)?sessions?$|otp|verification|verify|passwordreset|resetpassword|reset(token|code|request)|magiclink|challenge|nonce|twofactor|totp|refreshtoken|logintoken|emailtoken|signintoken|confirmation(token|code)|authcode|authorizationcode|oauthcode|onetime|passcode/;
+const CREDENTIAL_MODEL = /^(user|auth|login|browser|web)?sessions?$|^salts?$|otp|verification|verify|passwordreset|resetpassword|reset(token|code|request)|magiclink|challenge|nonce|twofactor|totp|refreshtoken|logintoken|emailtoken|signintoken|confirmation(token|code)|authcode|authorizationcode|oauthcode|onetime|passcode/;
 /** Emails/SMS that deliver such a credential (a retry sends a second working code or link). */
-const CREDENTIAL_MESSAGE = /verif|reset.?pass|password.?reset|forgot|\botp\b|one.?time|magic.?link|sign.?in.?(link|code|email)|log.?in.?(link|code|email)|confirm.?(email|code|token|signup|account)|two.?factor|\b2fa\b|passcode|security.?code/i;
+export const CREDENTIAL_MESSAGE = /verif|\breset\b|reset.?pass|password.?reset|forgot|\botp\b|one.?time|magic.?link|sign.?in.?(link|code|email)|log.?in.?(link|code|email)|confirm.?(email|code|token|signup|account)|two.?factor|\b2fa\b|passcode|security.?code/i;
 
 /**
  * Why an effect is not a finding, or undefined when it is one. `fnId` is the function the effect sits in
@@ -324,9 +327,13 @@ const CREDENTIAL_MESSAGE = /verif|reset.?pass|password.?reset|forgot|\botp\b|one
  */
 export function noiseOf(kind: EffectKind, model: string | undefined, what: string, fnId: string | undefined, callText: string): string | undefined {
   const mw = model ? words(model) : words(what.split('.').slice(-2, -1)[0] ?? '');
-  if (kind !== 'payment' && (mw.some(w => RECORD_WORDS.has(w)) || RECORD_PAIRS.test(mw.join(' ')))) return 'record';
   const fw = fnId ? words(fnId) : [];
+  if (kind !== 'payment' && (mw.some(w => RECORD_WORDS.has(w)) || RECORD_PAIRS.test(mw.join(' ')))) return 'record';
   if (kind !== 'payment' && kind !== 'increment' && fw.some(w => RECORDER_FN.has(w)) && !/\b(send|notify|publish)\b/.test(fw.join(' '))) return 'record';
+  // a cache/definitions version bumped twice only invalidates twice
+  if (kind === 'increment' && [...mw, ...fw].some(w => VERSION_WORDS.has(w))) return 'version';
+  // soft deletes and tombstones (`softDeleteInClickhouse`, `markRemoved`): a second delete marker converges
+  if (kind === 'insert' && fw.some(w => DELETE_WORDS.has(w))) return 'delete';
   if (kind === 'insert' && model && CREDENTIAL_MODEL.test(model.replace(/[^A-Za-z]/g, '').toLowerCase())) return 'credential';
   if (kind === 'insert' && fnId && CREDENTIAL_MODEL.test(fw.join('')) && !model) return 'credential';
   if ((kind === 'email' || kind === 'sms') && (CREDENTIAL_MESSAGE.test(callText) || (fnId && CREDENTIAL_MESSAGE.test(fw.join(' '))))) return 'credential';
@@ -368,6 +375,19 @@ export function explicitInputId(ctx: RuleContext, call: Node): boolean {
     }
     if (!v) return false;
     return !GENERATED_ID.test(v.text);
+  }
+  return false;
+}
+
+/** Routes and handlers that issue credentials: login, token, refresh, session, verify, OTP, magic link, password reset. */
+const CREDENTIAL_ROUTE_WORDS = new Set(['login', 'logout', 'signin', 'signout', 'token', 'tokens', 'refresh', 'session', 'sessions', 'verify', 'verification', 'otp', 'magic', 'reset', 'forgot', 'passwordless', 'mfa', 'totp', '2fa', 'challenge', 'sso']);
+
+/** Whether a handler (by its route path or name) issues single-use short-lived credentials. */
+export function credentialHandler(...names: (string | undefined)[]): boolean {
+  for (const n of names) {
+    if (!n) continue;
+    const ws = words(n.replace(/sign[-_ ]?in/gi, 'signin').replace(/sign[-_ ]?out/gi, 'signout').replace(/log[-_ ]in/gi, 'login').replace(/log[-_ ]out/gi, 'logout'));
+    if (ws.some(w => CREDENTIAL_ROUTE_WORDS.has(w))) return true;
   }
   return false;
 }

@@ -20,6 +20,7 @@ export interface GuardFact {
 
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record)\.(id|offset|messageId|MessageId)\b/;
+const ID_USE = /\b(if|while|where|find\w*|exists\w*|has|get|set\w*|insert\w*|create\w*|upsert\w*|unique\w*|processed\w*|seen|dedup\w*|lock\w*|claim\w*|return)\b|===|!==|\b(const|let|var)\s+[\w$]+\s*(?::[^=]+)?=/;
 const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates|onDuplicateKeyUpdate|onDuplicateUpdate/i;
 const UNIQUE_GUARD = /P2002|23505|E11000|\b11000\b|DUPLICATE_KEY|DuplicateKeyError|isDuplicateKey|duplicate_key|UniqueViolation|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
 const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
@@ -89,7 +90,9 @@ export function sameModel(a: string, b: string): boolean {
 /** The guard state of a function's (or handler's) text; `extra` is text around it (middleware, decorators). */
 export function guardState(text: string, extra = ''): GuardFact {
   const code = stripComments(text);
-  const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l));
+  // a message/event id used in a lookup, a condition or a write (or held in its own variable: the fix's scaffold),
+  // not one passed along in a log or alert payload (`eventId: event.id,` on its own line)
+  const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l) && ID_USE.test(l));
   const look = new Set<string>();
   for (const m of code.matchAll(LOOKUP)) {
     const v = m[1], verb = m[4];

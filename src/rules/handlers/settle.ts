@@ -8,7 +8,7 @@ import * as path from 'path';
 import type { ProjectView, Ref } from '../../core/rule';
 import { refText } from '../../core/symbols';
 import type { Finding, RelatedLocation } from '../../core/types';
-import type { EffectKind } from './effects';
+import { CREDENTIAL_MESSAGE, words, type EffectKind } from './effects';
 import { guards, mergeGuards, normModel, type GuardFact } from './guards';
 import { SUMMARY_KEY, type EffectFact, type FnFacts } from './summary';
 
@@ -30,6 +30,8 @@ export interface PendingHandler {
   depth: number;
   /** A Worker registration whose processor is a typed-`Job` function: its own file reports it. */
   bull?: boolean;
+  /** The handler issues single-use short-lived credentials (login, token, reset, verify, ...): see the rule docs. */
+  cred?: boolean;
 }
 
 const CONSEQUENCE: Record<EffectKind, string> = {
@@ -51,6 +53,9 @@ const AGAIN: Record<EffectKind, string> = {
   push: 'sends the push notification again',
   publish: 'publishes again',
 };
+
+/** Job-queue enqueues (a consumer's continuation): BullMQ/Bull `queue.add`, amqplib `sendToQueue`, SQS SendMessage. */
+const JOB_ENQUEUE = /\.(?:add|addBulk|sendToQueue|sendMessage|sendMessageBatch)$|SendMessage(?:Batch)?Command/;
 
 const WEIGHT: Record<EffectKind, number> = { payment: 0, increment: 1, insert: 2, email: 3, sms: 3, push: 4, publish: 5 };
 
@@ -102,7 +107,12 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     if (g) checks.push(g);
   }
   const handlerGuard = mergeGuards([d.g, ...checks]);
-  for (const fx of d.own) if (!guards(handlerGuard, fx.k, fx.m)) add({ file, fx });
+  // not repeated effects: anything a credential-issuing handler writes or sends (a duplicate token expires unused);
+  // a consumer's continuation publishes (see the rule docs)
+  const counts = (fx: EffectFact, path: string[]) => fx.k === 'payment' || (!d.cred
+    && !(d.kind === 'consumer' && fx.k === 'publish' && JOB_ENQUEUE.test(fx.w))
+    && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' ')))));
+  for (const fx of d.own) if (counts(fx, []) && !guards(handlerGuard, fx.k, fx.m)) add({ file, fx });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     for (const r of reached) {
@@ -113,8 +123,9 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       // a generic base-repository effect (`new this.MongooseModel(data).save()`) is known by the call that reached it
       const viaRepo = r.depth > 1 ? modelFromRef(r.call.ref) : undefined;
       const model = viaRepo ?? pathModel([...r.path.map(h => h.id), r.fn.id]);
+      const ids = [...r.path.map(h => h.id), r.fn.id];
       for (const fx of facts.fx) {
-        if (guards(g, fx.k, fx.m ?? model)) continue;
+        if (!counts(fx, ids) || guards(g, fx.k, fx.m ?? model)) continue;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);
