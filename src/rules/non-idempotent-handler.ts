@@ -88,7 +88,7 @@ function refsOf(ctx: RuleContext, calls: Node[]): { r: PendingHandler['calls']; 
     const k = JSON.stringify(ref);
     if (keys.has(k)) continue;
     keys.add(k);
-    r.push({ r: ref, t: refText(ref) });
+    r.push({ r: ref, t: callee!.text.replace(/\s+/g, '').replace(/\?\./g, '.') });
     first ??= c;
   }
   return { r, first };
@@ -148,7 +148,7 @@ export const nonIdempotentHandler: Rule = {
       const g = guardState('', h.guardText + (h.kind === 'http' ? appGuard : ''));
       ctx.report({
         ...h.head, messageId: 'pending', message: `${who(h)} may repeat an effect`,
-        pending: pendingOf(h, [], [{ r: h.ref, t: refText(h.ref) }], g, undefined, 4, refText(h.ref)),
+        pending: pendingOf(h, [], [{ r: h.ref, t: h.text }], g, undefined, 4, h.text),
       });
     }
 

@@ -356,9 +356,9 @@ export async function POST(request: Request) {
     {
       name: 'next app router: export const PATCH without parameters, TSX',
       filename: 'route.tsx',
-      code: `export const PATCH = async () => {\n  await db.insert(audit).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
+      code: `export const PATCH = async () => {\n  await db.insert(orders).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
       errors: [{ messageId: 'insert', line: 1, column: 14, endLine: 1, endColumn: 19 }],
-      output: `export const PATCH = async (request: Request) => {\n  const idempotencyKey = request.headers.get('Idempotency-Key');\n  if (!idempotencyKey) return Response.json({ error: ${MSG} }, { status: 400 });\n  ${REC}\n  await db.insert(audit).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
+      output: `export const PATCH = async (request: Request) => {\n  const idempotencyKey = request.headers.get('Idempotency-Key');\n  if (!idempotencyKey) return Response.json({ error: ${MSG} }, { status: 400 });\n  ${REC}\n  await db.insert(orders).values({ at: new Date() });\n  return new Response(null, { status: 204 });\n};`,
     },
     {
       name: 'next pages API: req.method === POST branch with INSERT SQL',

@@ -141,7 +141,10 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     case 'insert': case 'insertInto':
       if (after().some(m => CONFLICT_CHAIN.test(m))) return undefined;
       if (names.some(n => isDbName(n) || /^(from|table|into|collection|query)\(\)$/.test(n)) || (obj?.type === 'call_expression' && names.length === 1)) {
-        return { kind: 'insert', call, what, model: prop === 'insertInto' ? stringValue(args[0]) : modelOf(obj, names) };
+        // drizzle `db.insert(searchQueries)`: the table is the argument
+        const table = unwrap(args[0]);
+        const tableName = table?.type === 'identifier' ? table.text : table?.type === 'member_expression' ? table.childForFieldName('property')?.text : undefined;
+        return { kind: 'insert', call, what, model: prop === 'insertInto' ? stringValue(args[0]) : tableName ?? modelOf(obj, names) };
       }
       return undefined;
     case 'create': {

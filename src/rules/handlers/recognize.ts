@@ -54,6 +54,8 @@ export interface RemoteHandler {
   label: string;
   head: Span;
   ref: Ref;
+  /** The handler's source text (`ordersController.create`), for messages. */
+  text: string;
   cls?: string;
   guardText: string;
   path?: string;
@@ -209,14 +211,14 @@ export function enclosingClassName(n: Node): string | undefined {
  * A handler argument's target: a same-file function (see resolveFunction), or a reference the project layer may
  * resolve (an imported function, `controller.create`, a wrapper around one).
  */
-export function resolveTarget(ctx: RuleContext, arg: Node | null | undefined, depth = 0): { fn: Node; wrappers: string } | { ref: Ref; wrappers: string } | undefined {
+export function resolveTarget(ctx: RuleContext, arg: Node | null | undefined, depth = 0): { fn: Node; wrappers: string } | { ref: Ref; wrappers: string; text: string } | undefined {
   const local = resolveFunction(ctx, arg);
   if (local) return local;
   const n = unwrap(arg);
   if (!n || depth > 3) return undefined;
   if (n.type === 'identifier' || n.type === 'member_expression') {
     const ref = ctx.refOf(n);
-    return ref && ref.k !== 'this' ? { ref, wrappers: '' } : undefined;
+    return ref && ref.k !== 'this' ? { ref, wrappers: '', text: n.text.replace(/\s+/g, '') } : undefined;
   }
   if (n.type === 'call_expression') {
     // asyncHandler(ctrl.create), catchAsync(handler): the last argument of a wrapper that is not middleware
@@ -276,13 +278,13 @@ function fromFunction(kind: Handler['kind'], framework: Framework, label: string
 }
 
 /** A handler target (local function or project reference) into the right list. */
-function addTarget(out: Handlers, t: { fn: Node; wrappers: string } | { ref: Ref; wrappers: string }, kind: Handler['kind'], framework: Framework | ((fn: Node) => Framework),
+function addTarget(out: Handlers, t: { fn: Node; wrappers: string } | { ref: Ref; wrappers: string; text: string }, kind: Handler['kind'], framework: Framework | ((fn: Node) => Framework),
   label: string, guardText: string, where: Where, site: Node): void {
   if ('fn' in t) {
     const h = fromFunction(kind, typeof framework === 'function' ? framework(t.fn) : framework, label, t.fn, guardText + ' ' + t.wrappers, where);
     if (h) out.local.push(h);
   } else {
-    out.remote.push({ kind, framework: typeof framework === 'function' ? 'express' : framework, label, head: where.head, ref: t.ref, cls: enclosingClassName(site), guardText: guardText + ' ' + t.wrappers, path: where.path });
+    out.remote.push({ kind, framework: typeof framework === 'function' ? 'express' : framework, label, head: where.head, ref: t.ref, text: t.text, cls: enclosingClassName(site), guardText: guardText + ' ' + t.wrappers, path: where.path });
   }
 }
 
