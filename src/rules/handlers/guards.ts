@@ -14,6 +14,13 @@ export interface GuardFact {
   upsert?: 1;
   /** compare-and-set update (`where: { id, status: 'PENDING' }`) or a state re-check that returns/throws: guards everything after it. */
   state?: 1;
+  /** a state precondition (`if (x.status !== 'PENDING') throw`) whose write is not in the same function: guards only as an assert*-style check the handler calls first. */
+  check?: 1;
+  /**
+   * models whose existence stops the work (`if (user !== null) throw`): when the handler also inserts that model, a
+   * retry stops there, so everything after the check (its function and callees) is covered.
+   */
+  stop?: string[];
   /** models looked up with an existence check (`findUnique` / `findTopicByKey` + `if (found) return`), normalised. */
   look?: string[];
 }
@@ -33,8 +40,24 @@ const CAS_ORM = new RegExp(`\\.(?:update|updateMany|updateOne|findOneAndUpdate|f
 const CAS_SQL = new RegExp(`\\bupdate\\s+[\\w."\`]+\\s+set\\b[\\s\\S]{0,400}?\\bwhere\\b[\\s\\S]{0,200}?\\b${STATE_FIELD}\\b\\s*(?:=|is\\s+null|in\\s*\\()`, 'i');
 /** Drizzle / Kysely: `.update(t).set(...).where(and(eq(t.id, id), eq(t.status, 'pending')))`. */
 const CAS_BUILDER = new RegExp(`\\.update\\s*\\([^)]*\\)[\\s\\S]{0,300}?\\.where\\s*\\([\\s\\S]{0,200}?\\b(?:eq|isNull)\\s*\\(\\s*[\\w.]*\\.${STATE_FIELD}\\b`);
-/** A state re-check that stops the work: `if (order.status !== 'PENDING') return`, `if (invite.acceptedAt) throw ...`. */
-const STATE_RECHECK = new RegExp(`\\bif\\s*\\(\\s*!?\\s*[\\w$.?]*\\.${STATE_FIELD}\\b[^)]*\\)\\s*\\{?\\s*(?:return|throw|continue)\\b`);
+/**
+ * A state re-check that stops the work: `if (order.status !== 'PENDING') return`, `if (invite.acceptedAt) throw ...`,
+ * counted only when the same code also writes that field (`data: { status: 'ACCEPTED' }`): the check then stops a
+ * second run. A precondition on a state the handler does not change (`revision.status !== 'published'`) is not.
+ */
+const STATE_RECHECK = new RegExp(`\\bif\\s*\\(\\s*!?\\s*[\\w$.?]*\\.(${STATE_FIELD})\\b[^)]*\\)\\s*\\{?\\s*(?:return|throw|continue)\\b`, 'g');
+
+/** 2: a re-check of a state the code also writes; 1: a precondition only; 0: none. */
+function stateRecheck(code: string): 0 | 1 | 2 {
+  let seen: 0 | 1 = 0;
+  for (const m of code.matchAll(STATE_RECHECK)) {
+    const field = m[1];
+    if (/\b\d{3}\b/.test(m[0]) || /\b(res|response|resp|result)\.status\b/.test(m[0])) continue; // HTTP status checks
+    if (new RegExp(`\\b${field}\\s*:\\s*(?!\\{)`).test(code.slice(m.index! + m[0].length)) || new RegExp(`\\bset\\s+"?${field}"?\\s*=`, 'i').test(code)) return 2;
+    seen = 1;
+  }
+  return seen;
+}
 
 export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
@@ -94,6 +117,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   // not one passed along in a log or alert payload (`eventId: event.id,` on its own line)
   const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l) && ID_USE.test(l));
   const look = new Set<string>();
+  const stop = new Set<string>();
   for (const m of code.matchAll(LOOKUP)) {
     const v = m[1], verb = m[4];
     // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
@@ -101,7 +125,7 @@ export function guardState(text: string, extra = ''): GuardFact {
     // a bound result counts only when a test of it gates the work; an unbound one only inside a condition
     if (v ? !(stopsWhenFound(code, v) || (dedupTest(code, v) && !requiredToExist(code, v))) : (verb === 'findMany' || !/\bif\s*\(\s*!?\s*(?:await\s+)?(?:[\w$]+\.)*$/.test(code.slice(Math.max(0, m.index - 60), m.index)))) continue;
     const n = normModel(m[3] ?? m[2]);
-    if (n) look.add(n);
+    if (n) { look.add(n); if (v && stopsWhenFound(code, v)) stop.add(n); }
   }
   for (const m of code.matchAll(SERVICE_LOOKUP)) {
     const v = m[1];
@@ -109,38 +133,45 @@ export function guardState(text: string, extra = ''): GuardFact {
     // the model: `findTopicByKey` -> topic; `usersService.findOne` -> user
     const fromVerb = m[4]?.replace(/(By|With|For|From|If|Or|And)[A-Z][\w$]*$/, '');
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
-    if (n) look.add(n);
+    if (n) { look.add(n); if (stopsWhenFound(code, v)) stop.add(n); }
   }
   const g: GuardFact = {};
   if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
-  if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || STATE_RECHECK.test(code)) g.state = 1;
+  const recheck = stateRecheck(code);
+  if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || recheck === 2) g.state = 1;
+  else if (recheck === 1) g.check = 1;
   if (look.size) g.look = [...look].sort();
+  if (stop.size) g.stop = [...stop].sort();
   return g;
 }
 
 export function isEmptyGuard(g: GuardFact): boolean {
-  return !g.key && !g.upsert && !g.state && !g.look?.length;
+  return !g.key && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length;
 }
 
 /** Union of guard states (guards seen anywhere on the path). */
 export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
   const out: GuardFact = {};
   const look = new Set<string>();
+  const stop = new Set<string>();
   for (const g of gs) {
     if (!g) continue;
     if (g.key) out.key = 1;
     if (g.upsert) out.upsert = 1;
     if (g.state) out.state = 1;
     for (const l of g.look ?? []) look.add(l);
+    for (const l of g.stop ?? []) stop.add(l);
   }
   if (look.size) out.look = [...look].sort();
+  if (stop.size) out.stop = [...stop].sort();
   return out;
 }
 
-/** Whether a guard state covers an effect of this kind on this model. */
-export function guards(g: GuardFact, kind: string, model: string | undefined): boolean {
+/** Whether a guard state covers an effect of this kind on this model (`inserted`: models the handler inserts). */
+export function guards(g: GuardFact, kind: string, model: string | undefined, inserted?: ReadonlySet<string>): boolean {
   if (g.key || g.state) return true;
+  if (inserted && g.stop?.some(s => [...inserted].some(i => sameModel(s, i)))) return true;
   if (kind === 'increment' || kind === 'payment') return false;
   if (g.upsert) return true;
   const m = normModel(model);

@@ -104,7 +104,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     if (!/^(assert|check|ensure|verify|validate|guard|require|prevent)/i.test(name)) continue;
     const h = project.resolve(file, c.r, d.cls);
     const g = h && factsOf(project.fn(h))?.g;
-    if (g) checks.push(g);
+    // an assert-style check's precondition is its whole purpose: it stops a second run when the handler changes that state
+    if (g) checks.push(g.check ? { ...g, state: 1 } : g);
   }
   const handlerGuard = mergeGuards([d.g, ...checks]);
   // not repeated effects: anything a credential-issuing handler writes or sends (a duplicate token expires unused);
@@ -112,28 +113,34 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   const counts = (fx: EffectFact, path: string[]) => fx.k === 'payment' || (!d.cred
     && !(d.kind === 'consumer' && fx.k === 'publish' && JOB_ENQUEUE.test(fx.w))
     && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' ')))));
-  for (const fx of d.own) if (counts(fx, []) && !guards(handlerGuard, fx.k, fx.m)) add({ file, fx });
+  // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
+  const cands: { r: Repeated; g: GuardFact; model?: string }[] = [];
+  for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     for (const r of reached) {
       const facts = factsOf(r.fn);
       if (!facts?.fx?.length) continue;
-      const onPath = r.path.map(h => factsOf(project.fn(h))?.g);
+      // an upsert guards its own function's writes (and, in the handler, the handler's), not what its callees insert
+      const onPath = r.path.map(h => { const g = factsOf(project.fn(h))?.g; return g?.upsert ? { ...g, upsert: undefined } : g; });
       const g = mergeGuards([handlerGuard, ...onPath, facts.g]);
       // a generic base-repository effect (`new this.MongooseModel(data).save()`) is known by the call that reached it
       const viaRepo = r.depth > 1 ? modelFromRef(r.call.ref) : undefined;
       const model = viaRepo ?? pathModel([...r.path.map(h => h.id), r.fn.id]);
       const ids = [...r.path.map(h => h.id), r.fn.id];
       for (const fx of facts.fx) {
-        if (!counts(fx, ids) || guards(g, fx.k, fx.m ?? model)) continue;
+        if (!counts(fx, ids)) continue;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);
-          add({ file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t });
-        } else add({ file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t });
+          cands.push({ r: { file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t }, g, model: viaRepo });
+        } else cands.push({ r: { file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t }, g, model: fx.m ?? model });
       }
     }
   }
+  const inserted = new Set<string>();
+  for (const x of cands) { const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined; if (m) inserted.add(m); }
+  for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted)) add(x.r);
   return out;
 }
 
