@@ -108,6 +108,33 @@ export async function handler(event: SQSEvent) {
     { name: 'Object.create / createElement', code: `app.post('/x', (req, res) => { const o = Object.create(null); document.createElement('div'); res.json(o); });` },
     { code: `app.post('/orders', async (req, res) => {\n  const key = req.get('Idempotency-Key');\n  res.json(await db('orders').insert({ ...req.body, key }));\n});`, filename: 'a.js' },
     { code: `export async function POST(req: Request) {\n  const idempotencyKey = req.headers.get('Idempotency-Key');\n  if (!idempotencyKey) return <div />;\n  await prisma.order.create({ data: { idempotencyKey } });\n}`, filename: 'route.tsx' },
+    // --- NOT effects (RULES.md v2) and development-only routes, one file ---
+    { name: 'audit and security-log rows only record the request', code: `app.post('/export', async (req, res) => {
+  await prisma.auditLog.create({ data: { action: 'export', userId: req.user.id } });
+  await db.insert(loginAttempts).values({ ip: req.ip });
+  res.json(await buildExport(req.user.id));
+});` },
+    { name: 'compare-and-set update before the effects', code: `app.post('/orders/:id/pay', async (req, res) => {
+  const { count } = await prisma.order.updateMany({ where: { id: req.params.id, status: 'PENDING' }, data: { status: 'PAID' } });
+  if (count === 0) return res.sendStatus(409);
+  await prisma.customer.update({ where: { id: req.user.id }, data: { orders: { increment: 1 } } });
+  res.sendStatus(204);
+});` },
+    { name: 'a converging write: the id comes from the request', code: `app.post('/drafts', async (req, res) => {
+  res.json(await prisma.draft.create({ data: { id: req.body.id, text: req.body.text } }));
+});` },
+    { name: 'a login route creating a session (single-use short-lived credential)', code: `router.post('/auth/login', async (req, res) => {
+  const session = await prisma.session.create({ data: { userId: await check(req.body) } });
+  res.json(session);
+});` },
+    { name: 'a development-only seed route', code: `app.post('/dev/seed', async (req, res) => { await prisma.user.createMany({ data: fixtures }); res.end(); });` },
+    { name: 'a route registered only outside production', code: `if (process.env.NODE_ENV !== 'production') {
+  app.post('/debug/orders', async (req, res) => { res.json(await prisma.order.create({ data: req.body })); });
+}` },
+    { name: 'a consumer enqueueing its continuation job', code: `import { Worker } from 'bullmq';
+new Worker('import', async (job) => {
+  for (const row of job.data.rows) await rowsQueue.add('row', row);
+}, { connection });` },
   ],
   invalid: [
     {
@@ -591,6 +618,51 @@ subscription.on('message', async (message) => {
         { messageId: 'stripeNoIdempotencyKey', line: 2, column: 9, endLine: 2, endColumn: 45 },
         { messageId: 'stripeNoIdempotencyKey', line: 3, column: 9, endLine: 3, endColumn: 63 },
       ],
+    },
+    {
+      name: 'koa-router: a named route with middleware; the finding sits on router.post',
+      code: `import Router from 'koa-router';
+const router = new Router();
+router.post('documents.create', auth(), validate(schema), async (ctx) => {
+  ctx.body = await Document.create(ctx.input.body);
+});
+import Document from '../models/Document';`,
+      errors: [{ messageId: 'insert', line: 3, column: 1, endLine: 3, endColumn: 12, message: /`Document\.create` runs with no idempotency key/ }],
+    },
+    {
+      name: 'hono chain: each `post` of new Hono().post(...).post(...) is a head',
+      code: `import { Hono } from 'hono';
+export const app = new Hono()
+  .post('/a', async (c) => { await db.insert(items).values(await c.req.json()); return c.body(null, 201); })
+  .post('/b', async (c) => { await transporter.sendMail({ to: 'x' }); return c.body(null, 204); });`,
+      errors: [
+        { messageId: 'insert', line: 3, column: 4, endLine: 3, endColumn: 8 },
+        { messageId: 'send', line: 4, column: 4, endLine: 4, endColumn: 8 },
+      ],
+    },
+    {
+      name: 'webhook receiver: a pages API default export with no method branch that verifies a Stripe signature',
+      code: `export default async function handler(req, res) {
+  const event = stripe.webhooks.constructEvent(req.body, req.headers['stripe-signature'], secret);
+  if (event.type === 'checkout.session.completed') await prisma.purchase.create({ data: { session: event.data.object.id } });
+  res.json({ received: true });
+}`,
+      errors: [{ messageId: 'insert', line: 1, column: 31, endLine: 1, endColumn: 38, message: /^a redelivered Stripe webhook event inserts a duplicate row: `prisma\.purchase\.create` runs with no event-id dedup$/ }],
+    },
+    {
+      name: 'wrapped Next.js handler: export const POST = withAuth(async (...) => ...) (guard fix inside the wrapped function)',
+      code: `export const POST = withAuth(async (request: Request) => {
+  await prisma.link.create({ data: await request.json() });
+  return Response.json({ ok: true });
+});`,
+      errors: [{ messageId: 'insert', line: 1, column: 14, endLine: 1, endColumn: 18 }],
+      output: `export const POST = withAuth(async (request: Request) => {
+  const idempotencyKey = request.headers.get('Idempotency-Key');
+  if (!idempotencyKey) return Response.json({ error: ${MSG} }, { status: 400 });
+  ${REC}
+  await prisma.link.create({ data: await request.json() });
+  return Response.json({ ok: true });
+});`,
     },
     {
       name: 'Stripe with an old-style callback: options inserted before it',
