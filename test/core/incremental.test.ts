@@ -8,7 +8,9 @@ import { ALL_RULES } from '../helpers/analyze';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeTree } from '../../src/core/analyzer';
+import { analyzeTree, sortAndDedupe } from '../../src/core/analyzer';
+import { ProjectIndex } from '../../src/project/index';
+import { settleFindings } from '../../src/project/settle';
 import { IncrementalAnalyzer, TextChange } from '../../src/core/incremental';
 import { languageForPath, loadLanguage, makeEdit, parseSync, Tree } from '../../src/core/parser';
 import { LineIndex } from '../../src/core/text';
@@ -43,6 +45,19 @@ const SNIPPETS = ['await fetch(url);\n', 'x', ';', '\n', 'const t0 = Date.now();
 
 function rng(seed: number) { return () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; }; }
 // positions (start and end), fixes' edits and all: an incremental run shifts them itself
+/**
+ * What the editor shows for a whole-file analysis: core findings plus the file's pending findings settled as a
+ * one-file project (the DocumentEngine settles pending findings against its index; same-file calls resolve).
+ */
+function settledWholeFile(file: string, text: string, lang: Parameters<typeof analyzeTree>[2], tree: Tree): Finding[] {
+  const r = analyzeTree(file, text, lang, tree, { ...ALL_RULES, symbols: true });
+  if (!r.pending.length) return r.findings;
+  const index = new ProjectIndex({ resolve: () => undefined });
+  if (r.symbols) index.set(file, r.symbols);
+  const settled = settleFindings(file, r.pending, ALL_RULES.rules, index).filter(f => !f.unlessFacts?.some(u => r.projectFacts.includes(u)));
+  return sortAndDedupe([...r.findings, ...settled]);
+}
+
 const key = (f: Finding) => `${f.ruleId} ${f.start}-${f.end} ${f.messageId} ${f.startPos.line}:${f.startPos.column}-${f.endPos.line}:${f.endPos.column} ${f.message} ${JSON.stringify(f.fixes)} ${f.severity}`;
 
 function pointAt(text: string, offset: number) {
@@ -176,9 +191,9 @@ for (const src of typingSources()) {
       // deferred: a syntax error re-shaped the code, or (loaded machine) the re-parse went over its time budget
       if (got.deferred) { deferred++; assert.ok(got.hasSyntaxErrors || got.parseKind === 'over-budget' || got.parseKind === 'postponed', got.deferred); return; }
       const fresh = parseSync(text, lang);
-      const want = analyzeTree(src.name, text, lang, fresh, ALL_RULES);
+      const want = settledWholeFile(src.name, text, lang, fresh);
       fresh.delete();
-      assert.deepEqual(got.findings.map(key), want.findings.map(key), `keystroke ${keystrokes} at ${offset} (${got.analysisMode}): ${JSON.stringify(insert)} -${removed}`);
+      assert.deepEqual(got.findings.map(key), want.map(key), `keystroke ${keystrokes} at ${offset} (${got.analysisMode}): ${JSON.stringify(insert)} -${removed}`);
     };
     for (let round = 0; round < 10; round++) {
       const word = TYPED[Math.floor(rand() * TYPED.length)];
@@ -231,9 +246,9 @@ async function typingSession(lines: number, engine: DocumentEngine) {
 /** A fresh parse and whole-file analysis of the service module's text. */
 function wholeFileFindings(text: string): Finding[] {
   const fresh = parseSync(text, 'typescript');
-  const want = analyzeTree('service.ts', text, 'typescript', fresh, ALL_RULES);
+  const want = settledWholeFile('service.ts', text, 'typescript', fresh);
   fresh.delete();
-  return want.findings;
+  return want;
 }
 
 test('a brace left open mid-file defers analysis (previous findings, moved); closing it analyses the changes exactly', async () => {
