@@ -57,7 +57,8 @@ export function threadsFor(files: number, w: WorkerOptions): number {
  */
 function startWorker(w: WorkerOptions, data: unknown): Worker {
   if (/\.[mc]?ts$/.test(w.entry)) {
-    const tsx = require.resolve('tsx/cjs');
+    // (a computed name: bundles never take this branch, and esbuild should not try to resolve tsx into them)
+    const tsx = require.resolve(['tsx', 'cjs'].join('/'));
     return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(w.entry)});`, { eval: true, workerData: data, execArgv: w.execArgv ?? [] });
   }
   return new Worker(w.entry, { workerData: data, execArgv: w.execArgv ?? process.execArgv });
