@@ -13,8 +13,20 @@ fs.mkdirSync(dist, { recursive: true });
 const only = process.argv.slice(2);
 const want = k => !only.length || only.includes(k);
 
-// jsonc-parser's `main` is a UMD build whose factory requires its parts dynamically (esbuild cannot see them): use its ESM build
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', minifySyntax: true, alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
+// core/parser.ts evaluates a fresh copy of web-tree-sitter per parser runtime (a WASM trap poisons one for good):
+// the bundles carry the library's text instead of reading it from node_modules (see src/core/wts-source.ts)
+const webTreeSitterSource = {
+  name: 'web-tree-sitter-source',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]wts-source\.ts$/ }, () => {
+      const text = fs.readFileSync(require.resolve('web-tree-sitter'), 'utf8');
+      return { contents: `export function webTreeSitterSource() { return { text: ${JSON.stringify(text)}, file: 'web-tree-sitter.cjs' }; }`, loader: 'js' };
+    });
+  },
+};
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, logLevel: 'warning', minifySyntax: true, plugins: [webTreeSitterSource],
+  // jsonc-parser's `main` is a UMD build whose factory requires its parts dynamically (esbuild cannot see them): use its ESM build
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 const t0 = Date.now();
 if (want('cli')) {
   await build({ ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(dist, 'cli.js') });

@@ -3,13 +3,14 @@
  * and rule set walks the tree once in WASM; rules then look only at the captured nodes and their neighbourhood.
  */
 import * as path from 'path';
-import { LangId, Node, Query, Tree, languageForPath, loadLanguage, newQuery, parseSync } from './parser';
+import { LangId, Node, Query, Tree, languageForPath, loadLanguage, newQuery, parseSync, parserGeneration } from './parser';
 import { FileFacts } from './facts';
 import { LineIndex, regionMatches } from './text';
 import { Directive, applyDirectives, parseDirectives } from './suppressions';
 import type { AnalyzerSettings, Report, Rule, RuleContext, SummarySpec } from './rule';
 import type { Finding, RelatedLocation, Severity } from './types';
 import { buildSymbols, calleeRef, type FileSymbols } from './symbols';
+import { DEFAULT_RULE_TIME_BUDGET_MS, RuleDeadline, guardWasm, runRule } from './guard';
 
 export const CORE_QUERY = `
 (call_expression) @call
@@ -21,7 +22,7 @@ export const CORE_QUERY = `
 (import_statement) @import
 `;
 
-export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000, browserCode: 'skip' };
+export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000, browserCode: 'skip', ruleTimeBudgetMs: DEFAULT_RULE_TIME_BUDGET_MS };
 export const UNUSED_DIRECTIVE_RULE = 'unused-disable-directive';
 
 export interface RuleSetting { enabled?: boolean; severity?: Severity }
@@ -69,8 +70,11 @@ export interface FileAnalysis {
 }
 
 const queryCache = new Map<string, Query>();
+let queryGeneration = 0;
 
 function combinedQuery(lang: LangId, rules: readonly Rule[]): Query {
+  // queries belong to a parser runtime: after a crash replaced it, they are made again
+  if (queryGeneration !== parserGeneration()) { queryCache.clear(); queryGeneration = parserGeneration(); }
   const key = lang + '|' + rules.map(r => r.meta.id).join(',');
   let q = queryCache.get(key);
   if (!q) {
@@ -99,8 +103,16 @@ export function activeRules(opts: AnalyzeOptions): Rule[] {
   return opts.rules.filter(r => opts.ruleSettings?.[r.meta.id]?.enabled !== false);
 }
 
-/** Analyses an already parsed tree (synchronous; grammar must be loaded). */
+/**
+ * Analyses an already parsed tree (synchronous; grammar must be loaded). A tree-sitter crash while the tree is read
+ * throws ParserCrashError (core/guard.ts); a rule over its time budget or out of stack loses its findings for the
+ * file, with a notice in `ruleErrors`.
+ */
 export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
+  return guardWasm(() => analyzeTreeUnguarded(file, text, lang, tree, opts));
+}
+
+function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
   const settings: AnalyzerSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
   // triggers are necessary conditions for a finding; in region mode (imports included) only the region can
   // produce findings, so only its text needs to match
@@ -137,31 +149,38 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
     const inRegion = regions ? (off: number) => regions.some(([s, e]) => off >= s && off < e) : () => true;
     const dir = path.dirname(file);
     const raw: Finding[] = [];
+    // each rule's run on this file has a cooperative time budget (see core/guard.ts)
+    const deadline = new RuleDeadline(settings.ruleTimeBudgetMs);
+    const check = deadline.check;
     const contextOf = (rule: Rule): RuleContext => ({
         file, text, lang, tree, root, facts, lines, settings,
-        captures: name => groups.get(name) ?? [],
-        report: r => raw.push(toFinding(rule, r, lines, file, opts.ruleSettings?.[rule.meta.id]?.severity)),
+        captures: name => { check(); return groups.get(name) ?? []; },
+        report: r => { check(); raw.push(toFinding(rule, r, lines, file, opts.ruleSettings?.[rule.meta.id]?.severity)); },
         addProjectFact: f => result.projectFacts.push(f),
         moduleKey: spec => moduleKey(dir, spec),
         inRegion,
-        matchAll: re => regionMatches(text, re, regions),
+        matchAll: re => checkedMatches(regionMatches(text, re, regions), check),
         test: re => !regionMatches(text, re, regions).next().done,
         memo: <T>(key: string, compute: () => T): T => {
+          check();
           if (!memo.has(key)) memo.set(key, compute());
           return memo.get(key) as T;
         },
-        refOf: callee => calleeRef(callee, facts),
+        refOf: callee => { check(); return calleeRef(callee, facts); },
+        checkDeadline: check,
       });
     for (const rule of rules) {
       const ctx = contextOf(rule);
-      try {
-        rule.check(ctx);
-        if (prof) { const n = performance.now(); prof.set(rule.meta.id, (prof.get(rule.meta.id) ?? 0) + n - t); t = n; }
-      } catch (e) {
-        // one rule's bug must not hide the others' findings, nor stop a scan: report it and go on
-        const err = e as Error;
-        result.ruleErrors.push(`rule ${rule.meta.id} crashed on ${file}: ${err.message} (please report: ${(err.stack ?? '').split('\n')[1]?.trim() ?? ''})`);
+      const before = { raw: raw.length, facts: result.projectFacts.length };
+      const failure = runRule(rule.meta.id, file, deadline, () => rule.check(ctx));
+      if (failure) {
+        raw.length = before.raw;
+        result.projectFacts.length = before.facts;
+        // a memoised value the rule left half-computed must not reach the next rule
+        memo.clear();
+        result.ruleErrors.push(failure);
       }
+      if (prof) { const n = performance.now(); prof.set(rule.meta.id, (prof.get(rule.meta.id) ?? 0) + n - t); t = n; }
     }
     result.raw = sortAndDedupe(raw);
     Object.assign(result, settle(result.raw, directives, new Set([...result.projectFacts, ...(opts.projectFacts ?? [])])));
@@ -174,17 +193,22 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
         specs.push({ spec, rule });
       }
       const contexts = new Map<Rule, RuleContext>();
+      // summaries share one budget per rule and file; a rule over it records no more summaries in this file
+      const spent = new Map<Rule, number>();
+      const budget = settings.ruleTimeBudgetMs;
       result.symbols = buildSymbols(root, text, facts, lines, groups.get('call') ?? [], (fn, sym) => {
         for (const { spec, rule } of specs) {
-          if (spec.triggers && !spec.triggers.test(text.slice(sym.start, sym.end))) continue;
+          if ((spent.get(rule) ?? 0) > budget || (spec.triggers && !spec.triggers.test(text.slice(sym.start, sym.end)))) continue;
           let ctx = contexts.get(rule);
           if (!ctx) contexts.set(rule, (ctx = contextOf(rule)));
-          try {
-            const v = spec.of(ctx, fn);
+          const t0 = performance.now();
+          const c = ctx;
+          const failure = runRule(rule.meta.id, file, deadline, () => {
+            const v = spec.of(c, fn);
             if (v !== undefined) sym.facts[spec.key] = v;
-          } catch (e) {
-            result.ruleErrors.push(`rule ${rule.meta.id} crashed summarising ${fn.id} in ${file}: ${(e as Error).message}`);
-          }
+          }, budget - (spent.get(rule) ?? 0));
+          spent.set(rule, (spent.get(rule) ?? 0) + performance.now() - t0 + (failure ? budget : 0));
+          if (failure) result.ruleErrors.push(failure.replace(/ on (.*?): /, ` summarising ${fn.id} in $1: `));
         }
       });
       if (prof) { const n = performance.now(); prof.set('symbols', (prof.get('symbols') ?? 0) + n - t); t = n; }
@@ -192,6 +216,11 @@ export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree
   }
   if (opts.reportUnusedDirectives) result.findings.push(...unusedDirectiveFindings(directives, lines));
   return result;
+}
+
+/** `matches` with the rule's deadline checked before each one (text scans are rule loops too). */
+function* checkedMatches(matches: IterableIterator<RegExpExecArray>, check: () => void): IterableIterator<RegExpExecArray> {
+  for (const m of matches) { check(); yield m; }
 }
 
 export function sortAndDedupe(raw: Finding[]): Finding[] {

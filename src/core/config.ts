@@ -10,6 +10,7 @@
  *   "include": ["src/**"], "exclude": ["legacy/**"],   // globs relative to the file's directory
  *   "defaultExcludes": true,          // tests, fixtures, node_modules, dist, build, minified
  *   "maxFileSizeBytes": 1000000,
+ *   "ruleTimeBudgetMs": 2000,         // per rule and file; over it, the rule's findings for the file are dropped
  *   "incidentsDir": ".incidents"      // team postmortems merged into the knowledge base
  * }
  * A file is configured by every config file from its directory up to the filesystem root (or the first with
@@ -27,12 +28,14 @@ import type { RuleSetting } from './analyzer';
 import type { Severity } from './types';
 import { assertSupportedSchema, validate, type SchemaNode } from './schema-check';
 import schemaJson from '../../schemas/incident-lens.schema.json';
+import picomatch from 'picomatch';
+import { DEFAULT_RULE_TIME_BUDGET_MS } from './guard';
 
 export const CONFIG_FILE = '.incident-lens.json';
 export const CONFIG_SCHEMA = schemaJson as unknown as SchemaNode;
 assertSupportedSchema(CONFIG_SCHEMA);
 
-export type ConfigKey = 'rules' | 'defaultTimeoutMs' | 'browserCode' | 'include' | 'exclude' | 'defaultExcludes' | 'maxFileSizeBytes' | 'incidentsDir';
+export type ConfigKey = 'rules' | 'defaultTimeoutMs' | 'browserCode' | 'include' | 'exclude' | 'defaultExcludes' | 'maxFileSizeBytes' | 'ruleTimeBudgetMs' | 'incidentsDir';
 
 export interface ConfigProblem {
   file: string;
@@ -59,6 +62,8 @@ export interface ResolvedConfig {
   exclude: string[];
   defaultExcludes: boolean;
   maxFileSizeBytes: number;
+  /** Time budget of one rule on one file (core/guard.ts). */
+  ruleTimeBudgetMs: number;
   incidentsDir: string;
   /** Keys some config file sets validly (the extension's settings fill in the others). */
   configured: ConfigKey[];
@@ -93,7 +98,7 @@ export function configErrorOf(problems: ConfigProblem[]): ConfigError {
 }
 
 export function defaultConfig(root: string): ResolvedConfig {
-  return { root, files: [], rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', include: [], exclude: [], defaultExcludes: true, maxFileSizeBytes: 1_000_000, incidentsDir: '.incidents', configured: [], problems: [] };
+  return { root, files: [], rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', include: [], exclude: [], defaultExcludes: true, maxFileSizeBytes: 1_000_000, ruleTimeBudgetMs: DEFAULT_RULE_TIME_BUDGET_MS, incidentsDir: '.incidents', configured: [], problems: [] };
 }
 
 /** Finds `.incident-lens.json` in `dir` or its ancestors. */
@@ -172,12 +177,36 @@ export function parseConfigLayer(text: string, file: string, knownRules: readonl
     }
     v.rules = rules;
   }
-  for (const k of ['defaultTimeoutMs', 'maxFileSizeBytes'] as const) if (obj[k] !== undefined && ok(k)) v[k] = obj[k] as number;
-  for (const k of ['include', 'exclude'] as const) if (obj[k] !== undefined && ok(k)) v[k] = obj[k] as string[];
+  for (const k of ['defaultTimeoutMs', 'maxFileSizeBytes', 'ruleTimeBudgetMs'] as const) if (obj[k] !== undefined && ok(k)) v[k] = obj[k] as number;
+  for (const k of ['include', 'exclude'] as const) {
+    if (obj[k] === undefined || !ok(k)) continue;
+    // a glob picomatch cannot take (too long, does not compile) would throw on every file: it is left out alone
+    v[k] = (obj[k] as string[]).filter((glob, i) => {
+      const problem = globProblem(glob);
+      if (!problem) return true;
+      const node: JsonNode | undefined = tree && findNodeAtLocation(tree, [k, i]);
+      layer.problems.push({ file: abs, path: `${k}.${i}`, ...lineCol(node?.offset ?? 0), message: `"${k}.${i}" ${problem}` });
+      return false;
+    });
+  }
   if (obj.defaultExcludes !== undefined && ok('defaultExcludes')) v.defaultExcludes = obj.defaultExcludes as boolean;
   if (obj.incidentsDir !== undefined && ok('incidentsDir')) v.incidentsDir = obj.incidentsDir as string;
   if (obj.browserCode !== undefined && ok('browserCode')) v.browserCode = parseBrowserCode(obj.browserCode);
   return layer;
+}
+
+/** Longest include/exclude glob accepted (picomatch itself refuses inputs over 65,536 characters). */
+export const MAX_GLOB_LENGTH = 4096;
+
+/** Why a glob cannot be used (too long, does not compile), or undefined. */
+export function globProblem(glob: string): string | undefined {
+  if (glob.length > MAX_GLOB_LENGTH) return `is longer than ${MAX_GLOB_LENGTH} characters (${glob.length})`;
+  try {
+    picomatch.makeRe(glob, { dot: true });
+    return undefined;
+  } catch (e) {
+    return `is not a valid glob (${(e as Error).message.split('\n')[0].slice(0, 120)})`;
+  }
 }
 
 /** `browserCode` values: "skip" | "analyse" ("analyze" accepted); undefined for anything else. */
@@ -240,7 +269,7 @@ export function mergeLayers(layers: ConfigLayer[], fallbackRoot: string): Resolv
     cfg.files.push(l.file);
     cfg.problems.push(...l.problems);
     if (v.rules) { cfg.rules = { ...cfg.rules, ...v.rules }; configured.add('rules'); }
-    for (const k of ['defaultTimeoutMs', 'maxFileSizeBytes'] as const) if (v[k] !== undefined) { cfg[k] = v[k]!; configured.add(k); }
+    for (const k of ['defaultTimeoutMs', 'maxFileSizeBytes', 'ruleTimeBudgetMs'] as const) if (v[k] !== undefined) { cfg[k] = v[k]!; configured.add(k); }
     if (v.defaultExcludes !== undefined) { cfg.defaultExcludes = v.defaultExcludes; configured.add('defaultExcludes'); }
     if (v.browserCode !== undefined) { cfg.browserCode = v.browserCode; configured.add('browserCode'); }
     if (v.include) { cfg.include = v.include.map(g => rebase(g, l.dir, cfg.root)); configured.add('include'); }

@@ -6,9 +6,7 @@ import type * as TS from 'web-tree-sitter';
 import * as fs from 'fs';
 import * as path from 'path';
 
-// The CJS build: esbuild's ESM path would rewrite `import.meta` to `{}` and break Parser.init (see docs).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const WTS: typeof TS = require('web-tree-sitter');
+import { webTreeSitterSource } from './wts-source';
 
 export type LangId = 'typescript' | 'tsx' | 'javascript';
 export type Tree = TS.Tree;
@@ -57,39 +55,188 @@ export interface ParserInit {
   grammar?: (lang: LangId) => Uint8Array | Promise<Uint8Array>;
 }
 
-let initPromise: Promise<void> | undefined;
 let grammarLoader: (lang: LangId) => Uint8Array | Promise<Uint8Array> = lang => fs.readFileSync(defaultWasmLocator(GRAMMAR_FILES[lang]));
-const languages = new Map<LangId, Language>();
-const languageLoads = new Map<LangId, Promise<Language>>();
-const parsers = new Map<LangId, TS.Parser>();
+let runtimeBytes: Uint8Array | undefined;
 
-export function initParser(opts: ParserInit = {}): Promise<void> {
-  if (opts.grammar) grammarLoader = opts.grammar;
-  if (!initPromise) {
-    const wasmBinary = opts.runtime ?? fs.readFileSync(defaultWasmLocator(RUNTIME_WASM));
-    initPromise = WTS.Parser.init({ wasmBinary } as object);
+/**
+ * Thrown when tree-sitter's WASM code trapped ("memory access out of bounds" on deeply nested input, an abort):
+ * the WASM instance is then unusable for good (its stack pointer and heap are left mid-operation), so the runtime
+ * is retired and the next `loadLanguage`/`initParser` makes a fresh one. `culprit` is true for the call whose input
+ * trapped (report that file as skipped), false for a call made on an already crashed runtime before the restart.
+ */
+export class ParserCrashError extends Error {
+  constructor(readonly reason: string, readonly culprit: boolean) {
+    super(culprit ? `tree-sitter crashed on it (${reason})` : `the parser is restarting after a crash (${reason})`);
   }
-  return initPromise;
 }
 
 /**
- * Loads a grammar (once) and returns it. Concurrent callers share one load: two loads would give two Language
- * objects, and a tree parsed with one cannot be re-parsed incrementally by a parser set to the other (tree-sitter
- * returns no tree, without reading any text; this is what broke the chunked re-parse in the VS Code host, where
- * activation and the first document both load the grammar at once).
+ * One web-tree-sitter runtime: a private copy of the library (its module state holds the WASM instance), the
+ * grammars loaded into it (once each: two Language objects for one grammar break incremental re-parse, see
+ * loadLanguage) and a parser per language. Trees, nodes and queries belong to the runtime that made them.
+ */
+interface Runtime {
+  generation: number;
+  WTS: typeof TS;
+  init: Promise<void>;
+  languages: Map<LangId, Language>;
+  loads: Map<LangId, Promise<Language>>;
+  parsers: Map<LangId, TS.Parser>;
+  /** Why the runtime is unusable (a WASM trap): nothing of it may be called again. */
+  poisoned?: string;
+  /** A JS stack overflow went through WASM frames: usable for the current file, replaced before the next. */
+  suspect?: string;
+  retire(): void;
+}
+
+let current: Runtime | undefined;
+let generations = 0;
+let restarts = 0;
+let librarySource: { text: string; file: string } | undefined;
+
+/**
+ * Evaluates a fresh copy of web-tree-sitter. Its finalizers (which free WASM memory when a tree or parser is
+ * garbage-collected) become no-ops once the copy is retired: on a trapped instance they would trap again, and an
+ * exception in a finalizer ends the process. Retiring also turns `delete()` of its objects into no-ops, so callers
+ * holding old trees (the editor's tree cache) can drop them as usual.
+ */
+function instantiateLibrary(): { WTS: typeof TS; retire(): void } {
+  const src = (librarySource ??= webTreeSitterSource());
+  let retired = false;
+  const Native = FinalizationRegistry;
+  class Registry<T> {
+    private readonly inner: FinalizationRegistry<T>;
+    constructor(handler: (held: T) => void) {
+      this.inner = new Native<T>(held => { if (!retired) { try { handler(held); } catch { /* never throw from a finalizer */ } } });
+    }
+    register(target: object, held: T, token?: object): void { this.inner.register(target, held, token); }
+    unregister(token: object): boolean { return this.inner.unregister(token); }
+  }
+  const mod = { exports: {} as Record<string, unknown> };
+  const req = (id: string): unknown => {
+    if (id === 'fs') return fs;
+    throw new Error(`incident-lens: web-tree-sitter asked for module ${id}`);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('module', 'exports', 'require', '__filename', '__dirname', 'FinalizationRegistry', `${src.text}\n//# sourceURL=${src.file}`)(
+    mod, mod.exports, req, src.file, path.dirname(src.file), Registry);
+  const WTS = mod.exports as unknown as typeof TS;
+  return {
+    WTS,
+    retire() {
+      retired = true;
+      const noop = function (): void { /* retired runtime */ };
+      for (const cls of [WTS.Tree, WTS.Parser, WTS.Query, WTS.TreeCursor, WTS.LookaheadIterator, WTS.Language] as unknown as { prototype: Record<string, unknown> }[]) {
+        if (cls?.prototype && typeof cls.prototype.delete === 'function') cls.prototype.delete = noop;
+      }
+      (WTS.Tree.prototype as unknown as Record<string, unknown>).edit = function (): void { throw new Error('incident-lens: this tree belongs to a parser runtime that crashed'); };
+    },
+  };
+}
+
+function createRuntime(): Runtime {
+  const lib = instantiateLibrary();
+  const wasmBinary = (runtimeBytes ??= fs.readFileSync(defaultWasmLocator(RUNTIME_WASM)));
+  return {
+    generation: ++generations, WTS: lib.WTS, retire: lib.retire,
+    init: lib.WTS.Parser.init({ wasmBinary } as object),
+    languages: new Map(), loads: new Map(), parsers: new Map(),
+  };
+}
+
+/** The runtime to start new work on: a fresh one when the current one crashed (or is suspect). */
+function liveRuntime(): Runtime {
+  if (current && !current.poisoned && !current.suspect) return current;
+  if (current) { restarts++; if (!current.poisoned) current.retire(); }
+  current = createRuntime();
+  return current;
+}
+
+/** The runtime synchronous calls use; throws ParserCrashError (not the culprit) while a crashed one awaits restart. */
+function usableRuntime(): Runtime {
+  if (!current) throw new Error('incident-lens: parser not initialised; call loadLanguage first');
+  if (current.poisoned) throw new ParserCrashError(current.poisoned, false);
+  return current;
+}
+
+function describeFault(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+}
+
+/** Marks a runtime unusable and retires it at once (its objects' delete() must not call into it any more). */
+function poison(rt: Runtime, e: unknown): string {
+  rt.poisoned = describeFault(e);
+  rt.retire();
+  return rt.poisoned;
+}
+
+/** A JS stack overflow (RangeError) */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * Classifies an error thrown while a tree of the current runtime was in use (a rule walking nodes, a query): a WASM
+ * trap retires the runtime and comes back as a ParserCrashError (culprit) to rethrow, so the file is skipped; a
+ * stack overflow marks the runtime for replacement before the next file (WASM frames may have been cut off
+ * mid-call) and returns undefined, like any other error (the caller reports it).
+ */
+export function wasmFault(e: unknown): ParserCrashError | undefined {
+  if (e instanceof ParserCrashError) return e;
+  const rt = current;
+  if (!rt || rt.poisoned) return undefined;
+  if (e instanceof WebAssembly.RuntimeError) return new ParserCrashError(poison(rt, e), true);
+  if (isStackOverflow(e)) rt.suspect ??= describeFault(e);
+  return undefined;
+}
+
+/** Runs a call into tree-sitter; any error it throws means the WASM instance cannot be trusted any more. */
+function guarded<T>(rt: Runtime, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ParserCrashError) throw e;
+    throw new ParserCrashError(poison(rt, e), true);
+  }
+}
+
+/** How many times a crashed parser runtime was replaced (tests, fuzzing). */
+export function parserRestarts(): number { return restarts; }
+
+/** Changes whenever the runtime is replaced: trees, nodes and queries from another generation must not be used. */
+export function parserGeneration(): number { return current?.generation ?? 0; }
+
+/** True when `tree` belongs to the current (usable) runtime. */
+export function isLiveTree(tree: Tree): boolean {
+  return !!current && !current.poisoned && tree instanceof current.WTS.Tree;
+}
+
+export function initParser(opts: ParserInit = {}): Promise<void> {
+  if (opts.grammar) grammarLoader = opts.grammar;
+  if (opts.runtime && !current) runtimeBytes = opts.runtime;
+  return liveRuntime().init;
+}
+
+/**
+ * Loads a grammar (once per runtime) and returns it. Concurrent callers share one load: two loads would give two
+ * Language objects, and a tree parsed with one cannot be re-parsed incrementally by a parser set to the other
+ * (tree-sitter returns no tree, without reading any text; this is what broke the chunked re-parse in the VS Code
+ * host, where activation and the first document both load the grammar at once). After a parser crash this is where
+ * the fresh runtime is made and the grammars re-loaded into it.
  */
 export function loadLanguage(lang: LangId): Promise<Language> {
-  let p = languageLoads.get(lang);
+  const rt = liveRuntime();
+  let p = rt.loads.get(lang);
   if (!p) {
     p = (async () => {
-      await initParser();
-      const l = await WTS.Language.load(await grammarLoader(lang));
-      languages.set(lang, l);
+      await rt.init;
+      const l = await rt.WTS.Language.load(await grammarLoader(lang));
+      rt.languages.set(lang, l);
       return l;
     })();
     // a failed load may be retried
-    p.catch(() => languageLoads.delete(lang));
-    languageLoads.set(lang, p);
+    p.catch(() => rt.loads.delete(lang));
+    rt.loads.set(lang, p);
   }
   return p;
 }
@@ -99,17 +246,17 @@ export async function loadAllLanguages(): Promise<void> {
 }
 
 export function getLoadedLanguage(lang: LangId): Language {
-  const l = languages.get(lang);
+  const l = usableRuntime().languages.get(lang);
   if (!l) throw new Error(`incident-lens: grammar ${lang} not loaded; call loadLanguage first`);
   return l;
 }
 
-function parserFor(lang: LangId): TS.Parser {
-  let p = parsers.get(lang);
+function parserFor(rt: Runtime, lang: LangId): TS.Parser {
+  let p = rt.parsers.get(lang);
   if (!p) {
-    p = new WTS.Parser();
+    p = new rt.WTS.Parser();
     p.setLanguage(getLoadedLanguage(lang));
-    parsers.set(lang, p);
+    rt.parsers.set(lang, p);
   }
   return p;
 }
@@ -124,10 +271,12 @@ const INCREMENTAL_READ_UNITS = 128;
 
 /**
  * Synchronous parse; the language must be loaded. Pass the edited previous tree to re-parse incrementally (it
- * must come from this language; should tree-sitter still refuse it, the text is parsed from scratch).
+ * must come from this language; should tree-sitter still refuse it, the text is parsed from scratch). Throws
+ * ParserCrashError when tree-sitter trapped on the text (see loadLanguage for the restart).
  */
 export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tree {
-  const tree = oldTree ? reparseWithin(text, lang, oldTree, Infinity) : parserFor(lang).parse(text);
+  const rt = usableRuntime();
+  const tree = oldTree ? reparseWithin(text, lang, oldTree, Infinity) : guarded(rt, () => parserFor(rt, lang).parse(text));
   if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
   return tree;
 }
@@ -136,22 +285,29 @@ export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tr
  * An incremental re-parse (text read in short chunks) that gives up once it has run `budgetMs` (tree-sitter's
  * progress callback): undefined then, with the parser reset and `oldTree` untouched (it can take further edits and
  * be re-parsed later). The editor uses this to bound a keystroke: after a half-typed `if (x) {` tree-sitter's error
- * recovery can take ten times a normal re-parse. An old tree tree-sitter refuses is counted and the text parsed
- * from scratch.
+ * recovery can take ten times a normal re-parse. An old tree tree-sitter refuses, or one from a runtime that has
+ * since been replaced after a crash, is counted and the text parsed from scratch.
  */
 export function reparseWithin(text: string, lang: LangId, oldTree: Tree, budgetMs: number): Tree | undefined {
-  const parser = parserFor(lang);
-  const deadline = performance.now() + budgetMs;
-  let parsing = true, overBudget = false;
-  const options = budgetMs === Infinity ? undefined : { progressCallback: () => (overBudget = performance.now() > deadline) } as TS.ParseOptions;
-  // the tree keeps the callback for `node.text`: after the parse it hands out the rest of the text at once
-  const tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree, options);
-  parsing = false;
-  if (tree) return tree;
-  parser.reset();
-  if (overBudget) return undefined;
-  incrementalRefusals++;
-  return parser.parse(text) ?? undefined;
+  const rt = usableRuntime();
+  return guarded(rt, () => {
+    const parser = parserFor(rt, lang);
+    if (!(oldTree instanceof rt.WTS.Tree)) {
+      incrementalRefusals++;
+      return parser.parse(text) ?? undefined;
+    }
+    const deadline = performance.now() + budgetMs;
+    let parsing = true, overBudget = false;
+    const options = budgetMs === Infinity ? undefined : { progressCallback: () => (overBudget = performance.now() > deadline) } as TS.ParseOptions;
+    // the tree keeps the callback for `node.text`: after the parse it hands out the rest of the text at once
+    const tree = parser.parse(i => (parsing ? text.slice(i, i + INCREMENTAL_READ_UNITS) : text.slice(i)), oldTree, options);
+    parsing = false;
+    if (tree) return tree;
+    parser.reset();
+    if (overBudget) return undefined;
+    incrementalRefusals++;
+    return parser.parse(text) ?? undefined;
+  });
 }
 
 let incrementalRefusals = 0;
@@ -164,21 +320,29 @@ export async function parseSource(text: string, lang: LangId): Promise<Tree> {
   return parseSync(text, lang);
 }
 
+/** A query of the current runtime (re-make it after parserGeneration() changes). */
 export function newQuery(lang: LangId, source: string): Query {
-  return new WTS.Query(getLoadedLanguage(lang), source);
+  return new (usableRuntime().WTS.Query)(getLoadedLanguage(lang), source);
 }
 
 /** A tree edit (offsets in UTF-16 units, points with UTF-16 columns), for `tree.edit` before an incremental parse. */
 export function makeEdit(e: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: TS.Point; oldEndPosition: TS.Point; newEndPosition: TS.Point }): Edit {
-  return new WTS.Edit(e);
+  return new (liveRuntime().WTS.Edit)(e);
 }
 
 /**
  * Checks that a code snippet parses (for knowledge-base entries and team postmortems): undefined when it does,
- * else "syntax error at line L, column C". The grammar must be loaded (see loadAllLanguages).
+ * else "syntax error at line L, column C", or the parser crash it caused. The grammar must be loaded (see
+ * loadAllLanguages; after a crash, load again before the next check).
  */
 export function syntaxProblem(code: string, lang: 'ts' | 'tsx' | 'js'): string | undefined {
-  const tree = parseSync(code, lang === 'ts' ? 'typescript' : lang === 'tsx' ? 'tsx' : 'javascript');
+  let tree: Tree;
+  try {
+    tree = parseSync(code, lang === 'ts' ? 'typescript' : lang === 'tsx' ? 'tsx' : 'javascript');
+  } catch (e) {
+    if (e instanceof ParserCrashError && e.culprit) return e.message;
+    throw e;
+  }
   try {
     if (!tree.rootNode.hasError) return undefined;
     const stack: Node[] = [tree.rootNode];
@@ -188,5 +352,9 @@ export function syntaxProblem(code: string, lang: 'ts' | 'tsx' | 'js'): string |
       if (n.hasError) for (let i = n.childCount - 1; i >= 0; i--) { const c = n.child(i); if (c) stack.push(c); }
     }
     return 'syntax error';
+  } catch (e) {
+    const crash = wasmFault(e);
+    if (crash) return crash.message;
+    throw e;
   } finally { tree.delete(); }
 }

@@ -13,6 +13,7 @@ import { ConfigResolver, type ResolvedConfig, type ResolverOptions } from './con
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
+import { guardFile } from './guard';
 
 export interface FileReport {
   file: string;
@@ -87,7 +88,7 @@ export function fileOptionsLookup(opts: Pick<ProjectOptions, 'rules' | 'reportUn
 }
 
 export function analyzeOptionsFromConfig(config: ResolvedConfig, rules: readonly Rule[]): AnalyzeOptions {
-  return { rules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs, browserCode: config.browserCode } };
+  return { rules, ruleSettings: config.rules, settings: { defaultTimeoutMs: config.defaultTimeoutMs, browserCode: config.browserCode, ruleTimeBudgetMs: config.ruleTimeBudgetMs } };
 }
 
 /** The file pass over `files` (see the module comment); `analyzeProject` in src/project adds the project pass. */
@@ -106,15 +107,16 @@ export async function analyzeFiles(files: string[], opts: ProjectOptions): Promi
     if (!read.ok) { notices.push(`${file}: skipped (${read.reason})`); continue; }
     const generated = config.defaultExcludes && !opts.explicit?.has(file) ? generatedReason(read.text) : undefined;
     if (generated) { notices.push(`${file}: skipped (${generated}; --no-default-excludes analyses it)`); continue; }
+    // after a tree-sitter crash on an earlier file, this is where the parser is restarted
     await loadLanguage(lang);
     const base = optionsFor(config);
-    let text = read.text;
-    let analysis = analyzeOnce(file, text, lang, base);
-    let fixedText: string | undefined;
-    if (opts.fix) {
-      const r = fixUntilStable(file, text, lang, base, opts.unsafeFixes);
-      if (r.text !== text) { fixedText = r.text; text = r.text; analysis = r.analysis; }
-    }
+    const run = guardFile(file, () => {
+      if (opts.fix) return fixUntilStable(file, read.text, lang, base, opts.unsafeFixes);
+      return { text: read.text, analysis: analyzeOnce(file, read.text, lang, base) };
+    });
+    if (!run.ok) { notices.push(run.notice); continue; }
+    const { text, analysis } = run.value;
+    const fixedText = text !== read.text ? text : undefined;
     notices.push(...analysis.ruleErrors);
     reports.push({ file, text, fixedText, ...fileResultOf(analysis), ...(analysis.ruleErrors.length ? { ruleErrors: analysis.ruleErrors } : {}) });
   }

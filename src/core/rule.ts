@@ -12,6 +12,11 @@ export interface AnalyzerSettings {
    * out of `missing-timeout`; 'analyse' judges it like server code.
    */
   browserCode: 'skip' | 'analyse';
+  /**
+   * Time budget of one rule on one file, in ms (`ruleTimeBudgetMs`; see core/guard.ts): over it, the rule's findings
+   * for the file are dropped with a notice. Cooperative: checked in the context's methods and `checkDeadline`.
+   */
+  ruleTimeBudgetMs: number;
 }
 
 export interface Report {
@@ -74,6 +79,12 @@ export interface RuleContext {
    * layer can resolve in a rule's `settle`, or undefined for callees it cannot (globals, locals, deep chains).
    */
   refOf(callee: Node): Ref | undefined;
+  /**
+   * Throws (a budget error the framework catches) once this rule has run over its time budget on this file. The
+   * framework calls it in the other context methods; call it in loops that may run long without them (one call per
+   * iteration is cheap: it reads a clock).
+   */
+  checkDeadline(): void;
 }
 
 /** A function in the project, as the project layer knows it. */

@@ -13,7 +13,8 @@ import { settleFindings } from '../project/settle';
 import { ConfigResolver, configErrorOf, parseBrowserCode, type ResolvedConfig } from '../core/config';
 import { createFilter, readSourceFile } from '../core/files';
 import { analyzeOptionsFromConfig, fixUntilStable } from '../core/project';
-import { LangId, languageForPath, parseSync } from '../core/parser';
+import { LangId, ParserCrashError, languageForPath, parseSync } from '../core/parser';
+import { EDITOR_RULE_TIME_BUDGET_MS } from '../core/guard';
 import { LineIndex } from '../core/text';
 import type { Finding, Fix, Severity, TextEdit } from '../core/types';
 import { allRules } from '../rules';
@@ -74,6 +75,8 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
   if (!config.configured.includes('browserCode')) config.browserCode = parseBrowserCode(s.browserCode) ?? 'skip';
   if (!config.configured.includes('maxFileSizeBytes')) config.maxFileSizeBytes = s.maxFileSizeBytes;
   if (!config.configured.includes('exclude')) config.exclude = [...s.exclude];
+  // analysis runs on the extension host's thread: a smaller per-rule budget unless the project sets one
+  if (!config.configured.includes('ruleTimeBudgetMs')) config.ruleTimeBudgetMs = EDITOR_RULE_TIME_BUDGET_MS;
   config.rules = { ...settingsRules(s.rules), ...config.rules };
   return { config, error };
 }
@@ -150,12 +153,17 @@ export function indexOfFile(file: string, config: ResolvedConfig, rules: readonl
   if (!lang) return undefined;
   const read = readSourceFile(file, config.maxFileSizeBytes);
   if (!read.ok) return undefined;
-  const tree = parseSync(read.text, lang);
+  let tree;
   try {
+    tree = parseSync(read.text, lang);
     const a = analyzeTree(file, read.text, lang, tree, { ...analyzeOptionsOf(config), rules, symbols: true });
     return { facts: a.projectFacts, symbols: a.symbols };
+  } catch (e) {
+    // tree-sitter crashed on this file: nothing from it (the next loadLanguage restarts the parser)
+    if (e instanceof ParserCrashError) return undefined;
+    throw e;
   } finally {
-    tree.delete();
+    tree?.delete();
   }
 }
 
@@ -193,6 +201,8 @@ export interface DocumentAnalysis extends FileAnalysis {
   localFindings: Finding[];
   /** Files whose symbols the settled findings depend on (a change there re-settles this document). */
   dependsOn: ReadonlySet<string>;
+  /** Set when the document could not be analysed (tree-sitter crashed on it): no findings, this notice. */
+  skipped?: string;
 }
 
 /** The least time budget of an incremental re-parse (see DocumentEngine.analyze). */
@@ -212,6 +222,8 @@ export class DocumentEngine {
   private readonly settleOpts = new Map<string, { file: string; opts: AnalyzeOptions }>();
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
+  /** Documents tree-sitter crashed on (the notice shown for them). */
+  private readonly crashed = new Map<string, string>();
 
   private readonly parseTimes = new Map<string, number[]>();
   /** Re-parses in a row over their budget, and keystrokes left before the next try, per document. */
@@ -239,6 +251,28 @@ export class DocumentEngine {
    */
   analyze(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions, wholeFile = false): DocumentAnalysis {
     const t0 = performance.now();
+    const skipped = (notice: string): DocumentAnalysis => ({
+      findings: [], localFindings: [], dependsOn: new Set(), conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: false, raw: [], ruleErrors: [notice], pending: [],
+      version, text, lang, ms: performance.now() - t0, parseMs: 0, parseKind: 'full', analysisMode: 'full', skipped: notice,
+    });
+    // a document tree-sitter crashed on is not parsed again (every keystroke would crash and restart the parser,
+    // dropping every other document's tree) until it is closed and reopened
+    const crashed = this.crashed.get(key);
+    if (crashed) return skipped(crashed);
+    try {
+      return this.analyzeUnguarded(key, file, text, lang, version, opts, wholeFile, t0);
+    } catch (e) {
+      if (!(e instanceof ParserCrashError)) throw e;
+      // the parser runtime is replaced on the next loadLanguage; this document's tree and incremental state went
+      // with the old one
+      this.drop(key);
+      const notice = `${file}: skipped (${e.message}; reopen the file to try again)`;
+      if (e.culprit) this.crashed.set(key, notice);
+      return skipped(notice);
+    }
+  }
+
+  private analyzeUnguarded(key: string, file: string, text: string, lang: LangId, version: number, opts: AnalyzeOptions, wholeFile: boolean, t0: number): DocumentAnalysis {
     const optsKey = JSON.stringify([file, lang, opts.ruleSettings ?? {}, opts.settings ?? {}, opts.reportUnusedDirectives ?? false, (opts.rules ?? []).map(r => r.meta.id)]);
     let inc = this.incremental.get(key);
     if (!inc || inc.key !== optsKey) {
@@ -350,6 +384,11 @@ export class DocumentEngine {
   }
 
   forget(key: string): void {
+    this.crashed.delete(key);
+    this.drop(key);
+  }
+
+  private drop(key: string): void {
     this.results.delete(key);
     this.settleOpts.delete(key);
     this.parseTimes.delete(key);
@@ -359,6 +398,7 @@ export class DocumentEngine {
   }
 
   dispose(): void {
+    this.crashed.clear();
     this.results.clear();
     this.settleOpts.clear();
     this.incremental.clear();

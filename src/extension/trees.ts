@@ -8,7 +8,7 @@
  *
  * Units: VS Code offsets/characters and web-tree-sitter indices/columns are both UTF-16 code units.
  */
-import { LangId, Tree, incrementalParseRefusals, parseSync, reparseWithin } from '../core/parser';
+import { LangId, Tree, incrementalParseRefusals, isLiveTree, parseSync, reparseWithin } from '../core/parser';
 import type { TextChange } from '../core/incremental';
 
 
@@ -117,7 +117,9 @@ export class DocumentTrees {
    * them all). Fresh parses are never cut short.
    */
   parseWithin(key: string, text: string, lang: LangId, version: number, budgetMs: number): ParseResult | OverBudget {
-    const e = this.entries.get(key);
+    let e = this.entries.get(key);
+    // a tree from a parser runtime replaced after a crash (core/parser.ts) is dropped, never reused
+    if (e && !isLiveTree(e.tree)) { this.entries.delete(key); e = undefined; }
     const t0 = performance.now();
     if (e && e.lang === lang && e.version === version && !e.edited && !e.invalid) {
       this.touch(key, e);

@@ -53,7 +53,7 @@ test('JSONC: comments and trailing commas are accepted; syntax errors give a lin
 test('every problem is reported at once, each with its line and column', () => {
   const text = '{\n  "bogus": 1,\n  "rules": {\n    "missing-timeout": "eror",\n    "no-such-rule": "error"\n  },\n  "defaultTimeoutMs": "10s"\n}\n';
   assert.deepEqual(problems(text), [
-    '2:3 unknown key "bogus" (known: root, rules, defaultTimeoutMs, browserCode, include, exclude, defaultExcludes, maxFileSizeBytes, incidentsDir)',
+    '2:3 unknown key "bogus" (known: root, rules, defaultTimeoutMs, browserCode, include, exclude, defaultExcludes, maxFileSizeBytes, ruleTimeBudgetMs, incidentsDir)',
     '4:24 "rules.missing-timeout" must be one of "off", "info", "warning", "error", "warn" (got "eror"; did you mean "error"?)',
     '5:5 unknown rule "no-such-rule" (known: missing-timeout, wall-clock-ordering)',
     '7:23 "defaultTimeoutMs" must be a number ≥ 1 (got "10s")',
