@@ -14,8 +14,9 @@ import { loadAllLanguages, syntaxProblem } from '../core/parser';
 import { Lexer, type Token, type Tokens } from 'marked';
 import type { EntryKind, KbEntry } from '../kb/types';
 import { ENTRY_KINDS } from '../kb/types';
-import { loadKnowledgeBase, DEFAULT_POSTMORTEM_DIR, type KnowledgeBase } from '../kb/load';
+import { loadKnowledgeBase, precheckTeamCode, DEFAULT_POSTMORTEM_DIR, type KnowledgeBase, type LoadOptions } from '../kb/load';
 import { closest } from '../kb/schema';
+import { stripControls, stripControlsDeep } from '../kb/text';
 
 export interface KbIo {
   stdout: (s: string) => void;
@@ -143,17 +144,16 @@ export async function runKb(args: string[], io: KbIo): Promise<number> {
     const dir = postmortemDir(io.cwd, parsed.incidents);
     const extraDirs = fs.existsSync(dir) ? [dir] : [];
     // team postmortems are validated like the bundled entries, code blocks included
-    if (extraDirs.length) await loadAllLanguages();
     kb = loadKnowledgeBase({
       indexJson: parsed.index ? path.resolve(io.cwd, parsed.index) : undefined,
       extraDirs,
-      checkCode: extraDirs.length ? syntaxProblem : undefined,
+      checkCode: await teamCodeCheck(extraDirs),
     });
   } catch (e) {
     io.stderr(`incident-lens kb: ${(e as Error).message}\n`);
     return 2;
   }
-  for (const p of kb.errors) io.stderr(`incident-lens kb: skipped ${path.relative(io.cwd, p.file) || p.file}: ${p.problem}\n`);
+  for (const p of kb.errors) io.stderr(stripControls(`incident-lens kb: skipped ${path.relative(io.cwd, p.file) || p.file}: ${p.problem}`) + '\n');
 
   if (sub === 'search') return search(kb, parsed, io, c);
   if (sub === 'show') return show(kb, parsed, io, c);
@@ -168,15 +168,28 @@ export async function runKb(args: string[], io: KbIo): Promise<number> {
   }
 }
 
+/**
+ * The code-block check of team postmortems (every ts/tsx/js block must parse), computed before the synchronous KB
+ * load: a block tree-sitter crashes on rejects its file, and the parser is restarted before the next block.
+ */
+export async function teamCodeCheck(dirs: string[]): Promise<LoadOptions['checkCode']> {
+  if (!dirs.length) return undefined;
+  return precheckTeamCode(dirs, async (code, lang) => {
+    await loadAllLanguages();
+    return syntaxProblem(code, lang);
+  });
+}
+
 function search(kb: KnowledgeBase, a: ParsedArgs, io: KbIo, c: Colours): number {
   const query = a.positional.join(' ');
-  const results = kb.search(query, { limit: a.limit ?? 10, kinds: a.kinds });
+  // entries are printed to a terminal: no control characters or escape sequences from their text (team files)
+  const results = stripControlsDeep(kb.search(query, { limit: a.limit ?? 10, kinds: a.kinds }));
   if (a.json) {
     io.stdout(JSON.stringify(results, null, 2) + '\n');
     return results.length ? 0 : 1;
   }
   if (!results.length) {
-    io.stderr(`No entries match "${query}". Try fewer or shorter words.\n`);
+    io.stderr(`No entries match "${stripControls(query)}". Try fewer or shorter words.\n`);
     return 1;
   }
   const width = 80;
@@ -195,7 +208,7 @@ function show(kb: KnowledgeBase, a: ParsedArgs, io: KbIo, c: Colours): number {
   const entry = kb.get(id);
   if (!entry) {
     const hint = closest(id, kb.all().map(e => e.id)) ?? kb.search(id, { limit: 1 })[0]?.id;
-    io.stderr(`No entry with id "${id}".${hint ? ` Did you mean "${hint}"?` : ''} Search with: incident-lens kb search <words>\n`);
+    io.stderr(stripControls(`No entry with id "${id}".${hint ? ` Did you mean "${hint}"?` : ''} Search with: incident-lens kb search <words>`) + '\n');
     return 1;
   }
   if (a.json) {
@@ -203,7 +216,7 @@ function show(kb: KnowledgeBase, a: ParsedArgs, io: KbIo, c: Colours): number {
     io.stdout(JSON.stringify(rest, null, 2) + '\n');
     return 0;
   }
-  io.stdout(renderEntryForTerminal(entry, kb, c));
+  io.stdout(renderEntryForTerminal(stripControlsDeep(entry), { get: x => stripControlsDeep(kb.get(x)) }, c));
   return 0;
 }
 
@@ -435,6 +448,10 @@ export function renderEntryForTerminal(entry: KbEntry, kb: Pick<KnowledgeBase, '
  * the source, and the first linked pattern. Empty string when none of the ids is in the knowledge base.
  */
 export function explainFinding(kb: Pick<KnowledgeBase, 'get'>, incidentIds: readonly string[], patternIds: readonly string[]): string {
+  return stripControls(explainLines(kb, incidentIds, patternIds).join('\n'));
+}
+
+function explainLines(kb: Pick<KnowledgeBase, 'get'>, incidentIds: readonly string[], patternIds: readonly string[]): string[] {
   const lines: string[] = [];
   const incidents = incidentIds.map(id => kb.get(id)).filter((e): e is KbEntry => !!e && e.kind === 'incident');
   const pattern = patternIds.map(id => kb.get(id)).find((e): e is KbEntry => !!e && e.kind === 'pattern');
@@ -448,7 +465,7 @@ export function explainFinding(kb: Pick<KnowledgeBase, 'get'>, incidentIds: read
     lines.push(`Impact: ${oneLine(impact, 160)}${source ? ` [${source}]` : ''}`);
   }
   if (pattern) lines.push(`Pattern: ${pattern.title} (incident-lens kb show ${pattern.id})`);
-  return lines.join('\n');
+  return lines;
 }
 
 function oneLine(s: string, max: number): string {

@@ -21,8 +21,7 @@ import {
 } from './format';
 import type { KnowledgeBase } from '../kb';
 import { loadKnowledgeBase } from '../kb';
-import { loadAllLanguages, syntaxProblem } from '../core/parser';
-import { runKb, explainFinding } from './kb';
+import { runKb, explainFinding, teamCodeCheck } from './kb';
 import type { Finding } from '../core/types';
 import { UsageError, optionsHelp, parseCommandArgs, type OptionSpec } from './args';
 import { BaselineError, DEFAULT_BASELINE_FILE, applyBaseline, readBaseline, updatedBaseline, writeBaseline, type BaselineFile } from './baseline';
@@ -301,12 +300,13 @@ async function check(args: string[], io: Io): Promise<number> {
   if (o.quiet) results = results.map(r => ({ ...r, findings: r.findings.filter(f => f.severity === 'error') }));
   const summary = summarize(results, reported.length, { baseline: baselined, skipped, maxWarnings });
 
-  // team postmortems' code blocks are syntax-checked: have every grammar ready before the (sync) KB load
-  if (fs.existsSync(path.resolve(rootConfig.root, rootConfig.incidentsDir))) await loadAllLanguages();
+  // team postmortems' code blocks are syntax-checked before the (sync) KB load
+  const teamDirs = [path.resolve(rootConfig.root, rootConfig.incidentsDir)].filter(d => fs.existsSync(d));
+  const checkCode = await teamCodeCheck(teamDirs);
   let kb: KnowledgeBase | undefined;
   const kbGet = (id: string) => {
     if (kb === undefined) {
-      try { kb = loadKnowledgeBase({ extraDirs: [path.resolve(rootConfig.root, rootConfig.incidentsDir)].filter(d => fs.existsSync(d)), checkCode: syntaxProblem }); }
+      try { kb = loadKnowledgeBase({ extraDirs: teamDirs, checkCode }); }
       catch (e) { io.stderr(`incident-lens: knowledge base unavailable (${(e as Error).message})\n`); kb = null as unknown as KnowledgeBase; }
     }
     return kb ? kb.get(id) : undefined;

@@ -1,6 +1,6 @@
 /** Knowledge base: loading, lunr search and rendering. Never imports `vscode`. */
 export * from './types';
-export { loadKnowledgeBase, defaultKbPath, loadMarkdownDir, KbLoadError, DEFAULT_POSTMORTEM_DIR, type KnowledgeBase, type LoadOptions } from './load';
+export { loadKnowledgeBase, precheckTeamCode, defaultKbPath, loadMarkdownDir, KbLoadError, DEFAULT_POSTMORTEM_DIR, type KnowledgeBase, type LoadOptions } from './load';
 export { renderMarkdown, renderEntry, renderPage, exportStaticSite, sanitizeFragment, escapeHtml, type RenderOptions } from './render';
 export { queryTerms, searchSegments } from './search';
 export { splitFrontMatter, validateEntry, checkReferences, extractCodeBlocks, extractKbLinks, addBacklinks, type RuleMeta, type CodeBlock } from './schema';

@@ -10,6 +10,8 @@ import { FrontMatterError, checkReferences, extractCodeBlocks, splitFrontMatter,
 import { PositionLookup, buildLunrIndex, docsByRef, loadLunrIndex, toDocument, type EncodedTokenSet } from './indexer';
 import { searchSegments, type SearchSegment } from './search';
 import { exportStaticSite, renderEntry, type RenderOptions } from './render';
+import { MAX_TEAM_FILE_BYTES, teamFileProblem } from './limits';
+import { stripControlsDeep } from './text';
 
 export const DEFAULT_POSTMORTEM_DIR = '.incidents';
 export const KB_FILE_NAME = 'kb.json';
@@ -120,12 +122,23 @@ export function loadMarkdownDir(dir: string, kind: EntryKind, opts: { origin?: '
     const label = opts.fileLabel ? opts.fileLabel(abs) : abs;
     let text: string;
     try {
+      // team files are size-checked before they are read (a 22 MB postmortem took minutes to load)
+      const size = opts.origin === 'team' ? fs.statSync(abs).size : 0;
+      if (size > MAX_TEAM_FILE_BYTES) {
+        out.errors.push({ file: label, problem: teamFileProblem('', size)! });
+        continue;
+      }
       text = fs.readFileSync(abs, 'utf8');
     } catch (e) {
       out.errors.push({ file: label, problem: `cannot read file: ${(e as Error).message}` });
       continue;
     }
     try {
+      const limit = opts.origin === 'team' ? teamFileProblem(text) : undefined;
+      if (limit) {
+        out.errors.push({ file: label, problem: limit });
+        continue;
+      }
       const { data, body } = splitFrontMatter(text);
       const res = validateEntry(data, body, { file: name, expectedKind: kind });
       for (const w of res.warnings) out.warnings.push({ file: label, problem: w });
@@ -133,9 +146,11 @@ export function loadMarkdownDir(dir: string, kind: EntryKind, opts: { origin?: '
         for (const err of res.errors) out.errors.push({ file: label, problem: err });
         continue;
       }
-      res.entry.file = label;
-      res.entry.origin = opts.origin ?? 'builtin';
-      out.entries.push(res.entry);
+      // a team file's text reaches terminals (kb show, check --explain): no control characters or escape sequences
+      const entry = opts.origin === 'team' ? stripControlsDeep(res.entry, true) : res.entry;
+      entry.file = label;
+      entry.origin = opts.origin ?? 'builtin';
+      out.entries.push(entry);
     } catch (e) {
       out.errors.push({ file: label, problem: e instanceof FrontMatterError ? e.message : `cannot parse: ${(e as Error).message}` });
     }
@@ -179,36 +194,43 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   addTeamEntries(dirs: string[], checkCode?: LoadOptions['checkCode']): void {
     const known = new Map<string, EntryKind>([...this.docs.values()].map(d => [d.id, d.kind]));
     const ruleIds = [...this.docs.values()].some(d => d.kind === 'rule') ? new Set([...this.docs.values()].filter(d => d.kind === 'rule').map(d => d.id)) : undefined;
-    const accepted: KbEntry[] = [];
+    const accepted: { entry: KbEntry; doc: KbDocument }[] = [];
     for (const dir of dirs) {
       const res = loadMarkdownDir(dir, 'incident', { origin: 'team' });
       this.errors.push(...res.errors);
       this.warnings.push(...res.warnings);
       for (const entry of res.entries) {
+        // one bad file must never affect the others nor the bundled entries: each is checked in isolation
         const problems: string[] = [];
-        if (known.has(entry.id) || accepted.some(a => a.id === entry.id)) {
-          const other = this.docs.get(entry.id)?.file ?? accepted.find(a => a.id === entry.id)?.file ?? 'the bundled knowledge base';
-          problems.push(`duplicate id "${entry.id}" (already defined by ${other})`);
-        }
-        const refs = checkReferences([entry], ruleIds, known);
-        problems.push(...refs.errors.map(p => p.problem));
-        this.warnings.push(...refs.warnings);
-        if (checkCode) {
-          for (const block of extractCodeBlocks(entry.body)) {
-            if (block.lang !== 'ts' && block.lang !== 'tsx' && block.lang !== 'js') continue;
-            const p = checkCode(block.code, block.lang);
-            if (p) problems.push(`code block at body line ${block.line} (${block.lang}) does not parse: ${p}`);
+        let doc: KbDocument | undefined;
+        try {
+          if (known.has(entry.id) || accepted.some(a => a.entry.id === entry.id)) {
+            const other = this.docs.get(entry.id)?.file ?? accepted.find(a => a.entry.id === entry.id)?.entry.file ?? 'the bundled knowledge base';
+            problems.push(`duplicate id "${entry.id}" (already defined by ${other})`);
           }
+          const refs = checkReferences([entry], ruleIds, known);
+          problems.push(...refs.errors.map(p => p.problem));
+          this.warnings.push(...refs.warnings);
+          if (checkCode) {
+            for (const block of extractCodeBlocks(entry.body)) {
+              if (block.lang !== 'ts' && block.lang !== 'tsx' && block.lang !== 'js') continue;
+              const p = checkCode(block.code, block.lang);
+              if (p) problems.push(`code block at body line ${block.line} (${block.lang}) does not parse: ${p}`);
+            }
+          }
+          if (!problems.length) doc = toDocument(entry);
+        } catch (e) {
+          problems.push(`cannot load it: ${(e as Error)?.message ?? String(e)}`);
         }
-        if (problems.length) {
+        if (problems.length || !doc) {
           for (const p of problems) this.errors.push({ file: entry.file ?? entry.id, problem: p });
           continue;
         }
-        accepted.push(entry);
+        accepted.push({ entry, doc });
       }
     }
     if (!accepted.length) return;
-    const docs = accepted.map(toDocument);
+    const docs = accepted.map(a => a.doc);
     for (const d of docs) {
       this.docs.set(d.id, d);
       // Back-links, so the pattern or rule page lists the team's own incidents too.
@@ -217,7 +239,18 @@ class KnowledgeBaseImpl implements KnowledgeBase {
         if (target && !target.incidents.includes(d.id)) target.incidents = [...target.incidents, d.id];
       }
     }
-    this.segments.push({ index: buildLunrIndex(docs), docs: docsByRef(docs) });
+    try {
+      this.segments.push({ index: buildLunrIndex(docs), docs: docsByRef(docs) });
+    } catch {
+      // index them one by one, so only a document lunr cannot take is left out of search
+      for (const d of docs) {
+        try {
+          this.segments.push({ index: buildLunrIndex([d]), docs: docsByRef([d]) });
+        } catch (e) {
+          this.errors.push({ file: d.file ?? d.id, problem: `cannot be indexed for search: ${(e as Error)?.message ?? String(e)}` });
+        }
+      }
+    }
   }
 
   get(id: string): KbEntry | undefined {
@@ -242,6 +275,34 @@ class KnowledgeBaseImpl implements KnowledgeBase {
   exportHtml(dir: string): string[] {
     return exportStaticSite(this.all(), dir);
   }
+}
+
+/**
+ * Runs `check` over the ts/tsx/js code blocks of the team postmortems in `dirs` and returns the synchronous
+ * `checkCode` loadKnowledgeBase takes, answering from the results. `check` may await between snippets: after
+ * tree-sitter crashed on one, the parser must be restarted (asynchronously) before the next is checked.
+ */
+export async function precheckTeamCode(
+  dirs: string[],
+  check: (code: string, lang: 'ts' | 'tsx' | 'js') => Promise<string | undefined>,
+): Promise<NonNullable<LoadOptions['checkCode']>> {
+  const answers = new Map<string, string | undefined>();
+  for (const dir of dirs) {
+    for (const entry of loadMarkdownDir(dir, 'incident', { origin: 'team' }).entries) {
+      let blocks: ReturnType<typeof extractCodeBlocks>;
+      try {
+        blocks = extractCodeBlocks(entry.body);
+      } catch {
+        continue; // the load reports it
+      }
+      for (const b of blocks) {
+        if (b.lang !== 'ts' && b.lang !== 'tsx' && b.lang !== 'js') continue;
+        const key = `${b.lang}\0${b.code}`;
+        if (!answers.has(key)) answers.set(key, await check(b.code, b.lang));
+      }
+    }
+  }
+  return (code, lang) => answers.get(`${lang}\0${code}`);
 }
 
 /** Loads the prebuilt index and merges team postmortems. Throws KbLoadError when the index is missing or unreadable. */

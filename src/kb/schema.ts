@@ -4,7 +4,8 @@
  * reject the same mistakes with the same messages.
  */
 import { parse as parseYaml } from 'yaml';
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
+import { lexMarkdown } from './text';
 import type { EntryKind, KbEntry, KbProblem, Reference } from './types';
 
 export const FAMILY_CODES = ['NT', 'RB', 'NI', 'WC', 'RX', 'FO', 'TH', 'ML', 'CHG', 'DEP', 'DEPN', 'OPS', 'DR'];
@@ -284,6 +285,14 @@ export interface CodeBlock {
 export function extractCodeBlocks(body: string): CodeBlock[] {
   const out: CodeBlock[] = [];
   let searchFrom = 0;
+  // line numbers counted incrementally (one pass over the body, not one per block)
+  let counted = 0, line = 1;
+  const lineOf = (pos: number): number => {
+    if (pos < counted) { counted = 0; line = 1; }
+    for (let i = body.indexOf('\n', counted); i !== -1 && i < pos; i = body.indexOf('\n', i + 1)) line++;
+    counted = pos;
+    return line;
+  };
   const visit = (tokens: Token[]) => {
     for (const t of tokens) {
       if (t.type === 'code') {
@@ -293,14 +302,14 @@ export function extractCodeBlocks(body: string): CodeBlock[] {
         const pos = at >= 0 ? at : body.indexOf(c.raw);
         if (at >= 0) searchFrom = at + c.raw.length;
         const info = (c.lang ?? '').trim();
-        out.push({ lang: info.split(/\s+/)[0].toLowerCase(), info, code: c.text, line: pos >= 0 ? body.slice(0, pos).split('\n').length : 0 });
+        out.push({ lang: info.split(/\s+/)[0].toLowerCase(), info, code: c.text, line: pos >= 0 ? lineOf(pos) : 0 });
       }
       const nested = t as { tokens?: Token[]; items?: Token[] };
       if (Array.isArray(nested.items)) visit(nested.items);
       if (Array.isArray(nested.tokens)) visit(nested.tokens);
     }
   };
-  visit(new Lexer().lex(body));
+  visit(lexMarkdown(body));
   return out;
 }
 

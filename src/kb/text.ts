@@ -1,6 +1,22 @@
 /** Plain-text extraction and tokenisation shared by index build and search (positions must agree). */
 import { Lexer, type Token } from 'marked';
 
+const lexed: { md: string; tokens: Token[] }[] = [];
+
+/**
+ * marked's block tokens of `md`, shared by the passes over one entry (code-block check, text extraction, terminal
+ * rendering): lexing is the costly part of loading a large postmortem. The last few bodies are kept; the tokens
+ * must not be modified.
+ */
+export function lexMarkdown(md: string): Token[] {
+  const hit = lexed.find(x => x.md === md);
+  if (hit) return hit.tokens;
+  const tokens = new Lexer().lex(md);
+  lexed.unshift({ md, tokens });
+  if (lexed.length > 4) lexed.pop();
+  return tokens;
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 
 function decodeEntities(s: string): string {
@@ -93,7 +109,7 @@ export function extractText(md: string): { prose: string; code: string } {
       }
     }
   };
-  block(new Lexer().lex(md));
+  block(lexMarkdown(md));
   return {
     prose: lines.map(l => l.replace(/[ \t]+/g, ' ').trim()).filter(Boolean).join('\n'),
     code: codeLines.join('\n\n'),
@@ -113,4 +129,37 @@ export function wordTokens(s: string): RawToken[] {
   const out: RawToken[] = [];
   for (const m of s.matchAll(WORD_RE)) out.push({ text: m[0].toLowerCase(), start: m.index ?? 0, length: m[0].length });
   return out;
+}
+
+/**
+ * Terminal escape sequences (CSI, OSC such as window titles, OSC 52 clipboard writes and OSC 8 links, DCS/SOS/PM/APC
+ * strings, 8-bit CSI/OSC) and the other C0/C1 control characters but tab and newline (and carriage return unless
+ * `keepCr`), so text from a team postmortem cannot drive the terminal it is printed to. Bidirectional overrides
+ * (U+202A-U+202E, U+2066-U+2069), which reorder how a line reads, go too.
+ */
+export function stripControls(s: string, keepCr = false): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(s)) return s;
+  const out = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/(?:\u001b\]|\u009d|\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b[ -/]*[0-~]?/g, '')
+    .replace(/\r\n/g, keepCr ? '\r\n' : '\n');
+  // eslint-disable-next-line no-control-regex
+  return out.replace(keepCr ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g : /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** A copy of a JSON-like value with `stripControls` applied to every string in it. */
+export function stripControlsDeep<T>(v: T, keepCr = false): T {
+  if (typeof v === 'string') return stripControls(v, keepCr) as T;
+  if (Array.isArray(v)) return v.map(x => stripControlsDeep(x, keepCr)) as T;
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = stripControlsDeep(x, keepCr);
+    return out as T;
+  }
+  return v;
 }
