@@ -343,10 +343,18 @@ function stripFrontMatter(md: string): string {
 
 function pathToFileUri(p: string): string {
   const abs = path.resolve(p).split(path.sep).join('/');
-  return 'file://' + (abs.startsWith('/') ? '' : '/') + encodeURI(abs);
+  return 'file://' + (abs.startsWith('/') ? '' : '/') + uriPath(abs).replace(/^\/([A-Za-z])%3A/, '/$1:');
+}
+
+/**
+ * A slash-separated path as a URI path (RFC 3986): each segment percent-encoded (space, `%`, `#`, `?`, and `:`, which
+ * in a first segment would read as a scheme: `colon:comma,.ts` is not the URI scheme `colon:`).
+ */
+export function uriPath(p: string): string {
+  return p.split('/').map(seg => encodeURIComponent(seg).replace(/[!'()*]/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase())).join('/');
 }
 
 /** A file's SARIF artifact URI (relative to %SRCROOT%, the cwd). */
 export function artifactUri(file: string, cwd: string): string {
-  return relPath(file, cwd);
+  return uriPath(relPath(file, cwd));
 }

@@ -224,8 +224,10 @@ async function check(args: string[], io: Io): Promise<number> {
     explicit = new Set(files);
   } else {
     const paths = positionals.length ? positionals : ['.'];
+    if (paths.some(p => !p.trim())) throw new UsageError('an empty path was given (use . for the current directory)');
     const d = discoverFiles(paths, io.cwd, configOf);
     if (d.missing.length) throw new UsageError(`no such file or directory: ${d.missing.join(', ')}`);
+    for (const n of d.notices) io.stderr(`incident-lens: ${n.startsWith(io.cwd + path.sep) ? n.slice(io.cwd.length + 1) : n}\n`);
     files = d.files;
     explicit = d.explicit;
   }

@@ -36,6 +36,16 @@ export interface Discovery {
   explicit: Set<string>;
   /** Paths given on the command line that do not exist. */
   missing: string[];
+  /**
+   * What was left out and why, for the user: a named path that is not a regular file or directory (a FIFO, a device,
+   * a symbolic link loop), a `.gitignore` line that cannot be used, a file name that is not valid UTF-8.
+   */
+  notices: string[];
+}
+
+/** A relative path that leads out of its base (`..`, `../x`), as opposed to a name such as `..y.ts`. */
+export function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
 }
 
 export interface FileFilter {
@@ -58,9 +68,9 @@ export function createFilter(config: ResolvedConfig): FileFilter {
     accepts(abs: string, walkRoot = config.root): boolean {
       if (!languageForPath(abs)) return false;
       const belowWalk = posix(path.relative(walkRoot, abs));
-      if (defaults(belowWalk.startsWith('..') ? posix(abs) : belowWalk)) return false;
+      if (defaults(isOutside(belowWalk) ? posix(abs) : belowWalk)) return false;
       const rel = posix(path.relative(config.root, abs));
-      if (rel.startsWith('..')) return !exclude(posix(abs));
+      if (isOutside(rel)) return !exclude(posix(abs));
       if (exclude(rel)) return false;
       return include ? include(rel) : true;
     },
@@ -86,29 +96,61 @@ export function discoverFiles(paths: string[], cwd: string, config: ResolvedConf
   const files = new Set<string>();
   const explicit = new Set<string>();
   const missing: string[] = [];
+  const notices: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let st: fs.Stats;
-    try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
+    try { st = fs.statSync(abs); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') missing.push(p);
+      else notices.push(`${p}: skipped (${code === 'ELOOP' ? 'a symbolic link loop' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be read: ${code ?? (e as Error).message}`})`);
+      continue;
+    }
     if (st.isFile()) { files.add(abs); explicit.add(abs); continue; }
     if (st.isDirectory()) {
       const root = configFor(abs).root;
-      walk(abs, [...gitignoresAbove(root), ...gitignoresBetween(root, abs)], filterFor, files, abs);
+      walk(abs, [...gitignoresAbove(root, notices), ...gitignoresBetween(root, abs, notices)], filterFor, files, abs, notices);
+      continue;
     }
+    notices.push(`${p}: skipped (not a regular file: ${st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a file'})`);
   }
-  return { files: [...files].sort(), explicit, missing };
+  return { files: [...files].sort(), explicit, missing, notices: [...new Set(notices)] };
 }
 
 interface ScopedIgnore { dir: string; ig: Ignore }
 
-function readIgnore(dir: string): ScopedIgnore | undefined {
+/** Longest `.gitignore` line used; longer ones are skipped with a notice (git has no use for them either). */
+export const MAX_GITIGNORE_LINE = 4096;
+
+function readIgnore(dir: string, notices?: string[]): ScopedIgnore | undefined {
   const f = path.join(dir, '.gitignore');
-  try {
-    return { dir, ig: ignore().add(fs.readFileSync(f, 'utf8')) };
-  } catch { return undefined; }
+  let text: string;
+  try { text = fs.readFileSync(f, 'utf8'); } catch { return undefined; }
+  return { dir, ig: parseGitignore(text, f, notices) };
 }
 
-function gitignoresAbove(root: string): ScopedIgnore[] {
+/**
+ * A `.gitignore` file as an Ignore; a line that cannot be used (over MAX_GITIGNORE_LINE characters, or a pattern
+ * the matcher cannot compile: a 40,000-character line is "Regular expression too large") is skipped with a notice.
+ */
+export function parseGitignore(text: string, file: string, notices?: string[]): Ignore {
+  const ig = ignore();
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (!line.trim() || line.startsWith('#')) return;
+    let problem: string | undefined;
+    if (line.length > MAX_GITIGNORE_LINE) problem = `longer than ${MAX_GITIGNORE_LINE} characters`;
+    else {
+      // the matcher compiles a line on first use: try it on its own first
+      try { ignore().add(line).ignores('x'); } catch (e) { problem = (e as Error).message.split('\n')[0].slice(0, 120); }
+    }
+    if (problem) notices?.push(`${file}:${i + 1}: .gitignore line skipped (${problem})`);
+    else ig.add(line);
+  });
+  return ig;
+}
+
+function gitignoresAbove(root: string, notices?: string[]): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
   // the repository's .gitignore files from the git root down to the config root
   let d = path.resolve(root);
@@ -119,18 +161,18 @@ function gitignoresAbove(root: string): ScopedIgnore[] {
     d = path.dirname(d);
   }
   if (!fs.existsSync(path.join(chain[0], '.git'))) chain.splice(0, chain.length - 1);
-  for (const dir of chain) { const s = readIgnore(dir); if (s) out.push(s); }
+  for (const dir of chain) { const s = readIgnore(dir, notices); if (s) out.push(s); }
   return out;
 }
 
-function gitignoresBetween(root: string, dir: string): ScopedIgnore[] {
+function gitignoresBetween(root: string, dir: string, notices?: string[]): ScopedIgnore[] {
   const rel = path.relative(root, dir);
-  if (!rel || rel.startsWith('..')) return [];
+  if (!rel || isOutside(rel)) return [];
   const out: ScopedIgnore[] = [];
   let d = root;
   for (const part of rel.split(path.sep).slice(0, -1)) {
     d = path.join(d, part);
-    const s = readIgnore(d); if (s) out.push(s);
+    const s = readIgnore(d, notices); if (s) out.push(s);
   }
   return out;
 }
@@ -138,23 +180,32 @@ function gitignoresBetween(root: string, dir: string): ScopedIgnore[] {
 function ignored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
   for (const { dir, ig } of ignores) {
     const rel = path.relative(dir, abs);
-    if (!rel || rel.startsWith('..')) continue;
+    if (!rel || isOutside(rel)) continue;
     if (ig.ignores(rel.split(path.sep).join('/') + (isDir ? '/' : ''))) return true;
   }
   return false;
 }
 
-function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => FileFilter, out: Set<string>, walkRoot: string): void {
+function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => FileFilter, out: Set<string>, walkRoot: string, notices?: string[]): void {
   const filter = filterFor(dir);
-  const own = readIgnore(dir);
-  const scoped = own && !ignores.some(i => i.dir === dir) ? [...ignores, own] : ignores;
+  const own = ignores.some(i => i.dir === dir) ? undefined : readIgnore(dir, notices);
+  const scoped = own ? [...ignores, own] : ignores;
   let entries: fs.Dirent[];
   try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  let raw: Buffer[] | undefined;
   for (const e of entries) {
     const abs = path.join(dir, e.name);
+    // a name that is not valid UTF-8 comes back with U+FFFD and cannot be opened by that name: say so
+    if (e.name.includes('\uFFFD') && (e.isFile() || e.isDirectory()) && languageOrDir(e)) {
+      raw ??= fs.readdirSync(dir, { encoding: 'buffer' });
+      if (raw.some(b => b.toString('utf8') === e.name && !Buffer.from(e.name, 'utf8').equals(b))) {
+        notices?.push(`${abs}: skipped (the file name is not valid UTF-8)`);
+        continue;
+      }
+    }
     if (e.isDirectory()) {
       if (ALWAYS_SKIPPED_DIRS.has(e.name) || ignored(abs, true, scoped)) continue;
-      walk(abs, scoped, filterFor, out, walkRoot);
+      walk(abs, scoped, filterFor, out, walkRoot, notices);
     } else if (e.isFile()) {
       if (!ignored(abs, false, scoped) && filter.accepts(abs, walkRoot)) out.add(abs);
     }
@@ -166,6 +217,10 @@ export function formatBytes(n: number): string {
   if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;
   const [v, unit] = n < 1e6 ? [n / 1e3, 'KB'] : n < 1e9 ? [n / 1e6, 'MB'] : [n / 1e9, 'GB'];
   return `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))} ${unit}`;
+}
+
+function languageOrDir(e: fs.Dirent): boolean {
+  return e.isDirectory() || !!languageForPath(e.name);
 }
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };

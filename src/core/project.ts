@@ -160,6 +160,7 @@ export function autoFixOf(f: Finding, unsafe = false): { edits: TextEdit[] } | u
 export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number } {
   let analysis = analyzeOnce(file, text, lang, opts);
   let rounds = 0;
+  const eol = lineEnding(text);
   for (; rounds < 10; rounds++) {
     const edits: TextEdit[] = [];
     let lastEnd = -1;
@@ -169,7 +170,8 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
       const s = Math.min(...fix.edits.map(e => e.start));
       const e = Math.max(...fix.edits.map(x => x.end));
       if (s <= lastEnd) continue;
-      edits.push(...fix.edits);
+      // inserted lines take the file's line ending (a CRLF file stays CRLF)
+      edits.push(...(eol === '\n' ? fix.edits : fix.edits.map(x => ({ ...x, text: x.text.replace(/\r\n|\r|\n/g, eol) }))));
       lastEnd = e;
     }
     if (!edits.length) break;
@@ -186,10 +188,26 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
   return { text, analysis, rounds };
 }
 
+/** The file's line ending: CRLF or a lone CR when it uses them (the first line break decides), else LF. */
+export function lineEnding(text: string): string {
+  const m = /\r\n|\r|\n/.exec(text);
+  return m ? m[0] : '\n';
+}
+
 export function writeFixedFiles(result: ProjectResult): number {
   let n = 0;
-  for (const r of result.files) if (r.fixedText !== undefined) { fs.writeFileSync(r.file, r.fixedText); n++; }
+  for (const r of result.files) if (r.fixedText !== undefined) { writeKeepingBom(r.file, r.fixedText); n++; }
   return n;
+}
+
+/** Writes text over a file, keeping the UTF-8 byte order mark the file had (the analysis reads text without it). */
+function writeKeepingBom(file: string, text: string): void {
+  let bom = false;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try { const head = Buffer.alloc(3); bom = fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf; } finally { fs.closeSync(fd); }
+  } catch { /* a new file */ }
+  fs.writeFileSync(file, bom && !text.startsWith('\uFEFF') ? '\uFEFF' + text : text);
 }
 
 export { unusedDirectiveFindings, LineIndex };

@@ -1,39 +1,49 @@
 import type { Pos } from './types';
 
-/** Line-start table for offset <-> position conversion (UTF-16 units). */
+/**
+ * Line-start table for offset <-> position conversion (UTF-16 units). Lines end at LF, CRLF or a lone CR, as in VS Code
+ * (a file with old Mac line endings has as many lines there as here).
+ */
 export class LineIndex {
   private readonly starts: number[];
   constructor(readonly text: string, starts?: number[]) {
     if (starts) { this.starts = starts; return; }
     const s = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+    if (text.indexOf('\r') === -1) {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+    } else {
+      pushStarts(text, 1, text.length, s);
+    }
     this.starts = s;
   }
 
   /**
    * The table of `text`, which is this table's text with [start, oldEnd) replaced by `text.slice(start, newEnd)`:
-   * line starts before the change are kept, those after it shifted, only the inserted text is scanned.
+   * line starts before the change are kept, those after it shifted, only the inserted text is scanned. (Whether an
+   * offset starts a line depends on the character before it and, after a CR, on the one at it.)
    */
   edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
     const s = this.starts;
-    // first line start after `start`, and first after `oldEnd` (starts are one past a newline)
-    let a = this.firstAfter(start), b = a;
-    while (b < s.length && s[b] <= oldEnd) b++;
+    // starts before `start` are unchanged; starts in [start, newEnd] are read from the new text; old starts after
+    // oldEnd (their two characters are past the change) are shifted
+    const a = Math.max(1, this.firstAtOrAfter(start));
     const out = s.slice(0, a);
-    for (let i = text.indexOf('\n', start); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    pushStarts(text, Math.max(1, start), newEnd, out);
+    let b = this.firstAtOrAfter(oldEnd + 1);
     const delta = newEnd - oldEnd;
     for (; b < s.length; b++) out.push(s[b] + delta);
     return new LineIndex(text, out);
   }
 
-  private firstAfter(offset: number): number {
+  private firstAtOrAfter(offset: number): number {
     let lo = 0, hi = this.starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.starts[mid] <= offset) lo = mid + 1; else hi = mid;
+      if (this.starts[mid] < offset) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
+
   get lineCount(): number { return this.starts.length; }
   pos(offset: number): Pos {
     let lo = 0, hi = this.starts.length - 1;
@@ -57,6 +67,15 @@ export class LineIndex {
   indentAt(offset: number): string {
     const line = this.lineText(this.pos(offset).line);
     return /^[ \t]*/.exec(line)![0];
+  }
+}
+
+/** Pushes the line starts p in [from, to] (p ≥ 1) of `text`: after an LF, or after a CR not followed by an LF. */
+function pushStarts(text: string, from: number, to: number, out: number[]): void {
+  const end = Math.min(to, text.length);
+  for (let p = from; p <= end; p++) {
+    const c = text.charCodeAt(p - 1);
+    if (c === 10 || (c === 13 && text.charCodeAt(p) !== 10)) out.push(p);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Rule } from '../core/rule';
 import { ProjectIndex } from '../project/index';
 import { ModuleResolver } from '../project/resolve';
 import { settleFindings } from '../project/settle';
-import { ConfigResolver, configErrorOf, parseBrowserCode, type ResolvedConfig } from '../core/config';
+import { ConfigResolver, configErrorOf, globProblem, parseBrowserCode, type ResolvedConfig } from '../core/config';
 import { createFilter, readSourceFile } from '../core/files';
 import { analyzeOptionsFromConfig, fixUntilStable } from '../core/project';
 import { LangId, ParserCrashError, languageForPath, parseSync } from '../core/parser';
@@ -70,11 +70,18 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
   // the merged `.incident-lens.json` chain above the folder (core/config.ts); a bad key is left out, the rest applies
   const resolved = new ConfigResolver(RULE_IDS, { fallbackRoot: path.resolve(folder) }).forDir(folder);
   const config: ResolvedConfig = { ...resolved, rules: { ...resolved.rules } };
-  const error = resolved.problems.length ? configErrorOf(resolved.problems).message : undefined;
+  let error = resolved.problems.length ? configErrorOf(resolved.problems).message : undefined;
   if (!config.configured.includes('defaultTimeoutMs')) config.defaultTimeoutMs = s.defaultTimeoutMs;
   if (!config.configured.includes('browserCode')) config.browserCode = parseBrowserCode(s.browserCode) ?? 'skip';
   if (!config.configured.includes('maxFileSizeBytes')) config.maxFileSizeBytes = s.maxFileSizeBytes;
-  if (!config.configured.includes('exclude')) config.exclude = [...s.exclude];
+  if (!config.configured.includes('exclude')) {
+    // a glob picomatch cannot compile would throw on every document: left out, with the problem reported
+    config.exclude = s.exclude.filter((g, i) => {
+      const problem = typeof g === 'string' ? globProblem(g) : 'is not a string';
+      if (problem) error ??= `setting incidentLens.exclude[${i}] ${problem}; it is ignored`;
+      return !problem;
+    });
+  }
   // analysis runs on the extension host's thread: a smaller per-rule budget unless the project sets one
   if (!config.configured.includes('ruleTimeBudgetMs')) config.ruleTimeBudgetMs = EDITOR_RULE_TIME_BUDGET_MS;
   config.rules = { ...settingsRules(s.rules), ...config.rules };

@@ -20,10 +20,18 @@ test('LineIndex: offsets <-> positions in UTF-16 units, CRLF-safe line text', ()
   assert.equal(li.indentAt(t.indexOf('second')), '');
 });
 
+test('LineIndex: a lone CR ends a line as in VS Code (old Mac line endings), CRLF is one break', () => {
+  const li = new LineIndex('a\rbb\r\ncc\nd\r');
+  assert.equal(li.lineCount, 5);
+  assert.deepEqual([0, 1, 2, 3, 4].map(l => li.lineText(l)), ['a', 'bb', 'cc', 'd', '']);
+  assert.deepEqual(li.pos('a\rbb\r\ncc\nd\r'.indexOf('cc')), { line: 2, column: 0 });
+  assert.deepEqual(new LineIndex('x\r\ry').pos(3), { line: 2, column: 0 });
+});
+
 test('LineIndex.edited: the table of the edited text equals a fresh one (random edits, CRLF, edits at the ends)', () => {
   let seed = 7;
   const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
-  const pieces = ['\n', '\r\n', 'a', 'bc\nd', '\n\n', '', 'xyz'];
+  const pieces = ['\n', '\r\n', 'a', 'bc\nd', '\n\n', '', 'xyz', '\r', 'x\ry', '\r\r\n'];
   let text = 'one\ntwo\r\nthree\n\nfive';
   let li = new LineIndex(text);
   for (let i = 0; i < 500; i++) {
