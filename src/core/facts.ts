@@ -26,6 +26,8 @@ export class FileFacts {
   readonly bindings = new Map<string, ModuleBinding>();
   private decls?: Map<string, Node[]>;
   private funcs?: Map<string, Node>;
+  /** declaredAbove memo: "f:|c:" + name -> node id -> answer. */
+  private readonly aboveMemo = new Map<string, Map<number, boolean>>();
 
   /**
    * Imports come from the `import` captures; `require` bindings from a text scan for `require(` plus a point
@@ -159,16 +161,34 @@ export class FileFacts {
       }
     }
     // parameters of enclosing functions (and catch parameters)
+    return this.declaredAbove(ref, name, true);
+  }
+
+  /**
+   * Whether a function (or, with `withCatch`, a catch clause) enclosing `ref` declares `name` as a parameter.
+   * Memoised per node and name: every call of a file walks up through the same functions, and with deep nesting or a
+   * syntax error that wraps a whole file in one node, walking (and re-reading the parameters) per call was quadratic.
+   */
+  private declaredAbove(ref: Node, name: string, withCatch: boolean): boolean {
+    const key = (withCatch ? 'c:' : 'f:') + name;
+    let memo = this.aboveMemo.get(key);
+    if (!memo) this.aboveMemo.set(key, (memo = new Map()));
+    const path: number[] = [];
+    let result = false;
     for (let p: Node | null = ref.parent; p; p = p.parent) {
+      const known = memo.get(p.id);
+      if (known !== undefined) { result = known; break; }
+      path.push(p.id);
       if (FUNCTION_TYPES.has(p.type)) {
         const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
-        if (params && patternDeclares(params, name)) return true;
-      } else if (p.type === 'catch_clause') {
+        if (params && patternDeclares(params, name)) { result = true; break; }
+      } else if (withCatch && p.type === 'catch_clause') {
         const param = p.childForFieldName('parameter');
-        if (param && patternDeclares(param, name)) return true;
+        if (param && patternDeclares(param, name)) { result = true; break; }
       }
     }
-    return false;
+    for (const id of path) memo.set(id, result);
+    return result;
   }
 
   /** Module binding for an identifier reference, honouring shadowing. */
@@ -184,13 +204,7 @@ export class FileFacts {
   }
 
   private paramShadow(ref: Node, name: string): boolean {
-    for (let p: Node | null = ref.parent; p; p = p.parent) {
-      if (FUNCTION_TYPES.has(p.type)) {
-        const params = p.childForFieldName('parameters') ?? p.childForFieldName('parameter');
-        if (params && patternDeclares(params, name)) return true;
-      }
-    }
-    return false;
+    return this.declaredAbove(ref, name, false);
   }
 
   /** The single same-file `const` declarator of a name (not `let`/`var`, which may be reassigned). */

@@ -121,6 +121,7 @@ function instantiateLibrary(): { WTS: typeof TS; retire(): void } {
   new Function('module', 'exports', 'require', '__filename', '__dirname', 'FinalizationRegistry', `${src.text}\n//# sourceURL=${src.file}`)(
     mod, mod.exports, req, src.file, path.dirname(src.file), Registry);
   const WTS = mod.exports as unknown as typeof TS;
+  cacheParents(WTS);
   return {
     WTS,
     retire() {
@@ -132,6 +133,92 @@ function instantiateLibrary(): { WTS: typeof TS; retire(): void } {
       (WTS.Tree.prototype as unknown as Record<string, unknown>).edit = function (): void { throw new Error('incident-lens: this tree belongs to a parser runtime that crashed'); };
     },
   };
+}
+
+/**
+ * `node.parent` in tree-sitter is not a pointer: it descends from the root to the node (O(depth) WASM calls), so a
+ * walk up the ancestors of a deep node is quadratic, and rules walk up from every call (enclosing function, shadowing
+ * scopes): `fetch(` nested 1,000 deep took 47 s. The getter is replaced (in this private copy of the library) by one
+ * that learns the parent of every node on the way down and remembers them per tree: each walk up then costs O(depth)
+ * once per tree. Node ids are the addresses of the nodes' slots in their parents: unique within a tree. An edited tree
+ * (`tree.edit`) forgets its parents.
+ */
+function cacheParents(WTS: typeof TS): void {
+  const proto = WTS.Node.prototype;
+  const original = Object.getOwnPropertyDescriptor(proto, 'parent')?.get;
+  if (!original) return;
+  const caches = new WeakMap<object, Map<number, Node | null>>();
+  const expandedNodes = new WeakMap<object, Set<number>>();
+  const walkedTrees = new WeakSet<object>();
+  Object.defineProperty(proto, 'parent', {
+    configurable: true,
+    get(this: Node): Node | null {
+      let cache = caches.get(this.tree);
+      if (!cache) caches.set(this.tree, (cache = new Map()));
+      const hit = cache.get(this.id);
+      if (hit !== undefined) return hit;
+      const root = this.tree.rootNode;
+      if (root.id === this.id) { cache.set(this.id, null); return null; }
+      // every node passed on the way down has all its children's parents recorded (once per node)
+      let expanded = expandedNodes.get(this.tree);
+      if (!expanded) expandedNodes.set(this.tree, (expanded = new Set()));
+      let depth = 0;
+      for (let cur: Node = root; ;) {
+        if (!expanded.has(cur.id)) {
+          expanded.add(cur.id);
+          for (const c of cur.children) if (c) cache.set(c.id, cur);
+        }
+        const next = cur.childWithDescendant(this);
+        if (!next || next.id === cur.id) break;
+        cache.set(next.id, cur);
+        if (next.id === this.id) return cur;
+        cur = next;
+        // a deep tree (nesting no hand-written code has): one walk with a cursor records every parent, or each leaf
+        // of a deep chain (`a - b - c - ...` 4,000 long) would cost its own descent
+        if (++depth === DEEP_TREE && !walkedTrees.has(this.tree)) {
+          walkedTrees.add(this.tree);
+          recordAllParents(this.tree.rootNode, cache);
+          const known = cache.get(this.id);
+          if (known !== undefined) return known;
+        }
+      }
+      return original.call(this) as Node | null;
+    },
+  });
+  const edit = WTS.Tree.prototype.edit;
+  WTS.Tree.prototype.edit = function (this: Tree, e: Edit): void { caches.delete(this); expandedNodes.delete(this); walkedTrees.delete(this); edit.call(this, e); };
+}
+
+/** Descents deeper than this walk the whole tree once instead (see cacheParents). */
+const DEEP_TREE = 64;
+
+/** Records the parent of every node under `root` (a tree cursor walk: O(nodes), O(1) per step). */
+function recordAllParents(root: Node, cache: Map<number, Node | null>): void {
+  const cursor = root.walk();
+  try {
+    const stack: Node[] = [cursor.currentNode];
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        const n = cursor.currentNode;
+        cache.set(n.id, stack[stack.length - 1]);
+        stack.push(n);
+        continue;
+      }
+      for (;;) {
+        if (cursor.gotoNextSibling()) {
+          stack.pop();
+          const n = cursor.currentNode;
+          cache.set(n.id, stack[stack.length - 1]);
+          stack.push(n);
+          break;
+        }
+        if (!cursor.gotoParent()) return;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 function createRuntime(): Runtime {
