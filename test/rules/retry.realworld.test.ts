@@ -109,7 +109,7 @@ export const make = (ok, fail) => function* callApi(req, i = 0) {
     }
   }
 };`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 8, column: 25, endLine: 8, endColumn: 28 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 9, column: 14, endLine: 9, endColumn: 33 }],
     },
     {
       name: 'self-call on HTTP 429 after a constant sleep (no try/catch)',
@@ -123,7 +123,7 @@ export async function getJson(url, wait = 250) {
   }
   throw new Error(String(res.status));
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 17, endLine: 6, endColumn: 21 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 12, endLine: 7, endColumn: 30 }],
     },
     {
       name: 'self-call on 5xx after a constant window.setTimeout promise',
@@ -135,7 +135,7 @@ export async function getJson(url, wait = 250) {
   }
   return r;
 };`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 73, endLine: 4, endColumn: 78 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 5, column: 12, endLine: 5, endColumn: 19 }],
     },
     {
       name: "reconnect through a named 'close' listener that setTimeouts the connect function",
@@ -149,7 +149,7 @@ export async function getJson(url, wait = 250) {
   open();
 }`,
       filename: 'x.ts',
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 42, endLine: 4, endColumn: 47 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 25, endLine: 4, endColumn: 48 }],
     },
     // Round 2 (held-out sample, docs/precision/retry.md)
     {
@@ -166,7 +166,7 @@ export async function withRetries(task, wait = 500, tries = 4) {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 8, column: 19, endLine: 8, endColumn: 23 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 3, column: 3, endLine: 3, endColumn: 6 }],
     },
     {
       name: 'wait-for-database script whose success leaves through process.exit(0), constant sleep in catch',
@@ -184,7 +184,7 @@ const TRIES = 5;
   }
 })();`,
       filename: 'x.js',
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 10, column: 48, endLine: 10, endColumn: 52 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 3, endLine: 4, endColumn: 6 }],
     },
     {
       name: 'a synchronous call retried after an awaited constant sleep in the catch (RULES: "awaits/calls")',
@@ -199,7 +199,7 @@ const TRIES = 5;
   }
   throw new Error('port unavailable');
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 19, endLine: 7, endColumn: 23 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
     },
     // Round 3 (held-out sample, docs/precision/retry.md)
     {
@@ -212,14 +212,14 @@ function getJson({ url, gap = 800, left = 3 }) {
   }
   return fetch(url).then((r) => r.json()).catch(onFail);
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 5, column: 18, endLine: 5, endColumn: 21, message: /^(?!.*forever)/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 5, column: 34, endLine: 5, endColumn: 71, message: /^(?!.*forever)/ }],
     },
     {
       name: 'RxJS retry imported from its per-operator path (rxjs/operators/retry) with no delay',
       code: `import { retry } from 'rxjs/operators/retry';
 export const fetchCatalog = (http, url) => http.get(url).pipe(retry(3));`,
       filename: 'x.ts',
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 63, endLine: 2, endColumn: 71 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 63, endLine: 2, endColumn: 68 }],
     },
     {
       name: 'superagent-retry-delay with a constant delay between retries',

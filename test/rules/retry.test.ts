@@ -120,7 +120,7 @@ new S3Client({ retryStrategy: new ConfiguredRetryStrategy(4, (attempt) => 100 + 
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 19, endLine: 6, endColumn: 23 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function get(url: string) {
   for (let i = 0; i < 5; i++) {
     try {
@@ -185,7 +185,7 @@ async function sync() {
     }
   } while (n < 4);
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 10, column: 44, endLine: 10, endColumn: 58 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 3, endLine: 4, endColumn: 5 }],
       output: `const RETRY_DELAY_MS = 2000;
 async function sync() {
   let n = 0;
@@ -214,7 +214,7 @@ export async function withRetry<T>(fn: () => Promise<T>, retries = 3, delayMs = 
   }
   throw new Error('unreachable');
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 8, column: 18, endLine: 8, endColumn: 25 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 3, endLine: 3, endColumn: 6 }],
       output: `import { setTimeout as wait } from 'node:timers/promises';
 export async function withRetry<T>(fn: () => Promise<T>, retries = 3, delayMs = 500): Promise<T> {
   for (let attempt = 0; attempt <= retries; attempt++) {
@@ -239,7 +239,7 @@ export async function withRetry<T>(fn: () => Promise<T>, retries = 3, delayMs = 
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 6, column: 19, endLine: 6, endColumn: 37 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function call() {
   for (let attempt = 0; attempt < 6; attempt++) {
     try {
@@ -263,7 +263,7 @@ export async function withRetry<T>(fn: () => Promise<T>, retries = 3, delayMs = 
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 7, column: 56, endLine: 7, endColumn: 61 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 3, column: 3, endLine: 3, endColumn: 6 }],
       output: `async function call() {
   let delay = 250;
   for (let i = 0; i < 6; i++) {
@@ -290,7 +290,7 @@ async function call() {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 9, column: 19, endLine: 9, endColumn: 29 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 5, column: 3, endLine: 5, endColumn: 6 }],
       output: `function backoff(n: number) {
   return Math.min(10000, 200 * Math.pow(2, n));
 }
@@ -316,7 +316,7 @@ async function call() {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 7, column: 19, endLine: 7, endColumn: 28 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 3, column: 3, endLine: 3, endColumn: 6 }],
       output: `const DELAYS = [100, 200, 400, 800];
 async function call() {
   for (let i = 0; i < DELAYS.length; i++) {
@@ -335,7 +335,7 @@ async function call() {
     try { return await op(); } catch { await delay(50 << i); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 3, column: 52, endLine: 3, endColumn: 59 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function call() {
   for (let i = 0; i < 6; i++) {
     try { return await op(); } catch { await delay(Math.random() * (50 << i)); }
@@ -352,7 +352,7 @@ async function call() {
     try { return await op(); } catch { await pause(attempt); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 6, column: 46, endLine: 6, endColumn: 60 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 5, column: 3, endLine: 5, endColumn: 6 }],
       output: null,
     },
     {
@@ -369,7 +369,7 @@ async function call() {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 9, column: 19, endLine: 9, endColumn: 23, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 3, endLine: 3, endColumn: 8, message: /forever/ }],
       output: null,
     },
     {
@@ -383,7 +383,7 @@ async function call() {
     await sleep(1000);
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 17, endLine: 7, endColumn: 21 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function get(url) {
   for (let i = 0; i < 3; i++) {
     try {
@@ -428,7 +428,7 @@ async function call() {
     if (attempt < 10) setTimeout(() => connect(attempt + 1), 3000);
   });
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 62, endLine: 3, endColumn: 66 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 40, endLine: 3, endColumn: 60 }],
       output: `function connect(attempt = 0) {
   client.connect().catch(() => {
     if (attempt < 10) setTimeout(() => connect(attempt + 1), Math.random() * Math.min(30_000, 3000 * 2 ** attempt));
@@ -446,7 +446,7 @@ async function call() {
     return fetchUser(id, retries - 1);
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 17, endLine: 6, endColumn: 21 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 12, endLine: 7, endColumn: 38 }],
       output: null,
     },
     {
@@ -463,7 +463,7 @@ async function call() {
   const ws = new WebSocket(URL);
   ws.onclose = () => setTimeout(connect, 1000);
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 42, endLine: 3, endColumn: 46, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 22, endLine: 3, endColumn: 47, message: /forever/ }],
       output: null,
     },
     {
@@ -474,7 +474,7 @@ async function call() {
     setTimeout(() => connect(delay * 2), delay);
   });
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 4, column: 42, endLine: 4, endColumn: 47, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 4, column: 22, endLine: 4, endColumn: 40, message: /forever/ }],
       output: `function connect(delay = 500) {
   const socket = net.connect(port, host);
   socket.on('error', () => {
@@ -494,7 +494,7 @@ async function call() {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 19, endLine: 6, endColumn: 23, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 14, endLine: 7, endColumn: 28, message: /forever/ }],
       output: null,
     },
     {
@@ -517,7 +517,7 @@ async function call() {
     try { return await job(); } catch (e) { await sleep(300); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 57, endLine: 3, endColumn: 60 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function run() {
   for (let i = 0; i < 3; i++) {
     try { return await job(); } catch (e) { await sleep(Math.random() * Math.min(30_000, 300 * 2 ** i)); }
@@ -537,7 +537,7 @@ async function call() {
   }, []);
   return <div />;
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 5, column: 68, endLine: 5, endColumn: 81 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 4, column: 7, endLine: 4, endColumn: 10 }],
       output: `export function Widget() {
   useEffect(() => {
     (async () => {
@@ -561,7 +561,7 @@ async function call() {
     }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 6, column: 19, endLine: 6, endColumn: 23 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `function* fetchSaga() {
   for (let i = 0; i < 5; i++) {
     try {
@@ -579,7 +579,7 @@ async function call() {
     try { return await op(); } catch { await sleep(attempt * 1000); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 3, column: 52, endLine: 3, endColumn: 66 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function call() {
   for (let attempt = 1; attempt <= 5; attempt++) {
     try { return await op(); } catch { await sleep(Math.random() * attempt * 1000); }
@@ -593,7 +593,7 @@ async function call() {
     try { return await op(); } catch { await sleep(0); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 52, endLine: 3, endColumn: 53 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 2, column: 3, endLine: 2, endColumn: 6 }],
       output: `async function call() {
   for (let i = 0; i < 5; i++) {
     try { return await op(); } catch { await sleep(Math.random() * Math.min(30_000, 100 * 2 ** i)); }
@@ -607,14 +607,14 @@ async function call() {
     try { return await op(); } catch { await sleep(1000); }
   }
 }`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 52, endLine: 3, endColumn: 56 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 8 }],
       output: null,
     },
     {
       name: "p-retry default options (randomize false)",
       code: `import pRetry from 'p-retry';
 await pRetry(run, { retries: 5 });`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 19, endLine: 2, endColumn: 33 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 7, endLine: 2, endColumn: 13 }],
       output: `import pRetry from 'p-retry';
 await pRetry(run, { retries: 5, randomize: true });`,
     },
@@ -622,7 +622,7 @@ await pRetry(run, { retries: 5, randomize: true });`,
       name: "p-retry without options",
       code: `import pRetry from 'p-retry';
 await pRetry(run);`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 7, endLine: 2, endColumn: 18 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 7, endLine: 2, endColumn: 13 }],
       output: `import pRetry from 'p-retry';
 await pRetry(run, { randomize: true });`,
     },
@@ -635,7 +635,7 @@ const opts = {
   onFailedAttempt: e => log(e),
 };
 pRetry(run, opts);`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 6, column: 13, endLine: 6, endColumn: 17 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 6, column: 1, endLine: 6, endColumn: 7 }],
       output: `const pRetry = require('p-retry');
 const opts = {
   retries: 5,
@@ -663,7 +663,7 @@ await pRetry(run, { retries: 5, minTimeout: 1000, maxTimeout: 1000, randomize: t
       name: "node-retry operation without randomize",
       code: `import retry from 'retry';
 const operation = retry.operation({ retries: 5, factor: 3 });`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 35, endLine: 2, endColumn: 60 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 19, endLine: 2, endColumn: 34 }],
       output: `import retry from 'retry';
 const operation = retry.operation({ retries: 5, factor: 3, randomize: true });`,
     },
@@ -672,7 +672,7 @@ const operation = retry.operation({ retries: 5, factor: 3, randomize: true });`,
       filename: 'r.js',
       code: `const { operation } = require('retry');
 const op = operation();`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 12, endLine: 2, endColumn: 23 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 12, endLine: 2, endColumn: 21 }],
       output: `const { operation } = require('retry');
 const op = operation({ randomize: true });`,
     },
@@ -705,7 +705,7 @@ await retry(async () => op(), { retries: 3, factor: 2 });`,
       code: `import axios from 'axios';
 import axiosRetry from 'axios-retry';
 axiosRetry(axios, { retries: 3 });`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 19, endLine: 3, endColumn: 33 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 1, endLine: 3, endColumn: 11 }],
       output: `import axios from 'axios';
 import axiosRetry from 'axios-retry';
 axiosRetry(axios, { retries: 3, retryDelay: axiosRetry.exponentialDelay });`,
@@ -715,7 +715,7 @@ axiosRetry(axios, { retries: 3, retryDelay: axiosRetry.exponentialDelay });`,
       code: `import axios from 'axios';
 import withRetries from 'axios-retry';
 withRetries(axios);`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 1, endLine: 3, endColumn: 19 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 1, endLine: 3, endColumn: 12 }],
       output: `import axios from 'axios';
 import withRetries from 'axios-retry';
 withRetries(axios, { retryDelay: withRetries.exponentialDelay });`,
@@ -744,7 +744,7 @@ axiosRetry(axios, { retries: 3, retryDelay: (count) => Math.random() * 2 ** coun
       name: "exponential-backoff default jitter none",
       code: `import { backOff } from 'exponential-backoff';
 const res = await backOff(() => fetchData(), { numOfAttempts: 5 });`,
-      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 46, endLine: 2, endColumn: 66 }],
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 19, endLine: 2, endColumn: 26 }],
       output: `import { backOff } from 'exponential-backoff';
 const res = await backOff(() => fetchData(), { numOfAttempts: 5, jitter: 'full' });`,
     },
@@ -769,7 +769,7 @@ const res = await backOff(() => fetchData(), { timeMultiple: 2, jitter: 'full' }
       code: `import { of } from 'rxjs';
 import { retry } from 'rxjs/operators';
 const data$ = http.get(url).pipe(retry(3));`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 34, endLine: 3, endColumn: 42 }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 3, column: 34, endLine: 3, endColumn: 39 }],
       output: `import { of, timer } from 'rxjs';
 import { retry } from 'rxjs/operators';
 const data$ = http.get(url).pipe(retry({ count: 3, delay: (_error, retryCount) => timer(Math.random() * Math.min(30_000, 100 * 2 ** retryCount)) }));`,
@@ -778,7 +778,7 @@ const data$ = http.get(url).pipe(retry({ count: 3, delay: (_error, retryCount) =
       name: "RxJS retry() with no count: unbounded",
       code: `import { retry, timer } from 'rxjs';
 const data$ = http.get(url).pipe(retry());`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 34, endLine: 2, endColumn: 41, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 34, endLine: 2, endColumn: 39, message: /forever/ }],
       output: `import { retry, timer } from 'rxjs';
 const data$ = http.get(url).pipe(retry({ delay: (_error, retryCount) => timer(Math.random() * Math.min(30_000, 100 * 2 ** retryCount)) }));`,
     },
@@ -809,7 +809,7 @@ const data$ = src$.pipe(retryWhen(errors => errors.pipe(delay(1000), take(3))));
       name: "cockatiel retry without backoff (immediate, unbounded)",
       code: `import { retry, handleAll } from 'cockatiel';
 export const policy = retry(handleAll, {});`,
-      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 40, endLine: 2, endColumn: 42, message: /forever/ }],
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 23, endLine: 2, endColumn: 28, message: /forever/ }],
       output: `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';
 export const policy = retry(handleAll, { backoff: new ExponentialBackoff() });`,
     },

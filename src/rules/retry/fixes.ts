@@ -12,10 +12,14 @@ import type { Sleep } from './sleeps';
 
 export interface DelayVerdict { kind: Kind | 'none'; sleep?: Sleep; zero?: boolean }
 
-export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: string | undefined, tail: string, loop: Node | null, retryTry: Node | null, fn: Node | null, where: 'loop' | 'recursion', rangeNode?: Node): void {
+/**
+ * Reports a hand-written retry's delay verdict. RULES v2 "Where a finding sits": the loop keyword (`primary` is the
+ * loop) or the self-call (`primary` is the call), with the delay as related information.
+ */
+export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: string | undefined, tail: string, primary: Node, retryTry: Node | null, fn: Node | null, where: 'loop' | 'recursion'): void {
   const what = where === 'loop' ? 'in a loop' : 'by calling itself again';
+  const range = where === 'loop' ? keywordRange(primary) : { start: primary.startIndex, end: primary.endIndex };
   if (verdict.kind === 'none') {
-    const range = rangeNode ? { start: rangeNode.startIndex, end: rangeNode.endIndex } : keywordRange(loop!);
     const fixes: Fix[] = [];
     if (where === 'loop' && counter && retryTry && fn && isAsync(fn)) {
       const f = insertSleepFix(s0.ctx, retryTry, counter);
@@ -29,10 +33,11 @@ export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: stri
   }
   const s = verdict.sleep!;
   const arg = s.helperCall ? null : s.arg;
-  const rangeOf = s.helperCall ?? s.arg ?? s.site;
-  const range = { start: rangeOf.startIndex, end: rangeOf.endIndex };
+  const delayNode = s.helperCall ?? s.arg ?? s.site;
+  const delayText = s.helperCall ? s.helperCall.text : s.arg?.text ?? '';
+  const shown = delayText && delayText.length <= 40 ? ` (\`${delayText}\`)` : '';
+  const related = (message: string) => [{ start: delayNode.startIndex, end: delayNode.endIndex, message }];
   if (verdict.kind === 'const') {
-    const shown = (s.arg?.text ?? '').length <= 40 ? ` (\`${s.arg?.text}\`)` : '';
     const fixes: Fix[] = [];
     if (arg && counter) {
       const base = verdict.zero ? String(BASE_NONE) : par(arg);
@@ -41,6 +46,7 @@ export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: stri
     }
     pushFinding(s0.out, BACKOFF_ID, {
       ...range, messageId: verdict.zero ? 'noDelay' : 'constantDelay', fixes,
+      related: related(verdict.zero ? 'the delay between attempts is zero' : 'the delay between attempts: the same every time'),
       message: verdict.zero
         ? `Retried ${what} with a zero delay${shown}: when the dependency fails, every client hammers it at once (a retry storm)${tail}`
         : `Retried ${what} after a constant delay${shown}: every client keeps retrying at the same fixed rate while the dependency is down, so the load never backs off (a retry storm)${tail}`,
@@ -52,7 +58,8 @@ export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: stri
     const grows = verdict.kind === 'exp' ? 'grows exponentially' : 'grows with the attempt';
     pushFinding(s0.out, JITTER_ID, {
       ...range, messageId: 'noJitter', fixes,
-      message: `The retry delay ${grows} but has no jitter: all clients that failed together retry in lockstep, in synchronized waves against the recovering dependency${tail}`,
+      related: related(`the delay between attempts ${grows}, with no randomness`),
+      message: `The retry delay${shown} ${grows} but has no jitter: all clients that failed together retry in lockstep, in synchronized waves against the recovering dependency${tail}`,
     });
   }
 }

@@ -6,7 +6,7 @@
 import type { Node } from '../../core/parser';
 import type { Report, RuleContext } from '../../core/rule';
 import type { TextEdit } from '../../core/types';
-import { callArgs, unwrap, stringValue, FUNCTION_TYPES, namedChildren, callRange } from '../../core/ast';
+import { callArgs, unwrap, stringValue, FUNCTION_TYPES, namedChildren } from '../../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit, addNamedImportEdit, insertLineAfterEdit } from '../../core/edits';
 import {
   type Env, type Kind, type RetryFinding, type RetryRuleId, BACKOFF_ID, JITTER_ID, CAP, BASE_NONE, combineAll, numberOf, numberValue, boolOf,
@@ -176,7 +176,7 @@ export class LibraryChecks {
         message: `\`${callee}\` backs off exponentially but \`randomize: false\` means no jitter: all clients retry in lockstep${tail}` });
     }
     const edit = this.addOption(call, o, index, 'randomize: true');
-    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
+    const range = calleeRange(call); // RULES v2: a missing option sits on the callee
     this.report(JITTER_ID, { ...range, messageId: 'libNoJitter',
       fixes: edit ? [{ title: 'Add `randomize: true`', safety: 'safe', isPreferred: true, edits: [edit] }] : [],
       message: `\`${callee}\` backs off exponentially but without jitter (${name}'s \`randomize\` defaults to false): all clients retry in lockstep${tail}` });
@@ -216,7 +216,7 @@ export class LibraryChecks {
     const head = fn.type === 'identifier' ? fn.text : unwrap(fn.childForFieldName('object'))?.text;
     if (rd.kind === 'absent') {
       const edit = this.addOption(call, o, 1, `retryDelay: ${head}.exponentialDelay`);
-      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
+      const range = calleeRange(call); // RULES v2: a missing option sits on the callee
       return this.report(BACKOFF_ID, { ...range, messageId: 'libNoDelay',
         fixes: edit ? [{ title: `Add \`retryDelay: ${head}.exponentialDelay\``, safety: 'safe', isPreferred: true, edits: [edit] }] : [],
         message: 'axios-retry retries immediately by default (`retryDelay` is no delay): when the server fails, every client hammers it at once (a retry storm)' });
@@ -267,7 +267,7 @@ export class LibraryChecks {
         message: `\`${callee}\` with \`jitter: 'none'\` backs off in lockstep: all clients retry at the same moments` });
     }
     const edit = this.addOption(call, o, 1, "jitter: 'full'");
-    const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
+    const range = calleeRange(call); // RULES v2: a missing option sits on the callee
     this.report(JITTER_ID, { ...range, messageId: 'libNoJitter',
       fixes: edit ? [{ title: "Add `jitter: 'full'`", safety: 'safe', isPreferred: true, edits: [edit] }] : [],
       message: `\`${callee}\` backs off exponentially but without jitter (exponential-backoff's \`jitter\` defaults to 'none'): all clients retry in lockstep` });
@@ -287,7 +287,7 @@ export class LibraryChecks {
 
   private rxRetry(call: Node): void {
     const args = callArgs(call);
-    const rangeCall = callRange(this.ctx.lines, call);
+    const rangeCall = calleeRange(call);
     const jitterFn = (t: string, base: string) => `delay: (_error, retryCount) => ${t}(Math.random() * Math.min(${CAP}, ${base} * 2 ** retryCount))`;
     const msgNone = (unb: boolean) => `RxJS \`retry\` without a \`delay\` resubscribes immediately after each error: when the server fails, every client hammers it at once (a retry storm)${unb ? ', and with no `count` it retries forever' : ''}`;
     if (args.length === 0) {
@@ -313,7 +313,7 @@ export class LibraryChecks {
     if (count.kind === 'unknown' || delay.kind === 'unknown') return;
     if (count.kind === 'present' && numberOf(this.ctx, count.value) === 0) return;
     const unb = count.kind === 'absent';
-    const range = { start: a.startIndex, end: a.endIndex };
+    const range = calleeRange(call);
     if (delay.kind === 'absent') {
       const t = this.rxTimer(call);
       return this.report(BACKOFF_ID, { ...range, messageId: 'libNoDelay',
@@ -394,7 +394,7 @@ export class LibraryChecks {
     const exp = this.cockatielName('ExponentialBackoff');
     if (backoff.kind === 'absent') {
       const edit = this.addOption(call, o, 1, `backoff: new ${exp.name}()`);
-      const range = o.arg ? { start: o.arg.startIndex, end: o.arg.endIndex } : callRange(this.ctx.lines, call);
+      const range = calleeRange(call); // RULES v2: a missing option sits on the callee
       return this.report(BACKOFF_ID, { ...range, messageId: 'libNoDelay',
         fixes: edit && exp.ok ? [{ title: 'Add `backoff: new ExponentialBackoff()` (decorrelated jitter)', safety: 'unsafe', isPreferred: true, edits: [...exp.edits, edit] }] : [],
         message: `cockatiel \`retry\` without a \`backoff\` retries immediately (its default is \`ConstantBackoff(0)\`): when the dependency fails, every client hammers it at once (a retry storm)${tail}` });
@@ -517,4 +517,10 @@ export class LibraryChecks {
     this.report(BACKOFF_ID, { start: d.startIndex, end: d.endIndex, messageId: 'libConstant', fixes: [],
       message: '`ConfiguredRetryStrategy` with a constant delay replaces the AWS SDK\'s jittered exponential backoff: every client retries at a fixed rate while the service is throttling (a retry storm)' });
   }
+}
+
+/** The callee of a library call (`pRetry`, `retry.operation`, `backOff`): where a finding about a missing option sits. */
+export function calleeRange(call: Node): { start: number; end: number } {
+  const f = call.childForFieldName('function') ?? call.childForFieldName('constructor') ?? call;
+  return { start: f.startIndex, end: f.endIndex };
 }

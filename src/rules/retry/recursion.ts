@@ -138,7 +138,6 @@ export class RecursionChecks {
     const env: Env = { counters: new Set(counter ? [counter.name] : []), recArgs, depth: 0 };
     const r = resolved[0];
     let verdict: DelayVerdict | undefined;
-    let rangeNode: Node = r.call;
     if (r.timer) {
       const d = callArgs(r.timer)[1] ?? null;
       if (!d) verdict = { kind: 'none' };
@@ -147,7 +146,6 @@ export class RecursionChecks {
         verdict = { kind: k, sleep: { site: r.timer, arg: d } };
         if (k === 'const' && numberOf(this.ctx, d) === 0) verdict.zero = true;
       }
-      rangeNode = r.timer;
     } else {
       const region = r.path!.region;
       const sleeps: Sleep[] = [];
@@ -180,7 +178,7 @@ export class RecursionChecks {
     const unbounded = counter ? !this.counterChecked(fn, counter.name) : !givesUp;
     const tail = unbounded ? ', and nothing limits the number of attempts (it retries forever)' : '';
     const increasing = counter?.increasing ? counter.name : undefined;
-    reportDelay(this.s, verdict, increasing, tail, null, null, fn, 'recursion', verdict.kind === 'none' ? rangeNode : undefined);
+    reportDelay(this.s, verdict, increasing, tail, r.call, null, fn, 'recursion');
   }
 
   /** `setTimeout(() => f(), d)` around a self-call. */
