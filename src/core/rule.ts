@@ -118,6 +118,11 @@ export interface ProjectView {
   reach(file: string, ref: Ref, cls?: string, maxDepth?: number): Reached[];
   /** Memoises rule work across a settle pass (summaries composed over the call graph). */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * The version range declared for dependency `name` by the nearest package.json that names it, walking up from
+   * `file` (undefined when none does, or when the project has no module resolver).
+   */
+  dependencyVersion(file: string, name: string): string | undefined;
 }
 
 /** A per-function fact a rule records while the tree is alive (stored as `FunctionSymbol.facts[key]`). */

@@ -15,6 +15,8 @@ import { refKey, type ClassSymbol, type FileSymbols, type FunctionSymbol, type R
 /** What the index needs of module resolution (src/project/resolve.ts implements it). */
 export interface Resolver {
   resolve(fromFile: string, specifier: string): string | undefined;
+  /** The version range the file's nearest package.json that names dependency `name` declares (resolve.ts). */
+  dependencyVersion?(fromFile: string, name: string): string | undefined;
 }
 
 /** A resolved value: a function, a class, an object literal's members, an instance of a class, a module namespace. */
@@ -70,6 +72,10 @@ export class ProjectIndex implements ProjectView {
   fn(h: FnHandle): FunctionSymbol | undefined {
     const s = this.symbols(h.file);
     return s ? own(s.functions, h.id) : undefined;
+  }
+
+  dependencyVersion(file: string, name: string): string | undefined {
+    return this.resolver.dependencyVersion?.(file, name);
   }
 
   memo<T>(key: string, compute: () => T): T {

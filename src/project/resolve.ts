@@ -800,6 +800,33 @@ export class ModuleResolver {
     return this.mapToSource(pkgDir, rel);
   }
 
+  /**
+   * The version range a file's package declares for dependency `name` (`dependencies`, `devDependencies`,
+   * `peerDependencies`, `optionalDependencies`), from the nearest package.json that names it walking up from the
+   * file (a workspace package first, then the workspace root). Undefined when no package.json declares it. Rules
+   * use it for facts that depend on the installed major (a library option that exists only from some version on).
+   */
+  dependencyVersion(fromFile: string, name: string): string | undefined {
+    let d: string;
+    try { d = path.dirname(path.resolve(fromFile)); } catch { return undefined; }
+    for (let i = 0; i < 64; i++) {
+      const pkgDir = this.nearestPackage(d);
+      if (!pkgDir) return undefined;
+      const pkg = this.readPackage(pkgDir);
+      if (pkg) {
+        for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+          const deps = pkg[field];
+          const v = isObject(deps) ? deps[name] : undefined;
+          if (typeof v === 'string') return v;
+        }
+      }
+      const up = path.dirname(pkgDir);
+      if (up === pkgDir) return undefined;
+      d = up;
+    }
+    return undefined;
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // package.json imports / exports
 
