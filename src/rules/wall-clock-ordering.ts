@@ -9,7 +9,8 @@
  *  - ./wall-clock/identifiers.ts: ids and keys (warning, fix to crypto.randomUUID());
  *  - ./wall-clock/versions.ts: versions, revisions, sequence numbers (warning, no fix);
  *  - ./wall-clock/ordering.ts: last-write-wins and event ordering by timestamps (warning, no fix);
- *  - ./wall-clock/skew.ts: the local clock against a timestamp another machine wrote (warning, no fix).
+ *  - ./wall-clock/skew.ts: the local clock against a timestamp another machine wrote (warning, no fix);
+ *  - ./wall-clock/helpers.ts: project layer: calls of helpers (any file) that return the wall clock, used as ids.
  *
  * Precision first: anything that looks like an expiry, TTL, rate-limit window, display or calendar arithmetic is
  * left alone.
@@ -21,6 +22,7 @@ import { checkIds } from './wall-clock/identifiers';
 import { checkVersions } from './wall-clock/versions';
 import { checkLastWriteWins, checkSorts } from './wall-clock/ordering';
 import { checkSkew } from './wall-clock/skew';
+import { checkHelperCalls, clockValueSummary, settleHelperCall } from './wall-clock/helpers';
 
 const meta = {
   id: 'wall-clock-ordering',
@@ -34,7 +36,12 @@ const meta = {
 
 export const wallClockOrdering: Rule = {
   meta,
-  triggers: /\bDate\b|updated|modified|timestamp|clock\w*\s*\(|\.ts\s*[<>]|\.(sort|toSorted)\(/i,
+  // `Id`/`Key`/... assignments: a call of an id helper in another file (./wall-clock/helpers.ts)
+  triggers: /\bDate\b|updated|modified|timestamp|clock\w*\s*\(|\.ts\s*[<>]|\.(sort|toSorted)\(|(id|key|name|path|seq|sequence|version|revision)['"]?\s*[:=]\s*[\w$.]+\s*\(|\$\{\s*[\w$.]+\s*\(/i,
+  summaries: [clockValueSummary],
+  settle(finding, project, file) {
+    return (finding.pending as { kind?: string } | undefined)?.kind === 'clock-helper' ? settleHelperCall(finding, project, file) : undefined;
+  },
   check(ctx) {
     const a = new ClockAnalysis(ctx);
     a.collectReads();
@@ -46,6 +53,7 @@ export const wallClockOrdering: Rule = {
       checkVersions(a);
       checkSkew(a);
     }
+    checkHelperCalls(a);
     if (a.located.cmps.length) checkLastWriteWins(a);
     if (a.located.sorts.length) checkSorts(a);
   },

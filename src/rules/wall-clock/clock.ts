@@ -513,6 +513,11 @@ export class ClockAnalysis {
     return this.memos.get(k) as T;
   }
 
+  /** A finding that depends on another file (./helpers.ts): shown only once the project pass settles it. */
+  reportPending(node: Node, pending: unknown): void {
+    this.ctx.report({ node, messageId: 'id', message: 'wall-clock value from a project helper (pending)', pending });
+  }
+
   report(node: Node, messageId: string, message: string, fixes: Fix[], severity: 'info' | undefined, incidents: string[], patterns: string[], related?: Report['related']): void {
     const k = rangeKey(node);
     if (this.reported.has(k)) return; // one finding per expression, whichever sub-kind saw it first
