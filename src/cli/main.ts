@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../rules';
-import { ConfigError, ConfigResolver, configErrorOf } from '../core/config';
+import { ConfigError, configErrorOf, resolverFor } from '../core/config';
 import { discoverFiles } from '../core/files';
 import { writeFixedFiles } from '../core/project';
 import { analyzeProject } from '../project/analyze';
@@ -209,8 +209,8 @@ async function check(args: string[], io: Io): Promise<number> {
     knownRules: knownIds, explicitFile: o.config ? path.resolve(io.cwd, o.config as string) : undefined, fallbackRoot: io.cwd,
     ...(o['default-excludes'] === false ? { overrides: { defaultExcludes: false } } : {}),
   };
-  const resolver = new ConfigResolver(knownIds, nestedConfig);
-  const configOf = (dir: string) => resolver.forDir(dir);
+  const resolver = resolverFor(nestedConfig);
+  const configOf = (dir: string, hasConfigFile?: boolean) => resolver.forDir(dir, hasConfigFile);
   const rootConfig = configOf(io.cwd);
 
   // ----------------------------------------------------------------- what to analyse, what to report

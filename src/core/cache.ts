@@ -18,12 +18,23 @@ import * as path from 'path';
 import type { AnalyzeOptions } from './analyzer';
 import { applyProjectFacts, autoFixOf, configLookup, fileOptionsLookup, fileResultOf, readFileOf, type FileReport, type FileResult, type ProjectOptions, type ProjectResult } from './project';
 import { languageForPath } from './parser';
+import { generatedReason } from './files';
 import type { Finding } from './types';
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 export const DEFAULT_CACHE_FILE = '.incident-lens-cache';
 
-interface Entry { hash: string; options: string; result: FileResult }
+/**
+ * One file's entry. The key is the content hash; size and mtime are a shortcut (as git's index and ESLint's cache
+ * use them): when both are unchanged the file is not read at all; when they changed, the file is read and its hash
+ * decides (a checkout that touches every file still hits). As in git ("racy" entries), the shortcut is trusted only
+ * for a file last modified well before its hash was taken (`checkedAt`): an edit within the same mtime tick, or a
+ * clock set back, is caught by the hash.
+ */
+interface Entry { hash: string; options: string; size: number; mtimeMs: number; checkedAt: number; generated?: true; result: FileResult }
+
+/** Margin between a file's mtime and the time its hash was taken for the size/mtime shortcut to apply. */
+const RACY_MS = 2000;
 interface CacheFile { format: number; engine: string; entries: Record<string, Entry> }
 
 const sha1 = (s: string | Buffer) => crypto.createHash('sha1').update(s).digest('hex');
@@ -34,8 +45,9 @@ export class FileResultCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, written: false };
   private readonly entries: Record<string, Entry>;
   private readonly optionKeys = new WeakMap<AnalyzeOptions, string>();
+  private readonly seen = new Set<string>();
   private dirty = false;
-  /** Why an existing cache file was not used (shown by --debug style callers; tests read it). */
+  /** Why an existing cache file was not used (tests read it). */
   readonly discarded?: string;
 
   private constructor(readonly file: string, readonly engine: string, entries: Record<string, Entry>, discarded?: string) {
@@ -70,21 +82,52 @@ export class FileResultCache {
     return k;
   }
 
-  get(file: string, text: string, options: AnalyzeOptions): FileResult | undefined {
+  /**
+   * The entry of a file whose size and mtime are unchanged, under the same options: its content is the one
+   * cached (no need to read it). Does not count as a hit until `take`.
+   */
+  unchanged(file: string, st: { size: number; mtimeMs: number }, options: AnalyzeOptions): CachedEntry | undefined {
     const e = this.entries[file];
-    if (e && e.options === this.optionsKey(options) && e.hash === sha1(text)) { this.stats.hits++; return e.result; }
-    this.stats.misses++;
-    return undefined;
+    return e && e.size === st.size && e.mtimeMs === st.mtimeMs && e.mtimeMs < e.checkedAt - RACY_MS && e.options === this.optionsKey(options) ? e : undefined;
+  }
+
+  /** The entry of a file with this text under these options (metadata refreshed from `st` when given). */
+  matching(file: string, text: string, options: AnalyzeOptions, st?: { size: number; mtimeMs: number }): CachedEntry | undefined {
+    const e = this.entries[file];
+    if (!e || e.options !== this.optionsKey(options) || e.hash !== sha1(text)) return undefined;
+    if (st && (e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.mtimeMs >= e.checkedAt - RACY_MS)) {
+      e.size = st.size; e.mtimeMs = st.mtimeMs; e.checkedAt = Date.now(); this.dirty = true;
+    }
+    return e;
+  }
+
+  /** Counts a hit or a miss for `file` (and marks it seen, so that `save` does not check it exists). */
+  count(file: string, hit: boolean): void {
+    this.seen.add(file);
+    if (hit) this.stats.hits++; else this.stats.misses++;
+  }
+
+  get(file: string, text: string, options: AnalyzeOptions): FileResult | undefined {
+    const e = this.matching(file, text, options);
+    this.count(file, !!e);
+    return e?.result;
   }
 
   set(file: string, text: string, options: AnalyzeOptions, result: FileResult): void {
-    this.entries[file] = { hash: sha1(text), options: this.optionsKey(options), result: JSON.parse(JSON.stringify(result)) as FileResult };
+    let st = { size: -1, mtimeMs: -1 };
+    try { const s = fs.statSync(file); if (s.size === Buffer.byteLength(text)) st = { size: s.size, mtimeMs: s.mtimeMs }; } catch { /* not on disk (stdin) */ }
+    this.entries[file] = {
+      hash: sha1(text), options: this.optionsKey(options), ...st, checkedAt: Date.now(),
+      ...(generatedReason(text) ? { generated: true as const } : {}),
+      result: JSON.parse(JSON.stringify(result)) as FileResult,
+    };
+    this.seen.add(file);
     this.dirty = true;
   }
 
   /** Writes the cache (atomically) when something changed; entries of files that no longer exist are dropped. */
   save(): void {
-    for (const f of Object.keys(this.entries)) if (!fs.existsSync(f)) { delete this.entries[f]; this.dirty = true; }
+    for (const f of Object.keys(this.entries)) if (!this.seen.has(f) && !fs.existsSync(f)) { delete this.entries[f]; this.dirty = true; }
     if (!this.dirty && !this.discarded) return;
     const body: CacheFile = { format: CACHE_FORMAT, engine: this.engine, entries: this.entries };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -95,6 +138,9 @@ export class FileResultCache {
     this.stats.written = true;
   }
 }
+
+/** What a cache lookup gives: the result, and whether the file was generated code (skipped under default excludes). */
+export interface CachedEntry { result: FileResult; generated?: true }
 
 function sortKeys<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? sortKeys(v) : v])) as T;
@@ -154,11 +200,31 @@ export function reuseCached(files: string[], opts: ProjectOptions, cache: FileRe
   for (const file of files) {
     if (!languageForPath(file)) { todo.push(file); continue; }
     const config = configFor(file);
-    const read = readFileOf(file, config, opts);
-    const hit = read.ok ? cache.get(file, read.text, optionsFor(config)) : undefined;
-    if (!hit || !read.ok || (opts.fix && hit.findings.some(f => autoFixOf(f, opts.unsafeFixes)))) { todo.push(file); continue; }
+    const options = optionsFor(config);
+    let st: fs.Stats | undefined;
+    if (opts.texts?.[file] === undefined) {
+      try { st = fs.statSync(file); } catch { /* the file pass reports it */ }
+      if (!st || st.size > config.maxFileSizeBytes) { todo.push(file); continue; }
+    }
+    let text: string | undefined;
+    let e = st && cache.unchanged(file, st, options);
+    if (!e) {
+      const read = readFileOf(file, config, opts);
+      if (read.ok) { text = read.text; e = cache.matching(file, text, options, st); }
+    }
+    const skip = !e || (e.generated && config.defaultExcludes && !opts.explicit?.has(file)) ||
+      (opts.fix && e.result.findings.some(f => autoFixOf(f, opts.unsafeFixes)));
+    cache.count(file, !skip);
+    if (skip) { todo.push(file); continue; }
+    const hit = e!.result;
+    // the text is read only where the report needs it (findings to show; pending findings may become findings)
+    if (text === undefined && (hit.findings.length || hit.pending.length)) {
+      const read = readFileOf(file, config, opts);
+      if (!read.ok) { todo.push(file); continue; }
+      text = read.text;
+    }
     // fresh arrays: the project pass moves findings between them, and the cache keeps the entry as stored
-    reused.set(file, { file, text: read.text, ...hit, findings: [...hit.findings], conditional: [...hit.conditional] });
+    reused.set(file, { file, text, ...hit, findings: [...hit.findings], conditional: [...hit.conditional] });
   }
   return { reused, todo };
 }

@@ -305,7 +305,8 @@ export class ConfigResolver {
     return this.forDir(path.dirname(path.resolve(file)));
   }
 
-  forDir(dir: string): ResolvedConfig {
+  /** `hasConfigFile`: the caller listed the directory and knows whether it holds a config file (saves a stat). */
+  forDir(dir: string, hasConfigFile?: boolean): ResolvedConfig {
     const abs = path.resolve(dir);
     let c = this.byDir.get(abs);
     if (c) return c;
@@ -315,7 +316,7 @@ export class ConfigResolver {
       const parentDir = path.dirname(abs);
       const parent = parentDir !== abs ? this.forDir(parentDir) : undefined;
       const own = path.join(abs, CONFIG_FILE);
-      if (isFile(own)) {
+      if (hasConfigFile !== false && isFile(own)) {
         const l = this.layer(own);
         if (!l.root && parent) for (const f of parent.files) chain.push(this.layer(f));
         chain.push(l);
@@ -344,6 +345,18 @@ export class ConfigResolver {
     if (!l) { l = readConfigLayer(file, this.knownRules); this.layers.set(file, l); }
     return l;
   }
+}
+
+const sharedResolvers = new WeakMap<object, ConfigResolver>();
+
+/**
+ * The resolver for a resolver spec (plain data, as ProjectOptions.nestedConfig carries it to worker threads): one per
+ * spec object, so that the CLI's discovery and the file pass share their cache of config files.
+ */
+export function resolverFor(spec: ResolverOptions & { knownRules: readonly string[] }): ConfigResolver {
+  let r = sharedResolvers.get(spec);
+  if (!r) { r = new ConfigResolver(spec.knownRules, spec); sharedResolvers.set(spec, r); }
+  return r;
 }
 
 /** The merged config of one file (a fresh lookup; keep a ConfigResolver to reuse it across files). */

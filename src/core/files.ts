@@ -4,7 +4,7 @@ import * as path from 'path';
 import picomatch from 'picomatch';
 import ignore, { Ignore } from 'ignore';
 import { languageForPath } from './parser';
-import type { ResolvedConfig } from './config';
+import { CONFIG_FILE, type ResolvedConfig } from './config';
 
 /**
  * Skipped by default (RULES.md scope, v2): vendored, generated, minified, tests and fixtures, and test-like code by
@@ -77,8 +77,11 @@ export function createFilter(config: ResolvedConfig): FileFilter {
   };
 }
 
-/** The config of a directory (nested `.incident-lens.json` files: see core/config.ts ConfigResolver). */
-export type ConfigLookup = (dir: string) => ResolvedConfig;
+/**
+ * The config of a directory (nested `.incident-lens.json` files: see core/config.ts ConfigResolver). The walk says
+ * whether the directory's listing has a config file (saves a stat per directory).
+ */
+export type ConfigLookup = (dir: string, hasConfigFile?: boolean) => ResolvedConfig;
 
 /**
  * Expands paths into files. Explicitly named files are always analysed (like an open editor); directories are
@@ -87,8 +90,8 @@ export type ConfigLookup = (dir: string) => ResolvedConfig;
 export function discoverFiles(paths: string[], cwd: string, config: ResolvedConfig | ConfigLookup): Discovery {
   const configFor: ConfigLookup = typeof config === 'function' ? config : () => config;
   const filters = new Map<ResolvedConfig, FileFilter>();
-  const filterFor = (dir: string) => {
-    const c = configFor(dir);
+  const filterFor = (dir: string, hasConfigFile?: boolean) => {
+    const c = configFor(dir, hasConfigFile);
     let f = filters.get(c);
     if (!f) { f = createFilter(c); filters.set(c, f); }
     return f;
@@ -179,19 +182,24 @@ function gitignoresBetween(root: string, dir: string, notices?: string[]): Scope
 
 function ignored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
   for (const { dir, ig } of ignores) {
-    const rel = path.relative(dir, abs);
-    if (!rel || isOutside(rel)) continue;
-    if (ig.ignores(rel.split(path.sep).join('/') + (isDir ? '/' : ''))) return true;
+    // abs is below dir (the walk joins names onto it): the relative path is a slice (path.relative per entry per
+    // .gitignore cost more than the matching on big trees)
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    if (!abs.startsWith(prefix) || abs.length === prefix.length) continue;
+    const rel = path.sep === '/' ? abs.slice(prefix.length) : abs.slice(prefix.length).split(path.sep).join('/');
+    if (ig.ignores(rel + (isDir ? '/' : ''))) return true;
   }
   return false;
 }
 
-function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => FileFilter, out: Set<string>, walkRoot: string, notices?: string[]): void {
-  const filter = filterFor(dir);
-  const own = ignores.some(i => i.dir === dir) ? undefined : readIgnore(dir, notices);
-  const scoped = own ? [...ignores, own] : ignores;
+function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string, hasConfigFile?: boolean) => FileFilter, out: Set<string>, walkRoot: string, notices?: string[]): void {
   let entries: fs.Dirent[];
   try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  // the listing says whether there is a .gitignore / config file to read (no failed read or stat per directory)
+  const has = (name: string) => entries.some(e => e.name === name && !e.isDirectory());
+  const filter = filterFor(dir, has(CONFIG_FILE));
+  const own = has('.gitignore') && !ignores.some(i => i.dir === dir) ? readIgnore(dir, notices) : undefined;
+  const scoped = own ? [...ignores, own] : ignores;
   let raw: Buffer[] | undefined;
   for (const e of entries) {
     const abs = path.join(dir, e.name);
@@ -207,7 +215,8 @@ function walk(dir: string, ignores: ScopedIgnore[], filterFor: (dir: string) => 
       if (ALWAYS_SKIPPED_DIRS.has(e.name) || ignored(abs, true, scoped)) continue;
       walk(abs, scoped, filterFor, out, walkRoot, notices);
     } else if (e.isFile()) {
-      if (!ignored(abs, false, scoped) && filter.accepts(abs, walkRoot)) out.add(abs);
+      // the filter first: it drops most entries by extension, before any .gitignore is consulted
+      if (filter.accepts(abs, walkRoot) && !ignored(abs, false, scoped)) out.add(abs);
     }
   }
 }

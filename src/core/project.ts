@@ -9,7 +9,7 @@ import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } fr
 import { languageForPath, loadLanguage, parseSync, LangId } from './parser';
 import { generatedReason, readSourceFile, type ReadResult } from './files';
 import { applyEdits, LineIndex } from './text';
-import { ConfigResolver, type ResolvedConfig, type ResolverOptions } from './config';
+import { resolverFor, type ResolvedConfig, type ResolverOptions } from './config';
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
@@ -73,7 +73,7 @@ export interface ProjectOptions {
 /** The config of each file of a run (see ProjectOptions.nestedConfig). */
 export function configLookup(opts: Pick<ProjectOptions, 'config' | 'nestedConfig'>): (file: string) => ResolvedConfig {
   if (!opts.nestedConfig) return () => opts.config;
-  const resolver = new ConfigResolver(opts.nestedConfig.knownRules, opts.nestedConfig);
+  const resolver = resolverFor(opts.nestedConfig);
   return file => resolver.forFile(file);
 }
 
