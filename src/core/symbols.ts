@@ -23,6 +23,8 @@ export type Ref =
   | { k: 'this'; name: string }
   /** `super.name(...)`: a method of the enclosing class's base class (or its bases) */
   | { k: 'super'; name: string }
+  /** the value a call of `fn` returns, when `fn` returns `new X(...)` (a factory): `const s = makeService(); s.run()` */
+  | { k: 'ret'; fn: Ref }
   /** `this.field.name(...)`: a method of the field's class (its type annotation, constructor parameter or `new X()`) */
   | { k: 'field'; field: string; name: string }
   /** `base.name(...)`: a namespace member, an exported object's method, a static method, an instance's method */
@@ -51,6 +53,8 @@ export interface FunctionSymbol {
   end: number;
   /** Higher-order wrappers the function was passed through: `export const POST = withAuth(async () => ...)` -> ['withAuth']. */
   wrappers?: string[];
+  /** The class a factory returns: `function makeService() { return new Service(...) }` -> Service. */
+  returns?: Ref;
   calls: CallSite[];
   /** Per-rule local facts (Rule.summaries), by summary key. */
   facts: Record<string, unknown>;
@@ -207,6 +211,9 @@ class SymbolBuilder {
       calls: [], facts: {},
     };
     if (wrappers?.length) sym.wrappers = wrappers;
+    const ret = returnedNew(node);
+    const rr = ret ? refOfName(ret, this.facts, this.topNames) : undefined;
+    if (rr) sym.returns = rr;
     this.out.functions[id] = sym;
     this.fnNodes.push({ node, sym });
   }
@@ -475,7 +482,13 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
       const ce = call.endIndex;
       const m = CALLEE_TEXT.exec(text.slice(cs, Math.min(ce, cs + 120)));
       if (!m) continue;
-      const ref = refFromText(m[1], facts, topNames);
+      let ref = refFromText(m[1], facts, topNames);
+      if (!ref) {
+        // `svc.create()` where `svc` is a function-scope const holding `new X()` or a factory's result
+        const parts = m[1].split(/\s*\??\.\s*/);
+        const base = parts.length === 2 && parts[0] !== 'this' && parts[0] !== 'super' && !IGNORED_GLOBALS.has(parts[0]) ? localConstBase(parts[0], call, facts, n => topNames.has(n)) : undefined;
+        if (base) ref = { k: 'member', base, name: parts[1] };
+      }
       if (!ref) continue;
       const p = lines.pos(cs);
       owner.sym.calls.push({ ref, line: p.line, column: p.column, start: cs, end: ce });
@@ -483,6 +496,41 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
   }
   if (onFunction) for (const f of fnNodes) onFunction({ node: f.node, id: f.sym.id, cls: f.sym.cls }, f.sym);
   return out;
+}
+
+/** `=> new X(...)` or a top-level `return new X(...)` of a function body: X (an identifier), else undefined. */
+function returnedNew(fn: Node): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  const ctorOf = (e: Node | null): string | undefined => {
+    let v = unwrap(e);
+    if (v?.type === 'await_expression') v = unwrap(v.namedChild(0));
+    if (v?.type !== 'new_expression') return undefined;
+    const c = unwrap(v.childForFieldName('constructor'));
+    return c?.type === 'identifier' ? c.text : undefined;
+  };
+  if (body.type !== 'statement_block') return ctorOf(body);
+  for (const st of namedChildren(body)) if (st.type === 'return_statement') return ctorOf(st.namedChild(0));
+  return undefined;
+}
+
+/**
+ * The value a function-scope `const` holds, as a Ref base: `const repo = new OrdersRepository(db)` -> the class;
+ * `const svc = makeService(ctx)` / `await makeService(ctx)` -> what the factory returns ({ k: 'ret' }).
+ */
+function localConstBase(name: string, at: Node, facts: FileFacts, isTop: (n: string) => boolean): Ref | undefined {
+  const d = facts.constDeclarator(name, at);
+  if (!d || d.childForFieldName('name')?.type !== 'identifier') return undefined;
+  let v = unwrap(d.childForFieldName('value'));
+  if (v?.type === 'await_expression') v = unwrap(v.namedChild(0));
+  if (!v) return undefined;
+  const refOf = (id: Node | null) => id?.type === 'identifier' ? refOfName(id.text, facts, new Set(isTop(id.text) ? [id.text] : [])) : undefined;
+  if (v.type === 'new_expression') return refOf(unwrap(v.childForFieldName('constructor')));
+  if (v.type === 'call_expression') {
+    const fr = refOf(unwrap(v.childForFieldName('function')));
+    return fr ? { k: 'ret', fn: fr } : undefined;
+  }
+  return undefined;
 }
 
 /** A call's text starting with a resolvable callee: `name(`, `a.b(`, `this.a(`, `this.a.b(`, `a?.b(` (type args allowed). */
@@ -532,11 +580,12 @@ export function calleeRef(callee: Node, facts: FileFacts, topNames?: ReadonlySet
   }
   if (obj.type === 'identifier') {
     if (IGNORED_GLOBALS.has(obj.text)) return undefined;
-    const base = calleeRef(obj, facts, topNames);
+    const base = calleeRef(obj, facts, topNames) ?? localConstBase(obj.text, obj, facts, n => topNames ? topNames.has(n) : isTopLevelDecl(facts, n));
     return base ? { k: 'member', base, name } : undefined;
   }
   return undefined;
 }
+
 
 function isTopLevelDecl(facts: FileFacts, name: string): boolean {
   return (facts.declarations.get(name) ?? []).some(d => {
@@ -552,6 +601,7 @@ export function refKey(r: Ref): string {
     case 'import': return `i:${r.module}#${r.name}`;
     case 'this': return `t:${r.name}`;
     case 'super': return `s:${r.name}`;
+    case 'ret': return `r:${refKey(r.fn)}`;
     case 'field': return `f:${r.field}.${r.name}`;
     case 'member': return `m:${refKey(r.base)}.${r.name}`;
   }
@@ -564,6 +614,7 @@ export function refText(r: Ref): string {
     case 'import': return r.name === 'default' || r.name === '*' ? r.module.replace(/^.*\//, '') : r.name;
     case 'this': return `this.${r.name}`;
     case 'super': return `super.${r.name}`;
+    case 'ret': return `${refText(r.fn)}()`;
     case 'field': return `this.${r.field}.${r.name}`;
     case 'member': return `${refText(r.base)}.${r.name}`;
   }

@@ -143,6 +143,14 @@ export class ProjectIndex implements ProjectView {
       case 'local': return this.localValue(file, ref.name, st);
       case 'import': return this.importValue(file, ref.module, ref.name, st);
       case 'this': return cls ? this.methodOf({ k: 'class', file, name: cls }, ref.name, st) : undefined;
+      case 'ret': {
+        // a factory's result: the class its function returns, as an instance
+        const f = this.callTarget(file, ref.fn, cls, st);
+        const fs = f?.k === 'fn' ? this.fn({ file: f.file, id: f.id }) : undefined;
+        if (!f || f.k !== 'fn' || !fs?.returns) return undefined;
+        const c = this.callTarget(f.file, fs.returns, undefined, st);
+        return c?.k === 'class' ? { k: 'instance', file: c.file, name: c.name } : undefined;
+      }
       case 'super': {
         const cs = cls ? this.classSym({ file, name: cls }) : undefined;
         const base = cs && this.baseClass(file, cs, st);

@@ -311,3 +311,34 @@ test('resolution: `super.m()` names the base class\'s method (an override that d
   assert.equal(index.resolve(repo, { k: 'super', name: 'create' }), undefined, 'no class, no super');
   assert.deepEqual(index.reach(repo, { k: 'this', name: 'create' }, fn.cls).map(r => r.fn.id), ['IntegrationRepository.create', 'BaseRepository.create', 'BaseRepository.save']);
 });
+
+test('resolution: a function-scope const holding `new X()` or a factory\'s result (`return new X()`) resolves its method calls', async () => {
+  const { index, abs } = await indexOf({
+    'router.ts': `import { EvaluatorService } from './service';
+import { makeRepo } from './repo';
+function serviceFor(ctx) {
+  return new EvaluatorService(ctx.prisma);
+}
+export async function create(ctx, input) {
+  const service = serviceFor(ctx);
+  const direct = new EvaluatorService(ctx.prisma);
+  const repo = await makeRepo();
+  const opaque = ctx.services.evaluators;
+  await service.create(input);
+  await direct.update(input);
+  await repo.insert(input);
+  await opaque.create(input);
+}`,
+    'service.ts': `export class EvaluatorService {\n  constructor(private prisma) {}\n  create(x) { return this.prisma.evaluator.create({ data: x }); }\n  update(x) { return x; }\n}`,
+    'repo.ts': `class Repo { insert(x) { return x; } }\nexport const makeRepo = async () => new Repo();`,
+  });
+  const router = abs('router.ts');
+  assert.deepEqual(index.fn({ file: router, id: 'serviceFor' })!.returns, { k: 'import', module: './service', name: 'EvaluatorService' });
+  const fn = index.fn({ file: router, id: 'create' })!;
+  const calls = fn.calls.filter(c => c.ref.k === 'member');
+  assert.deepEqual(calls.map(c => index.resolve(router, c.ref)), [
+    { file: abs('service.ts'), id: 'EvaluatorService.create' },
+    { file: abs('service.ts'), id: 'EvaluatorService.update' },
+    { file: abs('repo.ts'), id: 'Repo.insert' },
+  ], 'the opaque `ctx.services.evaluators` is not a call it can name');
+});
