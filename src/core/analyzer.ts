@@ -10,7 +10,7 @@ import { Directive, applyDirectives, parseDirectives } from './suppressions';
 import type { AnalyzerSettings, Report, Rule, RuleContext, SummarySpec } from './rule';
 import type { Finding, RelatedLocation, Severity } from './types';
 import { buildSymbols, calleeRef, type FileSymbols } from './symbols';
-import { DEFAULT_RULE_TIME_BUDGET_MS, RuleDeadline, guardWasm, runRule } from './guard';
+import { DEFAULT_RULE_TIME_BUDGET_MS, FindingCapError, MAX_FINDINGS_PER_RULE, RuleDeadline, guardWasm, runRule } from './guard';
 
 export const CORE_QUERY = `
 (call_expression) @call
@@ -152,10 +152,17 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
     // each rule's run on this file has a cooperative time budget (see core/guard.ts)
     const deadline = new RuleDeadline(settings.ruleTimeBudgetMs);
     const check = deadline.check;
+    const reported = new Map<Rule, number>();
     const contextOf = (rule: Rule): RuleContext => ({
         file, text, lang, tree, root, facts, lines, settings,
         captures: name => { check(); return groups.get(name) ?? []; },
-        report: r => { check(); raw.push(toFinding(rule, r, lines, file, opts.ruleSettings?.[rule.meta.id]?.severity)); },
+        report: r => {
+          check();
+          const n = (reported.get(rule) ?? 0) + 1;
+          if (n > MAX_FINDINGS_PER_RULE) throw new FindingCapError(MAX_FINDINGS_PER_RULE);
+          reported.set(rule, n);
+          raw.push(toFinding(rule, r, lines, file, opts.ruleSettings?.[rule.meta.id]?.severity));
+        },
         addProjectFact: f => result.projectFacts.push(f),
         moduleKey: spec => moduleKey(dir, spec),
         inRegion,
@@ -173,7 +180,8 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
       const ctx = contextOf(rule);
       const before = { raw: raw.length, facts: result.projectFacts.length };
       const failure = runRule(rule.meta.id, file, deadline, () => rule.check(ctx));
-      if (failure) {
+      if (failure && (reported.get(rule) ?? 0) >= MAX_FINDINGS_PER_RULE) result.ruleErrors.push(failure);
+      else if (failure) {
         raw.length = before.raw;
         result.projectFacts.length = before.facts;
         // a memoised value the rule left half-computed must not reach the next rule

@@ -18,6 +18,18 @@ export const DEFAULT_RULE_TIME_BUDGET_MS = 2000;
 /** The editor's default (each document analysis runs on the extension host's thread). */
 export const EDITOR_RULE_TIME_BUDGET_MS = 500;
 
+/**
+ * Most findings one rule reports in one file; then it stops there with a notice (its findings so far are kept). A file
+ * with thousands of findings of one rule is generated or pathological (25,000 `fetch(u)` in one syntax error), and
+ * each finding costs its classification and fixes.
+ */
+export const MAX_FINDINGS_PER_RULE = 2000;
+
+/** Thrown by ctx.report once a rule has reported MAX_FINDINGS_PER_RULE findings in the file. */
+export class FindingCapError extends Error {
+  constructor(readonly cap: number) { super(`stopped after ${cap} findings`); }
+}
+
 export class RuleBudgetError extends Error {
   constructor(readonly budgetMs: number) { super(`over its ${budgetMs} ms time budget`); }
 }
@@ -41,8 +53,8 @@ export class RuleDeadline {
 
 /**
  * Runs one rule's work on one file under the deadline. Returns undefined when it completed, else the notice to
- * report (its findings for the file are the caller's to drop). A tree-sitter crash is rethrown (the file is
- * skipped: its tree is gone with the runtime).
+ * report (its findings for the file are the caller's to drop, except after a FindingCapError: those stand). A
+ * tree-sitter crash is rethrown (the file is skipped: its tree is gone with the runtime).
  */
 export function runRule(ruleId: string, file: string, deadline: RuleDeadline, work: () => void, budgetMs?: number): string | undefined {
   deadline.start(budgetMs);
@@ -53,6 +65,7 @@ export function runRule(ruleId: string, file: string, deadline: RuleDeadline, wo
     const crash = wasmFault(e);
     if (crash) throw crash;
     if (e instanceof RuleBudgetError) return `rule ${ruleId} skipped on ${file}: ${e.message}; its findings for this file are dropped (ruleTimeBudgetMs)`;
+    if (e instanceof FindingCapError) return `rule ${ruleId} ${e.message} in ${file}; the rest of the file is not reported for it`;
     if (e instanceof RangeError && /call stack/i.test(e.message)) return `rule ${ruleId} skipped on ${file}: nesting too deep (${e.message}); its findings for this file are dropped`;
     // one rule's bug must not hide the others' findings, nor stop a scan: report it and go on
     const err = e as Error;

@@ -28,7 +28,7 @@ export function retryFindings(ctx: RuleContext): RetryFinding[] {
 }
 
 function analyze(ctx: RuleContext): RetryFinding[] {
-  const idx = new FileIndex();
+  const idx = new FileIndex(ctx.text);
   const s: RetryState = { ctx, idx, cls: new Classifier(ctx, idx), out: [] };
   const loopChecks = new LoopChecks(s);
   const loops = new Map<number, { loop: Node; tries: Node[] }>();
