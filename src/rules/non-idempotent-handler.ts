@@ -14,7 +14,7 @@ import { callRange } from '../core/ast';
 import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
-import { credentialHandler } from './handlers/effects';
+import { credentialHandler, removalHandler } from './handlers/effects';
 import { callsIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
 import { guardFix, isStripe, stripeFix, stripeOptions, type StripeOpts } from './handlers/fixes';
@@ -97,16 +97,16 @@ function refsOf(ctx: RuleContext, calls: Node[]): { r: PendingHandler['calls']; 
 function pendingOf(h: Handler | RemoteHandler, own: EffectFact[], calls: PendingHandler['calls'], g: GuardFact, webhook: string | undefined, depth: number, name?: string): PendingHandler {
   const d: PendingHandler = { kind: h.kind, label: h.label, own, calls, g, depth };
   if (h.kind === 'http' && credentialHandler(h.path, name)) d.cred = true;
+  if (h.kind === 'http' && removalHandler(h.path, name)) d.removal = true;
   if (h.cls) d.cls = h.cls;
   if (webhook !== undefined) d.webhook = webhook;
-  if ('ref' in h && h.framework === 'bullmq') d.bull = true;
   return d;
 }
 
 export const nonIdempotentHandler: Rule = {
   meta,
   // no query patterns: entry points come from a text scan (see handlers/recognize.ts `scan`), effects from core `call`
-  triggers: /\.\s*(post|patch|route|consume)\s*\(|@(Post|Patch|EventPattern|MessagePattern|Processor|Process)\b|eachMessage|eachBatch|handleMessage|\bnew\s+Worker\b|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|@google-cloud\/pubsub|\.(charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*create\b|(['"])(POST|PATCH)\2|\b(POST|PATCH)\s*:|\bexport\s+(async\s+)?function\s*\*?\s*(POST|PATCH)\b|\bexport\s+(const|let|var)\s+(POST|PATCH)\b|:\s*Job\b|constructEvent|[Ww]ebhook|[Ss]ignature/,
+  triggers: /\.\s*(post|patch|route|consume)\s*\(|@(Post|Patch|EventPattern|MessagePattern|Processor|Process)\b|eachMessage|eachBatch|handleMessage|\bnew\s+Worker\b|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|@google-cloud\/pubsub|\.(charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*create\b|(['"])(POST|PATCH)\2|\b(POST|PATCH)\s*:|\bexport\s+(async\s+)?function\s*\*?\s*(POST|PATCH)\b|\bexport\s+(const|let|var)\s+(POST|PATCH)\b|constructEvent|[Ww]ebhook|[Ss]ignature|\.\s*(mutation|process|createFunction)\s*[(<]|\b(task|schemaTask)\s*\(|\bperform\s*\(|\bexport\s+(async\s+)?function\s+action\b|\bexport\s+(const|let)\s+action\b|RabbitSubscribe|SqsMessageHandler|KafkaListener/,
   summaries: [{ key: SUMMARY_KEY, triggers: SUMMARY_TRIGGERS, of: summarise }],
   check(ctx) {
     const { local, remote } = findHandlers(ctx);

@@ -230,6 +230,16 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (!/queue$/i.test(bare(last))) return undefined;
       if (args.some(a => /\b(jobId|deduplication|repeat|repeatJobKey)\b/.test(a.text))) return undefined;
       return { kind: 'publish', call, what };
+    case 'triggerJob': case 'enqueue': case 'enqueueJob': case 'addJob': {
+      // background jobs: documenso's jobs.triggerJob({ name, payload }), graphile/pg-boss enqueue; dedup options make them converge
+      if (args.some(a => /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/.test(a.text))) return undefined;
+      return { kind: 'publish', call, what };
+    }
+    case 'trigger': case 'batchTrigger': case 'triggerAndWait':
+      // trigger.dev tasks.trigger(id, payload, { idempotencyKey })
+      if (last !== 'tasks' && !(obj?.type === 'identifier' && /^@trigger\.dev\/sdk/.test(ctx.facts.moduleOf(obj)?.module ?? ''))) return undefined;
+      if (prop === 'triggerAndWait' || args.some(a => /\bidempotencyKey\b/.test(a.text))) return undefined;
+      return { kind: 'publish', call, what };
     case 'sale':
       // Braintree gateway.transaction.sale(...)
       return last === 'transaction' ? { kind: 'payment', call, what } : undefined;
@@ -317,6 +327,7 @@ const RECORD_PAIRS = /\bsearch (query|queries|history)\b|\blogin attempts?\b|\bp
 const RECORDER_FN = new Set(['audit', 'log', 'logs', 'track', 'tracking', 'telemetry', 'analytics', 'metric', 'metrics']);
 
 const VERSION_WORDS = new Set(['version', 'versions', 'revision', 'generation', 'etag', 'bump', 'cache']);
+const ID_WORDS = new Set(['id', 'ids', 'sequence', 'seq', 'serial']);
 const DELETE_WORDS = new Set(['delete', 'deletes', 'deletion', 'remove', 'removal', 'purge', 'tombstone', 'tombstones']);
 
 /** Single-use, short-lived credentials (a duplicate expires unused): sessions, verification/reset tokens, OTPs, challenges. */
@@ -333,8 +344,9 @@ export function noiseOf(kind: EffectKind, model: string | undefined, what: strin
   const fw = fnId ? words(fnId) : [];
   if (kind !== 'payment' && (mw.some(w => RECORD_WORDS.has(w)) || RECORD_PAIRS.test(mw.join(' ')))) return 'record';
   if (kind !== 'payment' && kind !== 'increment' && fw.some(w => RECORDER_FN.has(w)) && !/\b(send|notify|publish)\b/.test(fw.join(' '))) return 'record';
-  // a cache/definitions version bumped twice only invalidates twice
+  // a cache/definitions version bumped twice only invalidates twice; an id counter skips a number
   if (kind === 'increment' && [...mw, ...fw].some(w => VERSION_WORDS.has(w))) return 'version';
+  if (kind === 'increment' && (fw.some(w => ID_WORDS.has(w)) || mw.some(w => w === 'sequence' || w === 'sequences'))) return 'id';
   // soft deletes and tombstones (`softDeleteInClickhouse`, `markRemoved`): a second delete marker converges
   if (kind === 'insert' && fw.some(w => DELETE_WORDS.has(w))) return 'delete';
   if (kind === 'insert' && model && CREDENTIAL_MODEL.test(model.replace(/[^A-Za-z]/g, '').toLowerCase())) return 'credential';
@@ -393,4 +405,11 @@ export function credentialHandler(...names: (string | undefined)[]): boolean {
     if (ws.some(w => CREDENTIAL_ROUTE_WORDS.has(w))) return true;
   }
   return false;
+}
+
+/** Handlers that remove or cancel something (`deleteTeam`, `POST /members/:id/remove`): a retry finds nothing left to act on. */
+const REMOVAL_WORDS = new Set(['delete', 'deletes', 'remove', 'removes', 'leave', 'revoke', 'destroy', 'unlink', 'detach', 'archive', 'unarchive', 'cancel', 'unsubscribe', 'disconnect', 'uninstall', 'purge']);
+
+export function removalHandler(...names: (string | undefined)[]): boolean {
+  return names.some(n => !!n && words(n).some(w => REMOVAL_WORDS.has(w)));
 }

@@ -12,7 +12,7 @@ import { callArgs, keyName, memberPath, namedChildren, stringValue, unwrap, FUNC
 export type Framework =
   | 'express' | 'koa' | 'hono' | 'fastify' | 'nest' | 'next-app' | 'next-pages'
   | 'kafkajs' | 'kafkajs-batch' | 'sqs-consumer' | 'lambda-sqs' | 'lambda-sns' | 'lambda-eventbridge'
-  | 'amqplib' | 'bullmq' | 'pubsub' | 'nest-event' | 'remix';
+  | 'amqplib' | 'bullmq' | 'pubsub' | 'nest-event' | 'remix' | 'trpc' | 'bull' | 'task';
 
 export interface Handler {
   kind: 'http' | 'consumer';
@@ -69,15 +69,17 @@ export interface Handlers { local: Handler[]; remote: RemoteHandler[] }
  * measured ~10x slower on the bench corpus (see the rule docs). Only files that pass the rule's `triggers` get here.
  */
 const SCANS: { name: string; re: RegExp; group: number; climb: (n: Node) => Node | null }[] = [
-  { name: 'mcall', re: /\.\s*(post|patch|route|consume)\s*\(/g, group: 1, climb: n => memberCall(n) },
+  { name: 'mcall', re: /\.\s*(post|patch|route|consume|mutation|process|createFunction)\s*[(<]/g, group: 1, climb: n => memberCall(n) },
+  { name: 'mcall', re: /\.\s*(on|route|addRoute|handle|register)\s*\(\s*['"](?:POST|PATCH|post|patch)['"]/g, group: 1, climb: n => memberCall(n) },
+  { name: 'task', re: /\b(task|schemaTask)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.startIndex === n.startIndex ? n.parent : n.type === 'property_identifier' ? memberCall(n) : null },
+  { name: 'perform', re: /\b(perform)\s*\(/g, group: 1, climb: n => n.type === 'property_identifier' && n.parent?.type === 'method_definition' ? n.parent : null },
   { name: 'mcall', re: /\.\s*(on|addListener)\s*\(\s*['"]message['"]/g, group: 1, climb: n => memberCall(n) },
   { name: 'worker', re: /\bnew\s+(Worker)\b/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'new_expression' ? n.parent : null },
-  { name: 'deco', re: /@\s*(Post|Patch|EventPattern|MessagePattern|Processor|Process)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'decorator' ? n.parent.parent : null },
-  { name: 'nextfn', re: /\bexport\s+(?:async\s+)?function\s*\*?\s*(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'function_declaration' && n.parent.parent?.type === 'export_statement' ? n.parent.parent : null },
-  { name: 'nextdecl', re: /\bexport\s+(?:const|let|var)\s+(POST|PATCH)\b/g, group: 1, climb: n => n.parent?.type === 'variable_declarator' && n.parent.parent?.parent?.type === 'export_statement' ? n.parent : null },
+  { name: 'deco', re: /@\s*(Post|Patch|EventPattern|MessagePattern|Processor|Process|RabbitSubscribe|SqsMessageHandler|KafkaListener)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.parent?.type === 'decorator' ? n.parent.parent : null },
+  { name: 'nextfn', re: /\bexport\s+(?:async\s+)?function\s*\*?\s*(POST|PATCH|action)\b/g, group: 1, climb: n => n.parent?.type === 'function_declaration' && n.parent.parent?.type === 'export_statement' ? n.parent.parent : null },
+  { name: 'nextdecl', re: /\bexport\s+(?:const|let|var)\s+(POST|PATCH|action)\b/g, group: 1, climb: n => n.parent?.type === 'variable_declarator' && n.parent.parent?.parent?.type === 'export_statement' ? n.parent : null },
   { name: 'method', re: /(['"])(POST|PATCH)\1/g, group: 0, climb: n => n.type === 'string' ? n : n.parent?.type === 'string' ? n.parent : null },
   { name: 'methodkey', re: /\b(POST|PATCH)\s*:/g, group: 1, climb: n => n.type === 'property_identifier' && n.parent?.type === 'pair' ? n : null },
-  { name: 'jobtype', re: /:\s*(Job)\b/g, group: 1, climb: n => n.type === 'type_identifier' ? n : null },
   { name: 'consumer', re: /\b(eachMessage|eachBatch|handleMessage|handleMessageBatch)\b/g, group: 1, climb: n => n },
   { name: 'awstype', re: /\b(SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler)\b/g, group: 1, climb: n => n.type === 'type_identifier' ? n : null },
   { name: 'stripe', re: /\.\s*(?:charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*(create)\s*\(/g, group: 1, climb: n => memberCall(n) },
@@ -607,28 +609,6 @@ function lambdaType(ctx: RuleContext, t: Node, out: Handlers): void {
   if (h) out.local.push(h);
 }
 
-/** A BullMQ processor typed `Job` from bullmq: `export async function importJob(job: Job<Payload>)` (registered elsewhere). */
-function bullJobType(ctx: RuleContext, t: Node, out: Handlers): void {
-  const b = ctx.facts.binding('Job');
-  if (!b || !/^(bullmq|bull|@nestjs\/bullmq|@nestjs\/bull)$/.test(b.module) || t.text !== 'Job') return;
-  let p: Node | null = t.parent;
-  for (let i = 0; p && i < 4 && p.type !== 'required_parameter' && p.type !== 'optional_parameter'; i++) p = p.parent;
-  if (!p || (p.type !== 'required_parameter' && p.type !== 'optional_parameter')) return;
-  const f = p.parent?.parent;
-  if (!f || !FUNCTION_TYPES.has(f.type)) return;
-  const first = namedChildren(p.parent!).find(c => c.type !== 'comment');
-  if (!first || first.startIndex !== p.startIndex) return;
-  // top-level (exported) functions only: nested helpers taking a job are not processors
-  const decl = f.type === 'function_declaration' ? f : f.parent?.type === 'variable_declarator' ? f.parent : null;
-  const stmt = decl?.type === 'variable_declarator' ? decl.parent : decl;
-  const top = stmt?.parent?.type === 'export_statement' ? stmt.parent.parent : stmt?.parent;
-  if (top?.type !== 'program' || stmt?.parent?.type !== 'export_statement') return;
-  const nameNode = decl!.childForFieldName('name');
-  if (!nameNode) return;
-  const h = fromFunction('consumer', 'bullmq', 'BullMQ job', f, '', { head: span(nameNode) });
-  if (h) out.local.push(h);
-}
-
 /** `export const POST = ...` / `{ POST: createRoute({ fn }) }` method maps (Next.js pages API helpers). */
 function methodKey(ctx: RuleContext, key: Node, out: Handlers): void {
   const pair = key.parent;
@@ -675,6 +655,93 @@ function webhookReceivers(ctx: RuleContext, out: Handlers): void {
   }
 }
 
+/** Remix / React Router route modules: a file under a `routes/` folder (not a server's `server/routes/`), or one importing Remix. */
+function isRemixRoute(ctx: RuleContext): boolean {
+  const posix = ctx.file.replace(/\\/g, '/');
+  return (/(^|\/)routes\/.+\.[cm]?[jt]sx?$/.test(posix) && !/(^|\/)server\/routes\//.test(posix)) || importsAny(ctx, /^(@remix-run\/|react-router)/);
+}
+
+/** `x.on('POST', path, ...handlers)` (Hono), `router.route('POST', path, h)`, `addRoute('PATCH', ...)`. */
+function methodArgRoute(ctx: RuleContext, call: Node, method: string, out: Handlers): void {
+  const callee = call.childForFieldName('function')!;
+  if (isHttpClientCall(ctx, callee)) return;
+  const args = callArgs(call);
+  if (args.length < 3) return;
+  const r = resolveTarget(ctx, args[args.length - 1]);
+  if (!r) return;
+  addTarget(out, r, 'http', fn => httpFramework(ctx, fn), method, args.slice(2, -1).map(a => a.text).join(' '), { head: memberHead(callee), path: stringValue(args[1]) }, call);
+}
+
+/** tRPC `procedure.input(s).mutation(async ({ ctx, input }) => ...)`: a POST under the hood, retried like one. */
+function trpcMutation(ctx: RuleContext, call: Node, out: Handlers): void {
+  const callee = call.childForFieldName('function')!;
+  const args = callArgs(call);
+  if (args.length !== 1) return;
+  const r = resolveTarget(ctx, args[0]);
+  if (!r) return;
+  // the procedure chain is the middleware (idempotency middleware counts)
+  const chain = callee.childForFieldName('object')?.text ?? '';
+  const name = procedureName(call);
+  addTarget(out, r, 'http', 'trpc', 'tRPC mutation', chain.length < 400 ? chain : '', { head: span(callee.childForFieldName('property')!), path: name }, call);
+}
+
+/** The router key of a procedure: `create: protectedProcedure...mutation(...)` -> create. */
+function procedureName(call: Node): string | undefined {
+  let n: Node | null = call;
+  for (let i = 0; n && i < 3; i++, n = n.parent) {
+    if (n.type === 'pair') return keyName(n.childForFieldName('key'));
+    if (n.type === 'variable_declarator') return n.childForFieldName('name')?.text;
+  }
+  return undefined;
+}
+
+/** Bull (v3) / bee-queue `queue.process([name,] [concurrency,] async (job) => ...)`: a job the queue retries. */
+function queueProcess(ctx: RuleContext, call: Node, out: Handlers): void {
+  const callee = call.childForFieldName('function')!;
+  const obj = callee.childForFieldName('object');
+  if (!/queue/i.test(obj?.text ?? '') && !importsAny(ctx, /^(bull|bee-queue|@nestjs\/bull|bullmq|kue|pg-boss)$/)) return;
+  const args = callArgs(call);
+  if (!args.length) return;
+  const r = resolveTarget(ctx, args[args.length - 1]);
+  if (!r) return;
+  addTarget(out, r, 'consumer', 'bull', 'queued job', '', { head: memberHead(callee) }, call);
+}
+
+/** inngest `createFunction(config, trigger, async ({ event, step }) => ...)`: retried on failure. */
+function inngestFunction(ctx: RuleContext, call: Node, out: Handlers): void {
+  const args = callArgs(call);
+  if (args.length < 2) return;
+  const r = resolveTarget(ctx, args[args.length - 1]);
+  if (!r) return;
+  addTarget(out, r, 'consumer', 'task', 'Inngest function run', '', { head: memberHead(call.childForFieldName('function')!) }, call);
+}
+
+/** trigger.dev `task({ id, run: async (payload) => ... })` / `schemaTask(...)`: retried on failure. */
+function taskCall(ctx: RuleContext, call: Node, out: Handlers): void {
+  const callee = call.childForFieldName('function')!;
+  const head = callee.type === 'member_expression' ? callee.childForFieldName('object') : callee;
+  const b = head?.type === 'identifier' ? ctx.facts.moduleOf(head) : undefined;
+  if (!b || !/^@trigger\.dev\/sdk/.test(b.module)) return;
+  const obj = unwrap(callArgs(call)[0]);
+  if (obj?.type !== 'object') return;
+  const run = ctx.facts.lookupProp(obj, 'run');
+  if (run.kind !== 'present' || !run.value) return;
+  const r = run.value.type === 'method_definition' ? { fn: run.value, wrappers: '' } : resolveTarget(ctx, run.value);
+  if (!r) return;
+  const id = ctx.facts.lookupProp(obj, 'id');
+  addTarget(out, r, 'consumer', 'task', 'trigger.dev task run', '', { head: span(callee), path: id.kind === 'present' ? stringValue(id.value) : undefined }, call);
+}
+
+/** `perform()` of a class extending a `...Task` / `...Processor` base (job runners that retry failed jobs). */
+function performMethod(m: Node, out: Handlers): void {
+  const cls = m.parent?.parent;
+  if (!cls || (cls.type !== 'class_declaration' && cls.type !== 'class' && cls.type !== 'abstract_class_declaration')) return;
+  const heritage = namedChildren(cls).find(c => c.type === 'class_heritage')?.text ?? '';
+  if (!/extends\s+[\w.]*(Task|Processor)\b/.test(heritage)) return;
+  const h = fromFunction('consumer', 'task', 'queued job', m, '', { head: span(m.childForFieldName('name') ?? m) });
+  if (h) out.local.push(h);
+}
+
 export function findHandlers(ctx: RuleContext): Handlers {
   return ctx.memo('nih.handlers', () => {
     const out: Handlers = { local: [], remote: [] };
@@ -683,7 +750,12 @@ export function findHandlers(ctx: RuleContext): Handlers {
     for (const call of get('mcall')) {
       const callee = call.childForFieldName('function')!;
       const prop = callee.childForFieldName('property')?.text ?? '';
-      if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
+      const a0 = stringValue(callArgs(call)[0]);
+      if (a0 && /^(post|patch)$/i.test(a0) && ['on', 'route', 'addRoute', 'handle', 'register'].includes(prop)) methodArgRoute(ctx, call, a0.toUpperCase(), out);
+      else if (prop === 'post' || prop === 'patch' || prop === 'route') routeCall(ctx, call, prop, out);
+      else if (prop === 'mutation') trpcMutation(ctx, call, out);
+      else if (prop === 'process') queueProcess(ctx, call, out);
+      else if (prop === 'createFunction') inngestFunction(ctx, call, out);
       else if (prop === 'consume') {
         const obj = callee.childForFieldName('object');
         if (!importsAny(ctx, /^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/) && !/(^|\.)(ch|chan|channel|\w*Channel)$/i.test(obj?.text ?? '')) continue;
@@ -707,19 +779,27 @@ export function findHandlers(ctx: RuleContext): Handlers {
     for (const d of get('deco')) {
       const name = d.namedChild(0)?.childForFieldName('function')?.text ?? '';
       if (name === 'Processor') nestProcessor(d, out);
+      else if (/^(RabbitSubscribe|SqsMessageHandler|KafkaListener)$/.test(name)) nestDecorator(d, 'EventPattern', out);
       else nestDecorator(d, name, out);
     }
+    const remix = isRemixRoute(ctx);
     for (const e of get('nextfn')) {
       const fn = e.childForFieldName('declaration');
       const nameNode = fn?.childForFieldName('name');
-      const h = fn && nameNode && fromFunction('http', 'next-app', nameNode.text, fn, '', { head: span(nameNode) });
+      if (!fn || !nameNode || (nameNode.text === 'action' && !remix)) continue;
+      const isAction = nameNode.text === 'action';
+      const h = fromFunction('http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, fn, '', { head: span(nameNode) });
       if (h) out.local.push(h);
     }
     for (const d of get('nextdecl')) {
       const nameNode = d.childForFieldName('name')!;
+      if (nameNode.text === 'action' && !remix) continue;
+      const isAction = nameNode.text === 'action';
       const r = resolveTarget(ctx, d.childForFieldName('value'));
-      if (r) addTarget(out, r, 'http', 'next-app', nameNode.text, '', { head: span(nameNode) }, d);
+      if (r) addTarget(out, r, 'http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, '', { head: span(nameNode) }, d);
     }
+    for (const c of get('task')) taskCall(ctx, c, out);
+    for (const m of get('perform')) performMethod(m, out);
     for (const str of get('method')) {
       const p = str.parent;
       if (p?.type === 'binary_expression') {
@@ -736,7 +816,6 @@ export function findHandlers(ctx: RuleContext): Handlers {
       else if (n.type === 'shorthand_property_identifier' && p?.type === 'object') consumerEntry(ctx, n.text, n, n, n, out);
     }
     for (const t of get('awstype')) lambdaType(ctx, t, out);
-    for (const t of get('jobtype')) bullJobType(ctx, t, out);
     webhookReceivers(ctx, out);
     // one handler per region (a function typed twice, a branch found twice); a method branch wins over its function
     const seen = new Set<string>();

@@ -28,10 +28,10 @@ export interface PendingHandler {
   g: GuardFact;
   /** Depth bound of `reach` (3, or 4 when the handler function itself is the first callee). */
   depth: number;
-  /** A Worker registration whose processor is a typed-`Job` function: its own file reports it. */
-  bull?: boolean;
   /** The handler issues single-use short-lived credentials (login, token, reset, verify, ...): see the rule docs. */
   cred?: boolean;
+  /** The handler removes or cancels something (delete, remove, leave, revoke, ...): a retry finds nothing to act on. */
+  removal?: boolean;
 }
 
 const CONSEQUENCE: Record<EffectKind, string> = {
@@ -54,8 +54,8 @@ const AGAIN: Record<EffectKind, string> = {
   publish: 'publishes again',
 };
 
-/** Job-queue enqueues (a consumer's continuation): BullMQ/Bull `queue.add`, amqplib `sendToQueue`, SQS SendMessage. */
-const JOB_ENQUEUE = /\.(?:add|addBulk|sendToQueue|sendMessage|sendMessageBatch)$|SendMessage(?:Batch)?Command/;
+/** Job-queue enqueues (a consumer's continuation): BullMQ/Bull `queue.add`, amqplib `sendToQueue`, SQS SendMessage, job triggers. */
+const JOB_ENQUEUE = /\.(?:add|addBulk|sendToQueue|sendMessage|sendMessageBatch|triggerJob|enqueue\w*|addJob|trigger|batchTrigger)$|SendMessage(?:Batch)?Command/;
 
 const WEIGHT: Record<EffectKind, number> = { payment: 0, increment: 1, insert: 2, email: 3, sms: 3, push: 4, publish: 5 };
 
@@ -110,7 +110,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   const handlerGuard = mergeGuards([d.g, ...checks]);
   // not repeated effects: anything a credential-issuing handler writes or sends (a duplicate token expires unused);
   // a consumer's continuation publishes (see the rule docs)
-  const counts = (fx: EffectFact, path: string[]) => fx.k === 'payment' || (!d.cred
+  const counts = (fx: EffectFact, path: string[]) => fx.k === 'payment' || (!d.cred && !d.removal
     && !(d.kind === 'consumer' && fx.k === 'publish' && JOB_ENQUEUE.test(fx.w))
     && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' ')))));
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
@@ -147,10 +147,6 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
 /** Completes a handler's pending finding, or drops it (undefined) when nothing it reaches repeats. */
 export function settleHandler(f: Finding, project: ProjectView, file: string): Finding | undefined {
   const d = f.pending as PendingHandler;
-  if (d.bull && d.calls.length === 1) {
-    const h = project.resolve(file, d.calls[0].r, d.cls);
-    if (h && factsOf(project.fn(h))?.job) return undefined;
-  }
   const rep = repeatedEffects(d, project, file);
   if (!rep.length) return undefined;
   const first = [...rep].sort((a, b) => WEIGHT[a.fx.k] - WEIGHT[b.fx.k])[0];

@@ -5,7 +5,6 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
-import { unwrap } from '../../core/ast';
 import { classifyEffect, classifyMessagesCreate, explicitInputId, noiseOf, type Effect, type EffectKind } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
 
@@ -27,12 +26,10 @@ export interface EffectFact {
 export interface FnFacts {
   fx?: EffectFact[];
   g?: GuardFact;
-  /** A BullMQ processor typed `Job` (its own file reports it; a Worker registering it does not). */
-  job?: 1;
 }
 
 /** Functions worth summarising: an effect, a guard or a processor signature may be in them. */
-export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|:\s*Job\b/i;
+export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger)\s*\(/i;
 
 /** Calls in [start, end) from the document-ordered `call` captures. */
 export function callsIn(calls: readonly Node[], start: number, end: number): Node[] {
@@ -74,16 +71,6 @@ export function factOf(ctx: RuleContext, e: Effect): EffectFact {
   return toFact(ctx, e, effectRange(ctx, e.call));
 }
 
-function isBullJobParam(ctx: RuleContext, fn: Node): boolean {
-  const ps = fn.childForFieldName('parameters');
-  const p = ps?.namedChildren.find(c => c.type !== 'comment');
-  const t = p?.childForFieldName('type')?.namedChild(0);
-  const name = t?.type === 'generic_type' ? t.childForFieldName('name')?.text : t?.text;
-  if (name !== 'Job') return false;
-  const b = ctx.facts.binding('Job');
-  return !!b && /^(bullmq|bull|@nestjs\/bullmq|@nestjs\/bull)$/.test(b.module);
-}
-
 /** The summary of one function (undefined when it has neither effects nor guards). */
 export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | undefined {
   const node = fn.node;
@@ -98,6 +85,5 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
   const out: FnFacts = {};
   if (fx.length) out.fx = fx;
   if (!isEmptyGuard(g)) out.g = g;
-  if (isBullJobParam(ctx, unwrap(node) ?? node)) out.job = 1;
-  return out.fx || out.g || out.job ? out : undefined;
+  return out.fx || out.g ? out : undefined;
 }
