@@ -381,6 +381,52 @@ export async function importJob(job: Job<{ rows: unknown[] }>) {
       errors: [{ file: 'boot.ts', line: 3, column: 11, messageId: 'insert', message: /^a redelivered BullMQ job inserts a duplicate row: `db\.importedRow\.createMany` in `import\.ts` \(via `importJob\(\)`\) runs with no message-id dedup$/, related: ['jobs/import.ts:5'] }],
     },
     {
+      name: 'tRPC: a mutation whose service comes from a factory (`const service = serviceFor(ctx)`); finding on `mutation`',
+      files: {
+        'server/routers/evaluators.ts': `import { router, protectedProcedure } from '../trpc';
+import { EvaluatorService } from '../services/evaluators';
+
+function serviceFor(ctx) {
+  return new EvaluatorService(ctx.prisma);
+}
+
+export const evaluatorRouter = router({
+  create: protectedProcedure.input(schema).mutation(async ({ input, ctx }) => {
+    const service = serviceFor(ctx);
+    return service.create(input);
+  }),
+  list: protectedProcedure.query(({ ctx }) => serviceFor(ctx).list()),
+});
+`,
+        'server/services/evaluators.ts': `export class EvaluatorService {
+  constructor(private readonly prisma) {}
+  create(input) { return this.prisma.evaluator.create({ data: input }); }
+  list() { return this.prisma.evaluator.findMany(); }
+}
+`,
+      },
+      errors: [{ file: 'server/routers/evaluators.ts', line: 9, column: 44, messageId: 'insert', message: /^a client retry of this tRPC mutation inserts a duplicate row: `this\.prisma\.evaluator\.create` in `evaluators\.ts` \(via `service\.create\(\)`\)/ }],
+    },
+    {
+      name: 'Remix action (route module) creating a row through an imported service',
+      files: {
+        'app/routes/projects.new.tsx': `import { createProject } from '~/models/project.server';
+import { redirect } from '@remix-run/node';
+
+export async function action({ request }) {
+  const form = await request.formData();
+  const project = await createProject({ name: String(form.get('name')) });
+  return redirect('/projects/' + project.id);
+}
+`.replace("'~/models/project.server'", "'../models/project.server'"),
+        'app/models/project.server.ts': `export async function createProject(data) {
+  return prisma.project.create({ data });
+}
+`,
+      },
+      errors: [{ file: 'app/routes/projects.new.tsx', line: 4, column: 23, messageId: 'insert', message: /^a client retry of this action inserts a duplicate row/ }],
+    },
+    {
       name: 'nest: @Processor class with process(job) reaching an injected service',
       files: {
         'billing.processor.ts': `import { Processor, WorkerHost } from '@nestjs/bullmq';
