@@ -108,6 +108,22 @@ export async function handler(event: SQSEvent) {
     { name: 'Object.create / createElement', code: `app.post('/x', (req, res) => { const o = Object.create(null); document.createElement('div'); res.json(o); });` },
     { code: `app.post('/orders', async (req, res) => {\n  const key = req.get('Idempotency-Key');\n  res.json(await db('orders').insert({ ...req.body, key }));\n});`, filename: 'a.js' },
     { code: `export async function POST(req: Request) {\n  const idempotencyKey = req.headers.get('Idempotency-Key');\n  if (!idempotencyKey) return <div />;\n  await prisma.order.create({ data: { idempotencyKey } });\n}`, filename: 'route.tsx' },
+    { name: 'TypeORM save of a loaded entity is an update', code: `@Controller('users')
+export class UsersController {
+  constructor(@InjectRepository(User) private readonly usersRepository: Repository<User>) {}
+  @Patch(':id')
+  async rename(@Param('id') id: string, @Body() dto: RenameDto) {
+    const user = await this.usersRepository.findOneByOrFail({ id });
+    user.name = dto.name;
+    return this.usersRepository.save(user);
+  }
+}` },
+    { name: 'an in-process EventEmitter emit is not a publish', code: `@Controller('orders')
+export class OrdersController {
+  constructor(private readonly eventEmitter: EventEmitter2) {}
+  @Post(':id/ping')
+  ping(@Param('id') id: string) { this.eventEmitter.emit('order.pinged', { id }); }
+}` },
     // --- NOT effects (RULES.md v2) and development-only routes, one file ---
     { name: 'audit and security-log rows only record the request', code: `app.post('/export', async (req, res) => {
   await prisma.auditLog.create({ data: { action: 'export', userId: req.user.id } });
@@ -663,6 +679,32 @@ export const app = new Hono()
   await prisma.link.create({ data: await request.json() });
   return Response.json({ ok: true });
 });`,
+    },
+    {
+      name: 'nest + TypeORM: save of a new entity (repository.create then save) is an insert',
+      code: `@Controller('users')
+export class UsersController {
+  constructor(@InjectRepository(User) private readonly usersRepository: Repository<User>) {}
+  @Post()
+  async create(@Body() dto: CreateUserDto) {
+    const user = this.usersRepository.create(dto);
+    return this.usersRepository.save(user);
+  }
+}`,
+      errors: [{ messageId: 'insert', line: 4, column: 3, endLine: 4, endColumn: 10, message: /`this\.usersRepository\.save` runs with no idempotency key/ }],
+    },
+    {
+      name: 'nest microservices: ClientProxy emit to the broker is a publish',
+      code: `@Controller('orders')
+export class OrdersController {
+  constructor(@Inject('KAFKA') private readonly kafkaClient: ClientKafka) {}
+  @Post()
+  place(@Body() dto: OrderDto) {
+    this.kafkaClient.emit('order_placed', dto);
+    return { ok: true };
+  }
+}`,
+      errors: [{ messageId: 'publish', line: 4, column: 3, endLine: 4, endColumn: 10 }],
     },
     {
       name: 'Stripe with an old-style callback: options inserted before it',

@@ -7,7 +7,7 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, memberPath, stringValue, unwrap } from '../../core/ast';
+import { callArgs, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
 import { importsAny } from './recognize';
 
 export type EffectKind = 'payment' | 'insert' | 'increment' | 'email' | 'sms' | 'push' | 'publish';
@@ -172,6 +172,25 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
           return { kind: 'insert', call, what: `new ${ctor.text}(…).save`, model: modelName(['this', ctor.childForFieldName('property')!.text]) };
         }
       }
+      // TypeORM: `repo.save(repo.create(dto))`, `const e = this.repo.create(dto); await this.repo.save(e)`,
+      // `repo.save({ ...dto })` without an id: a new entity, so an insert (saving a loaded entity is an update)
+      if (/(repo|repository)$/i.test(bare(last)) && args.length) {
+        let a = unwrap(args[0]);
+        if (a?.type === 'identifier') a = unwrap(ctx.facts.constDeclarator(a.text, a)?.childForFieldName('value'));
+        if (a?.type === 'await_expression') a = unwrap(a.namedChild(0));
+        const built = a?.type === 'call_expression' && unwrap(a.childForFieldName('function'))?.type === 'member_expression'
+          && unwrap(a.childForFieldName('function'))!.childForFieldName('property')?.text === 'create'
+          && /(repo|repository)$/i.test(bare(chain(unwrap(a.childForFieldName('function'))!.childForFieldName('object')).pop() ?? ''));
+        const fresh = a?.type === 'new_expression' || (a?.type === 'object' && ctx.facts.lookupProp(a, 'id').kind === 'absent' && !namedChildren(a).some(p => p.type === 'spread_element'));
+        if (built || fresh) return { kind: 'insert', call, what, model: modelName(names) };
+      }
+      return undefined;
+    }
+    case 'emit': {
+      // NestJS microservices ClientProxy / ClientKafka `this.client.emit('order_created', data)`: a broker publish
+      // (an in-process EventEmitter's emit is not)
+      if (/(emitter|events?|bus|socket|io|server|ws|subject)$/i.test(bare(last)) || names.length === 0) return undefined;
+      if (/(kafka|client|producer|broker|rmq|rabbit\w*|nats|mqtt|pubsub)$/i.test(bare(last)) && typeof stringValue(args[0]) === 'string') return { kind: 'publish', call, what };
       return undefined;
     }
     case 'increment': case 'decrement':
