@@ -242,7 +242,9 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     case 'publish': case 'publishMessage': case 'publishJSON': case 'sendToQueue': case 'putEvents': case 'putRecord':
       if (args.some(a => /MessageDeduplicationId|msgID|msgId\s*:/.test(a.text))) return undefined;
       if (prop === 'publishMessage' || prop === 'publishJSON') return { kind: 'publish', call, what };
-      if (/(producer|publisher|sns|topic|channel|^ch|chan|exchange|pubsub|eventbridge|events|kinesis|sqs|amqp|rabbit\w*)$/i.test(bare(last)) || /^topic\(\)$/.test(last)) return { kind: 'publish', call, what };
+      if (/(producer|publisher|sns|topic|channel|^ch|chan|exchange|eventbridge|kinesis|sqs|amqp|rabbit\w*)$/i.test(bare(last)) || /^topic\(\)$/.test(last)) return { kind: 'publish', call, what };
+      // Google Pub/Sub clients (a Redis or in-process pub/sub for live updates is not a queue)
+      if (/pubsub$/i.test(bare(last)) && importsAny(ctx, /^@google-cloud\/pubsub$/)) return { kind: 'publish', call, what };
       return undefined;
     case 'add': case 'addBulk':
       // BullMQ queue.add(name, data, { jobId }) dedups by job id
@@ -250,6 +252,8 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (args.some(a => /\b(jobId|deduplication|repeat|repeatJobKey)\b/.test(a.text))) return undefined;
       return { kind: 'publish', call, what };
     case 'triggerJob': case 'enqueue': case 'enqueueJob': case 'addJob': {
+      // a ReadableStream/TransformStream controller's enqueue writes to a response stream
+      if (/^(controller|ctrl|stream|writer|readable|writable|c)$/i.test(bare(last)) || /stream|controller/i.test(bare(last))) return undefined;
       // background jobs: documenso's jobs.triggerJob({ name, payload }), graphile/pg-boss enqueue; dedup options make them converge
       if (args.some(a => /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/.test(a.text))) return undefined;
       return { kind: 'publish', call, what };
@@ -346,6 +350,8 @@ const RECORD_PAIRS = /\bsearch (query|queries|history)\b|\blogin attempts?\b|\bp
 const RECORDER_FN = new Set(['audit', 'log', 'logs', 'track', 'tracking', 'telemetry', 'analytics', 'metric', 'metrics']);
 
 const VERSION_WORDS = new Set(['version', 'versions', 'revision', 'generation', 'etag', 'bump', 'cache']);
+/** `currentRunVersion: { increment: 1 }`, `$inc: { version: 1 }`: a version/sequence bump. */
+const VERSION_INCREMENT = /\b\w*(?:[vV]ersion|[rR]evision|[sS]eq|[sS]equence|[gG]eneration)\w*['"]?\s*:\s*(?:\{\s*increment\b|1\b)|\$inc\s*:\s*\{\s*['"]?\w*(?:version|revision|seq)/;
 const ID_WORDS = new Set(['id', 'ids', 'sequence', 'seq', 'serial']);
 const DELETE_WORDS = new Set(['delete', 'deletes', 'deletion', 'remove', 'removal', 'purge', 'tombstone', 'tombstones']);
 
@@ -364,7 +370,7 @@ export function noiseOf(kind: EffectKind, model: string | undefined, what: strin
   if (kind !== 'payment' && (mw.some(w => RECORD_WORDS.has(w)) || RECORD_PAIRS.test(mw.join(' ')))) return 'record';
   if (kind !== 'payment' && kind !== 'increment' && fw.some(w => RECORDER_FN.has(w)) && !/\b(send|notify|publish)\b/.test(fw.join(' '))) return 'record';
   // a cache/definitions version bumped twice only invalidates twice; an id counter skips a number
-  if (kind === 'increment' && [...mw, ...fw].some(w => VERSION_WORDS.has(w))) return 'version';
+  if (kind === 'increment' && ([...mw, ...fw].some(w => VERSION_WORDS.has(w)) || VERSION_INCREMENT.test(callText))) return 'version';
   if (kind === 'increment' && (fw.some(w => ID_WORDS.has(w)) || mw.some(w => w === 'sequence' || w === 'sequences'))) return 'id';
   // soft deletes and tombstones (`softDeleteInClickhouse`, `markRemoved`): a second delete marker converges
   if (kind === 'insert' && fw.some(w => DELETE_WORDS.has(w))) return 'delete';
@@ -414,7 +420,7 @@ export function explicitInputId(ctx: RuleContext, call: Node): boolean {
 }
 
 /** Routes and handlers that issue credentials: login, token, refresh, session, verify, OTP, magic link, password reset. */
-const CREDENTIAL_ROUTE_WORDS = new Set(['login', 'logout', 'signin', 'signout', 'token', 'tokens', 'refresh', 'session', 'sessions', 'verify', 'verification', 'otp', 'magic', 'reset', 'forgot', 'passwordless', 'mfa', 'totp', '2fa', 'challenge', 'sso']);
+const CREDENTIAL_ROUTE_WORDS = new Set(['regenerate', 'rotate', 'reroll', 'login', 'logout', 'signin', 'signout', 'token', 'tokens', 'refresh', 'session', 'sessions', 'verify', 'verification', 'otp', 'magic', 'reset', 'forgot', 'passwordless', 'mfa', 'totp', '2fa', 'challenge', 'sso']);
 
 /** Whether a handler (by its route path or name) issues single-use short-lived credentials. */
 export function credentialHandler(...names: (string | undefined)[]): boolean {

@@ -17,8 +17,9 @@ export interface GuardFact {
   /** a state precondition (`if (x.status !== 'PENDING') throw`) whose write is not in the same function: guards only as an assert*-style check the handler calls first. */
   check?: 1;
   /**
-   * models whose existence stops the work (`if (user !== null) throw`): when the handler also inserts that model, a
-   * retry stops there, so everything after the check (its function and callees) is covered.
+   * models whose existence stops the work or selects the other branch (`if (user !== null) throw`, `if (existing) {
+   * update } else { create ... }`): when the handler also inserts that model, a retry finds the row and skips the
+   * rest, so the function's effects and its callees' are covered.
    */
   stop?: string[];
   /** models looked up with an existence check (`findUnique` / `findTopicByKey` + `if (found) return`), normalised. */
@@ -33,7 +34,7 @@ const UNIQUE_GUARD = /P2002|23505|E11000|\b11000\b|DUPLICATE_KEY|DuplicateKeyErr
 const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
 
 /** State-like fields a compare-and-set predicate or a re-check tests. */
-const STATE_FIELD = '(?:status|state|phase|stage|processed|processedAt|processed_at|claimedAt|claimed_at|lockedAt|locked_at|lockedBy|consumedAt|consumed_at|usedAt|used_at|redeemedAt|redeemed_at|acceptedAt|accepted_at|completedAt|completed_at|paidAt|paid_at|version)';
+const STATE_FIELD = '(?:\\w*(?:[sS]tatus|[sS]tate|[vV]ersion|[pP]hase|[sS]tage)|processed\\w*|(?:claimed|locked|consumed|used|redeemed|accepted|completed|paid|processed|sent|finished|started)(?:At|_at)|lockedBy|locked_by)';
 /** Prisma / Mongo / TypeORM update whose filter names a state field: `update({ where: { id, status: 'PENDING' } })`, `updateOne({ _id, state: 'x' }, ...)`. */
 const CAS_ORM = new RegExp(`\\.(?:update|updateMany|updateOne|findOneAndUpdate|findOneAndReplace|findAndModify|update\\w*)\\s*\\(\\s*\\{(?:[^{}]|\\{[^{}]*\\})*?(?:where\\s*:\\s*\\{[^{}]*)?\\b${STATE_FIELD}\\s*:`, 's');
 /** SQL `UPDATE t SET ... WHERE ... status = $1` / `... AND processed_at IS NULL`. */
@@ -125,7 +126,8 @@ export function guardState(text: string, extra = ''): GuardFact {
     // a bound result counts only when a test of it gates the work; an unbound one only inside a condition
     if (v ? !(stopsWhenFound(code, v) || (dedupTest(code, v) && !requiredToExist(code, v))) : (verb === 'findMany' || !/\bif\s*\(\s*!?\s*(?:await\s+)?(?:[\w$]+\.)*$/.test(code.slice(Math.max(0, m.index - 60), m.index)))) continue;
     const n = normModel(m[3] ?? m[2]);
-    if (n) { look.add(n); if (v && stopsWhenFound(code, v)) stop.add(n); }
+    // a found row that stops the work or takes the other branch (get-or-create): a retry finds it and skips the rest
+    if (n) { look.add(n); if (v) stop.add(n); }
   }
   for (const m of code.matchAll(SERVICE_LOOKUP)) {
     const v = m[1];
@@ -133,7 +135,7 @@ export function guardState(text: string, extra = ''): GuardFact {
     // the model: `findTopicByKey` -> topic; `usersService.findOne` -> user
     const fromVerb = m[4]?.replace(/(By|With|For|From|If|Or|And)[A-Z][\w$]*$/, '');
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
-    if (n) { look.add(n); if (stopsWhenFound(code, v)) stop.add(n); }
+    if (n) { look.add(n); stop.add(n); }
   }
   const g: GuardFact = {};
   if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;

@@ -626,9 +626,9 @@ export function webhookOf(text: string): string | undefined {
   const m = WEBHOOK_VERIFY.exec(text);
   if (!m) return undefined;
   const t = m[0].toLowerCase();
-  if (/constructevent|stripe/.test(t) || /\bstripe\b/i.test(text)) return 'Stripe';
+  if (/constructevent|stripe-signature/.test(t)) return 'Stripe';
   if (/svix|new\s+webhook/.test(t)) return 'Svix';
-  if (/hub-signature|github/.test(t) || /x-github-event/i.test(text)) return 'GitHub';
+  if (/hub-signature/.test(t) || /x-github-event|x-hub-signature/i.test(text)) return 'GitHub';
   return '';
 }
 
@@ -824,7 +824,9 @@ export function findHandlers(ctx: RuleContext): Handlers {
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
-    }).filter((h, _, all) => !(h.webhookOnly && all.some(o => o !== h && o.fn.startIndex === h.fn.startIndex && !o.webhookOnly)));
+    }).filter((h, _, all) => !(h.webhookOnly && all.some(o => o !== h && o.fn.startIndex === h.fn.startIndex && !o.webhookOnly)))
+      // a Remix action / pages handler with a `request.method === 'POST'` branch: the branch is the POST handler
+      .filter((h, _, all) => h.framework === 'next-pages' || !all.some(o => o !== h && o.framework === 'next-pages' && o.fn.startIndex === h.fn.startIndex));
     const seenRemote = new Set<string>();
     const remote = out.remote.filter(h => {
       const k = `${h.head.start}:${h.head.end}`;
