@@ -340,7 +340,7 @@ function modelName(names: string[]): string | undefined {
 
 /** Words of an identifier: `userSecurityAuditLog` -> user, security, audit, log; `search_queries` -> search, queries. */
 export function words(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return name.replace(/2fa/gi, ' 2fa ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
 
 /** Rows that only record the request: audit, access/security logs, activity feeds, analytics, telemetry, search queries. */
@@ -358,7 +358,7 @@ const DELETE_WORDS = new Set(['delete', 'deletes', 'deletion', 'remove', 'remova
 /** Single-use, short-lived credentials (a duplicate expires unused): sessions, verification/reset tokens, OTPs, challenges. */
 const CREDENTIAL_MODEL = /^(user|auth|login|browser|web)?sessions?$|^salts?$|otp|verification|verify|passwordreset|resetpassword|reset(token|code|request)|magiclink|challenge|nonce|twofactor|totp|refreshtoken|logintoken|emailtoken|signintoken|confirmation(token|code)|authcode|authorizationcode|oauthcode|onetime|passcode/;
 /** Emails/SMS that deliver such a credential (a retry sends a second working code or link). */
-export const CREDENTIAL_MESSAGE = /verif|\breset\b|reset.?pass|password.?reset|forgot|\botp\b|one.?time|magic.?link|sign.?in.?(link|code|email)|log.?in.?(link|code|email)|confirm.?(email|code|token|signup|account)|two.?factor|\b2fa\b|passcode|security.?code/i;
+export const CREDENTIAL_MESSAGE = /verif|\breset\b|\btoken\b|reset.?pass|password.?reset|forgot|\botp\b|one.?time|magic.?link|sign.?in.?(link|code|email)|log.?in.?(link|code|email)|confirm.?(email|code|token|signup|account)|two.?factor|\b2fa\b|passcode|security.?code/i;
 
 /**
  * Why an effect is not a finding, or undefined when it is one. `fnId` is the function the effect sits in

@@ -22,6 +22,8 @@ export interface GuardFact {
    * rest, so the function's effects and its callees' are covered.
    */
   stop?: string[];
+  /** models whose rows the function deletes before writing them again (`deleteMany` then `create`: a replace that converges). */
+  repl?: string[];
   /** models looked up with an existence check (`findUnique` / `findTopicByKey` + `if (found) return`), normalised. */
   look?: string[];
 }
@@ -71,6 +73,9 @@ const LOOKUP = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+
  * `const existing = await usersService.getUserByEmail(...)`, `const found = await findInviteByToken(...)`.
  */
 const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?(?:[\w$]+\.)*?(?:([\w$]+)\.)?((?:find|get|fetch|load|lookup|exists|check|has)([A-Z][\w$]*)?)\s*\(/g;
+
+/** `prisma.tier.deleteMany(`, `Tier.destroy(`, `db.delete(tiers)`, `knex('tiers').del(`, `DELETE FROM tiers`. */
+const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteMany|destroy|del|remove|removeMany)\s*\(|\.\s*delete\s*\(\s*([\w$.]+)\s*\)|\bdelete\s+from\s+["`]?([\w.]+)/gi;
 
 const esc = (v: string) => v.replace(/[$]/g, '\\$');
 
@@ -137,7 +142,10 @@ export function guardState(text: string, extra = ''): GuardFact {
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
     if (n) { look.add(n); stop.add(n); }
   }
+  const repl = new Set<string>();
+  for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
   const g: GuardFact = {};
+  if (repl.size) g.repl = [...repl].sort();
   if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
   const recheck = stateRecheck(code);
@@ -149,7 +157,7 @@ export function guardState(text: string, extra = ''): GuardFact {
 }
 
 export function isEmptyGuard(g: GuardFact): boolean {
-  return !g.key && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length;
+  return !g.key && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length && !g.repl?.length;
 }
 
 /** Union of guard states (guards seen anywhere on the path). */
@@ -157,6 +165,7 @@ export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
   const out: GuardFact = {};
   const look = new Set<string>();
   const stop = new Set<string>();
+  const repl = new Set<string>();
   for (const g of gs) {
     if (!g) continue;
     if (g.key) out.key = 1;
@@ -164,9 +173,11 @@ export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
     if (g.state) out.state = 1;
     for (const l of g.look ?? []) look.add(l);
     for (const l of g.stop ?? []) stop.add(l);
+    for (const l of g.repl ?? []) repl.add(l);
   }
   if (look.size) out.look = [...look].sort();
   if (stop.size) out.stop = [...stop].sort();
+  if (repl.size) out.repl = [...repl].sort();
   return out;
 }
 
@@ -178,5 +189,6 @@ export function guards(g: GuardFact, kind: string, model: string | undefined, in
   if (g.upsert) return true;
   const m = normModel(model);
   if (kind === 'insert' && m && g.look?.some(l => sameModel(l, m))) return true;
+  if (kind === 'insert' && m && g.repl?.some(l => sameModel(l, m))) return true;
   return false;
 }

@@ -655,6 +655,13 @@ function webhookReceivers(ctx: RuleContext, out: Handlers): void {
   }
 }
 
+/** A file-based route's path from the file name (`app/api/invites/[id]/resend/route.ts`, `admin.seed.tsx`): its route. */
+function routeModulePath(ctx: RuleContext): string {
+  const posix = ctx.file.replace(/\\/g, '/');
+  const m = /(?:^|\/)(?:routes|app|pages|api)\/(.*)$/.exec(posix);
+  return (m ? m[1] : posix.split('/').pop()!).replace(/\.[cm]?[jt]sx?$/, '').replace(/\/route$/, '');
+}
+
 /** Remix / React Router route modules: a file under a `routes/` folder (not a server's `server/routes/`), or one importing Remix. */
 function isRemixRoute(ctx: RuleContext): boolean {
   const posix = ctx.file.replace(/\\/g, '/');
@@ -788,7 +795,7 @@ export function findHandlers(ctx: RuleContext): Handlers {
       const nameNode = fn?.childForFieldName('name');
       if (!fn || !nameNode || (nameNode.text === 'action' && !remix)) continue;
       const isAction = nameNode.text === 'action';
-      const h = fromFunction('http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, fn, '', { head: span(nameNode) });
+      const h = fromFunction('http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, fn, '', { head: span(nameNode), path: routeModulePath(ctx) });
       if (h) out.local.push(h);
     }
     for (const d of get('nextdecl')) {
@@ -796,7 +803,7 @@ export function findHandlers(ctx: RuleContext): Handlers {
       if (nameNode.text === 'action' && !remix) continue;
       const isAction = nameNode.text === 'action';
       const r = resolveTarget(ctx, d.childForFieldName('value'));
-      if (r) addTarget(out, r, 'http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, '', { head: span(nameNode) }, d);
+      if (r) addTarget(out, r, 'http', isAction ? 'remix' : 'next-app', isAction ? 'action' : nameNode.text, '', { head: span(nameNode), path: routeModulePath(ctx) }, d);
     }
     for (const c of get('task')) taskCall(ctx, c, out);
     for (const m of get('perform')) performMethod(m, out);

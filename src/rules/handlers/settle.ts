@@ -118,7 +118,16 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
+    // functions reached only through a deferred call (a scheduler callback, an event listener) run later, not in the request
+    const later = new Set<string>();
     for (const r of reached) {
+      const caller = r.path[r.path.length - 1];
+      if (!caller) continue;
+      const cf = factsOf(project.fn(caller));
+      if (later.has(caller.file + '#' + caller.id) || cf?.dc?.includes(r.call.start)) later.add(r.file + '#' + r.fn.id);
+    }
+    for (const r of reached) {
+      if (later.has(r.file + '#' + r.fn.id)) continue;
       const facts = factsOf(r.fn);
       if (!facts?.fx?.length) continue;
       // an upsert guards its own function's writes (and, in the handler, the handler's), not what its callees insert

@@ -5,6 +5,7 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
+import { FUNCTION_TYPES } from '../../core/ast';
 import { classifyEffect, classifyMessagesCreate, explicitInputId, noiseOf, type Effect, type EffectKind } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
 
@@ -26,10 +27,29 @@ export interface EffectFact {
 export interface FnFacts {
   fx?: EffectFact[];
   g?: GuardFact;
+  /** Start offsets of calls that run later, in a callback handed to a scheduler or an event listener (not in the request). */
+  dc?: number[];
 }
 
 /** Functions worth summarising: an effect, a guard or a processor signature may be in them. */
-export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?|emit)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger)\s*\(/i;
+export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?|emit)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger|scheduleJob|setTimeout|setInterval|CronJob)\s*\(|\.\s*(?:on|once|schedule)\s*\(/i;
+
+const DEFERRING = /(?:^|\.)(?:scheduleJob|schedule|setTimeout|setInterval|setImmediate|on|once|addListener|addEventListener|subscribe|CronJob|cron)$/;
+
+/**
+ * Whether a call runs later rather than in the request: it sits in a function passed to a scheduler or an event
+ * listener (`scheduleJob(id, cron, async () => { ... })`, `setTimeout(() => ...)`, `emitter.on('done', ...)`),
+ * below `boundary` (the handler's or summarised function's node).
+ */
+export function deferred(call: Node, boundary: Node): boolean {
+  for (let n: Node | null = call.parent; n && n.startIndex >= boundary.startIndex && !(n.startIndex === boundary.startIndex && n.endIndex === boundary.endIndex); n = n.parent) {
+    if (!FUNCTION_TYPES.has(n.type) || n.parent?.type !== 'arguments') continue;
+    const host = n.parent.parent;
+    const callee = host?.childForFieldName('function') ?? host?.childForFieldName('constructor');
+    if (callee && DEFERRING.test(callee.text.replace(/\s+/g, ''))) return true;
+  }
+  return false;
+}
 
 /** Calls in [start, end) from the document-ordered `call` captures. */
 export function callsIn(calls: readonly Node[], start: number, end: number): Node[] {
@@ -77,7 +97,9 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
   const body = node.childForFieldName('body') ?? node;
   const calls = callsIn(ctx.captures('call'), body.startIndex, body.endIndex);
   const fx: EffectFact[] = [];
+  const dc: number[] = [];
   for (const c of calls) {
+    if (deferred(c, node)) { dc.push(c.startIndex); continue; }
     const e = countedEffect(ctx, c, fn.id);
     if (e) fx.push(factOf(ctx, e));
   }
@@ -85,5 +107,6 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
   const out: FnFacts = {};
   if (fx.length) out.fx = fx;
   if (!isEmptyGuard(g)) out.g = g;
-  return out.fx || out.g ? out : undefined;
+  if (dc.length) out.dc = dc;
+  return out.fx || out.g || out.dc ? out : undefined;
 }
