@@ -666,6 +666,47 @@ export class TestingController {
       },
     },
     {
+      name: 'effects in a scheduler callback or an event listener run later, not in the request',
+      files: {
+        'route.ts': `import { enableCleanup } from './cleanup';\nexport async function POST(req: Request) { await enableCleanup((await req.json()).serverId); return new Response(null); }\n`,
+        'cleanup.ts': `import { scheduleJob } from 'node-schedule';
+import { notifyCleanup } from './notify';
+export async function enableCleanup(serverId) {
+  scheduleJob(serverId, '0 3 * * *', async () => { await notifyCleanup(serverId); });
+  emitter.on('done', () => transporter.sendMail({ to: 'ops', subject: 'done' }));
+}
+`,
+        'notify.ts': `export async function notifyCleanup(id) { await transporter.sendMail({ to: 'ops', subject: 'cleanup ' + id }); }\n`,
+      },
+    },
+    {
+      name: 'a replace: the rows are deleted, then written again (converges)',
+      files: {
+        'route.ts': `import { setTiers } from './tiers';\nexport async function POST(req: Request) { await setTiers(await req.json()); return new Response(null); }\n`,
+        'tiers.ts': `export async function setTiers({ modelId, tiers }) {
+  await prisma.pricingTier.deleteMany({ where: { modelId } });
+  for (const t of tiers) await prisma.pricingTier.create({ data: { modelId, ...t } });
+}
+`,
+      },
+    },
+    {
+      name: 'get-or-create: a found row takes the update branch, so the creates after the check are covered',
+      files: {
+        'route.ts': `import { upsertPreference } from './prefs';\nexport async function PATCH(req: Request) { await upsertPreference(await req.json()); return new Response(null); }\n`,
+        'prefs.ts': `export async function upsertPreference(input) {
+  const existing = await prisma.preference.findFirst({ where: { userId: input.userId } });
+  if (existing) {
+    await prisma.preference.update({ where: { id: existing.id }, data: input });
+  } else {
+    const ref = await prisma.preferenceRef.create({ data: {} });
+    await prisma.preference.create({ data: { ...input, refId: ref.id } });
+  }
+}
+`,
+      },
+    },
+    {
       name: 'Stripe create with an idempotency key in a service; the handler is not reported for it',
       files: {
         'route.ts': `import { charge } from './billing';\nexport async function POST(req: Request) { const b = await req.json(); return Response.json(await charge(b.amount, b.key)); }\n`,
