@@ -15,7 +15,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import type { EntryKind, KbEntry } from '../kb/types';
 import { ENTRY_KINDS } from '../kb/types';
 import { loadKnowledgeBase, precheckTeamCode, DEFAULT_POSTMORTEM_DIR, type KnowledgeBase, type LoadOptions } from '../kb/load';
-import { closest } from '../kb/schema';
+import { familyLabel, suggestEntries } from '../kb/schema';
 import { stripControls, stripControlsDeep } from '../kb/text';
 
 export interface KbIo {
@@ -207,8 +207,10 @@ function show(kb: KnowledgeBase, a: ParsedArgs, io: KbIo, c: Colours): number {
   const id = a.positional[0];
   const entry = kb.get(id);
   if (!entry) {
-    const hint = closest(id, kb.all().map(e => e.id)) ?? kb.search(id, { limit: 1 })[0]?.id;
-    io.stderr(stripControls(`No entry with id "${id}".${hint ? ` Did you mean "${hint}"?` : ''} Search with: incident-lens kb search <words>`) + '\n');
+    // by edit distance and id/title words, never a full-text search hit (which can be unrelated)
+    const hints = suggestEntries(id, kb.all());
+    const hint = hints.length ? ` Did you mean ${hints.map(h => `"${h}"`).join(' or ')}?` : ' Nothing matched it.';
+    io.stderr(stripControls(`No entry with id "${id}".${hint} Search with: incident-lens kb search <words>`) + '\n');
     return 1;
   }
   if (a.json) {
@@ -401,7 +403,7 @@ export function renderEntryForTerminal(entry: KbEntry, kb: Pick<KnowledgeBase, '
   const meta: [string, string][] = [];
   if (entry.duration) meta.push(['Duration', entry.duration]);
   if (entry.impact) meta.push(['Impact', entry.impact + (entry.impactSource ? ` (source: ${entry.impactSource})` : '')]);
-  if (entry.families?.length) meta.push(['Families', entry.families.join(', ')]);
+  if (entry.families?.length) meta.push(['Anti-patterns', entry.families.map(familyLabel).join('; ')]);
   if (entry.libraries?.length) meta.push(['Libraries', entry.libraries.join(', ')]);
   if (meta.length) {
     out.push('');

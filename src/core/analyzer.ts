@@ -72,19 +72,25 @@ export interface FileAnalysis {
 const queryCache = new Map<string, Query>();
 let queryGeneration = 0;
 
+/**
+ * One query per language and query text (not per set of rules: files trigger different sets of rules, most of which
+ * add no pattern, and compiling a query costs tens of milliseconds whatever its size, since tree-sitter analyses it
+ * against the whole grammar).
+ */
 function combinedQuery(lang: LangId, rules: readonly Rule[]): Query {
   // queries belong to a parser runtime: after a crash replaced it, they are made again
   if (queryGeneration !== parserGeneration()) { queryCache.clear(); queryGeneration = parserGeneration(); }
-  const key = lang + '|' + rules.map(r => r.meta.id).join(',');
+  const parts = [CORE_QUERY];
+  for (const r of rules) {
+    const src = typeof r.query === 'function' ? r.query(lang) : r.query;
+    if (src && !parts.includes(src)) parts.push(src);
+  }
+  const source = parts.join('\n');
+  const key = lang + '|' + source;
   let q = queryCache.get(key);
   if (!q) {
-    const parts = [CORE_QUERY];
-    for (const r of rules) {
-      const src = typeof r.query === 'function' ? r.query(lang) : r.query;
-      if (src) parts.push(src);
-    }
     try {
-      q = newQuery(lang, parts.join('\n'));
+      q = newQuery(lang, source);
     } catch (e) {
       // find the culprit for a useful message
       for (const r of rules) {

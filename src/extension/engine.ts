@@ -226,6 +226,12 @@ export class DocumentEngine {
    * contributes its own after each whole-file analysis). Open documents' pending findings are settled against it.
    */
   readonly project = new ProjectIndex(new ModuleResolver());
+  /**
+   * While the background index is incomplete, findings that another file's project fact could void (`unlessFacts`)
+   * are held back rather than shown and withdrawn a moment later; the extension clears this once the index is built
+   * and re-analyses the open documents.
+   */
+  holdConditional = false;
   private readonly settleOpts = new Map<string, { file: string; opts: AnalyzeOptions }>();
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
@@ -325,12 +331,17 @@ export class DocumentEngine {
   /** Settles a result's pending findings against the project index (no parse, no analysis). */
   private settleInto(key: string, r: DocumentAnalysis): void {
     const s = this.settleOpts.get(key);
-    if (!s || !r.pending.length) { r.findings = r.localFindings; r.dependsOn = new Set(); return; }
-    this.project.takeConsulted();
-    const facts = new Set([...this.facts.factsExcluding(s.file), ...r.projectFacts]);
-    const settled = settleFindings(s.file, r.pending, s.opts.rules, this.project, s.opts.ruleSettings).filter(f => !f.unlessFacts?.some(x => facts.has(x)));
-    r.dependsOn = this.project.takeConsulted();
-    r.findings = settled.length ? sortAndDedupe([...r.localFindings, ...settled]) : r.localFindings;
+    if (!s || !r.pending.length) {
+      r.findings = r.localFindings;
+      r.dependsOn = new Set();
+    } else {
+      this.project.takeConsulted();
+      const facts = new Set([...this.facts.factsExcluding(s.file), ...r.projectFacts]);
+      const settled = settleFindings(s.file, r.pending, s.opts.rules, this.project, s.opts.ruleSettings).filter(f => !f.unlessFacts?.some(x => facts.has(x)));
+      r.dependsOn = this.project.takeConsulted();
+      r.findings = settled.length ? sortAndDedupe([...r.localFindings, ...settled]) : r.localFindings;
+    }
+    if (this.holdConditional && r.findings.some(f => f.unlessFacts?.length)) r.findings = r.findings.filter(f => !f.unlessFacts?.length);
   }
 
   /**

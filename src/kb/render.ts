@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { KbEntry } from './types';
-import { ID_RE } from './schema';
+import { ID_RE, familyLabel } from './schema';
 
 export interface RenderOptions {
   /** href for an internal link to entry `id`. Default `#kb:<id>` (the webview intercepts it). */
@@ -106,7 +106,7 @@ export function renderEntry(entry: KbEntry, opts: RenderOptions = {}): string {
   if (entry.duration) meta.push(`<dt>Duration</dt><dd>${e(entry.duration)}</dd>`);
   if (entry.impact) meta.push(`<dt>Impact</dt><dd>${e(entry.impact)}${entry.impactSource ? ` (${ext(entry.impactSource, 'source')})` : ''}</dd>`);
   if (entry.severity) meta.push(`<dt>Default severity</dt><dd>${e(entry.severity)}</dd>`);
-  if (entry.families?.length) meta.push(`<dt>Families</dt><dd>${entry.families.map(e).join(', ')}</dd>`);
+  if (entry.families?.length) meta.push(`<dt>Anti-patterns</dt><dd>${entry.families.map(f => e(familyLabel(f))).join('; ')}</dd>`);
   if (entry.libraries?.length) {
     meta.push(`<dt>Libraries</dt><dd>${entry.libraries.map(l => ext(`https://www.npmjs.com/package/${l.split('/').map(encodeURIComponent).join('/')}`, l)).join(', ')}</dd>`);
   }

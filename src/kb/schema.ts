@@ -10,6 +10,29 @@ import type { EntryKind, KbEntry, KbProblem, Reference } from './types';
 
 export const FAMILY_CODES = ['NT', 'RB', 'NI', 'WC', 'RX', 'FO', 'TH', 'ML', 'CHG', 'DEP', 'DEPN', 'OPS', 'DR'];
 
+/** What each family code stands for (shared facts, "Anti-pattern family codes"), as shown next to the code. */
+export const FAMILY_NAMES: Record<string, string> = {
+  NT: 'missing or unbounded network timeout',
+  RB: 'retries without backoff and jitter',
+  NI: 'non-idempotent handler',
+  WC: 'wall-clock time for durations or ordering',
+  RX: 'catastrophic regex backtracking',
+  FO: 'unbounded fan-out or concurrency',
+  TH: 'broken timeout hierarchy',
+  ML: 'metastable retry or feedback loop',
+  CHG: 'change pushed everywhere at once',
+  DEP: 'inconsistent deploy or reused flag',
+  DEPN: 'shared or circular dependency',
+  OPS: 'operator tooling',
+  DR: 'backups and restore',
+};
+
+/** "retries without backoff and jitter (RB)": a family code spelled out (unknown codes as they are). */
+export function familyLabel(code: string): string {
+  const name = FAMILY_NAMES[code];
+  return name ? `${name} (${code})` : code;
+}
+
 export const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
@@ -424,6 +447,38 @@ export function closest(word: string, candidates: string[]): string | undefined 
     }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+const WORD_RE = /[a-z0-9]+/g;
+const STOP_WORDS = new Set(['an', 'the', 'of', 'in', 'on', 'to', 'for', 'and', 'or', 'with', 'at', 'by', 'is', 'it', 'no', 'not']);
+
+/**
+ * Entries to suggest for an id that does not exist (`kb show <id>`), best first, at most `limit`: an id within a few
+ * edits of it (a typo: "aws-ebs-2012"), else entries whose id parts or title words match every word of it, exactly or
+ * within one edit for words of five letters or more ("ebs", "jiter", "leap second"). Nothing when nothing matches: an
+ * unrelated suggestion is worse than none.
+ */
+export function suggestEntries(query: string, entries: readonly { id: string; title: string }[], limit = 3): string[] {
+  const q = query.toLowerCase().trim();
+  if (!q) return [];
+  const typo = closest(q, entries.map(e => e.id));
+  if (typo) return [typo];
+  const words = [...new Set(q.match(WORD_RE) ?? [])].filter(w => w.length >= 2 && !STOP_WORDS.has(w));
+  if (!words.length) return [];
+  const near = (w: string, x: string) => x === w || (w.length >= 5 && x.length >= 5 && editDistance(w, x) <= 1) || (w.length >= 4 && x.startsWith(w));
+  const scored: { id: string; inId: number; exact: number }[] = [];
+  for (const e of entries) {
+    const idWords = e.id.toLowerCase().match(WORD_RE) ?? [];
+    const vocab = [...new Set([...idWords, ...(e.title.toLowerCase().match(WORD_RE) ?? [])])];
+    let exact = 0, inId = 0, all = true;
+    for (const w of words) {
+      if (!vocab.some(x => near(w, x))) { all = false; break; }
+      if (vocab.includes(w)) exact++;
+      if (idWords.some(x => near(w, x))) inId++;
+    }
+    if (all) scored.push({ id: e.id, inId, exact });
+  }
+  return scored.sort((a, b) => b.inId - a.inId || b.exact - a.exact || a.id.localeCompare(b.id)).slice(0, limit).map(x => x.id);
 }
 
 export function editDistance(a: string, b: string): number {

@@ -74,6 +74,20 @@ test('facts index: other files\' facts void conditional findings; own facts come
   eng.dispose();
 });
 
+test('holdConditional: until the workspace index is built, findings another file could void are held back, not shown and withdrawn', async () => {
+  await loadAllLanguages();
+  const eng = new DocumentEngine();
+  eng.holdConditional = true;
+  const text = "import axios from 'axios';\nexport const g = (u: string) => axios.get(u);\nexport const f = (u: string) => fetch(u);\n";
+  // axios.get could be voided by `axios.defaults.timeout` in another file: held; fetch cannot: shown
+  const held = eng.analyze('k', '/p/api.ts', text, 'typescript', 1, ALL_RULES);
+  assert.deepEqual(held.findings.map(f => f.startPos.line), [2]);
+  // the index is built with no such fact: the finding appears
+  eng.holdConditional = false;
+  assert.deepEqual(eng.analyze('k', '/p/api.ts', text, 'typescript', 1, ALL_RULES).findings.map(f => f.startPos.line), [1, 2]);
+  eng.dispose();
+});
+
 test('config: the project file wins key by key; settings fill the rest', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'il-cfg-'));
   const s = { ...DEFAULT_SETTINGS, defaultTimeoutMs: 7000, maxFileSizeBytes: 10, exclude: ['gen/**'], rules: { 'missing-timeout': 'error' } };

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { FIXTURES, fixtureIndex, tempDir } from './fixture';
 import { runKb, explainFinding, renderEntryForTerminal, wrap } from '../../src/cli/kb';
 import { loadKnowledgeBase } from '../../src/kb';
+import { suggestEntries } from '../../src/kb/schema';
 
 async function run(args: string[], opts: { isTTY?: boolean; cwd?: string } = {}) {
   let stdout = '';
@@ -59,6 +60,9 @@ test('kb show renders a readable entry; unknown ids exit 1 with a suggestion', a
   const miss = await run(['show', 'aws-ebs-2012']);
   assert.equal(miss.code, 1);
   assert.match(miss.stderr, /No entry with id "aws-ebs-2012"\. Did you mean "aws-ebs-2011"\?/);
+  // family codes are spelled out
+  assert.match(r.stdout, /Anti-patterns: retries without backoff and jitter \(RB\); missing or unbounded\s+network timeout \(NT\); unbounded fan-out or concurrency \(FO\)/);
+  assert.doesNotMatch(r.stdout, /Families:/);
   const json = await run(['show', 'backoff-with-jitter', '--json']);
   assert.equal(JSON.parse(json.stdout).title, 'Exponential backoff with jitter');
 });
@@ -113,4 +117,45 @@ test('wrap and terminal rendering helpers', async () => {
   const kb = loadKnowledgeBase({ indexJson: await fixtureIndex() });
   const out = renderEntryForTerminal(kb.get('backoff-with-jitter')!, kb);
   assert.match(out, /RELATED\nRules\n {2}retry-without-backoff \(Retry without backoff\)/);
+});
+
+test('kb show <unknown id>: suggestions by edit distance and id/title words, or none (never an unrelated entry)', async () => {
+  for (const [query, expected] of [
+    ['nope', undefined],
+    ['xyzzy', undefined],
+    ['aws-ebs-2012', '"aws-ebs-2011"'],
+    ['ebs', '"aws-ebs-2011"'],
+    ['jiter', '"backoff-with-jitter"'],
+    ['popcount', '"spotify-2013"'],
+  ] as const) {
+    const r = await run(['show', query]);
+    assert.equal(r.code, 1);
+    if (expected) assert.match(r.stderr, new RegExp(`Did you mean ${expected.replace(/[-"]/g, '\\$&')}`), `${query}: ${r.stderr}`);
+    else assert.match(r.stderr, new RegExp(`No entry with id "${query}"\\. Nothing matched it\\.`), `${query}: ${r.stderr}`);
+  }
+});
+
+test('suggestEntries: typos of ids, words of ids and titles (all words must match), stop words ignored, best first', () => {
+  const entries = [
+    { id: 'aws-s3-2017', title: 'AWS S3 outage after a mistyped command' },
+    { id: 'cloudflare-leap-second-2017', title: 'Cloudflare DNS leap second' },
+    { id: 'linux-leap-second-2012', title: 'Linux leap second livelock' },
+    { id: 'backoff-with-jitter', title: 'Exponential backoff with jitter' },
+    { id: 'retry-without-jitter', title: 'Retry without jitter' },
+    { id: 'monotonic-clocks', title: 'Monotonic clocks for timeouts' },
+    { id: 'timeouts-and-deadlines', title: 'Timeouts and deadline propagation' },
+  ];
+  const table: [string, string[]][] = [
+    ['s3', ['aws-s3-2017']],
+    ['leap secnd', ['cloudflare-leap-second-2017', 'linux-leap-second-2012']],
+    ['jiter', ['backoff-with-jitter', 'retry-without-jitter']],
+    // a word in the id ranks above a word only in the title
+    ['timeout', ['timeouts-and-deadlines', 'monotonic-clocks']],
+    ['leap jitter', []],
+    ['in', []],
+    ['the of', []],
+    ['', []],
+    ['retry-without-jiter', ['retry-without-jitter']],
+  ];
+  for (const [q, want] of table) assert.deepEqual(suggestEntries(q, entries), want, q);
 });

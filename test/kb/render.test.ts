@@ -50,6 +50,8 @@ test('render(id) shows header facts with the impact source and related entries b
   assert.match(html, /About 13% of EBS volumes.*\(<a href="https:\/\/aws\.amazon\.com\/message\/65648\/" class="external"[^>]*>source<\/a>\)/);
   assert.match(html, /<a href="#kb:backoff-with-jitter" data-kb-id="backoff-with-jitter" class="kb-link">Exponential backoff with jitter<\/a>/);
   assert.match(html, /<h2>Sources<\/h2>/);
+  // family codes spelled out, not bare codes
+  assert.match(html, /<dt>Anti-patterns<\/dt><dd>retries without backoff and jitter \(RB\); missing or unbounded network timeout \(NT\); unbounded fan-out or concurrency \(FO\)<\/dd>/);
 });
 
 test('entry fields are escaped in the header (a hostile team postmortem title)', () => {

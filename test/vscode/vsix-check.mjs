@@ -18,7 +18,7 @@ export function zipEntries(file) {
   return out;
 }
 
-export const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/kb.json',
+export const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/extension-main.js', 'extension/dist/kb.js', 'extension/dist/kb.json',
   'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-typescript.wasm', 'extension/dist/tree-sitter-tsx.wasm',
   'extension/dist/tree-sitter-javascript.wasm', 'extension/images/icon.png', 'extension/l10n/bundle.l10n.json'];
 
