@@ -481,7 +481,14 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
       if (cs > 0 && text.charCodeAt(cs - 1) === 64) continue; // `@Decorator()` runs at class definition, not in the call
       const ce = call.endIndex;
       const m = CALLEE_TEXT.exec(text.slice(cs, Math.min(ce, cs + 120)));
-      if (!m) continue;
+      if (!m) {
+        // `new CreateXService().call(...)`: a method of the constructed class
+        if (text.startsWith('new', cs)) {
+          const ref = newMemberRef(call, facts, n => topNames.has(n));
+          if (ref) { const p = lines.pos(cs); owner.sym.calls.push({ ref, line: p.line, column: p.column, start: cs, end: ce }); }
+        }
+        continue;
+      }
       let ref = refFromText(m[1], facts, topNames);
       if (!ref) {
         // `svc.create()` where `svc` is a function-scope const holding `new X()` or a factory's result
@@ -533,6 +540,19 @@ function localConstBase(name: string, at: Node, facts: FileFacts, isTop: (n: str
   return undefined;
 }
 
+/** `new X(...).m(...)`: { member, base: X, name: m } when X is imported or top-level. */
+function newMemberRef(call: Node, facts: FileFacts, isTop: (n: string) => boolean): Ref | undefined {
+  const f = unwrap(call.childForFieldName('function'));
+  if (f?.type !== 'member_expression') return undefined;
+  const o = unwrap(f.childForFieldName('object'));
+  const prop = f.childForFieldName('property');
+  if (o?.type !== 'new_expression' || !prop) return undefined;
+  const c = unwrap(o.childForFieldName('constructor'));
+  if (c?.type !== 'identifier') return undefined;
+  const base = refOfName(c.text, facts, new Set(isTop(c.text) ? [c.text] : []));
+  return base ? { k: 'member', base, name: prop.text } : undefined;
+}
+
 /** A call's text starting with a resolvable callee: `name(`, `a.b(`, `this.a(`, `this.a.b(`, `a?.b(` (type args allowed). */
 const CALLEE_TEXT = /^((?:this\s*\??\.\s*#?[\w$]+|[\w$]+)(?:\s*\??\.\s*[\w$]+)?)\s*(?:<[^()]*>\s*)?\(/;
 
@@ -577,6 +597,12 @@ export function calleeRef(callee: Node, facts: FileFacts, topNames?: ReadonlySet
     const p2 = obj.childForFieldName('property');
     if (o2?.type === 'this' && p2) return { k: 'field', field: p2.text, name };
     return undefined;
+  }
+  if (obj.type === 'new_expression') {
+    const c = unwrap(obj.childForFieldName('constructor'));
+    if (c?.type !== 'identifier') return undefined;
+    const base = refOfName(c.text, facts, new Set((topNames ? topNames.has(c.text) : isTopLevelDecl(facts, c.text)) ? [c.text] : []));
+    return base ? { k: 'member', base, name } : undefined;
   }
   if (obj.type === 'identifier') {
     if (IGNORED_GLOBALS.has(obj.text)) return undefined;

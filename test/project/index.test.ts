@@ -342,3 +342,14 @@ export async function create(ctx, input) {
     { file: abs('repo.ts'), id: 'Repo.insert' },
   ], 'the opaque `ctx.services.evaluators` is not a call it can name');
 });
+
+test('resolution: `new X(...).m(...)` names a method of the constructed class (service objects called in place)', async () => {
+  const { index, abs } = await indexOf({
+    'route.ts': `import { CreateBranchService } from './services/createBranch';\nexport async function action(req) { return new CreateBranchService(req).call(req.body); }`,
+    'services/createBranch.ts': `export class CreateBranchService { constructor(private req) {} async call(input) { return this.insert(input); } insert(x) { return x; } }`,
+  });
+  const route = abs('route.ts');
+  const fn = index.fn({ file: route, id: 'action' })!;
+  assert.deepEqual(fn.calls.map(c => c.ref), [{ k: 'member', base: { k: 'import', module: './services/createBranch', name: 'CreateBranchService' }, name: 'call' }]);
+  assert.deepEqual(index.reach(route, fn.calls[0].ref).map(r => r.fn.id), ['CreateBranchService.call', 'CreateBranchService.insert']);
+});
