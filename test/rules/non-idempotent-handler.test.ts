@@ -707,6 +707,32 @@ export class OrdersController {
       errors: [{ messageId: 'publish', line: 4, column: 3, endLine: 4, endColumn: 10 }],
     },
     {
+      name: 'nest: a Prisma client behind a service getter (this.prismaService.txClient().record.create)',
+      code: `@Controller('records')
+export class RecordsController {
+  constructor(private readonly prismaService: PrismaService) {}
+  @Post()
+  create(@Body() dto: CreateRecordDto) {
+    return this.prismaService.txClient().record.create({ data: dto });
+  }
+}`,
+      errors: [{ messageId: 'insert', line: 4, column: 3, endLine: 4, endColumn: 10 }],
+    },
+    {
+      name: 'a job queue service: createQueue({ name, process }) — the finding sits on `process`',
+      code: `export class ExportService {
+  async onModuleInit() {
+    this.queue = await this.jobQueueService.createQueue({
+      name: 'export-orders',
+      process: async (job) => {
+        await this.mailer.sendMail({ to: job.data.email, subject: 'Your export' });
+      },
+    });
+  }
+}`,
+      errors: [{ messageId: 'send', line: 5, column: 7, endLine: 5, endColumn: 14, message: /^a redelivered queued job sends the email twice/ }],
+    },
+    {
       name: 'Stripe with an old-style callback: options inserted before it',
       code: `stripe.charges.create({ amount: 1 }, function (err, charge) {});`,
       filename: 'c.js',
