@@ -42,6 +42,9 @@ ruleTester('missing-timeout', {
     // a same-file function whose every return is a relative URL
     "function downloadUrl(id: string) {\n  if (!id) return '/api/none';\n  return `/api/traces/${id}/download`;\n}\nexport const get = (id: string) => fetch(downloadUrl(id), { method: 'GET' });",
     "const route = (p: string) => `/api/${p}`;\nexport const get = () => fetch(route('users'));",
+    // a function named for making a path, given a relative one
+    `import { formatPath } from './app';\nexport const up = (f: FormData) => fetch(formatPath('/api/files/upload-pdf'), { method: 'POST', body: f });`,
+    "import { paths } from './paths';\nexport const me = () => fetch(paths.withBasePath(`/api/me`));",
     // React client code: hook callbacks, custom hooks, JSX handlers
     { code: `import { useEffect, useState } from 'react';\nexport function Status({ url }: { url: string }) {\n  const [s, set] = useState('');\n  useEffect(() => { fetch(url).then(r => r.text()).then(set); }, [url]);\n  return <p>{s}</p>;\n}`, filename: 'status.tsx' },
     { code: `import { useCallback } from 'react';\nexport function useUpload() {\n  return useCallback(async (uploadUrl: string, file: Blob) => {\n    await fetch(uploadUrl, { method: 'PUT', body: file });\n  }, []);\n}`, filename: 'useUpload.ts' },
@@ -88,6 +91,11 @@ ruleTester('missing-timeout', {
       name: 'an empty fallback does not make an absolute base relative',
       code: "export const s = () => fetch(`${process.env.API_URL ?? ''}/api/x`);",
       errors: [{ messageId: 'fetch', line: 1, column: 24, endColumn: 67 }],
+    },
+    {
+      name: 'a URL builder (not a path) given a relative path may return an absolute URL',
+      code: `import { apiUrl } from './app';\nexport const me = () => fetch(apiUrl('/me'));`,
+      errors: [{ messageId: 'fetch', line: 2, column: 25, endColumn: 45 }],
     },
     {
       name: 'a same-file function that may return an absolute URL',

@@ -136,6 +136,10 @@ export function isBrowserUrl(ctx: RuleContext, expr: Node | null | undefined, de
       // new URL(...).toString(): judged by the URL
       const fn = unwrap(n.childForFieldName('function'));
       if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'toString') return isBrowserUrl(ctx, fn.childForFieldName('object'), depth + 1);
+      // formatPath('/api/x'), withBasePath('/x'): a function named for making a *path* from a relative one
+      const callee = fn?.type === 'identifier' ? fn.text : fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+      const firstArg = n.childForFieldName('arguments')?.namedChild(0);
+      if (callee && /path$/i.test(callee) && firstArg && (firstArg.type === 'string' || firstArg.type === 'template_string') && isBrowserUrl(ctx, firstArg, depth + 1)) return true;
       // buildDownloadUrl(...): a same-file function whose every return is a browser URL
       if (fn?.type === 'identifier') {
         const f = sameFileFunction(ctx, fn);
