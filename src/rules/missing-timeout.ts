@@ -10,7 +10,7 @@ import type { Rule } from '../core/rule';
 import { stringValue } from '../core/ast';
 import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
 import { browserOnly, inReactClientCode, isUseClientFile, skipBrowser } from './timeout/browser';
-import { reportWrapperCall, settleWrapperCall, wrapperSummary } from './timeout/wrappers';
+import { noteClientCall, reportWrapperCall, settleWrapperCall, wrapperSummary } from './timeout/wrappers';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, checkUndiciRequest, collectFacts } from './timeout/http-clients';
 import { checkClientConstructors } from './timeout/clients';
 
@@ -66,6 +66,7 @@ export const missingTimeout: Rule = {
       const t = classify(ctx, call);
       if (!t) { reportWrapperCall(ctx, call); continue; }
       if (browserOnly(ctx, t)) continue;
+      noteClientCall(ctx, t);
       switch (t.kind) {
         case 'fetch': checkFetch(ctx, t); break;
         case 'axios': checkAxios(ctx, t); break;

@@ -66,9 +66,9 @@ ruleTester('missing-timeout', {
     },
     {
       name: 'the wrapper reads opts.signal',
-      code: `async function post(url: string, body: unknown, opts: { signal?: AbortSignal } = {}) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal: opts.signal });\n}\nexport const send = (u: string) => post(u, { a: 1 });`,
-      errors: [{ messageId: 'wrapperCall', line: 4, column: 36, endColumn: 53 }],
-      output: `async function post(url: string, body: unknown, opts: { signal?: AbortSignal } = {}) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal: opts.signal });\n}\nexport const send = (u: string) => post(u, { a: 1 }, { signal: AbortSignal.timeout(${N}) });`,
+      code: `async function post(url: string, body: unknown, opts: { signal?: AbortSignal } = {}) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal: opts.signal });\n}\nexport const send = (url: string) => post(url, { a: 1 });`,
+      errors: [{ messageId: 'wrapperCall', line: 4, column: 38, endColumn: 57 }],
+      output: `async function post(url: string, body: unknown, opts: { signal?: AbortSignal } = {}) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal: opts.signal });\n}\nexport const send = (url: string) => post(url, { a: 1 }, { signal: AbortSignal.timeout(${N}) });`,
     },
     {
       name: 'the wrapper arms a timeout only when the caller passes one',

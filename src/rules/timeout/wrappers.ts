@@ -79,7 +79,7 @@ interface Pending {
   ms: number;
 }
 
-const MAX_ARGS = 6;
+const MAX_ARGS = 4;
 const MAX_KEYS = 16;
 
 // ------------------------------------------------------------------------------------------------ parameters
@@ -273,15 +273,6 @@ const TRIGGERS = /\.\.\.|fetch|axios|\bgot\b|https?\b|request|signal|timeout|ini
 /** A parameter passed whole to another call is recorded only when it is named like options (or a signal). */
 const OPTIONS_NAME = /init|opt|config|signal|timeout|settings|request|fetch/i;
 
-/** The file's calls in document order, for range lookups (binary search). */
-function callsIn(ctx: RuleContext, node: Node): Node[] {
-  const all = ctx.captures('call');
-  let lo = 0, hi = all.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (all[m].startIndex < node.startIndex) lo = m + 1; else hi = m; }
-  const out: Node[] = [];
-  for (let i = lo; i < all.length && all[i].startIndex < node.endIndex; i++) if (all[i].endIndex <= node.endIndex) out.push(all[i]);
-  return out;
-}
 
 function posOf(ctx: RuleContext, n: Node) {
   const s = ctx.lines.pos(n.startIndex), e = ctx.lines.pos(n.endIndex);
@@ -289,28 +280,50 @@ function posOf(ctx: RuleContext, n: Node) {
 }
 
 /** Per-function summary: the client calls and wrapper calls whose options come from the parameters. */
+/**
+ * What the file pass saw, in document order (the check runs before summaries): the classified client calls that are
+ * not browser-only, and the calls that may go through a wrapper (with their callee refs). Summaries read these
+ * instead of classifying every call of every function again.
+ */
+interface Seen { targets: Target[]; candidates: { call: Node; ref: Ref }[] }
+
+function seen(ctx: RuleContext): Seen { return ctx.memo('mt:seen', () => ({ targets: [], candidates: [] })); }
+
+/** Records a classified client call for the summaries (called by the rule's check). */
+export function noteClientCall(ctx: RuleContext, t: Target): void { seen(ctx).targets.push(t); }
+
+/** The items of a document-ordered list whose node lies inside `node` (binary search on the start). */
+function inRange<T>(list: T[], at: (x: T) => Node, node: Node): T[] {
+  let lo = 0, hi = list.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (at(list[m]).startIndex < node.startIndex) lo = m + 1; else hi = m; }
+  const out: T[] = [];
+  for (let i = lo; i < list.length && at(list[i]).startIndex < node.endIndex; i++) if (at(list[i]).endIndex <= node.endIndex) out.push(list[i]);
+  return out;
+}
+
+/** Per-function summary: the client calls and wrapper calls whose options come from the parameters. */
 export function summarizeWrapper(ctx: RuleContext, fn: SymbolFunctionInfo): WrapperFact | undefined {
   const node = fn.node;
+  const s = seen(ctx);
+  const targets = inRange(s.targets, t => t.call, node);
+  const candidates = inRange(s.candidates, c => c.call, node);
+  if (!targets.length && !candidates.length) return undefined;
   const params = paramsOf(node);
   if (!params.size) return undefined;
-  if (skipBrowser(ctx) && (isUseClientFile(ctx) || inReactClientCode(ctx, node.namedChild(0) ?? node))) return undefined;
+  if (skipBrowser(ctx) && inReactClientCode(ctx, node.namedChild(0) ?? node)) return undefined;
   const entries: Entry[] = [];
-  for (const call of callsIn(ctx, node)) {
+  for (const t of targets) {
     if (entries.length >= 4) break;
-    const t = classify(ctx, call);
-    if (t) {
-      const lib = libOptions(ctx, t);
-      if (!lib || boundedByWrapper(t.call) || browserOnly(ctx, t)) continue;
-      // an http request destroyed or timed out by hand elsewhere in the function is not a plain wrapper
-      if (t.kind === 'http' && /\.\s*(setTimeout|destroy)\s*\(/.test(node.text)) continue;
-      const r = reqOf(argShape(ctx, lib.arg, params), lib.keys, lib.fix);
-      if (typeof r !== 'object') continue;
-      entries.push({ lib: t.name, ...posOf(ctx, call), req: r, urlParam: urlParamOf(t, params), unless: lib.unless });
-      continue;
-    }
-    const callee = call.childForFieldName('function');
-    const ref = callee ? ctx.refOf(callee) : undefined;
-    if (!ref) continue;
+    const lib = libOptions(ctx, t);
+    if (!lib || boundedByWrapper(t.call)) continue;
+    // an http request destroyed or timed out by hand elsewhere in the function is not a plain wrapper
+    if (t.kind === 'http' && /\.\s*(setTimeout|destroy)\s*\(/.test(node.text)) continue;
+    const r = reqOf(argShape(ctx, lib.arg, params), lib.keys, lib.fix);
+    if (typeof r !== 'object') continue;
+    entries.push({ lib: t.name, ...posOf(ctx, t.call), req: r, urlParam: urlParamOf(t, params), unless: lib.unless });
+  }
+  for (const { call, ref } of candidates) {
+    if (entries.length >= 4) break;
     const argNodes = callArgs(call).slice(0, MAX_ARGS);
     const args = argNodes.map(a => argShape(ctx, a, params));
     const involves = args.some((a, i) => (a.s === 'param' && OPTIONS_NAME.test(argNodes[i].text)) || (a.s === 'obj' && (a.spreads.length > 0 || Object.values(a.keys).some(v => typeof v === 'object'))));
@@ -329,6 +342,35 @@ function enclosingClass(n: Node): string | undefined {
     if (p.type === 'class_declaration' || p.type === 'abstract_class_declaration' || p.type === 'class') return p.childForFieldName('name')?.text;
   }
   return undefined;
+}
+
+const URL_WORD = /url|uri|path|endpoint|href|route|link|host|address|origin/i;
+/** Logging, i18n and event calls take a string first but never wrap a client call. */
+const NOT_WRAPPER = /^(log|info|warn|warning|error|debug|trace|fatal|verbose|t|translate|emit|on|once|off|assert|expect|describe|it|test|span|startSpan|startActiveSpan|setAttribute|captureException|captureMessage|increment|gauge|histogram|timing)$/;
+
+function calleeName(callee: Node): string {
+  const c = unwrap(callee);
+  if (c?.type === 'member_expression') return c.childForFieldName('property')?.text ?? '';
+  return c?.text ?? '';
+}
+
+/**
+ * A call through a wrapper passes the URL (or a path, or the method and then the path) first: a string or template,
+ * a concatenation, `new URL(...)`, a name that says URL/path, a URL/path-making call, or an axios-style config
+ * object with a `url`/`path`. Other calls are not reported for the project pass (it keeps the pass small).
+ */
+function urlLike(arg: Node): boolean {
+  const n = unwrap(arg);
+  if (!n) return false;
+  switch (n.type) {
+    case 'string': case 'template_string': case 'binary_expression': return true;
+    case 'new_expression': return n.childForFieldName('constructor')?.text === 'URL';
+    case 'identifier': return URL_WORD.test(n.text);
+    case 'member_expression': return URL_WORD.test(n.childForFieldName('property')?.text ?? '');
+    case 'call_expression': return URL_WORD.test(calleeName(n.childForFieldName('function') ?? n));
+    case 'object': return /\b(url|path|baseURL|endpoint)\b/.test(n.text.slice(0, 300));
+    default: return false;
+  }
 }
 
 /** The state of an argument at a call site (a parameter of the enclosing function is opaque: that function wraps). */
@@ -366,15 +408,17 @@ function argState(ctx: RuleContext, arg: Node): ArgState {
 export function reportWrapperCall(ctx: RuleContext, call: Node): void {
   const callee = call.childForFieldName('function');
   const args = callArgs(call);
-  if (!args.length) return;
-  const ref = callee ? ctx.refOf(callee) : undefined;
+  if (!args.length || !urlLike(args[0]) || !callee || NOT_WRAPPER.test(calleeName(callee))) return;
+  const ref = ctx.refOf(callee);
   if (!ref) return;
   if (skipBrowser(ctx) && (isUseClientFile(ctx) || inReactClientCode(ctx, call))) return;
+  seen(ctx).candidates.push({ call, ref });
   const states = args.slice(0, MAX_ARGS).map(a => argState(ctx, a));
   const last = args.length ? args[args.length - 1] : null;
   const pending: Pending = {
-    kind: 'wrapper-call', ref, cls: enclosingClass(call), callee: refText(ref), args: states,
-    browserUrl: args.slice(0, MAX_ARGS).map(a => skipBrowser(ctx) && isBrowserUrl(ctx, a)),
+    kind: 'wrapper-call', ref, cls: ref.k === 'this' || ref.k === 'field' ? enclosingClass(call) : undefined, callee: refText(ref), args: states,
+    // a wrapper passes its URL through from the first or second parameter
+    browserUrl: args.slice(0, 2).map(a => skipBrowser(ctx) && isBrowserUrl(ctx, a)),
     tail: insertArgumentEdit(call, last, '\u0000'), n: args.length, ms: ctx.settings.defaultTimeoutMs,
   };
   const range = callRange(ctx.lines, call);
