@@ -84,20 +84,56 @@ function collectReturns(n: Node, out: Node[]): void {
 export function checkHelperCalls(a: ClockAnalysis): void {
   const { ctx } = a;
   for (const call of ctx.captures('call')) {
+    if (!idSlotText(ctx.text, call.startIndex)) continue;
     const callee = call.childForFieldName('function');
     if (!callee || (callee.type !== 'identifier' && callee.type !== 'member_expression')) continue;
     if (callee.type === 'member_expression' && /^(now|parse|getTime|toString|toISOString|valueOf|join|map|filter|slice|replace|trim|split|get|set|push|then|catch|format)$/.test(callee.childForFieldName('property')?.text ?? '')) continue;
-    if (callee.text.length > 80) continue;
-    const ref = ctx.refOf(callee);
-    if (!ref) continue;
+    if (callee.endIndex - callee.startIndex > 80 || !idSlotNear(call)) continue;
     const pseudo: ClockRead = { expr: call, numeric: true };
     const c = idContext(a, pseudo);
     if (!c) continue;
+    const ref = ctx.refOf(callee);
+    if (!ref) continue;
     const f = enclosingFunctionOf(call);
     const cls = f ? classNameOf(f) : undefined;
     const pending: Pending = { kind: 'clock-helper', ref, cls, callee: callee.text, name: c.name, idKind: c.kind, file: c.file };
     a.reportPending(call, pending);
   }
+}
+
+const SLOT_NAME_RE = /id$|Id$|ID$|_id|key|Key|name|Name|path|Path|file|File|seq|Seq|sequence|version|Version|rev|index|Index|chunk|order|Order|unique/;
+
+/** The text before the call on its line: a slot name and `:`/`=`, a template hole, or a key-taking call's argument. */
+const SLOT_TEXT_RE = /(?:(?:id|Id|ID|key|Key|name|Name|path|Path|file|File|seq|Seq|sequence|version|Version|rev|index|Index|chunk|order|Order|unique\w*)['"\]]?\s*(?::|=|\?\?=)(?![=>])[^;{}]*|\$\{\s*|\b(?:set|setItem|upload\w*|put\w*|write\w*|join|resolve|createTemp\w*|import)\s*\([^()]*)$/;
+
+function idSlotText(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return SLOT_TEXT_RE.test(text.slice(Math.max(lineStart, at - 160), at));
+}
+
+/**
+ * Cheap filter before the id-context analysis (most calls are not ids): climbing through templates, `+`, `String()`
+ * and `??`, the value lands in a declarator, property, assignment or field whose name looks like an id, key, name,
+ * path, sequence or version, or in a call's arguments (storage keys and `map.set(key, …)`).
+ */
+function idSlotNear(call: Node): boolean {
+  let n: Node = call;
+  for (let i = 0; i < 6 && n.parent; i++) {
+    const p: Node = n.parent;
+    switch (p.type) {
+      case 'parenthesized_expression': case 'template_substitution': case 'template_string': case 'binary_expression':
+      case 'member_expression': case 'call_expression': case 'as_expression': case 'non_null_expression':
+        n = p; continue;
+      case 'arguments': return true;
+      case 'variable_declarator': return SLOT_NAME_RE.test(p.childForFieldName('name')?.text ?? '');
+      case 'pair': return SLOT_NAME_RE.test(p.childForFieldName('key')?.text ?? '');
+      case 'assignment_expression': return SLOT_NAME_RE.test(p.childForFieldName('left')?.text ?? '');
+      case 'public_field_definition': case 'field_definition': return SLOT_NAME_RE.test((p.childForFieldName('name') ?? p.childForFieldName('property'))?.text ?? '');
+      case 'subscript_expression': return true;
+      default: return false;
+    }
+  }
+  return false;
 }
 
 function classNameOf(f: Node): string | undefined {
