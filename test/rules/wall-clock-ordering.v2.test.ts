@@ -28,6 +28,7 @@ ruleTester('wall-clock-ordering', {
     { name: "visibility-hidden duration: the wall clock counts the sleep on purpose", filename: 'file.ts', code: "let hiddenAt = 0;\ndocument.addEventListener('visibilitychange', () => {\n  if (document.hidden) hiddenAt = Date.now();\n  else if (Date.now() - hiddenAt > 60_000) refresh();\n});" },
     { name: "resend cooldown on module state (a rate limit, not a circuit breaker)", filename: 'file.ts', code: "let lastSentAt = 0;\nexport function resend() {\n  if (Date.now() - lastSentAt < RESEND_COOLDOWN_MS) return;\n  lastSentAt = Date.now();\n  send();\n}" },
     { name: "a parameter not named like a start", filename: 'file.ts', code: "export function since(t: number) { return Date.now() - t; }" },
+    { name: "now minus a window, returned from a function not named like an age", filename: 'file.ts', code: "export function windowStart(windowMs: number) { return Date.now() - windowMs; }" },
     // ids: random bits, human-read file names, timestamps that are not sequences
     { name: "time plus nanoid", filename: 'file.ts', code: "const id = Date.now().toString(36) + nanoid(6);" },
     { name: "ULID", filename: 'file.ts', code: "import { ulid } from 'ulid';\nconst id = ulid();" },
@@ -119,6 +120,18 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "export class Buffer {\n  async listStaleDraining(olderThanMs: number) {\n    const maxScore = Date.now() - Math.max(0, olderThanMs);\n    return this.redis.zrangebyscore(KEY, '-inf', maxScore);\n  }\n}",
       errors: [{ ...SKEW, line: 3, column: 22, endLine: 3, endColumn: 59 }],
+    },
+    {
+      name: "a stamp handed in, compared with a max-age threshold to decide whether to keep it",
+      filename: 'file.ts',
+      code: "export class Repo {\n  clamp(startTime: Date): Date {\n    const now = new Date();\n    const minAllowedStartTime = new Date(now.getTime() - this._config.startTimeMaxAgeMs);\n    if (startTime < minAllowedStartTime) return now;\n    return startTime;\n  }\n}",
+      errors: [{ ...SKEW, line: 4, column: 42, endLine: 4, endColumn: 88, severity: 'warning' }],
+    },
+    {
+      name: "a queue's oldest-message age handed out: info",
+      filename: 'file.ts',
+      code: "export class SimpleQueue {\n  async oldestMessageAge(): Promise<number> {\n    const now = Date.now();\n    const score = Number(await this.redis.getOldestDueScore('queue', 'items', now));\n    if (!Number.isFinite(score) || score < 0) return 0;\n    return Math.max(0, now - score);\n  }\n}",
+      errors: [{ ...SKEW, line: 6, column: 24, endLine: 6, endColumn: 35, severity: 'info' }],
     },
     {
       name: "queue wait recorded as a metric: info",

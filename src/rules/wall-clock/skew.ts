@@ -36,7 +36,7 @@ import { SKEW_LINKS, LEASE_LINKS } from './links';
  */
 const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded|last used|last accessed|starts? at|ends? at|scheduled|publish|release|valid (from|until)|hmac|signature|signed|replay|nonce|lifetime|tolerance)/;
 /** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
-const LEASE_VOCAB_WORDS = /\b(lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
+const LEASE_VOCAB_WORDS = /\b(max age|oldest|lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
 const words = (s: string) => identWords(s).join(' ');
 const silent = (s: string) => SKEW_SILENT_WORDS.test(words(s));
 const leaseVocab = (s: string) => LEASE_VOCAB_WORDS.test(words(s));
@@ -132,7 +132,7 @@ function numericUp(n: Node): Node {
 }
 
 /** A timestamp not taken by this code's own clock: `row.lockedAt`, `new Date(msg.ts).getTime()`, a `lastActivityAt` variable. */
-function foreignStamp(a: ClockAnalysis, n: Node | null): string | undefined {
+function foreignStamp(a: ClockAnalysis, n: Node | null, comparedWithThreshold = false): string | undefined {
   let u = stripStampWrappers(n);
   // `Number(message.commitTime / 1000n)`, `row.ts * 1000`: a change of unit
   for (let i = 0; i < 2 && u?.type === 'binary_expression' && /^[*/]$/.test(u.childForFieldName('operator')?.type ?? '') && unwrap(u.childForFieldName('right'))?.type === 'number'; i++) u = stripStampWrappers(u.childForFieldName('left'));
@@ -146,7 +146,8 @@ function foreignStamp(a: ClockAnalysis, n: Node | null): string | undefined {
     return STAMP_NAME_RE.test(prop) ? u.text : undefined;
   }
   if (u.type === 'identifier') {
-    if (isParameterName(u, u.text) && START_RE.test(u.text)) return undefined; // a start time handed in: a duration
+    // a start time handed in and subtracted from now is a duration (./durations.ts); compared with `now - W` it is a stamp
+    if (!comparedWithThreshold && isParameterName(u, u.text) && START_RE.test(u.text)) return undefined;
     return STAMP_NAME_RE.test(u.text) ? u.text : undefined;
   }
   return undefined;
@@ -217,7 +218,16 @@ function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, win
     uses = identifierRefs(a, p, name);
   }
   const d = decisionOf(a, uses, at, windowNode?.text ?? '', w, names);
-  if (d) reportDecision(a, d, names);
+  if (d) { reportDecision(a, d, names); return; }
+  // `return Math.max(0, now - score)` in `oldestMessageAge()`: an age of something stored elsewhere (a queue score),
+  // handed out as a metric: info
+  const ret = skipParensUp(v).parent;
+  const up = ret?.type === 'arguments' && /^Math\.max$/.test(memberPath(ret.parent?.childForFieldName('function') ?? null)?.join('.') ?? '') ? skipParensUp(ret.parent!).parent : ret;
+  const f = up ? enclosingFunctionOf(up) : null;
+  const fname = f ? functionName(f) ?? '' : '';
+  if ((up?.type === 'return_statement' || up?.type === 'arrow_function') && /(age|lag|delay|staleness)(ms|seconds)?$/i.test(fname) && !silent(fname) && windowNode && !evalMs(a, windowNode)) {
+    a.report(at, 'clockSkew', `age of a timestamp written elsewhere, measured with the local wall clock (\`${shortText(a.textOf(at))}\` in \`${fname}\`): \`${shortText(windowNode.text)}\` was stamped by another process or machine, so clock skew between them shows up as lag (or negative ages); only reported here, but do not act on it, or stamp and measure with one clock`, [], 'info', SKEW_LINKS.incidents, SKEW_LINKS.patterns);
+  }
 }
 
 /** Where a threshold value is compared with a stored stamp. */
@@ -237,7 +247,7 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
     if (p.type === 'binary_expression' && isRelational(p.childForFieldName('operator')?.type)) {
       const l = p.childForFieldName('left');
       const other = l && l.startIndex === u.startIndex ? p.childForFieldName('right') : l;
-      const stamp = foreignStamp(a, other);
+      const stamp = foreignStamp(a, other, true);
       if (stamp) return { at, site: p, stamp, names: [stamp, windowText, ...extraNames], windowMs };
       continue;
     }
