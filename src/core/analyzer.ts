@@ -156,7 +156,7 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
     const dir = path.dirname(file);
     const raw: Finding[] = [];
     // each rule's run on this file has a cooperative time budget (see core/guard.ts)
-    const deadline = new RuleDeadline(settings.ruleTimeBudgetMs);
+    const deadline = new RuleDeadline(settings.ruleTimeBudgetMs, settings.ruleTimeBudgetClock ?? 'cpu');
     const check = deadline.check;
     const reported = new Map<Rule, number>();
     const contextOf = (rule: Rule): RuleContext => ({

@@ -34,20 +34,47 @@ export class RuleBudgetError extends Error {
   constructor(readonly budgetMs: number) { super(`over its ${budgetMs} ms time budget`); }
 }
 
-/** A cooperative deadline, re-armed for each rule run. `check` is cheap enough for inner loops. */
+/**
+ * How a budget is measured: 'cpu' (the CLI: the process's CPU time, so a loaded machine does not drop findings that
+ * an idle one keeps) or 'wall' (the editor: what blocks the extension host is wall time).
+ */
+export type BudgetClock = 'cpu' | 'wall';
+
+const cpuMs = (): number => {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * A cooperative deadline, re-armed for each rule run. `check` is cheap enough for inner loops: it reads the wall
+ * clock; with the 'cpu' clock, the process's CPU time is read only once the wall deadline has passed, and the deadline
+ * moves out by the CPU budget left (CPU time is never more than wall time on one thread; with worker threads the
+ * process's CPU time runs faster, so a rule is stopped no later than by the wall clock).
+ */
 export class RuleDeadline {
   private deadline = Infinity;
   private armed = Infinity;
-  constructor(readonly budgetMs: number = DEFAULT_RULE_TIME_BUDGET_MS) {}
+  private cpuAtStart = 0;
+  constructor(readonly budgetMs: number = DEFAULT_RULE_TIME_BUDGET_MS, readonly clock: BudgetClock = 'cpu') {}
 
   /** Arms the deadline `budgetMs` (default: the whole budget) from now. */
-  start(budgetMs = this.budgetMs): void { this.armed = budgetMs; this.deadline = Number.isFinite(budgetMs) ? performance.now() + Math.max(0, budgetMs) : Infinity; }
+  start(budgetMs = this.budgetMs): void {
+    this.armed = budgetMs;
+    this.deadline = Number.isFinite(budgetMs) ? performance.now() + Math.max(0, budgetMs) : Infinity;
+    if (this.clock === 'cpu' && this.deadline !== Infinity) this.cpuAtStart = cpuMs();
+  }
   stop(): void { this.deadline = Infinity; }
 
   /** Throws RuleBudgetError once the running rule is over its budget. */
   readonly check = (): void => {
-    if (this.deadline === Infinity) return;
-    if (performance.now() > this.deadline) { this.deadline = Infinity; throw new RuleBudgetError(this.armed === this.budgetMs ? this.budgetMs : Math.round(this.armed)); }
+    if (this.deadline === Infinity || performance.now() <= this.deadline) return;
+    if (this.clock === 'cpu') {
+      const left = this.armed - (cpuMs() - this.cpuAtStart);
+      if (left > 0) { this.deadline = performance.now() + left; return; }
+    }
+    this.deadline = Infinity;
+    throw new RuleBudgetError(this.armed === this.budgetMs ? this.budgetMs : Math.round(this.armed));
   };
 }
 

@@ -148,7 +148,7 @@ function cacheParents(WTS: typeof TS): void {
   const original = Object.getOwnPropertyDescriptor(proto, 'parent')?.get;
   if (!original) return;
   const caches = new WeakMap<object, Map<number, Node | null>>();
-  const expandedNodes = new WeakMap<object, Set<number>>();
+  const childLists = new WeakMap<object, Map<number, Node[]>>();
   const walkedTrees = new WeakSet<object>();
   Object.defineProperty(proto, 'parent', {
     configurable: true,
@@ -159,16 +159,21 @@ function cacheParents(WTS: typeof TS): void {
       if (hit !== undefined) return hit;
       const root = this.tree.rootNode;
       if (root.id === this.id) { cache.set(this.id, null); return null; }
-      // every node passed on the way down has all its children's parents recorded (once per node)
-      let expanded = expandedNodes.get(this.tree);
-      if (!expanded) expandedNodes.set(this.tree, (expanded = new Set()));
+      // every node passed on the way down has all its children's parents recorded (once per node), and its children
+      // kept: the next step down is a binary search by position (childWithDescendant scans the children, so a
+      // descent through a node with 25,000 arguments cost 25,000 steps per call)
+      let kids = childLists.get(this.tree);
+      if (!kids) childLists.set(this.tree, (kids = new Map()));
+      const start = this.startIndex, end = this.endIndex;
       let depth = 0;
       for (let cur: Node = root; ;) {
-        if (!expanded.has(cur.id)) {
-          expanded.add(cur.id);
-          for (const c of cur.children) if (c) cache.set(c.id, cur);
+        let list = kids.get(cur.id);
+        if (!list) {
+          list = cur.children.filter((c): c is Node => !!c);
+          kids.set(cur.id, list);
+          for (const c of list) cache.set(c.id, cur);
         }
-        const next = cur.childWithDescendant(this);
+        const next = end > start ? childSpanning(list, start, end) ?? cur.childWithDescendant(this) : cur.childWithDescendant(this);
         if (!next || next.id === cur.id) break;
         cache.set(next.id, cur);
         if (next.id === this.id) return cur;
@@ -211,9 +216,24 @@ function cacheParents(WTS: typeof TS): void {
   };
   const edit = WTS.Tree.prototype.edit;
   WTS.Tree.prototype.edit = function (this: Tree, e: Edit): void {
-    caches.delete(this); expandedNodes.delete(this); walkedTrees.delete(this); hints.delete(this);
+    caches.delete(this); childLists.delete(this); walkedTrees.delete(this); hints.delete(this);
     edit.call(this, e);
   };
+}
+
+/** The child (of a position-ordered list) that spans the non-empty range [start, end), found by binary search. */
+function childSpanning(list: Node[], start: number, end: number): Node | undefined {
+  let lo = 0, hi = list.length - 1, at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].startIndex <= start) { at = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  // zero-width children (missing nodes) may share a start: step back to one that reaches the end
+  for (let i = at; i >= 0 && i > at - 4; i--) {
+    const c = list[i];
+    if (c.startIndex <= start && c.endIndex >= end && c.endIndex > c.startIndex) return c;
+  }
+  return undefined;
 }
 
 /** Descents deeper than this walk the whole tree once instead (see cacheParents). */

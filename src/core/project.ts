@@ -13,7 +13,7 @@ import { resolverFor, type ResolvedConfig, type ResolverOptions } from './config
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
-import { guardFile } from './guard';
+import { DEFAULT_RULE_TIME_BUDGET_MS, guardFile } from './guard';
 
 export interface FileReport {
   file: string;
@@ -116,6 +116,7 @@ export async function analyzeFiles(files: string[], opts: ProjectOptions): Promi
     });
     if (!run.ok) { notices.push(run.notice); continue; }
     const { text, analysis } = run.value;
+    if ('stopped' in run.value && run.value.stopped) notices.push(`${file}: ${run.value.stopped}`);
     const fixedText = text !== read.text ? text : undefined;
     notices.push(...analysis.ruleErrors);
     reports.push({ file, text, fixedText, ...fileResultOf(analysis), ...(analysis.ruleErrors.length ? { ruleErrors: analysis.ruleErrors } : {}) });
@@ -157,11 +158,17 @@ export function autoFixOf(f: Finding, unsafe = false): { edits: TextEdit[] } | u
 }
 
 /** Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds). */
-export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number } {
+export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number; stopped?: string } {
+  const t0 = performance.now();
+  const budget = opts.settings?.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS;
   let analysis = analyzeOnce(file, text, lang, opts);
   let rounds = 0;
   const eol = lineEnding(text);
   for (; rounds < 10; rounds++) {
+    // each round re-analyses the whole file: a file with thousands of fixes stops after the time budget
+    if (rounds > 0 && performance.now() - t0 > budget) {
+      return { text, analysis, rounds, stopped: `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue` };
+    }
     const edits: TextEdit[] = [];
     let lastEnd = -1;
     const candidates = analysis.findings.map(f => autoFixOf(f, unsafe)).filter((x): x is { edits: TextEdit[] } => !!x)

@@ -17,6 +17,8 @@ export interface AnalyzerSettings {
    * for the file are dropped with a notice. Cooperative: checked in the context's methods and `checkDeadline`.
    */
   ruleTimeBudgetMs: number;
+  /** What the budget measures: 'cpu' (default; the CLI) or 'wall' (the editor's thread). */
+  ruleTimeBudgetClock?: 'cpu' | 'wall';
 }
 
 export interface Report {

@@ -99,6 +99,7 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
   const fx: EffectFact[] = [];
   const dc: number[] = [];
   for (const c of calls) {
+    ctx.checkDeadline();
     if (deferred(c, node)) { dc.push(c.startIndex); continue; }
     const e = countedEffect(ctx, c, fn.id);
     if (e) fx.push(factOf(ctx, e));

@@ -314,6 +314,7 @@ export function summarizeWrapper(ctx: RuleContext, fn: SymbolFunctionInfo): Wrap
   const entries: Entry[] = [];
   for (const t of targets) {
     if (entries.length >= 4) break;
+    ctx.checkDeadline();
     const lib = libOptions(ctx, t);
     if (!lib || boundedByWrapper(t.call)) continue;
     // an http request destroyed or timed out by hand elsewhere in the function is not a plain wrapper
@@ -324,6 +325,7 @@ export function summarizeWrapper(ctx: RuleContext, fn: SymbolFunctionInfo): Wrap
   }
   for (const { call, ref } of candidates) {
     if (entries.length >= 4) break;
+    ctx.checkDeadline();
     const argNodes = callArgs(call).slice(0, MAX_ARGS);
     const args = argNodes.map(a => argShape(ctx, a, params));
     const involves = args.some((a, i) => (a.s === 'param' && OPTIONS_NAME.test(argNodes[i].text)) || (a.s === 'obj' && (a.spreads.length > 0 || Object.values(a.keys).some(v => typeof v === 'object'))));
