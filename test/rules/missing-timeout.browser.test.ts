@@ -14,6 +14,10 @@ ruleTester('missing-timeout', {
     { code: `'use client';\nimport { useEffect } from 'react';\nexport function A({ url }: { url: string }) {\n  useEffect(() => { fetch(url).then(r => r.json()); }, [url]);\n  return <div />;\n}`, filename: 'a.tsx' },
     { code: `// the dashboard's settings panel\n"use client"\nimport axios from 'axios';\nexport const api = axios.create({ baseURL: process.env.NEXT_PUBLIC_API });`, filename: 'api.ts' },
     { code: `'use strict';\n'use client';\nexport const load = (u: string) => fetch(u);`, name: "'use client' after another directive" },
+    // modules declared client-only: the Next.js marker package, Remix .client modules, a client-only folder
+    `import 'client-only';\nexport const load = (u: string) => fetch(u);`,
+    { code: `export const load = (u: string) => fetch(u);`, filename: 'app/utils/download.client.ts' },
+    { code: `export const fetchPdf = (u: string) => fetch(u);`, filename: 'packages/lib/client-only/download-pdf.ts' },
     // relative URLs: only a page's location can complete them
     `export const me = () => fetch('/api/me');`,
     "export const user = (id: string) => fetch(`/api/users/${id}`, { method: 'GET' });",
@@ -60,6 +64,12 @@ ruleTester('missing-timeout', {
       name: "'use client' below code is not a directive",
       code: `const x = 1;\n'use client';\nexport const load = (u: string) => fetch(u);`,
       errors: [{ messageId: 'fetch', line: 3, column: 36, endColumn: 44 }],
+    },
+    {
+      name: 'a .server module is server code',
+      code: `export const load = (u: string) => fetch(u);`,
+      filename: 'app/utils/download.server.ts',
+      errors: [{ messageId: 'fetch', line: 1, column: 36, endColumn: 44 }],
     },
     {
       name: 'an absolute URL is not browser-only',

@@ -27,9 +27,17 @@ function fileDirective(ctx: RuleContext): 'use client' | 'use server' | undefine
   });
 }
 
-/** true when the module starts with a `'use client'` directive (after comments and other directives). */
+/**
+ * A module declared client-only: it starts with a `'use client'` directive (after comments and other directives),
+ * it imports the `client-only` marker package (Next.js: importing it from server code fails the build), it is a
+ * Remix / React Router `.client` module (`x.client.ts`: left out of the server bundle), or it lives in a folder
+ * named `client-only`.
+ */
 export function isUseClientFile(ctx: RuleContext): boolean {
-  return fileDirective(ctx) === 'use client';
+  return ctx.memo('mt:client-only', () => fileDirective(ctx) === 'use client'
+    || [...ctx.facts.bindings.values()].some(b => b.module === 'client-only')
+    || /(^|[\\/])client-only[\\/]|\.client\.[cm]?[jt]sx?$/.test(ctx.file)
+    || /^\s*import\s+['"]client-only['"]/m.test(ctx.text.slice(0, 4000)));
 }
 
 /** `'/api/x'`, `'./x'`, `'//host/x'` (protocol-relative): only a page's location can complete them. */
