@@ -733,6 +733,21 @@ export class RecordsController {
       errors: [{ messageId: 'send', line: 5, column: 7, endLine: 5, endColumn: 14, message: /^a redelivered queued job sends the email twice/ }],
     },
     {
+      name: 'express: a bound controller method; Sequelize build().save(); MikroORM persistAndFlush(new X())',
+      code: `import { Order } from './models/order';
+class OrdersController {
+  async create(req, res) { res.json(await Order.build(req.body).save()); }
+  async place(req, res) { await this.em.persistAndFlush(new Order(req.body)); res.sendStatus(201); }
+}
+const orders = new OrdersController();
+router.post('/orders', orders.create.bind(orders));
+router.post('/orders/place', orders.place.bind(orders));`,
+      errors: [
+        { messageId: 'insert', line: 7, column: 1, endLine: 7, endColumn: 12, message: /`Order\.build\(…\)\.save`/ },
+        { messageId: 'insert', line: 8, column: 1, endLine: 8, endColumn: 12, message: /`this\.em\.persistAndFlush`/ },
+      ],
+    },
+    {
       name: 'Stripe with an old-style callback: options inserted before it',
       code: `stripe.charges.create({ amount: 1 }, function (err, charge) {});`,
       filename: 'c.js',

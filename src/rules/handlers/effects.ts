@@ -167,6 +167,12 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
         const d = ctx.facts.constDeclarator(target.text, target) ?? ctx.facts.declarations.get(target.text)?.find(x => x.type === 'variable_declarator');
         target = unwrap(d?.childForFieldName('value'));
       }
+      // Sequelize `User.build(attrs).save()` / `const u = User.build(attrs); await u.save()`
+      if (target?.type === 'call_expression') {
+        const f = unwrap(target.childForFieldName('function'));
+        const base = f?.type === 'member_expression' ? unwrap(f.childForFieldName('object')) : null;
+        if (f?.childForFieldName('property')?.text === 'build' && base && isModelIdentifier(ctx, base)) return { kind: 'insert', call, what: `${base.text}.build(…).save`, model: base.text };
+      }
       if (target?.type === 'new_expression') {
         const ctor = unwrap(target.childForFieldName('constructor'));
         if (ctor && isModelIdentifier(ctx, ctor)) return { kind: 'insert', call, what: `new ${ctor.text}(…).save`, model: ctor.text };
@@ -188,6 +194,16 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
         if (built || fresh) return { kind: 'insert', call, what, model: modelName(names) };
       }
       return undefined;
+    }
+    case 'persistAndFlush': case 'persist': case 'persistOrReplace': {
+      // MikroORM: em.persistAndFlush(new Order(...)) / em.persist(em.create(Order, data))
+      if (prop === 'persistOrReplace' || !names.some(n => /^(em|entityManager|orm|manager)$/i.test(bare(n)) || /(Repository|Repo)$/.test(bare(n)))) return undefined;
+      let a = unwrap(args[0]);
+      if (a?.type === 'identifier') a = unwrap(ctx.facts.constDeclarator(a.text, a)?.childForFieldName('value'));
+      const made = a?.type === 'new_expression' || (a?.type === 'call_expression' && /\.create$/.test(unwrap(a.childForFieldName('function'))?.text ?? ''));
+      if (!made) return undefined;
+      const ctorName = a?.type === 'new_expression' ? unwrap(a.childForFieldName('constructor'))?.text : stringValue(callArgs(a!)[0]) ?? unwrap(callArgs(a!)[0])?.text;
+      return { kind: 'insert', call, what, model: ctorName };
     }
     case 'emit': {
       // NestJS microservices ClientProxy / ClientKafka `this.client.emit('order_created', data)`: a broker publish

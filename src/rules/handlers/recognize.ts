@@ -226,6 +226,9 @@ export function resolveTarget(ctx: RuleContext, arg: Node | null | undefined, de
     // asyncHandler(ctrl.create), catchAsync(handler): the last argument of a wrapper that is not middleware
     const args = callArgs(n);
     const callee = n.childForFieldName('function');
+    // controller.create.bind(controller): the bound method
+    const cu = unwrap(callee);
+    if (cu?.type === 'member_expression' && cu.childForFieldName('property')?.text === 'bind') return resolveTarget(ctx, cu.childForFieldName('object'), depth + 1);
     if (!args.length || MIDDLEWARE_FACTORY.test(calleeWord(callee))) return undefined;
     const r = resolveTarget(ctx, args[args.length - 1], depth + 1);
     if (r) return { ...r, wrappers: (callee?.text ?? '') + ' ' + r.wrappers };
