@@ -66,8 +66,10 @@ export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
 }
 
-/** `[const v = await] [client.]model[('name')].findX(` : v (optional), model, string model name, verb. */
-const LOOKUP = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$.]*?)?([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where|findMany)\s*\(/g;
+/** A lookup verb: `.findUnique(`, `.findOne(`, ... (the model and the bound variable are read before it). */
+const LOOKUP_VERB = /\.\s*(findUnique|findUniqueOrThrow|findFirst|findOne|findOneBy|findById|findByPk|exists|count|where|findMany)\s*\(/g;
+/** The text before a lookup verb: `[const v = await] [client.]model[('name')]` at its end: v, model, string model name. */
+const LOOKUP_HEAD = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[\w$.()]*?)?([\w$]+)(?:\(\s*['"`]([\w.]+)['"`]\s*\))?\s*$/;
 /**
  * A service or repository lookup bound to a variable: `const taken = await this.topicRepository.findTopicByKey(...)`,
  * `const existing = await usersService.getUserByEmail(...)`, `const found = await findInviteByToken(...)`.
@@ -124,19 +126,30 @@ export function guardState(text: string, extra = ''): GuardFact {
   const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l) && ID_USE.test(l));
   const look = new Set<string>();
   const stop = new Set<string>();
-  for (const m of code.matchAll(LOOKUP)) {
-    const v = m[1], verb = m[4];
+  // a test of `v` that gates the work, looked for after the lookup only
+  const gates = (from: number, v: string): boolean => {
+    const rest = code.slice(from);
+    if (!rest.includes('if') || rest.indexOf(v, 1) < 0) return false;
+    return stopsWhenFound(rest, v) || (dedupTest(rest, v) && !requiredToExist(rest, v));
+  };
+  // lookups: find the verb first (cheap), then read the statement before it (bounded) for the bound variable and model
+  for (const vm of code.matchAll(LOOKUP_VERB)) {
+    const verb = vm[1];
+    const lineStart = Math.max(code.lastIndexOf(';', vm.index), code.lastIndexOf('\n', vm.index - 1), vm.index - 240, 0);
+    const m = LOOKUP_HEAD.exec(code.slice(lineStart, vm.index));
+    if (!m) continue;
+    const v = m[1];
     // `const doc = await Doc.findUnique(...); if (!doc) return 404` requires the row to exist (it is the source of a copy,
     // the parent of the new row): not a dedup; nor is a result that is only read (`parentId: group?._id`).
     // a bound result counts only when a test of it gates the work; an unbound one only inside a condition
-    if (v ? !(stopsWhenFound(code, v) || (dedupTest(code, v) && !requiredToExist(code, v))) : (verb === 'findMany' || !/\bif\s*\(\s*!?\s*(?:await\s+)?(?:[\w$]+\.)*$/.test(code.slice(Math.max(0, m.index - 60), m.index)))) continue;
+    if (v ? !gates(vm.index, v) : (verb === 'findMany' || !/\bif\s*\(\s*!?\s*(?:await\s+)?(?:[\w$]+\.)*$/.test(code.slice(Math.max(0, lineStart + m.index - 60), lineStart + m.index)))) continue;
     const n = normModel(m[3] ?? m[2]);
     // a found row that stops the work or takes the other branch (get-or-create): a retry finds it and skips the rest
     if (n) { look.add(n); if (v) stop.add(n); }
   }
   for (const m of code.matchAll(SERVICE_LOOKUP)) {
     const v = m[1];
-    if (!stopsWhenFound(code, v) && !(dedupTest(code, v) && !requiredToExist(code, v))) continue;
+    if (!gates(m.index!, v)) continue;
     // the model: `findTopicByKey` -> topic; `usersService.findOne` -> user
     const fromVerb = m[4]?.replace(/(By|With|For|From|If|Or|And)[A-Z][\w$]*$/, '');
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
