@@ -4,7 +4,7 @@
  * ./retry-without-backoff.md. The analysis is shared with retry-without-jitter (./retry/).
  */
 import type { Rule } from '../core/rule';
-import { BACKOFF_ID, BACKOFF_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry';
+import { BACKOFF_ID, BACKOFF_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings, settleRetry, delaySummary } from './retry';
 
 export const retryWithoutBackoff: Rule = {
   meta: {
@@ -21,4 +21,6 @@ export const retryWithoutBackoff: Rule = {
   check(ctx) {
     for (const f of retryFindings(ctx)) if (f.rule === BACKOFF_ID) ctx.report(f.report);
   },
+  settle: settleRetry,
+  summaries: [delaySummary],
 };

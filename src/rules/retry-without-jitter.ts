@@ -5,7 +5,7 @@
  * ./retry-without-jitter.md. The analysis is shared with retry-without-backoff (./retry/).
  */
 import type { Rule } from '../core/rule';
-import { JITTER_ID, JITTER_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings } from './retry';
+import { JITTER_ID, JITTER_INCIDENTS, RETRY_PATTERNS, RETRY_QUERY, RETRY_TRIGGERS, retryFindings, settleRetry, delaySummary } from './retry';
 
 export const retryWithoutJitter: Rule = {
   meta: {
@@ -22,4 +22,6 @@ export const retryWithoutJitter: Rule = {
   check(ctx) {
     for (const f of retryFindings(ctx)) if (f.rule === JITTER_ID) ctx.report(f.report);
   },
+  settle: settleRetry,
+  summaries: [delaySummary],
 };

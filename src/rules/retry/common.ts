@@ -32,9 +32,29 @@ export const RETRY_TRIGGERS = /retr(y|ies)|attempt|backoff|catch|setTimeout|reco
 
 export interface RetryFinding { rule: RetryRuleId; report: Report }
 
-export type Kind = 'const' | 'linear' | 'exp' | 'unknown' | 'jitter';
-export const RANK: Record<Kind, number> = { const: 0, linear: 1, exp: 2, unknown: 3, jitter: 4 };
+/**
+ * A delay's kind. 'server': decided by the server or the error (a Retry-After header, `err.retryAfterMs`): silent
+ * like 'unknown', but a growing alternative branch beside it still decides (see `branches`).
+ */
+export type Kind = 'const' | 'linear' | 'exp' | 'server' | 'unknown' | 'jitter';
+export const RANK: Record<Kind, number> = { const: 0, linear: 1, exp: 2, server: 3, unknown: 4, jitter: 5 };
+/** Combines the parts of one computation (`a * b`, `Math.min(a, b)`): the strongest kind wins. */
 export function combine(a: Kind, b: Kind): Kind { return RANK[a] >= RANK[b] ? a : b; }
+/**
+ * Combines alternatives (a ternary's branches, the writes of a `let`): RULES v2 judges a delay chosen by a
+ * conditional by its growing branch. Any jittered branch clears it; a branch we cannot see keeps it unknown;
+ * otherwise growth beats a server-decided branch (Retry-After) and constants.
+ */
+export function branches(kinds: Kind[]): Kind {
+  if (kinds.includes('jitter')) return 'jitter';
+  if (kinds.includes('unknown')) return 'unknown';
+  if (kinds.includes('exp')) return 'exp';
+  if (kinds.includes('linear')) return 'linear';
+  if (kinds.includes('server')) return 'server';
+  return 'const';
+}
+/** A kind that decides nothing on its own: stay silent. */
+export const silentKind = (k: Kind) => k === 'unknown' || k === 'server' || k === 'jitter';
 export function combineAll(kinds: Kind[], empty: Kind = 'const'): Kind { return kinds.reduce(combine, empty); }
 
 export const SLEEP_NAME = /^(sleep|delay|wait|pause|snooze|timeout|setTimeoutAsync|setTimeoutPromise|promiseTimeout|waitMs|sleepMs|delayMs|waitFor(Ms|Millis)?|\w*[a-z_](Sleep|Delay|Wait|Pause))$/;
@@ -51,6 +71,13 @@ export interface Env {
   outer?: Env;
   /** recursion: parameter name -> the arguments passed for it by the self-calls. */
   recArgs?: Map<string, Node[]>;
+  /** identifiers or member paths whose kind is known up front (got's `computedValue`: its own jittered delay). */
+  known?: Map<string, Kind>;
+  /**
+   * Recursion: the function that is called again. A variable it resets on every call (`let attempt = 0` in its body,
+   * `this.attempt = 0` as one of its statements) does not count attempts across calls, however often it is bumped.
+   */
+  resetScope?: Node;
   depth: number;
 }
 

@@ -8,11 +8,19 @@ import type { RuleContext } from '../../core/rule';
 import { callArgs, memberPath, unwrap, contains, namedChildren } from '../../core/ast';
 import { declarationScope } from '../../core/facts';
 import {
-  type Env, type Kind, FileIndex, combine, combineAll, RANDOM_NAME, UPPER, COMBINING_CALLS, paramNames, paramOrigin,
+  type Env, type Kind, FileIndex, combine, combineAll, branches, RANDOM_NAME, UPPER, COMBINING_CALLS, paramNames, paramOrigin,
   visibleDecl, sameFileFunction, returnExprs, innermostFunction,
 } from './common';
 
+/**
+ * Calls the file cannot see into (an imported `computeBackoff(attempt)`): when `defer` is set, each is recorded and
+ * classified as 'unknown', or as `assume` says once the project pass knows its callee's summary (./compose.ts).
+ */
+export interface Deferral { calls: Node[]; assume?: Map<number, Kind> }
+
 export class Classifier {
+  /** Set while classifying a verdict that may be completed in the project pass. */
+  defer?: Deferral;
   constructor(private ctx: RuleContext, private idx: FileIndex) {}
 
   expr(node: Node | null | undefined, env: Env, self?: string): Kind {
@@ -31,7 +39,8 @@ export class Classifier {
       case 'array': return combineAll(namedChildren(n).map(c => this.expr(c, env, self)));
       case 'binary_expression': return this.binary(n, env, self);
       case 'ternary_expression':
-        return combine(this.expr(n.childForFieldName('consequence'), env, self), this.expr(n.childForFieldName('alternative'), env, self));
+        // RULES v2: a delay chosen by a conditional is judged by its growing branch
+        return branches([this.expr(n.childForFieldName('consequence'), env, self), this.expr(n.childForFieldName('alternative'), env, self)]);
       case 'unary_expression': return this.expr(n.childForFieldName('argument') ?? n.namedChild(0), env, self);
       case 'call_expression': return this.call(n, env, self);
       default: return 'unknown';
@@ -71,6 +80,8 @@ export class Classifier {
     if (path.some(s => RANDOM_NAME.test(s))) return 'jitter';
     const joined = path.join('.');
     const args = callArgs(n);
+    // `res.headers.get('Retry-After')`, `parseRetryAfter(res)`: the server decides
+    if (path.some(s => /retry.?after/i.test(s)) || (path[path.length - 1] === 'get' && /retry-?after/i.test(args[0]?.text ?? ''))) return 'server';
     if (joined === 'Math.pow') {
       const rk = this.expr(args[1], env, self);
       const lk = this.expr(args[0], env, self);
@@ -79,19 +90,32 @@ export class Classifier {
       return rk === 'linear' || rk === 'exp' ? 'exp' : lk;
     }
     if (COMBINING_CALLS.has(joined)) return combineAll(args.map(a => this.expr(a, env, self)));
+    // `this.computeDelay(attempt)` / `this.#delayFor(n)`: a method of the enclosing class
+    if (fn?.type === 'member_expression' && unwrap(fn.childForFieldName('object'))?.type === 'this' && env.depth < 4) {
+      const m = classMethod(fn, fn.childForFieldName('property')?.text ?? '');
+      if (m) return this.helperCall(m, args, env);
+    }
     if (fn && fn.type === 'identifier' && env.depth < 4) {
       const helper = sameFileFunction(this.ctx, fn, fn.text);
-      if (helper) {
-        const names = paramNames(helper);
-        const params = new Map<string, Node | null>();
-        names.forEach((p, i) => { if (p) params.set(p, args[i] ?? null); });
-        const inner: Env = { counters: new Set(), params, outer: env, depth: env.depth + 1 };
-        const rets = returnExprs(helper);
-        if (!rets.length) return 'unknown';
-        return combineAll(rets.map(r => this.expr(r, inner)));
-      }
+      if (helper) return this.helperCall(helper, args, env);
+    }
+    if (this.defer && fn && this.ctx.refOf(fn)) {
+      const assumed = this.defer.assume?.get(n.id);
+      if (assumed) return assumed;
+      if (!this.defer.calls.some(c => c.id === n.id)) this.defer.calls.push(n);
     }
     return 'unknown';
+  }
+
+  /** A same-file helper's return values, its parameters bound to the call's arguments (classified by the caller). */
+  private helperCall(helper: Node, args: Node[], env: Env): Kind {
+    const names = paramNames(helper);
+    const params = new Map<string, Node | null>();
+    names.forEach((p, i) => { if (p) params.set(p, args[i] ?? null); });
+    const inner: Env = { counters: new Set(), params, outer: env, depth: env.depth + 1 };
+    const rets = returnExprs(helper);
+    if (!rets.length) return 'unknown';
+    return branches(rets.map(r => this.expr(r, inner)));
   }
 
   private ident(n: Node, env: Env, self?: string): Kind {
@@ -101,6 +125,8 @@ export class Classifier {
       return arg ? this.expr(arg, env.outer!) : 'const'; // a default parameter value: constant
     }
     if (env.counters.has(name)) return 'linear';
+    const known = env.known?.get(name);
+    if (known) return known;
     if (self === name) return 'const';
     if (RANDOM_NAME.test(name)) return 'jitter';
     if (name === 'Infinity' || name === 'undefined' || name === 'NaN') return 'const';
@@ -108,14 +134,14 @@ export class Classifier {
     const origin = paramOrigin(n, name);
     // a parameter declared closer than the variable shadows it
     if (origin && (!decl || origin.kind === 'catch' || (origin.kind === 'param' && contains(declarationScope(decl) ?? origin.fn, origin.fn)))) {
-      if (origin.kind === 'catch') return 'unknown'; // err.retryAfter & co: decided by the server
+      if (origin.kind === 'catch') return 'server'; // err.retryAfter & co: decided by the server
       const rec = env.recArgs?.get(name);
       if (rec) return combineAll(rec.map(a => this.expr(a, { ...env, depth: env.depth + 1 }, name)));
       // a parameter rewritten in its function (`retryDelay = retryDelay * 2` after each failure) grows with it
       if (origin.kind === 'param' && env.depth < 4) {
-        let kind: Kind = 'const';
-        for (const w of this.idx.writesTo(name, origin.fn)) kind = combine(kind, this.write(w, name, { ...env, depth: env.depth + 1 }));
-        return kind;
+        const kinds: Kind[] = ['const'];
+        for (const w of this.idx.writesTo(name, origin.fn)) kinds.push(this.write(w, name, { ...env, depth: env.depth + 1 }));
+        return branches(kinds);
       }
       return 'const'; // a parameter not scaled by the attempt
     }
@@ -131,33 +157,50 @@ export class Classifier {
     const isConst = decl.parent?.firstChild?.text === 'const';
     const sub: Env = { ...env, depth: env.depth + 1 };
     if (nameNode?.type === 'object_pattern') {
+      // `const { delayMs } = { ...DEFAULTS, ...opts }` / `= this.config`: a configuration value, constant unless the
+      // object literal we can see computes it
+      const obj = this.ctx.facts.resolveObject(value);
+      if (obj) {
+        const r = this.ctx.facts.lookupProp(obj, propertyFor(nameNode, name) ?? name);
+        if (r.kind === 'present') return r.pair.type === 'pair' ? this.expr(r.value, sub) : 'const';
+        return configSpreads(obj) ? 'const' : 'unknown';
+      }
       const k = value ? this.expr(value, sub) : 'unknown';
       return k === 'const' ? 'const' : 'unknown';
     }
     if (nameNode?.type !== 'identifier') return 'unknown';
-    let kind: Kind = value ? this.expr(value, sub) : 'const';
-    if (isConst) return kind;
-    // a `let`/`var`: every write to it in its scope counts (delay *= 2, delay = Math.min(delay * 2, max), ...)
+    const init: Kind = value ? this.expr(value, sub) : 'const';
+    if (isConst) return init;
+    // a `let`/`var`: every write to it in its scope is an alternative (delay *= 2, delay = Math.min(delay * 2, max))
     const scope = declarationScope(decl);
-    for (const w of scope ? this.idx.writesTo(name, scope) : []) {
-      kind = combine(kind, this.write(w, name, sub));
+    const writes = scope ? this.idx.writesTo(name, scope) : [];
+    // recursion: a variable declared in the re-called function starts again on every call (a counter reset on every
+    // reconnect): its value between attempts is the same each time
+    if (env.resetScope && scope && contains(env.resetScope, decl) && !writes.some(w => inLoopWithin(w, env.resetScope!))) {
+      // bumped a bounded number of times per call (`attempt++`): as fixed as its initial value
+      return branches([init, ...writes.map(w => selfUpdate(w, name) ? init : this.write(w, name, sub))]);
     }
     void ref;
-    return kind;
+    return branches([init, ...writes.map(w => this.write(w, name, sub))]);
   }
 
   private member(n: Node, env: Env, self?: string): Kind {
     const path = memberPath(n);
     if (!path) return 'unknown';
     if (RANDOM_NAME.test(path[path.length - 1])) return 'jitter';
-    if (path.some(s => /retry.?after/i.test(s))) return 'unknown';
+    if (path.some(s => /retry.?after/i.test(s))) return 'server';
     const text = path.join('.');
     if (self && text === self) return 'const';
-    let kind: Kind = 'const';
+    if (env.counters.has(text)) return 'linear';
+    const known = env.known?.get(text);
+    if (known) return known;
     let scope: Node | null = null;
     if (path[0] === 'this') for (let p = n.parent; p && !scope; p = p.parent) { if (p.type === 'class_body') scope = p; }
     scope ??= innermostFunction(n) ?? this.ctx.root;
-    for (const w of this.idx.writesTo(text, scope)) kind = combine(kind, this.write(w, text, { ...env, depth: env.depth + 1 }));
+    const writes = this.idx.writesTo(text, scope);
+    // recursion: `this.attempt = 0` as a statement of the re-called method resets it on every call
+    if (env.resetScope && writes.some(w => resetsIn(w, env.resetScope!))) return 'const';
+    const kind = branches(['const', ...writes.map(w => this.write(w, text, { ...env, depth: env.depth + 1 }))]);
     if (kind !== 'const') return kind;
     let head: Node | null = n;
     while (head && head.type === 'member_expression') head = unwrap(head.childForFieldName('object'));
@@ -169,6 +212,8 @@ export class Classifier {
     if (obj && path.length === 2) {
       const r = this.ctx.facts.lookupProp(obj, path[1]);
       if (r.kind === 'present' && r.pair.type === 'pair') return this.expr(r.value, { ...env, depth: env.depth + 1 });
+      // `const cfg = { ...DEFAULTS, ...opts }; cfg.delayMs`: a configuration value
+      if (configSpreads(obj)) return 'const';
     }
     const hk = this.ident(head, env, self);
     // `opts.delay` where opts is a parameter / config object: a constant not scaled by the attempt
@@ -205,4 +250,66 @@ export class Classifier {
     }
     return this.expr(right, env, name);
   }
+}
+
+/** The property a destructuring pattern reads into `local` (`{ delay: d }` -> 'delay', `{ delay }` -> 'delay'). */
+function propertyFor(pattern: Node, local: string): string | undefined {
+  for (const c of namedChildren(pattern)) {
+    if (c.type === 'shorthand_property_identifier_pattern' && c.text === local) return local;
+    if (c.type === 'object_assignment_pattern' && c.childForFieldName('left')?.text === local) return local;
+    if (c.type === 'pair_pattern') {
+      const v = c.childForFieldName('value');
+      const target = v?.type === 'assignment_pattern' ? v.childForFieldName('left') : v;
+      if (target?.text === local) return c.childForFieldName('key')?.text;
+    }
+  }
+  return undefined;
+}
+
+/** An object literal made of literal values and spreads of identifiers or member paths: a configuration object. */
+function configSpreads(obj: Node): boolean {
+  for (const p of namedChildren(obj)) {
+    if (p.type !== 'spread_element') continue;
+    const v = unwrap(p.namedChild(0));
+    const inner = v?.type === 'binary_expression' ? unwrap(v.childForFieldName('left')) : v; // `...(opts ?? {})`
+    if (!inner || (inner.type !== 'identifier' && inner.type !== 'member_expression' && inner.type !== 'object')) return false;
+  }
+  return true;
+}
+
+/** `this.x = 0` as a statement of the function itself (not in a callback or loop): run on every call. */
+function resetsIn(w: Node, fn: Node): boolean {
+  if (w.type !== 'assignment_expression' || unwrap(w.childForFieldName('right'))?.type !== 'number') return false;
+  if (!contains(fn, w) || innermostFunction(w)?.id !== fn.id) return false;
+  return !inLoopWithin(w, fn);
+}
+
+function inLoopWithin(n: Node, fn: Node): boolean {
+  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement' || p.type === 'for_in_statement') return true;
+  }
+  return false;
+}
+
+/** A method of the class enclosing `at`, by name (`#private` names included). */
+function classMethod(at: Node, name: string): Node | undefined {
+  if (!name) return undefined;
+  let body: Node | null = null;
+  for (let p = at.parent; p && !body; p = p.parent) if (p.type === 'class_body') body = p;
+  if (!body) return undefined;
+  for (const m of namedChildren(body)) {
+    if (m.type === 'method_definition' && m.childForFieldName('name')?.text === name) return m;
+    if ((m.type === 'public_field_definition' || m.type === 'field_definition') && (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text === name) {
+      const v = unwrap(m.childForFieldName('value'));
+      if (v && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function')) return v;
+    }
+  }
+  return undefined;
+}
+
+/** `x++`, `x *= 2`, `x = x + 1`: a write that derives the new value from the old one. */
+function selfUpdate(w: Node, name: string): boolean {
+  if (w.type === 'update_expression' || w.type === 'augmented_assignment_expression') return true;
+  const r = unwrap(w.childForFieldName('right'));
+  return !!r && new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(r.text);
 }

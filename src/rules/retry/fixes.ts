@@ -7,16 +7,42 @@ import type { RuleContext } from '../../core/rule';
 import type { Fix, TextEdit } from '../../core/types';
 import { namedChildren } from '../../core/ast';
 import { replaceNodeEdit, insertLineAfterEdit } from '../../core/edits';
-import { type Kind, type RetryState, BACKOFF_ID, JITTER_ID, CAP, BASE_NONE, keywordRange, par, isAsync, pushFinding } from './common';
+import { type Kind, type RetryState, type RetryFinding, BACKOFF_ID, JITTER_ID, CAP, BASE_NONE, keywordRange, par, isAsync, pushFinding } from './common';
+import type { ComposePending, Composition, Variant } from './compose';
 import type { Sleep } from './sleeps';
 
-export interface DelayVerdict { kind: Kind | 'none'; sleep?: Sleep; zero?: boolean }
+export interface DelayVerdict {
+  kind: Kind | 'none';
+  sleep?: Sleep;
+  zero?: boolean;
+  /** The verdict waits for the project pass: calls into other files decide the delay (./compose.ts). */
+  compose?: Composition;
+}
 
 /**
  * Reports a hand-written retry's delay verdict. RULES v2 "Where a finding sits": the loop keyword (`primary` is the
  * loop) or the self-call (`primary` is the call), with the delay as related information.
  */
 export function reportDelay(s0: RetryState, verdict: DelayVerdict, counter: string | undefined, tail: string, primary: Node, retryTry: Node | null, fn: Node | null, where: 'loop' | 'recursion'): void {
+  if (verdict.compose) {
+    // one pending finding per rule id, with the message/fixes of each kind the project pass may settle on
+    const variants: Partial<Record<'const' | 'linear' | 'exp', Variant>> = {};
+    for (const k of ['const', 'linear', 'exp'] as const) {
+      const out: RetryFinding[] = [];
+      reportDelay({ ...s0, out }, { kind: k, sleep: verdict.sleep }, counter, tail, primary, retryTry, fn, where);
+      const r = out[0]?.report;
+      if (r) variants[k] = { messageId: r.messageId, message: r.message, fixes: r.fixes ?? [], related: (r.related?.[0] as { message: string } | undefined)?.message };
+    }
+    for (const rule of [BACKOFF_ID, JITTER_ID] as const) {
+      const v = rule === BACKOFF_ID ? variants.const : variants.exp;
+      if (!v) continue;
+      const one: RetryFinding[] = [];
+      reportDelay({ ...s0, out: one }, { kind: rule === BACKOFF_ID ? 'const' : 'exp', sleep: verdict.sleep }, counter, tail, primary, retryTry, fn, where);
+      const pending: ComposePending = { c: 'compose', rule, ...verdict.compose, variants };
+      if (one[0]) pushFinding(s0.out, rule, { ...one[0].report, pending });
+    }
+    return;
+  }
   const what = where === 'loop' ? 'in a loop' : 'by calling itself again';
   const range = where === 'loop' ? keywordRange(primary) : { start: primary.startIndex, end: primary.endIndex };
   if (verdict.kind === 'none') {

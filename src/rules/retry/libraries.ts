@@ -6,18 +6,18 @@
 import type { Node } from '../../core/parser';
 import type { Report, RuleContext } from '../../core/rule';
 import type { TextEdit } from '../../core/types';
-import { callArgs, unwrap, stringValue, FUNCTION_TYPES, namedChildren } from '../../core/ast';
+import { callArgs, unwrap, stringValue, FUNCTION_TYPES, namedChildren, keyName, memberPath } from '../../core/ast';
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit, addNamedImportEdit, insertLineAfterEdit } from '../../core/edits';
 import {
   type Env, type Kind, type RetryFinding, type RetryRuleId, BACKOFF_ID, JITTER_ID, CAP, BASE_NONE, combineAll, numberOf, numberValue, boolOf,
-  paramNames, returnExprs, visibleDecl, par, pushFinding, UPPER,
+  paramNames, returnExprs, visibleDecl, par, pushFinding, UPPER, findLocal,
 } from './common';
 import type { Classifier } from './delay';
 
-export const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry)$/;
+export const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry|effect|effect\/Effect)$/;
 /** RxJS operators: `rxjs`, `rxjs/operators`, and the per-operator deep paths (`rxjs/operators/retry`, RxJS 5.5 / internal). */
 export const isRxOperatorModule = (m: string) => m === 'rxjs' || m === 'rxjs/operators' || /^rxjs\/(?:internal\/)?operators\/\w+$/.test(m);
-export const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry/;
+export const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry|['"]effect/;
 
 export class LibraryChecks {
   constructor(private ctx: RuleContext, private cls: Classifier, private out: RetryFinding[]) {}
@@ -82,6 +82,10 @@ export class LibraryChecks {
       const obj = unwrap(fn.childForFieldName('object'));
       if (obj?.type !== 'identifier') return undefined;
       b = facts.moduleOf(obj);
+      // Effect: `import { Effect } from 'effect'` / `import * as Effect from 'effect/Effect'`, then `Effect.retry(...)`
+      if (b && ((b.module === 'effect' && b.imported === 'Effect') || (b.module === 'effect/Effect' && b.imported === '*'))) {
+        return fn.childForFieldName('property')?.text === 'retry' ? 'effect.retry' : undefined;
+      }
       if (!b || (b.imported !== '*' && b.imported !== 'default')) return undefined;
       member = fn.childForFieldName('property')?.text;
       if (member === 'default') member = '';
@@ -110,6 +114,7 @@ export class LibraryChecks {
       case 'rxjs.retryWhen': return this.rxRetryWhen(call);
       case 'cockatiel': return this.cockatiel(call);
       case 'got': case 'ky': return this.gotKy(call, lib);
+      case 'effect.retry': return this.effectRetry(call);
     }
   }
 
@@ -222,25 +227,34 @@ export class LibraryChecks {
         message: 'axios-retry retries immediately by default (`retryDelay` is no delay): when the server fails, every client hammers it at once (a retry storm)' });
     }
     const v = unwrap(rd.value);
-    if (!v || rd.pair.type !== 'pair') return;
-    if (FUNCTION_TYPES.has(v.type)) {
-      const names = paramNames(v);
-      const env: Env = { counters: new Set(names[0] ? [names[0]] : []), depth: 0 };
-      const rets = returnExprs(v);
-      if (!rets.length) return;
-      const k = combineAll(rets.map(r => this.cls.expr(r, env)));
-      if (k === 'const') {
-        return this.report(BACKOFF_ID, { start: v.startIndex, end: v.endIndex, messageId: 'libConstant',
-          fixes: [{ title: `Use \`${head}.exponentialDelay\``, safety: 'unsafe', isPreferred: true, edits: [replaceNodeEdit(v, `${head}.exponentialDelay`)] }],
-          message: 'axios-retry `retryDelay` returns a constant: every client keeps retrying at the same fixed rate while the server is down (a retry storm)' });
-      }
-      if ((k === 'exp' || k === 'linear') && rets.length === 1 && v.childForFieldName('body')?.type !== 'statement_block') {
-        const r = rets[0];
-        return this.report(JITTER_ID, { start: r.startIndex, end: r.endIndex, messageId: 'libNoJitter',
-          fixes: [{ title: 'Add full jitter (Math.random() * delay)', safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(r, `Math.random() * ${par(r)}`)] }],
-          message: `axios-retry \`retryDelay\` ${k === 'exp' ? 'grows exponentially' : 'grows with the retry count'} but has no jitter: all clients retry in lockstep` });
-      }
+    if (!v || !FUNCTION_TYPES.has(v.type)) return;
+    // RULES v2: a `retryDelay` function is classified like a hand-written delay (its first parameter counts retries)
+    const d = this.delayFunction(v, names => ({ counters: new Set(names[0] ? [names[0]] : []), depth: 0 }));
+    if (!d) return;
+    if (d.kind === 'const') {
+      return this.report(BACKOFF_ID, { start: v.startIndex, end: v.endIndex, messageId: 'libConstant',
+        fixes: [{ title: `Use \`${head}.exponentialDelay\``, safety: 'unsafe', isPreferred: true, edits: [rd.pair.type === 'pair' ? replaceNodeEdit(v, `${head}.exponentialDelay`) : replaceNodeEdit(v, `retryDelay: ${head}.exponentialDelay`)] }],
+        message: 'axios-retry `retryDelay` returns a constant: every client keeps retrying at the same fixed rate while the server is down (a retry storm)' });
     }
+    if (d.kind === 'exp' || d.kind === 'linear') {
+      const r = d.rets.length === 1 ? d.rets[0] : undefined;
+      return this.report(JITTER_ID, { start: (r ?? v).startIndex, end: (r ?? v).endIndex, messageId: 'libNoJitter',
+        fixes: r ? [{ title: 'Add full jitter (Math.random() * delay)', safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(r, `Math.random() * ${par(r)}`)] }] : [],
+        message: `axios-retry \`retryDelay\` ${d.kind === 'exp' ? 'grows exponentially' : 'grows with the retry count'} but has no jitter: all clients retry in lockstep` });
+    }
+  }
+
+  /**
+   * A delay callback (`retryDelay`, got's `calculateDelay`, ky's `delay`) classified like a hand-written delay: the
+   * kind of all its return values; returns only `0` (got: "do not retry") or nothing classifiable: undefined.
+   */
+  private delayFunction(fn: Node, envOf: (names: string[]) => Env): { kind: Kind; rets: Node[] } | undefined {
+    const rets = returnExprs(fn).map(r => unwrap(r)).filter((r): r is Node => !!r);
+    if (!rets.length) return undefined;
+    const live = rets.filter(r => numberValue(r) !== 0);
+    if (!live.length) return undefined;
+    const env = envOf(paramNames(fn));
+    return { kind: combineAll(live.map(r => this.cls.expr(r, env))), rets: live };
   }
 
   /** exponential-backoff: `jitter` defaults to 'none'. */
@@ -491,12 +505,89 @@ export class LibraryChecks {
       const cd = this.prop(ro, key);
       const f = cd.kind === 'present' ? unwrap(cd.value) : null;
       if (!f || !FUNCTION_TYPES.has(f.type)) continue;
-      const rets = returnExprs(f);
-      if (!rets.length || !rets.every(x => unwrap(x)?.type === 'number')) continue;
-      if (rets.every(x => numberValue(x) === 0)) continue; // got: `return 0` = do not retry
-      this.report(BACKOFF_ID, { start: f.startIndex, end: f.endIndex, messageId: 'libConstant', fixes: [],
-        message: `${lib} \`retry.${key}\` returns a constant: every client keeps retrying at a fixed rate while the server is down (a retry storm), instead of ${lib}'s default exponential backoff` });
+      // got passes `{ attemptCount, retryOptions, error, computedValue }` (computedValue: got's own delay, with its
+      // noise); ky passes the attempt count
+      const d = this.delayFunction(f, names => lib === 'got' ? gotDelayEnv(f) : { counters: new Set(names[0] ? [names[0]] : []), depth: 0 });
+      if (!d) continue;
+      if (d.kind === 'const') {
+        this.report(BACKOFF_ID, { start: f.startIndex, end: f.endIndex, messageId: 'libConstant', fixes: [],
+          message: `${lib} \`retry.${key}\` returns a constant: every client keeps retrying at a fixed rate while the server is down (a retry storm), instead of ${lib}'s default exponential backoff` });
+      } else if (lib === 'got' && (d.kind === 'exp' || d.kind === 'linear')) {
+        // RULES v2: a growing `calculateDelay` with no randomness replaces got's jittered default. (ky's own default
+        // has no jitter either, and RULES leaves ky's backoff alone: a growing ky `delay` is not reported.)
+        const r = d.rets.length === 1 ? d.rets[0] : undefined;
+        this.report(JITTER_ID, { start: (r ?? f).startIndex, end: (r ?? f).endIndex, messageId: 'libNoJitter',
+          fixes: r ? [{ title: 'Add full jitter (Math.random() * delay)', safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(r, `Math.random() * ${par(r)}`)] }] : [],
+          message: `got \`retry.calculateDelay\` ${d.kind === 'exp' ? 'grows exponentially' : 'grows with the attempt count'} but has no randomness, replacing got's jittered default: all clients retry in lockstep` });
+      }
     }
+  }
+
+  /**
+   * Effect `Effect.retry(effect, policy)` / `effect.pipe(Effect.retry(policy))`: a `Schedule` decides the delay
+   * (effect.website/docs/scheduling/built-in-schedules): `exponential`/`fibonacci` grow with no randomness unless
+   * `Schedule.jittered` is applied; `spaced`/`fixed` are constant; `recurs`/`forever`/`{ times }` alone retry at once.
+   */
+  private effectRetry(call: Node): void {
+    const args = callArgs(call);
+    const policy = args.length >= 2 ? args[1] : args[0];
+    if (!policy) return;
+    const obj = this.ctx.facts.resolveObject(policy);
+    let schedule: Node | null = null;
+    if (obj) {
+      const sch = this.prop(obj, 'schedule');
+      if (sch.kind === 'unknown') return;
+      if (sch.kind === 'present') schedule = sch.value;
+      else {
+        const times = this.prop(obj, 'times');
+        if (times.kind !== 'present' || numberOf(this.ctx, times.value) === 0) return;
+        return this.report(BACKOFF_ID, { ...calleeRange(call), messageId: 'libNoDelay', fixes: [],
+          message: '`Effect.retry` with `times` and no `schedule` retries immediately: when the dependency fails, every client hammers it at once (a retry storm); retry with `Schedule.exponential(…).pipe(Schedule.jittered)`' });
+      }
+    } else schedule = policy;
+    const s = unwrap(this.ctx.facts.resolveValue(schedule));
+    if (!s || /\bjittered\b/.test(s.text)) return;
+    let grow: Node | undefined, constant: Node | undefined, bare = false, other = false;
+    for (const c of findLocal(s, n => n.type === 'call_expression' || n.type === 'member_expression', false, 400)) {
+      const path = memberPath(c.type === 'call_expression' ? c.childForFieldName('function') : c);
+      if (!path || path.length !== 2 || !this.isEffectSchedule(c, path[0])) continue;
+      const name = path[1];
+      if (name === 'exponential' || name === 'fibonacci') { if (c.type === 'call_expression') grow ??= c; }
+      else if (name === 'spaced' || name === 'fixed' || name === 'linear') { if (c.type === 'call_expression') (name === 'linear' ? (grow ??= c) : (constant ??= c)); }
+      else if (name === 'recurs' || name === 'forever' || name === 'once') bare = true;
+      else if (!['compose', 'intersect', 'union', 'upTo', 'either', 'both', 'andThen', 'whileInput', 'whileOutput', 'untilInput', 'untilOutput', 'recurWhile', 'recurUntil', 'tapInput', 'tapOutput'].includes(name)) other = true;
+    }
+    if (other) return;
+    const sched = this.effectScheduleName();
+    if (grow) {
+      return this.report(JITTER_ID, { start: grow.startIndex, end: grow.endIndex, messageId: 'libNoJitter',
+        fixes: sched ? [{ title: 'Add `Schedule.jittered`', safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(grow, `${grow.text}.pipe(${sched}.jittered)`)] }] : [],
+        message: `\`Effect.retry\` with \`${grow.childForFieldName('function')!.text}\` backs off with no jitter (Effect randomises a schedule only with \`Schedule.jittered\`): all clients retry in lockstep` });
+    }
+    if (constant) {
+      const d = callArgs(constant)[0];
+      return this.report(BACKOFF_ID, { start: constant.startIndex, end: constant.endIndex, messageId: 'libConstant',
+        fixes: sched && d ? [{ title: 'Use `Schedule.exponential(…).pipe(Schedule.jittered)`', safety: 'unsafe', isPreferred: true, edits: [replaceNodeEdit(constant, `${sched}.exponential(${d.text}).pipe(${sched}.jittered)`)] }] : [],
+        message: `\`Effect.retry\` with \`${constant.childForFieldName('function')!.text}\` waits the same delay before every retry: while the dependency is down every client keeps retrying at a fixed rate (a retry storm)` });
+    }
+    if (bare) {
+      this.report(BACKOFF_ID, { ...calleeRange(call), messageId: 'libNoDelay', fixes: [],
+        message: '`Effect.retry` with only a repetition limit (`Schedule.recurs`/`forever`) retries immediately: when the dependency fails, every client hammers it at once (a retry storm)' });
+    }
+  }
+
+  /** `Schedule` from 'effect' (named) or 'effect/Schedule' (namespace), as used at `at`. */
+  private isEffectSchedule(at: Node, head: string): boolean {
+    for (const [local, b] of this.ctx.facts.bindings) {
+      if (local !== head) continue;
+      if ((b.module === 'effect' && b.imported === 'Schedule') || (b.module === 'effect/Schedule' && b.imported === '*')) return !this.ctx.facts.isShadowed(at, head);
+    }
+    return false;
+  }
+
+  private effectScheduleName(): string | undefined {
+    for (const [local, b] of this.ctx.facts.bindings) if ((b.module === 'effect' && b.imported === 'Schedule') || (b.module === 'effect/Schedule' && b.imported === '*')) return local;
+    return undefined;
   }
 
   /** AWS SDK v3 `new ConfiguredRetryStrategy(n, 1000)`: a constant backoff. */
@@ -523,4 +614,26 @@ export class LibraryChecks {
 export function calleeRange(call: Node): { start: number; end: number } {
   const f = call.childForFieldName('function') ?? call.childForFieldName('constructor') ?? call;
   return { start: f.startIndex, end: f.endIndex };
+}
+
+/** got's `calculateDelay({ attemptCount, computedValue, ... })`: attemptCount counts, computedValue is got's jittered delay. */
+function gotDelayEnv(fn: Node): Env {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  const first = params?.type === 'identifier' ? params : params?.namedChild(0);
+  let p: Node | null | undefined = first;
+  if (p?.type === 'required_parameter' || p?.type === 'optional_parameter') p = p.childForFieldName('pattern');
+  const counters = new Set<string>(), known = new Map<string, Kind>();
+  if (p?.type === 'identifier') {
+    counters.add(`${p.text}.attemptCount`);
+    known.set(`${p.text}.computedValue`, 'jitter');
+  } else if (p?.type === 'object_pattern') {
+    for (const c of namedChildren(p)) {
+      const local = c.type === 'shorthand_property_identifier_pattern' ? c.text : c.type === 'pair_pattern' ? c.childForFieldName('value')?.text : undefined;
+      const key = c.type === 'pair_pattern' ? keyName(c.childForFieldName('key')) : local;
+      if (!local) continue;
+      if (key === 'attemptCount') counters.add(local);
+      if (key === 'computedValue') known.set(local, 'jitter');
+    }
+  }
+  return { counters, known, depth: 0 };
 }

@@ -5,13 +5,37 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { memberPath, unwrap, FUNCTION_TYPES, contains, namedChildren } from '../../core/ast';
+import { memberPath, unwrap, FUNCTION_TYPES, contains, namedChildren, callArgs } from '../../core/ast';
 import {
-  type Env, type RetryState, FileIndex, RANK, type Kind, LOOP_TYPES, findLocal, innermostFunction, isSameNode,
-  numberOf, wordRe, counterWrite,
+  type Env, type RetryState, FileIndex, LOOP_TYPES, branches, findLocal, innermostFunction, isSameNode,
+  numberOf, wordRe, counterWrite, silentKind, sameFileFunction,
 } from './common';
 import { sleepOf, type Sleep } from './sleeps';
 import { reportDelay, type DelayVerdict } from './fixes';
+import { convergentRerun, loopChangesInput, waitsForState } from './noise';
+import { awaitedCall, composableKind, deferredCall } from './compose';
+import { functionName } from './recursion';
+
+/** A response that succeeded: `res.ok`, `.status === 200`, `.status < 500` (also for ranges written the other way). */
+const OK_TEST = /(\.ok\b|\.(status|statusCode)\s*(===?|<|>|<=|>=|!==?)\s*\d|\d\s*(===?|<|>|<=|>=)\s*\w+\.(status|statusCode)\b)/;
+
+/** `stmt` holds (in nested ifs, not in nested functions or loops) an `if` whose condition passes `test` and whose consequence exits. */
+function conditionalExits(stmt: Node, test: (cond: string) => boolean, kinds = ['return_statement', 'break_statement']): boolean {
+  for (const s of findLocal(stmt, n => n.type === 'if_statement', false, 400)) {
+    if (inNestedLoop(s, stmt)) continue;
+    const c = s.childForFieldName('condition'), cons = s.childForFieldName('consequence');
+    if (!c || !cons || !test(c.text)) continue;
+    const first = cons.type === 'statement_block' ? namedChildren(cons).filter(x => x.type !== 'comment') : [cons];
+    if (first.some(x => kinds.includes(x.type) && !(x.type === 'break_statement' && x.namedChild(0)))) return true;
+  }
+  return false;
+}
+
+function inNestedLoop(n: Node, root: Node): boolean {
+  if (n.id === root.id) return false;
+  for (let p = n.parent; p && p.id !== root.id; p = p.parent) if (LOOP_TYPES.has(p.type)) return true;
+  return false;
+}
 
 export class LoopChecks {
   private ctx: RuleContext;
@@ -41,14 +65,19 @@ export class LoopChecks {
     if (!retryTry) return;
     if (this.isItemLoop(loop, body, retryTry)) return;
     if (isSagaSupervisor(loop, retryTry)) return;
-
     const fnOfLoop = innermostFunction(loop);
+    const catchBody = retryTry.childForFieldName('handler')?.childForFieldName('body');
     const counters = this.loopCounters(loop, body);
+    // not retries (RULES v2): a re-run after a conflict or with changed input converges; a wait for a state polls
+    if (convergentRerun(catchBody)) return;
+    if (waitsForState(fnOfLoop ? functionName(fnOfLoop) : undefined, catchBody)) return;
+    if (loopChangesInput(body, retryTry.childForFieldName('body')!, counters.map(c => c.name))) return;
+
     const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
     const verdict = this.loopDelay(loop, body, retryTry, fnOfLoop, env);
     if (!verdict) return;
     const increasing = counters.find(c => c.increasing)?.name;
-    const unbounded = this.loopUnbounded(loop, body, cond, counters.map(c => c.name));
+    const unbounded = this.loopUnbounded(loop, body, cond, counters.map(c => c.name), retryTry);
     const tail = unbounded ? ', and the loop has no attempt limit (it retries forever)' : '';
     reportDelay(this.s, verdict, increasing, tail, loop, retryTry, fnOfLoop, 'loop');
   }
@@ -69,8 +98,10 @@ export class LoopChecks {
     } else if (onlyLocalFs(awaits)) return false;
     // the catch must not leave the loop unconditionally
     const cstmts = namedChildren(cbody).filter(s => s.type !== 'comment');
-    if (cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return false;
-    const catchContinues = cstmts.some(s => s.type === 'continue_statement');
+    // `catch (e) { if (isRetryable(e)) { await sleep(d); continue } break }`: the failure path that continues retries
+    const continuesInIf = cstmts.some(s => s.type === 'if_statement' && conditionalExits(s, () => true, ['continue_statement']));
+    if (!continuesInIf && cstmts.some(s => s.type === 'throw_statement' || s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return false;
+    const catchContinues = continuesInIf || cstmts.some(s => s.type === 'continue_statement');
     // success exit: unconditional return/break in the try, a `res.ok`-style check, a success flag in the loop
     // condition, or (when the catch `continue`s) a return/break after the try
     const tstmts = namedChildren(block).filter(s => s.type !== 'comment');
@@ -79,7 +110,7 @@ export class LoopChecks {
       if (s.type !== 'if_statement') continue;
       const c = s.childForFieldName('condition');
       const cons = s.childForFieldName('consequence');
-      if (!c || !cons || !/(\.ok\b|\.(status|statusCode)\s*(===?|<|>|<=|>=|!==?)\s*\d|\d\s*(===?|<|>|<=|>=)\s*\w+\.(status|statusCode)\b)/.test(c.text)) continue;
+      if (!c || !cons || !OK_TEST.test(c.text)) continue;
       if (exits(cons)) return this.goesRoundAfter(body, t, catchContinues);
     }
     if (cond) {
@@ -89,10 +120,27 @@ export class LoopChecks {
         if (left?.type === 'identifier' && wordRe(left.text).test(cond.text)) return this.goesRoundAfter(body, t, catchContinues);
       }
     }
+    const after = statementsAfter(body, t);
     if (catchContinues) {
-      const after = statementsAfter(body, t);
       if (after.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return true;
+      // `try { done = await streamOnce() } catch { …; await sleep(d); continue } if (done) return`: the catch waits
+      // and goes round, the result of the tried call decides success
+      const assigned = tstmts.map(s => s.type === 'expression_statement' ? unwrap(s.namedChild(0)) : null)
+        .map(e => e?.type === 'assignment_expression' && unwrap(e.childForFieldName('right'))?.type === 'await_expression' ? unwrap(e.childForFieldName('left')) : null)
+        .filter((x): x is Node => x?.type === 'identifier').map(x => x.text);
+      if (assigned.length && this.idx.awaitsIn(cbody).some(a => sleepOf(this.ctx, a)) &&
+        after.some(s => conditionalExits(s, c => assigned.some(n => wordRe(n).test(c))))) return true;
     }
+    // a worker loop that counts consecutive failures: the catch bumps a counter the success path resets to 0 and
+    // waits before going round (`try { await read(); failures = 0 } catch { failures++; await sleep(base * failures) }`)
+    const catchSleeps = this.idx.awaitsIn(cbody).some(a => sleepOf(this.ctx, a));
+    if (catchSleeps && !catchContinues && this.idx.writesIn(cbody).some(w => {
+      const k = counterWrite(w);
+      return !!k && k.increasing && this.idx.writesTo(k.name, block).some(r => r.type === 'assignment_expression' && unwrap(r.childForFieldName('right'))?.text === '0');
+    })) return this.goesRoundAfter(body, t, catchContinues);
+    // the try wraps only the call and the response is checked after it: `try { res = await fetch(u) } catch (e) {
+    // last = e }` then `if (res?.ok) return res`
+    if (after.some(s => conditionalExits(s, c => OK_TEST.test(c)))) return this.goesRoundAfter(body, t, catchContinues);
     void loop;
     return false;
   }
@@ -130,12 +178,13 @@ export class LoopChecks {
       if (k && !out.has(k.name)) out.set(k.name, k.increasing);
     };
     for (const w of this.idx.writesIn(loop)) {
-      consider(w);
+      // an inner loop's own counter (`for (let j = 0; …; j += 2)` over a response) counts something else
+      if (!inNestedLoop(w, loop)) consider(w);
     }
     return [...out].map(([name, increasing]) => ({ name, increasing }));
   }
 
-  private loopUnbounded(loop: Node, body: Node, cond: Node | null, counters: string[]): boolean {
+  private loopUnbounded(loop: Node, body: Node, cond: Node | null, counters: string[], retryTry: Node): boolean {
     const c = cond && cond.type !== 'empty_statement' ? cond.text.replace(/^\(|\)$/g, '').trim() : '';
     const constantTrue = c === '' || c === 'true' || c === '1' || c === '!0';
     const mentions = (text: string) => counters.some(n => wordRe(n).test(text)) || /Date\.now|performance\.now|deadline|timeout|elapsed|aborted|signal|expires|until/i.test(text);
@@ -146,6 +195,9 @@ export class LoopChecks {
       const flagsOnly = ids.length > 0 && ids.every(id => this.assignedTrueInTry(body, id));
       if (!flagsOnly) return false;
     }
+    // a give-up decided in the catch (`if (!isRetryable(err) || this.stopped) throw err`): bounded by something
+    const cbody = retryTry.childForFieldName('handler')?.childForFieldName('body');
+    if (cbody && conditionalExits(cbody, () => true, ['throw_statement', 'return_statement', 'break_statement'])) return false;
     // a bound checked inside the body: `if (++attempt > 5) throw err`, `if (attempt >= max) break`
     for (const s of findLocal(body, n => n.type === 'if_statement' || n.type === 'ternary_expression', false, 300)) {
       const t = s.childForFieldName('condition');
@@ -160,31 +212,46 @@ export class LoopChecks {
 
   private loopDelay(loop: Node, body: Node, retryTry: Node, fn: Node | null, env: Env): DelayVerdict | undefined {
     const block = retryTry.childForFieldName('body')!;
+    const cbody = retryTry.childForFieldName('handler')?.childForFieldName('body');
+    // a catch that ends in `continue` skips the rest of the body: only what it awaits is the pause between attempts
+    const scope = cbody && namedChildren(cbody).some(s => s.type === 'continue_statement') ? cbody : body;
     const sleeps: Sleep[] = [];
-    let otherAwait = false;
-    for (const a of this.idx.awaitsIn(body)) {
+    const others: Node[] = [];
+    for (const a of this.idx.awaitsIn(scope)) {
       const s = sleepOf(this.ctx, a);
       if (s) sleeps.push(s);
-      else if (!contains(block, a)) otherAwait = true;
+      else if (!contains(block, a)) others.push(a);
     }
+    const otherAwait = others.length > 0;
     // also sleeps hidden in the loop condition/update? (`while (await retryAfter())`) -> unknown
     const cond = loop.childForFieldName('condition');
     if (cond && this.idx.awaitsIn(cond).length) return undefined;
     if (!sleeps.length) {
+      // one call into another file awaited between attempts: its summary says whether (and how long) it sleeps
+      if (others.length === 1) {
+        const call = awaitedCall(others[0]);
+        const args = call ? callArgs(call).map(a => this.cls.expr(a, env)) : [];
+        const d = call ? deferredCall(this.ctx, call, args) : undefined;
+        if (call && d && !sameFileCallee(this.ctx, call)) return { kind: 'unknown', sleep: { site: others[0], arg: null, helperCall: call }, compose: { sleepCall: d } };
+      }
       if (otherAwait) return undefined; // something else is awaited between attempts: it may wait
       const handler = retryTry.childForFieldName('handler');
       if (handler && /\b(wait|sleep|delay|backoff|throttl|reconnect|limit|setTimeout|schedule)/i.test(handler.text)) return undefined;
-      if (/\b(setTimeout|sleep|delay|backoff)\b/.test(statementsAfter(body, retryTry).map(s => s.text).join('\n'))) return undefined;
+      if (scope === body && /\b(setTimeout|sleep|delay|backoff)\b/.test(statementsAfter(body, retryTry).map(s => s.text).join('\n'))) return undefined;
       return { kind: 'none' };
     }
-    let best: DelayVerdict | undefined;
-    for (const s of sleeps) {
-      const e: Env = s.params ? { counters: new Set(), params: s.params, outer: env, depth: 1 } : env;
-      const k = s.arg ? this.cls.expr(s.arg, e) : 'unknown';
-      if (!best || RANK[k] > RANK[best.kind as Kind]) best = { kind: k, sleep: s };
-    }
-    if (!best || best.kind === 'unknown' || best.kind === 'jitter') return undefined;
-    if (best.kind === 'const' && best.sleep?.arg && !best.sleep.helperCall && numberOf(this.ctx, best.sleep.arg) === 0) best.zero = true;
+    // several sleeps are alternatives (a rate-limit branch, a server-error branch): judged like a conditional
+    if (sleeps.some(s => !s.arg)) return undefined;
+    const envOf = (s: Sleep): Env => s.params ? { counters: new Set(), params: s.params, outer: env, depth: 1 } : env;
+    const composed = composableKind(this.ctx, this.cls, sleeps.map(s => ({ node: s.arg!, env: envOf(s) })));
+    if (composed.compose) return { kind: 'unknown', sleep: sleeps[0], compose: composed.compose };
+    const kinds = sleeps.map(s => this.cls.expr(s.arg!, envOf(s)));
+    const kind = branches(kinds);
+    if (silentKind(kind)) return undefined;
+    const i = Math.max(0, kinds.indexOf(kind));
+    const best: DelayVerdict = { kind, sleep: sleeps[i] };
+    if (kind === 'const' && best.sleep?.arg && !best.sleep.helperCall && numberOf(this.ctx, best.sleep.arg) === 0) best.zero = true;
+    void fn;
     return best;
   }
 
@@ -237,4 +304,10 @@ export function statementsAfter(body: Node, t: Node): Node[] {
   const kids = body.type === 'statement_block' ? namedChildren(body) : [body];
   const i = kids.findIndex(k => contains(k, t));
   return i < 0 ? [] : kids.slice(i + 1).filter(k => k.type !== 'comment');
+}
+
+/** A call to a same-file function (already followed by ./sleeps.ts): not one to settle in the project pass. */
+function sameFileCallee(ctx: RetryState['ctx'], call: Node): boolean {
+  const f = unwrap(call.childForFieldName('function'));
+  return f?.type === 'identifier' && !!sameFileFunction(ctx, f, f.text);
 }

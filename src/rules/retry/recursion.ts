@@ -5,13 +5,14 @@
  */
 import type { Node } from '../../core/parser';
 import type { Report, RuleContext } from '../../core/rule';
-import { callArgs, unwrap, stringValue, FUNCTION_TYPES, contains } from '../../core/ast';
+import { callArgs, unwrap, stringValue, FUNCTION_TYPES, contains, namedChildren } from '../../core/ast';
 import {
   type Env, type RetryState, type RetryRuleId, FileIndex, BACKOFF_ID, findLocal, innermostFunction, isSameNode, numberOf, numberValue,
-  paramNames, returnExprs, sameFileFunction, visibleDecl, wordRe, counterWrite, pushFinding,
+  paramNames, returnExprs, sameFileFunction, visibleDecl, wordRe, counterWrite, pushFinding, silentKind,
 } from './common';
 import { isGlobalSetTimeout, sleepOf, sleepOfExpr, type Sleep } from './sleeps';
 import { reportDelay, type DelayVerdict } from './fixes';
+import { convergentRerun, indexedByParam, recursionOnOtherData, waitsForState } from './noise';
 
 export class RecursionChecks {
   private ctx: RuleContext;
@@ -133,9 +134,16 @@ export class RecursionChecks {
     // a retry re-issues the same operation: a self-call with other arguments (a fallback mode `f(x, false)`,
     // recursion on other data `mkdir(path.dirname(p))`) is not a retry
     if (!resolved.every(r => sameOperationArgs(fn, r.call, r.timer))) return;
+    // not retries (RULES v2): other data (a bisected batch, the next queued job), a re-run after a conflict, a wait
+    // for a state, failover to the next host
+    const params = paramNames(fn);
+    if (recursionOnOtherData(fn, params, resolved.map(r => r.call))) return;
+    if (resolved.some(r => convergentRerun(r.path!.region, r.call.startIndex))) return;
+    if (waitsForState(functionName(fn), resolved[0].path!.region)) return;
     const counter = this.recursionCounter(fn, resolved.map(r => r.call));
+    if (indexedByParam(fn, counter?.name)) return;
     const recArgs = this.recursionArgs(fn, resolved.map(r => r.call));
-    const env: Env = { counters: new Set(counter ? [counter.name] : []), recArgs, depth: 0 };
+    const env: Env = { counters: new Set(counter ? [counter.name] : []), recArgs, resetScope: fn, depth: 0 };
     const r = resolved[0];
     let verdict: DelayVerdict | undefined;
     if (r.timer) {
@@ -168,7 +176,7 @@ export class RecursionChecks {
         if (k === 'const' && s.arg && !s.helperCall && numberOf(this.ctx, s.arg) === 0) verdict.zero = true;
       }
     }
-    if (!verdict || verdict.kind === 'unknown' || verdict.kind === 'jitter') return;
+    if (!verdict || (verdict.kind !== 'none' && silentKind(verdict.kind))) return;
     // no recognised counter, but the failure path gives up first (`if (!left) throw err` before the self-call): the
     // bound lives in state we do not track (an object argument, a closure variable), so do not claim "forever"
     const givesUp = resolved.some(x => {
@@ -183,11 +191,12 @@ export class RecursionChecks {
 
   /** `setTimeout(() => f(), d)` around a self-call. */
   private enclosingTimer(call: Node, fn: Node): Node | undefined {
-    const f = innermostFunction(call);
-    if (!f || isSameNode(f, fn)) return undefined;
-    const args = f.parent;
-    const outer = args?.parent;
-    if (args?.type === 'arguments' && outer?.type === 'call_expression' && isGlobalSetTimeout(this.ctx, outer.childForFieldName('function')) && isSameNode(callArgs(outer)[0], f)) return outer;
+    // the nearest setTimeout callback between the call and the function (`setTimeout(() => run().catch(() => f()), d)`)
+    for (let f = innermostFunction(call); f && !isSameNode(f, fn); f = innermostFunction(f)) {
+      const args = f.parent;
+      const outer = args?.parent;
+      if (args?.type === 'arguments' && outer?.type === 'call_expression' && isGlobalSetTimeout(this.ctx, outer.childForFieldName('function')) && isSameNode(callArgs(outer)[0], f)) return outer;
+    }
     return undefined;
   }
 
@@ -286,6 +295,69 @@ export class RecursionChecks {
       if (c && re.test(c.text)) return true;
     }
     return false;
+  }
+
+  /**
+   * A one-shot re-call on a failed response: `let res = await client.call(opts); if (!res.ok && res.status >= 500)
+   * res = await client.call(opts)`. The same call, issued again at once (or after a constant sleep) when the server
+   * failed: a retry without backoff. Inside a loop or a self-calling function the loop/recursion checks decide.
+   */
+  checkStatusRecalls(): void {
+    const seen = new Set<number>();
+    for (const m of this.ctx.matchAll(FAILED_STATUS)) {
+      const at = this.ctx.root.descendantForIndex(m.index!, m.index!);
+      let ifs: Node | null = null;
+      for (let p = at; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+        if (p.type === 'if_statement' && contains(p.childForFieldName('condition') ?? p, at!)) { ifs = p; break; }
+      }
+      if (!ifs || seen.has(ifs.id)) continue;
+      seen.add(ifs.id);
+      const cond = ifs.childForFieldName('condition')!;
+      const v = /([A-Za-z_$][\w$]*)\s*\??\.\s*(?:status|statusCode|ok)\b/.exec(cond.text)?.[1];
+      const cons = ifs.childForFieldName('consequence');
+      if (!v || !cons) continue;
+      const fn = innermostFunction(ifs);
+      if (!fn) continue;
+      if (findLocalAncestor(ifs, fn, n => n.type === 'for_statement' || n.type === 'while_statement' || n.type === 'do_statement' || n.type === 'for_in_statement')) continue;
+      const original = this.originalCall(fn, v, ifs);
+      if (!original) continue;
+      const norm = (s: string) => s.replace(/\s+/g, '');
+      const stmts = cons.type === 'statement_block' ? namedChildren(cons).filter(s => s.type !== 'comment') : [cons];
+      let sleep: Sleep | undefined;
+      for (const s of stmts) {
+        const e = s.type === 'expression_statement' ? unwrap(s.namedChild(0)) : s.type === 'return_statement' ? unwrap(s.namedChild(0)) : null;
+        if (!e) continue;
+        if (e.type === 'await_expression') { const sl = sleepOf(this.ctx, e); if (sl) { sleep = sl; continue; } }
+        let rhs: Node | null = null;
+        if (e.type === 'assignment_expression' && unwrap(e.childForFieldName('left'))?.text === v) rhs = unwrap(e.childForFieldName('right'));
+        else if (s.type === 'return_statement') rhs = e;
+        if (rhs?.type === 'await_expression') rhs = unwrap(rhs.namedChild(0));
+        if (rhs?.type !== 'call_expression' || norm(rhs.text) !== norm(original.text)) continue;
+        const related = [{ start: original.startIndex, end: original.endIndex, message: 'the first attempt' }];
+        if (!sleep) {
+          this.report(BACKOFF_ID, { start: rhs.startIndex, end: rhs.endIndex, messageId: 'noDelay', fixes: [], related,
+            message: 'Re-issued immediately after a failed response: when the server is failing, every client doubles its load on it at once (a retry storm); wait with capped exponential backoff and jitter before retrying' });
+        } else if (sleep.arg && this.cls.expr(sleep.arg, { counters: new Set(), depth: 0 }) === 'const') {
+          this.report(BACKOFF_ID, { start: rhs.startIndex, end: rhs.endIndex, messageId: 'constantDelay', fixes: [], related,
+            message: `Re-issued after a failed response and a constant delay (\`${sleep.arg.text.slice(0, 40)}\`): every client retries at the same moment relative to the failure (a retry storm)` });
+        }
+        break;
+      }
+    }
+  }
+
+  /** `const v = await call(...)` (or `v = await call(...)`) before `before` in `fn`: the call whose response `v` holds. */
+  private originalCall(fn: Node, v: string, before: Node): Node | undefined {
+    let found: Node | undefined;
+    for (const n of findLocal(fn, x => x.type === 'variable_declarator' || x.type === 'assignment_expression', false, 3000)) {
+      if (n.startIndex >= before.startIndex) continue;
+      const name = n.type === 'variable_declarator' ? n.childForFieldName('name') : unwrap(n.childForFieldName('left'));
+      if (name?.text !== v) continue;
+      let val = unwrap(n.type === 'variable_declarator' ? n.childForFieldName('value') : n.childForFieldName('right'));
+      if (val?.type === 'await_expression') val = unwrap(val.namedChild(0));
+      if (val?.type === 'call_expression') found = val;
+    }
+    return found;
   }
 
   /** `op(x).catch(() => op(x))`: the same call issued again from its own `.catch`. */
@@ -454,5 +526,11 @@ export function enclosingNamed(n: Node, name: string, isMethod: boolean): Node |
     if ((p.type === 'method_definition') !== isMethod) continue;
     if (functionName(p) === name) return p;
   }
+  return undefined;
+}
+
+/** An ancestor of `n` below `top` that satisfies `pred`. */
+function findLocalAncestor(n: Node, top: Node, pred: (x: Node) => boolean): Node | undefined {
+  for (let p = n.parent; p && !isSameNode(p, top); p = p.parent) if (pred(p)) return p;
   return undefined;
 }

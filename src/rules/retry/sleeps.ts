@@ -113,7 +113,8 @@ export function helperSleep(ctx: RuleContext, fn: Node, depth: number): Sleep | 
     const f = unwrap(body.childForFieldName('function'));
     if (f && isTimersPromisesSetTimeout(ctx, f)) found.push({ site: body, arg: callArgs(body)[0] ?? null });
   }
-  return found.length === 1 ? found[0] : undefined;
+  const sites = new Set(found.map(s => s.site.id)); // an expression body is found by both searches
+  return sites.size === 1 ? found[0] : undefined;
 }
 
 export function sleepOfExpr(ctx: RuleContext, expr: Node): Sleep | undefined {

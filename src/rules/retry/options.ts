@@ -1,0 +1,59 @@
+/**
+ * Retry configs that switch jitter off (RULES v2): an options object with backoff-shaped keys (`factor` > 1,
+ * `minTimeout(InMs)`, `maxTimeout(InMs)`, `multiplier`, …) that sets `randomize: false`, `jitter: false` or
+ * `jitter: 'none'` is a jitter finding wherever it is declared (a constant in another module, a home-grown retry
+ * helper's defaults, a call's argument): someone explicitly turned jitter off. The finding sits on that property.
+ * Options of a known retry library call are judged (once) by ./libraries.ts.
+ */
+import type { Node } from '../../core/parser';
+import { keyName, stringValue, unwrap } from '../../core/ast';
+import { replaceNodeEdit } from '../../core/edits';
+import { type RetryState, JITTER_ID, numberOf, pushFinding } from './common';
+
+/** Keys that make an object a backoff schedule (the delay can grow): their presence, or a factor above 1. */
+const SHAPE_KEYS = ['minTimeout', 'maxTimeout', 'minTimeoutInMs', 'maxTimeoutInMs', 'startingDelay', 'initialDelay', 'baseDelay', 'maxDelay', 'minDelay', 'initialRetryTime', 'maxRetryTime'];
+const FACTOR_KEYS = ['factor', 'multiplier', 'timeMultiple', 'backoffMultiplier', 'exponent', 'backoffFactor'];
+
+export class JitterOffOptions {
+  constructor(private s: RetryState) {}
+
+  run(): void {
+    const { ctx } = this.s;
+    for (const m of ctx.matchAll(/\b(randomize|jitter)\s*:\s*(false|'none'|"none")/g)) {
+      const key = ctx.root.descendantForIndex(m.index!, m.index! + m[1].length);
+      const pair = key?.parent;
+      if (pair?.type !== 'pair' || keyName(pair.childForFieldName('key')) !== m[1]) continue;
+      const obj = pair.parent;
+      if (obj?.type !== 'object') continue;
+      this.check(obj, pair, m[1]);
+    }
+  }
+
+  private check(obj: Node, pair: Node, key: string): void {
+    const { ctx } = this.s;
+    const value = unwrap(pair.childForFieldName('value'));
+    if (!value) return;
+    const off = value.type === 'false' || stringValue(value) === 'none';
+    if (!off) return;
+    let shape: string | undefined;
+    for (const k of FACTOR_KEYS) {
+      const r = ctx.facts.lookupProp(obj, k);
+      if (r.kind !== 'present') continue;
+      const f = numberOf(ctx, r.value);
+      if (f !== undefined && f <= 1) return; // a constant schedule: not a jitter question (libraries judge factor 1)
+      shape ??= r.pair.type === 'pair' ? `${k}: ${r.value?.text}` : k;
+    }
+    if (!shape) for (const k of SHAPE_KEYS) if (ctx.facts.lookupProp(obj, k).kind === 'present') { shape = k; break; }
+    if (!shape) return;
+    // the same min and max timeout is a constant delay: also not a jitter question
+    const min = ctx.facts.lookupProp(obj, 'minTimeout'), max = ctx.facts.lookupProp(obj, 'maxTimeout');
+    if (min.kind === 'present' && max.kind === 'present' && numberOf(ctx, min.value) !== undefined && numberOf(ctx, min.value) === numberOf(ctx, max.value)) return;
+    if (this.s.out.some(f => f.report.start === pair.startIndex && f.report.end === pair.endIndex)) return; // a library's option, judged there
+    const on = key === 'randomize' ? 'true' : value.type === 'false' ? 'true' : "'full'";
+    pushFinding(this.s.out, JITTER_ID, {
+      start: pair.startIndex, end: pair.endIndex, messageId: 'configNoJitter',
+      fixes: [{ title: `Set \`${key}: ${on}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(value, on)] }],
+      message: `This retry configuration backs off (\`${shape}\`) but \`${pair.text.replace(/\s+/g, ' ')}\` turns jitter off: clients that failed together retry in lockstep, in synchronized waves against the recovering dependency`,
+    });
+  }
+}
