@@ -27,8 +27,8 @@ export const RETRY_QUERY = `
 (catch_clause) @retry.catch
 `;
 
-/** Files without any of these words have no retry code we could recognise. */
-export const RETRY_TRIGGERS = /retr(y|ies)|attempt|backoff|catch|setTimeout|reconnect/i;
+/** Files without any of these words have no retry code we could recognise (a failed-status test: a one-shot re-call). */
+export const RETRY_TRIGGERS = /retr(y|ies)|attempt|backoff|catch|setTimeout|reconnect|\.status(Code)?\s*(>=?|===?)\s*[45]\d\d|!\s*[\w$.]+\.ok\b/i;
 
 export interface RetryFinding { rule: RetryRuleId; report: Report }
 

@@ -47,7 +47,7 @@ const DELAY_FN = /delay|backoff|wait|interval|timeout|jitter|retry|sleep|pause|c
 const MAX_DEFERRED = 2;
 
 function classifierOf(ctx: RuleContext): Classifier {
-  return ctx.memo('retry.summaryClassifier', () => new Classifier(ctx, new FileIndex()));
+  return ctx.memo('retry.summaryClassifier', () => new Classifier(ctx, new FileIndex(ctx.text)));
 }
 
 export const delaySummary: SummarySpec = {

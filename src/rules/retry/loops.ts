@@ -12,9 +12,12 @@ import {
 } from './common';
 import { sleepOf, type Sleep } from './sleeps';
 import { reportDelay, type DelayVerdict } from './fixes';
-import { convergentRerun, loopChangesInput, waitsForState } from './noise';
+import { convergentRerun, loopChangesInput, tryIndexedByCounter, waitsForState } from './noise';
 import { awaitedCall, composableKind, deferredCall } from './compose';
 import { functionName } from './recursion';
+
+/** Words of a condition that bounds a retry: a count, a budget, a deadline, a stop flag. */
+const BOUND_WORDS = /attempt|retr|tries|count|max|limit|budget|deadline|elapsed|stop|abort|clos|shut|running|expire|until|remaining|left|exhaust/i;
 
 /** A response that succeeded: `res.ok`, `.status === 200`, `.status < 500` (also for ranges written the other way). */
 const OK_TEST = /(\.ok\b|\.(status|statusCode)\s*(===?|<|>|<=|>=|!==?)\s*\d|\d\s*(===?|<|>|<=|>=)\s*\w+\.(status|statusCode)\b)/;
@@ -155,10 +158,7 @@ export class LoopChecks {
   private isItemLoop(loop: Node, body: Node, t: Node): boolean {
     const block = t.childForFieldName('body')!;
     const counters = this.loopCounters(loop, body).map(c => c.name);
-    for (const name of counters) {
-      const re = new RegExp(`\\[\\s*${name.replace(/\$/g, '\\$')}\\s*\\]`);
-      if (re.test(block.text)) return true;
-    }
+    if (tryIndexedByCounter(block, counters)) return true;
     const cbody = t.childForFieldName('handler')?.childForFieldName('body');
     for (const s of namedChildren(body)) {
       if (isSameNode(s, t) || (cbody && contains(s, cbody))) continue;
@@ -195,9 +195,10 @@ export class LoopChecks {
       const flagsOnly = ids.length > 0 && ids.every(id => this.assignedTrueInTry(body, id));
       if (!flagsOnly) return false;
     }
-    // a give-up decided in the catch (`if (!isRetryable(err) || this.stopped) throw err`): bounded by something
+    // a give-up in the catch on a count, a budget or a stop flag (`if (++this.failures > MAX) throw err`,
+    // `if (this.stopped) return`): bounded, even where the counter is not one we track
     const cbody = retryTry.childForFieldName('handler')?.childForFieldName('body');
-    if (cbody && conditionalExits(cbody, () => true, ['throw_statement', 'return_statement', 'break_statement'])) return false;
+    if (cbody && conditionalExits(cbody, c => BOUND_WORDS.test(c), ['throw_statement', 'return_statement', 'break_statement'])) return false;
     // a bound checked inside the body: `if (++attempt > 5) throw err`, `if (attempt >= max) break`
     for (const s of findLocal(body, n => n.type === 'if_statement' || n.type === 'ternary_expression', false, 300)) {
       const t = s.childForFieldName('condition');

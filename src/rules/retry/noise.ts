@@ -45,25 +45,30 @@ export function waitsForState(fnName: string | undefined, region?: Node | null):
 
 /**
  * A loop whose retried call gets different input each time round: an argument of the awaited call in the `try` is
- * changed in the loop (`working[i] = strip(working[i])`, `rows = rows.filter(…)`, `slug = newSlug()`,
+ * changed on the failure path (`working[i] = strip(working[i])`, `rows = rows.filter(…)`, `slug = newSlug()`,
  * `batch.splice(…)`), other than the attempt counters. Re-running with different input converges (RULES v2).
  */
 export function loopChangesInput(loopBody: Node, tryBlock: Node, counters: string[]): boolean {
   const names = new Set<string>();
   for (const c of findLocal(tryBlock, x => x.type === 'call_expression', false, 400)) {
     for (const a of callArgs(c)) {
-      const u = unwrap(a);
-      if (u?.type === 'identifier' && !counters.includes(u.text)) names.add(u.text);
+      // `insert(rows)`, `links.insert({ url, slug })`: the identifiers the call is given
+      for (const id of findLocal(a, x => x.type === 'identifier' || x.type === 'shorthand_property_identifier', false, 100)) {
+        if (id.parent?.type === 'member_expression' && id.parent.childForFieldName('property')?.id === id.id) continue;
+        if (!counters.includes(id.text)) names.add(id.text);
+      }
     }
   }
   if (!names.size) return false;
-  for (const w of findLocal(loopBody, x => WRITE_TYPES.has(x.type), false, 2000)) {
+  // only what changes on the failure path (a stream cursor advanced after a successful read is not a new input)
+  const failurePath = (n: Node) => !contains(tryBlock, n);
+  for (const w of findLocal(loopBody, x => WRITE_TYPES.has(x.type) && failurePath(x), false, 2000)) {
     const target = unwrap(w.type === 'update_expression' ? w.childForFieldName('argument') : w.childForFieldName('left'));
     const head = target?.type === 'subscript_expression' ? unwrap(target.childForFieldName('object')) : target;
     const key = head?.type === 'identifier' ? head.text : target ? writeTarget(w) : undefined;
     if (key && names.has(key) && w.type !== 'update_expression') return true;
   }
-  for (const c of findLocal(loopBody, x => x.type === 'call_expression', false, 2000)) {
+  for (const c of findLocal(loopBody, x => x.type === 'call_expression' && failurePath(x), false, 2000)) {
     const p = memberPath(c.childForFieldName('function'));
     if (p && p.length === 2 && names.has(p[0]) && /^(splice|pop|shift|push|unshift|fill|set|delete|clear)$/.test(p[1])) return true;
   }
@@ -94,10 +99,22 @@ export function recursionOnOtherData(fn: Node, params: string[], calls: Node[]):
 /** A parameter used as an index (`hosts[index]`, `urls[i % urls.length]`) and passed on changed: failover, not retry. */
 export function indexedByParam(fn: Node, counter: string | undefined): boolean {
   if (!counter) return false;
-  const re = new RegExp(`\\[[^\\]]*(^|[^\\w$.])${counter.replace(/\$/g, '\\$')}([^\\w$]|$)[^\\]]*\\]`);
-  for (const s of findLocal(fn, x => x.type === 'subscript_expression', false, 400)) if (re.test(`[${s.childForFieldName('index')?.text ?? ''}]`)) return true;
+  const re = wordOf(counter);
+  for (const s of findLocal(fn, x => x.type === 'subscript_expression', false, 400)) if (re.test(s.childForFieldName('index')?.text ?? '')) return true;
   return false;
 }
+
+/** The loop's try reads an element chosen by an attempt counter (`hosts[attempt % hosts.length]`): failover. */
+export function tryIndexedByCounter(tryBlock: Node, counters: string[]): boolean {
+  if (!counters.length) return false;
+  for (const s of findLocal(tryBlock, x => x.type === 'subscript_expression', false, 1000)) {
+    const index = s.childForFieldName('index')?.text ?? '';
+    if (counters.some(c => wordOf(c).test(index))) return true;
+  }
+  return false;
+}
+
+const wordOf = (name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`);
 
 function localDeclaration(fn: Node, name: string): Node | undefined {
   const re = new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`);

@@ -18,7 +18,8 @@ export interface Sleep {
   params?: Map<string, Node | null>;
 }
 
-export function isTimersPromisesSetTimeout(ctx: RuleContext, fn: Node): boolean {
+export /** `setTimeout(ms)` from timers/promises, and `scheduler.wait(ms)` (RULES v2 sleeps). */
+function isTimersPromisesSetTimeout(ctx: RuleContext, fn: Node): boolean {
   if (fn.type === 'identifier') {
     const b = ctx.facts.moduleOf(fn);
     return !!b && /^(node:)?timers\/promises$/.test(b.module) && b.imported === 'setTimeout';
@@ -26,6 +27,12 @@ export function isTimersPromisesSetTimeout(ctx: RuleContext, fn: Node): boolean 
   if (fn.type === 'member_expression') {
     const obj = unwrap(fn.childForFieldName('object'));
     const prop = fn.childForFieldName('property')?.text;
+    if (obj?.type === 'identifier' && prop === 'wait') {
+      // `scheduler.wait(ms)`: `import { scheduler } from 'node:timers/promises'`, or the global `scheduler` (Node 22+)
+      if (obj.text !== 'scheduler') return false;
+      const b = ctx.facts.moduleOf(obj);
+      return b ? /^(node:)?timers\/promises$/.test(b.module) && b.imported === 'scheduler' : !ctx.facts.isShadowed(obj, 'scheduler');
+    }
     if (prop !== 'setTimeout' || obj?.type !== 'identifier') return false;
     const b = ctx.facts.moduleOf(obj);
     return !!b && /^(node:)?timers\/promises$/.test(b.module) && (b.imported === '*' || b.imported === 'default');
