@@ -21,6 +21,7 @@ await q.add('job', {}, { attempts: 3 });` },
     { name: 'a backoff-named field that is not a job option (no attempts)', code: `export const doc = { strategy: 'backoff', backoff: { initialInterval: 500, maxInterval: 30000, exponent: 1.5 } };` },
     { name: 'digest metadata with a boolean backoff', code: `export const meta = { type: 'regular', backoff: true, backoffAmount: 5 };` },
     { name: 'attempts set at run time with jittered backoff', code: `export const o = { attempts: env.ATTEMPTS, backoff: { type: 'exponential', delay: 5000, jitter: 1 } };` },
+    { name: 'an animation config that happens to say exponential is not a backoff', code: `export const easing = { type: 'exponential', delay: 100, duration: 300 };` },
     // ---- options that switch jitter off
     { name: 'randomize: false without backoff-shaped keys', code: `export const o = { retries: 3, randomize: false };` },
     { name: 'randomize: false on a constant schedule (factor 1): not a jitter question', code: `export const o = { retries: 3, factor: 1, minTimeout: 100, randomize: false };` },
@@ -243,6 +244,26 @@ q.createJob({}).retries(3).backoff('exponential', 1000).save();`,
         { ruleId: 'retry-without-jitter', messageId: 'queueNoJitter', line: 4, column: 1, endLine: 4, endColumn: 56 },
       ],
       output: null,
+    },
+    {
+      name: 'job options without attempts (set by the queue defaults), a shorthand backoff constant, a backoff strategy result',
+      code: `import { Queue } from 'bullmq';
+declare const q: Queue;
+const backoff = { type: 'exponential', delay: 2000 };
+await q.add('a', {}, { backoff: { type: 'exponential', delay: 1000 } });
+await q.add('b', {}, { attempts: 4, backoff });
+export const plugin = { setBackoff: () => ({ type: 'exponential', delay: 10_000 }) };`,
+      errors: [
+        { ruleId: 'retry-without-jitter', messageId: 'queueNoJitter', line: 4, column: 24, endLine: 4, endColumn: 69 },
+        { ruleId: 'retry-without-jitter', messageId: 'queueNoJitter', line: 5, column: 37, endLine: 5, endColumn: 44 },
+        { ruleId: 'retry-without-jitter', messageId: 'queueNoJitter', line: 6, column: 44, endLine: 6, endColumn: 82 },
+      ],
+      output: `import { Queue } from 'bullmq';
+declare const q: Queue;
+const backoff = { type: 'exponential', delay: 2000, jitter: 1 };
+await q.add('a', {}, { backoff: { type: 'exponential', delay: 1000, jitter: 1 } });
+await q.add('b', {}, { attempts: 4, backoff });
+export const plugin = { setBackoff: () => ({ type: 'exponential', delay: 10_000, jitter: 1 }) };`,
     },
     // ---- options that switch jitter off, wherever declared
     {

@@ -15,9 +15,9 @@
 import type { Node } from '../../core/parser';
 import type { ProjectView } from '../../core/rule';
 import type { Finding, Fix } from '../../core/types';
-import { callArgs, keyName, stringValue, unwrap } from '../../core/ast';
+import { callArgs, keyName, stringValue, unwrap, FUNCTION_TYPES } from '../../core/ast';
 import { addPropertyEdit, replaceNodeEdit } from '../../core/edits';
-import { type RetryState, BACKOFF_ID, JITTER_ID, numberOf, pushFinding } from './common';
+import { type RetryState, BACKOFF_ID, JITTER_ID, numberOf, pushFinding, innermostFunction } from './common';
 
 /** Pending data of a job-queue finding, completed by `settleQueue` once the library and its version are known. */
 export interface QueuePending {
@@ -38,11 +38,13 @@ export const BULLMQ_JITTER_SINCE: [number, number] = [5, 54];
 
 export class QueueChecks {
   private ctx: RetryState['ctx'];
+  /** Backoff option objects already judged (reached through several job options). */
+  private checked = new Set<number>();
   constructor(private s: RetryState) { this.ctx = s.ctx; }
 
   run(): void {
     const { ctx } = this;
-    if (!ctx.test(/\b(backoff|attempts)\b/)) return;
+    if (!ctx.test(/\b(backoff|attempts)\b|['"]exponential['"]|['"]fixed['"]/)) return;
     let lib: QueuePending['lib'];
     let beeQueue = false;
     for (const b of ctx.facts.bindings.values()) {
@@ -50,13 +52,17 @@ export class QueueChecks {
       if (b.module === 'bee-queue') beeQueue = true;
     }
     const seen = new Set<number>();
-    for (const m of ctx.matchAll(/\b(backoff|attempts)\s*:/g)) {
+    for (const m of ctx.matchAll(/\b(backoff|attempts)\b\s*[:,}]/g)) {
       const key = ctx.root.descendantForIndex(m.index!, m.index! + m[1].length);
-      const pair = key?.parent;
-      const obj = pair?.type === 'pair' ? pair.parent : null;
+      const pair = key?.type === 'shorthand_property_identifier' ? key : key?.parent;
+      const obj = pair?.type === 'pair' || pair?.type === 'shorthand_property_identifier' ? pair.parent : null;
       if (obj?.type !== 'object' || seen.has(obj.id)) continue;
       seen.add(obj.id);
       this.jobOptions(obj, lib);
+    }
+    for (const m of ctx.matchAll(/\btype\s*:\s*['"](exponential|fixed)['"]/g)) {
+      const obj = ctx.root.descendantForIndex(m.index!, m.index! + 4)?.parent?.parent;
+      if (obj?.type === 'object') this.standaloneBackoff(obj, lib);
     }
     if (beeQueue) for (const m of ctx.matchAll(/\.\s*backoff\s*\(/g)) {
       const prop = ctx.root.descendantForIndex(m.index! + m[0].indexOf('backoff'), m.index! + m[0].indexOf('backoff') + 7);
@@ -71,30 +77,43 @@ export class QueueChecks {
   private jobOptions(obj: Node, lib: QueuePending['lib']): void {
     const ctx = this.ctx;
     const attempts = this.prop(obj, 'attempts');
-    if (attempts.kind !== 'present' || attempts.pair.type !== 'pair') return; // no retries configured here
-    const n = numberOf(ctx, attempts.value);
+    const n = attempts.kind === 'present' ? numberOf(ctx, attempts.value) : undefined;
     if (n !== undefined && n <= 1) return; // one attempt: nothing is retried
-    const attemptsText = attempts.value?.text;
+    const attemptsText = attempts.kind === 'present' ? attempts.value?.text : undefined;
     const backoff = this.prop(obj, 'backoff');
     if (backoff.kind === 'unknown') return;
     if (backoff.kind === 'absent') {
       // merged with the queue's defaultJobOptions elsewhere unless this object is those defaults
-      if (!isDefaultJobOptions(obj)) return;
+      if (attempts.kind !== 'present' || attempts.pair.type !== 'pair' || !isDefaultJobOptions(obj)) return;
       const edit = addPropertyEdit(obj, `backoff: { type: 'exponential', delay: 1000, jitter: 1 }`, ctx.text, ctx.lines);
       return this.report(BACKOFF_ID, attempts.pair, { q: 'bull', what: 'attemptsNoBackoff', lib, attempts: attemptsText },
         [{ title: "Add `backoff: { type: 'exponential', delay: 1000, jitter: 1 }` (BullMQ ≥ 5.54)", safety: 'unsafe', isPreferred: true, edits: [edit] }]);
     }
-    if (backoff.pair.type !== 'pair') return;
     const bv = unwrap(backoff.value);
-    const fixed = numberOf(ctx, bv);
+    const fixed = backoff.pair.type === 'pair' ? numberOf(ctx, bv) : undefined;
     if (fixed !== undefined) {
-      // `backoff: 5000` is BullMQ/Bull shorthand for `{ type: 'fixed', delay: 5000 }`
+      // `backoff: 5000` is BullMQ/Bull shorthand for `{ type: 'fixed', delay: 5000 }` (only with `attempts` beside it:
+      // a bare number under `backoff` is too common a shape elsewhere)
+      if (attempts.kind !== 'present') return;
       return this.report(BACKOFF_ID, backoff.pair, { q: 'bull', what: fixed === 0 ? 'immediate' : 'fixed', lib, delay: bv!.text, attempts: attemptsText },
         [{ title: "Use `{ type: 'exponential', delay, jitter: 1 }` (BullMQ ≥ 5.54)", safety: 'unsafe', isPreferred: true,
           edits: [replaceNodeEdit(bv!, `{ type: 'exponential', delay: ${fixed === 0 ? 1000 : bv!.text}, jitter: 1 }`)] }]);
     }
-    const bo = ctx.facts.resolveObject(bv);
+    // `{ attempts: 3, backoff }`: the shorthand names a same-file constant
+    const decl = bv?.type === 'shorthand_property_identifier' ? ctx.facts.constDeclarator(bv.text, bv) : undefined;
+    const bo = decl ? ctx.facts.resolveObject(decl.childForFieldName('value')) : ctx.facts.resolveObject(bv);
     if (!bo) return;
+    this.backoffOptions(bo, backoff.pair, lib, attemptsText);
+  }
+
+  /**
+   * A Bull/BullMQ backoff options object (`{ type: 'exponential' | 'fixed', delay, jitter? }`), reported at `at` (the
+   * `backoff` property, or the object itself when it is a backoff strategy's result or a `…Backoff` constant).
+   */
+  private backoffOptions(bo: Node, at: Node, lib: QueuePending['lib'], attemptsText?: string): void {
+    const ctx = this.ctx;
+    if (this.checked.has(bo.id)) return;
+    this.checked.add(bo.id);
     const type = this.prop(bo, 'type');
     if (type.kind !== 'present' || type.pair.type !== 'pair') return;
     const t = stringValue(ctx.facts.resolveValue(type.value));
@@ -121,8 +140,29 @@ export class QueueChecks {
         d === 0 && delay.kind === 'present' ? [] : [{ title: "Use `type: 'exponential'` with `jitter: 1` (BullMQ ≥ 5.54)", safety: 'unsafe', isPreferred: true, edits }]);
     }
     // exponential without jitter
-    this.report(JITTER_ID, backoff.pair, { q: 'bull', what: 'expNoJitter', lib, delay: delayText, attempts: attemptsText },
+    this.report(JITTER_ID, at, { q: 'bull', what: 'expNoJitter', lib, delay: delayText, attempts: attemptsText },
       [{ title: 'Add `jitter: 1` (full jitter, BullMQ ≥ 5.54)', safety: 'safe', isPreferred: true, edits: [addPropertyEdit(bo, 'jitter: 1', ctx.text, ctx.lines)] }]);
+  }
+
+  /**
+   * A backoff options object standing alone: returned by a backoff strategy option (`setBackoff: () => ({ type:
+   * 'exponential', delay: 1000 })`) or held by a constant named for backoff (`const RETRY_BACKOFF = { type: … }`).
+   */
+  private standaloneBackoff(obj: Node, lib: QueuePending['lib']): void {
+    if (this.checked.has(obj.id) || this.prop(obj, 'delay').kind !== 'present') return;
+    let p: Node | null = obj.parent;
+    while (p?.type === 'parenthesized_expression' || p?.type === 'as_expression' || p?.type === 'satisfies_expression') p = p.parent;
+    let owner: Node | null = null;
+    if (p?.type === 'variable_declarator') owner = p.childForFieldName('name');
+    else {
+      if (p?.type === 'return_statement') p = innermostFunction(p);
+      if (p && FUNCTION_TYPES.has(p.type)) {
+        const holder = p.parent;
+        owner = holder?.type === 'pair' ? holder.childForFieldName('key') : holder?.type === 'variable_declarator' ? holder.childForFieldName('name') : p.type === 'method_definition' ? p.childForFieldName('name') : null;
+      }
+    }
+    if (!owner || !/backoff/i.test(owner.text)) return;
+    this.backoffOptions(obj, obj, lib);
   }
 
   private report(rule: typeof BACKOFF_ID | typeof JITTER_ID, at: Node, pending: QueuePending, fixes: Fix[]): void {
