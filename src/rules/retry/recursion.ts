@@ -348,17 +348,23 @@ export class RecursionChecks {
 
   /** `const v = await call(...)` (or `v = await call(...)`) before `before` in `fn`: the call whose response `v` holds. */
   private originalCall(fn: Node, v: string, before: Node): Node | undefined {
-    let found: Node | undefined;
-    for (const n of findLocal(fn, x => x.type === 'variable_declarator' || x.type === 'assignment_expression', false, 3000)) {
-      if (n.startIndex >= before.startIndex) continue;
-      const name = n.type === 'variable_declarator' ? n.childForFieldName('name') : unwrap(n.childForFieldName('left'));
-      if (name?.text !== v) continue;
-      let val = unwrap(n.type === 'variable_declarator' ? n.childForFieldName('value') : n.childForFieldName('right'));
-      if (val?.type === 'await_expression') val = unwrap(val.namedChild(0));
-      if (val?.type === 'call_expression') found = val;
+    // the function's response-holding assignments, gathered once per function (a file of many status checks stays linear)
+    let list = this.assignedCalls.get(fn.id);
+    if (!list) {
+      list = [];
+      for (const n of findLocal(fn, x => x.type === 'variable_declarator' || x.type === 'assignment_expression', false, 3000)) {
+        const name = n.type === 'variable_declarator' ? n.childForFieldName('name') : unwrap(n.childForFieldName('left'));
+        let val = unwrap(n.type === 'variable_declarator' ? n.childForFieldName('value') : n.childForFieldName('right'));
+        if (val?.type === 'await_expression') val = unwrap(val.namedChild(0));
+        if (name?.type === 'identifier' && val?.type === 'call_expression') list.push({ name: name.text, start: n.startIndex, call: val });
+      }
+      this.assignedCalls.set(fn.id, list);
     }
+    let found: Node | undefined;
+    for (const a of list) if (a.name === v && a.start < before.startIndex) found = a.call;
     return found;
   }
+  private assignedCalls = new Map<number, { name: string; start: number; call: Node }[]>();
 
   /** `op(x).catch(() => op(x))`: the same call issued again from its own `.catch`. */
   checkCatchChains(): void {
