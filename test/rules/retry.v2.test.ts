@@ -301,6 +301,20 @@ await withRetry(task, { multiplier: 2, initialDelay: 100, jitter: 'full' });`,
 await pRetry(run, { retries: 5, factor: 2, randomize: false });`,
       errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 44, endLine: 2, endColumn: 60 }],
     },
+    {
+      name: 'ky: jitter switched off beside backoffLimit is reported like any jitter-off config (ky default itself is not)',
+      code: `import ky from 'ky';
+export const api = ky.create({ retry: { limit: 4, backoffLimit: 10_000, jitter: false } });`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'configNoJitter', line: 2, column: 73, endLine: 2, endColumn: 86 }],
+      output: `import ky from 'ky';
+export const api = ky.create({ retry: { limit: 4, backoffLimit: 10_000, jitter: true } });`,
+    },
+    {
+      name: 'ky: backoffLimit 0 with jitter: false is one backoff finding (no delay), not a jitter one',
+      code: `import ky from 'ky';
+export const api = ky.create({ retry: { limit: 5, backoffLimit: 0, jitter: false } });`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libNoDelay', line: 2, column: 51, endLine: 2, endColumn: 66 }],
+    },
     // ---- got / axios-retry / Effect
     {
       name: 'got calculateDelay that grows with no randomness replaces got\'s jittered default',

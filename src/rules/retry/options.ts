@@ -11,7 +11,9 @@ import { replaceNodeEdit } from '../../core/edits';
 import { type RetryState, JITTER_ID, numberOf, pushFinding } from './common';
 
 /** Keys that make an object a backoff schedule (the delay can grow): their presence, or a factor above 1. */
-const SHAPE_KEYS = ['minTimeout', 'maxTimeout', 'minTimeoutInMs', 'maxTimeoutInMs', 'startingDelay', 'initialDelay', 'baseDelay', 'maxDelay', 'minDelay', 'initialRetryTime', 'maxRetryTime'];
+const SHAPE_KEYS = ['minTimeout', 'maxTimeout', 'minTimeoutInMs', 'maxTimeoutInMs', 'startingDelay', 'initialDelay', 'baseDelay', 'maxDelay', 'minDelay', 'initialRetryTime', 'maxRetryTime', 'backoffLimit'];
+/** Caps on the delay: 0 means no delay at all. */
+const CAP_KEYS = ['maxTimeout', 'maxTimeoutInMs', 'maxDelay', 'maxRetryTime', 'backoffLimit'];
 const FACTOR_KEYS = ['factor', 'multiplier', 'timeMultiple', 'backoffMultiplier', 'exponent', 'backoffFactor'];
 
 export class JitterOffOptions {
@@ -48,6 +50,11 @@ export class JitterOffOptions {
     // the same min and max timeout is a constant delay: also not a jitter question
     const min = ctx.facts.lookupProp(obj, 'minTimeout'), max = ctx.facts.lookupProp(obj, 'maxTimeout');
     if (min.kind === 'present' && max.kind === 'present' && numberOf(ctx, min.value) !== undefined && numberOf(ctx, min.value) === numberOf(ctx, max.value)) return;
+    // a cap of 0 (ky `backoffLimit: 0`, `maxTimeout: 0`) makes every delay 0: a backoff question, not a jitter one
+    for (const k of CAP_KEYS) {
+      const r = ctx.facts.lookupProp(obj, k);
+      if (r.kind === 'present' && numberOf(ctx, r.value) === 0) return;
+    }
     if (this.s.out.some(f => f.report.start === pair.startIndex && f.report.end === pair.endIndex)) return; // a library's option, judged there
     const on = key === 'randomize' ? 'true' : value.type === 'false' ? 'true' : "'full'";
     pushFinding(this.s.out, JITTER_ID, {
