@@ -77,6 +77,12 @@ ruleTester('missing-timeout', {
       output: `async function get(url: string, { timeoutMs }: { timeoutMs?: number } = {}) {\n  return fetch(url, { signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined });\n}\nexport const a = () => get('https://x/a', { timeoutMs: ${N} });\nexport const b = () => get('https://x/b', { timeoutMs: 2000 });`,
     },
     {
+      name: 'the wrapper destructures its options parameter in the body',
+      code: `async function post(opts: { url: string; body: unknown; signal?: AbortSignal }) {\n  const { url, body, signal } = opts;\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal });\n}\nexport const send = () => post({ url: 'https://x/a', body: 1 });\nexport const ok = (s: AbortSignal) => post({ url: 'https://x/b', body: 1, signal: s });`,
+      errors: [{ messageId: 'wrapperCall', line: 5, column: 27, endColumn: 64 }],
+      output: `async function post(opts: { url: string; body: unknown; signal?: AbortSignal }) {\n  const { url, body, signal } = opts;\n  return fetch(url, { method: 'POST', body: JSON.stringify(body), signal });\n}\nexport const send = () => post({ url: 'https://x/a', body: 1, signal: AbortSignal.timeout(${N}) });\nexport const ok = (s: AbortSignal) => post({ url: 'https://x/b', body: 1, signal: s });`,
+    },
+    {
       name: 'a signal parameter not passed',
       code: `async function get(url: string, signal?: AbortSignal) { return fetch(url, { signal }); }\nexport const me = () => get('https://x/me');`,
       errors: [{ messageId: 'wrapperCall', line: 2, column: 25, endColumn: 44, message: /passes no second argument/ }],

@@ -117,6 +117,33 @@ function paramsOf(fn: Node): Map<string, ParamRef> {
       }
     }
   });
+  // `const { url, signal, ...init } = opts;` at the top of the body: names bound by a parameter's keys
+  const body = fn.childForFieldName('body');
+  if (body?.type === 'statement_block') {
+    for (const st of namedChildren(body).slice(0, 12)) {
+      if (st.type !== 'lexical_declaration' && st.type !== 'variable_declaration') continue;
+      for (const d of namedChildren(st)) {
+        const pat = d.type === 'variable_declarator' ? d.childForFieldName('name') : null;
+        const src = unwrap(d.childForFieldName('value'));
+        const pr = src?.type === 'identifier' ? out.get(src.text) : undefined;
+        if (pat?.type !== 'object_pattern' || !pr || pr.key || pr.rest) continue;
+        for (const e of namedChildren(pat)) {
+          if (e.type === 'shorthand_property_identifier_pattern' && !out.has(e.text)) out.set(e.text, { p: pr.p, key: e.text });
+          else if (e.type === 'object_assignment_pattern') {
+            const l = e.childForFieldName('left');
+            if (l?.type === 'shorthand_property_identifier_pattern') out.set(l.text, { p: pr.p, key: l.text, dflt: !isUndefinedText(e.childForFieldName('right')) });
+          } else if (e.type === 'pair_pattern') {
+            const k = keyName(e.childForFieldName('key'));
+            const v = e.childForFieldName('value');
+            if (k && v?.type === 'identifier') out.set(v.text, { p: pr.p, key: k });
+          } else if (e.type === 'rest_pattern') {
+            const id = e.namedChild(0);
+            if (id?.type === 'identifier') out.set(id.text, { p: pr.p, rest: true });
+          }
+        }
+      }
+    }
+  }
   return out;
 }
 
