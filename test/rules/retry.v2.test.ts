@@ -148,6 +148,19 @@ async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } ca
     }, timeout + jitter);
   }
 }` },
+    { name: 'a lock API that answers "held" with a value is a poll, not a retry (no failure path)', code: `export async function acquire(lock) {
+  for (let i = 0; i < 50; i++) {
+    if (await lock.tryAcquire()) return true;
+    await sleep(100);
+  }
+  return false;
+}` },
+    { name: 'waiting for a lock with SET NX in the loop condition is a poll', code: `export async function withLock(key, fn) {
+  while (!(await redis.set(key, '1', 'PX', 10000, 'NX'))) {
+    await sleep(50);
+  }
+  try { await fn(); } finally { await redis.del(key); }
+}` },
     { name: 'a stream cursor advanced on success is not a new input', code: `async function read(stream) {
   let lastId = '0';
   let failures = 0;
@@ -414,6 +427,30 @@ export async function run(op, opts) {
   }
 }`,
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 4, column: 3, endLine: 4, endColumn: 6, message: /constant delay \(`cfg.delayMs`\)(?!.*forever)/ }],
+    },
+    {
+      name: 'lock acquisition that catches a thrown "lock held" error and retries at a fixed interval (decision: reported)',
+      code: `export async function acquireLock(key) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      return await redlock.acquire([key], 5000);
+    } catch (error) {
+      await sleep(200);
+    }
+  }
+  throw new Error('could not acquire lock');
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 2, column: 3, endLine: 2, endColumn: 6, message: /constant delay \(`200`\)(?!.*forever)/ }],
+      output: `export async function acquireLock(key) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      return await redlock.acquire([key], 5000);
+    } catch (error) {
+      await sleep(Math.random() * Math.min(30_000, 200 * 2 ** attempt));
+    }
+  }
+  throw new Error('could not acquire lock');
+}`,
     },
     {
       name: 'a destructured config value',

@@ -19,8 +19,12 @@ const FACTOR_KEYS = ['factor', 'multiplier', 'timeMultiple', 'backoffMultiplier'
 export class JitterOffOptions {
   constructor(private s: RetryState) {}
 
+  /** Spans already reported by the library checks (a library's option is judged there, once). */
+  private judged = new Set<string>();
+
   run(): void {
     const { ctx } = this.s;
+    for (const f of this.s.out) this.judged.add(`${f.report.start}:${f.report.end}`);
     for (const m of ctx.matchAll(/\b(randomize|jitter)\s*:\s*(false|'none'|"none")/g)) {
       const key = ctx.root.descendantForIndex(m.index!, m.index! + m[1].length);
       const pair = key?.parent;
@@ -55,7 +59,7 @@ export class JitterOffOptions {
       const r = ctx.facts.lookupProp(obj, k);
       if (r.kind === 'present' && numberOf(ctx, r.value) === 0) return;
     }
-    if (this.s.out.some(f => f.report.start === pair.startIndex && f.report.end === pair.endIndex)) return; // a library's option, judged there
+    if (this.judged.has(`${pair.startIndex}:${pair.endIndex}`)) return; // a library's option, judged there
     const on = key === 'randomize' ? 'true' : value.type === 'false' ? 'true' : "'full'";
     pushFinding(this.s.out, JITTER_ID, {
       start: pair.startIndex, end: pair.endIndex, messageId: 'configNoJitter',
