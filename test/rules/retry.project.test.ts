@@ -111,3 +111,23 @@ test('a workspace package inherits the root declaration; its own declaration win
     ['packages/b/src/o.ts', 'retry-without-backoff', 'queueConstant', 1],
   ]);
 });
+
+test('a jitter-off config exported from one module and used by a home-grown helper in another: reported where it is declared', async () => {
+  const found = await run({
+    'src/config/retry.ts': `export const defaultRetryOptions = {\n  maxAttempts: 3,\n  factor: 2,\n  minTimeoutInMs: 1000,\n  maxTimeoutInMs: 60_000,\n  randomize: false,\n};\n`,
+    'src/client.ts': `import { defaultRetryOptions } from './config/retry';\nimport { withRetry } from './retry';\nexport const get = (url: string) => withRetry(() => fetch(url), defaultRetryOptions);\n`,
+    'src/retry.ts': `export async function withRetry<T>(fn: () => Promise<T>, opts: { maxAttempts: number }) {\n  return fn();\n}\n`,
+  });
+  assert.deepEqual(found.map(f => [f.file, f.line, f.column, f.ruleId, f.messageId, f.fixes]),
+    [['src/config/retry.ts', 6, 3, 'retry-without-jitter', 'configNoJitter', ['Set `randomize: true`']]]);
+});
+
+test('a retry loop whose delay comes from a defaults object in another module spread into a local: a configuration value is constant', async () => {
+  const found = await run({
+    'src/defaults.ts': `export const RETRY_DEFAULTS = { maxRetries: 3, delayMs: 500 };\n`,
+    'src/run.ts': `import { RETRY_DEFAULTS } from './defaults';\nexport async function run<T>(op: () => Promise<T>, opts: Partial<typeof RETRY_DEFAULTS> = {}) {\n  const cfg = { ...RETRY_DEFAULTS, ...opts };\n  for (let attempt = 0; attempt <= cfg.maxRetries; attempt++) {\n    try {\n      return await op();\n    } catch (e) {\n      if (attempt === cfg.maxRetries) throw e;\n      await new Promise((r) => setTimeout(r, cfg.delayMs));\n    }\n  }\n}\n`,
+  });
+  assert.deepEqual(found.map(f => [f.file, f.line, f.column, f.ruleId, f.messageId, f.related]),
+    [['src/run.ts', 4, 3, 'retry-without-backoff', 'constantDelay', ['src/run.ts:9:46']]]);
+  assert.doesNotMatch(found[0].message, /forever/);
+});
