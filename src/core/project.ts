@@ -158,16 +158,17 @@ export function autoFixOf(f: Finding, unsafe = false): { edits: TextEdit[] } | u
 }
 
 /** Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds). */
-export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number; stopped?: string } {
+export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number; stopped?: string; initialFindings: number } {
   const t0 = performance.now();
   const budget = opts.settings?.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS;
   let analysis = analyzeOnce(file, text, lang, opts);
+  const initialFindings = analysis.findings.length;
   let rounds = 0;
   const eol = lineEnding(text);
   for (; rounds < 10; rounds++) {
     // each round re-analyses the whole file: a file with thousands of fixes stops after the time budget
     if (rounds > 0 && performance.now() - t0 > budget) {
-      return { text, analysis, rounds, stopped: `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue` };
+      return { text, analysis, rounds, initialFindings, stopped: `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue` };
     }
     const edits: TextEdit[] = [];
     let lastEnd = -1;
@@ -192,7 +193,7 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
     text = next;
     analysis = analyzeOnce(file, text, lang, opts);
   }
-  return { text, analysis, rounds };
+  return { text, analysis, rounds, initialFindings };
 }
 
 /** The file's line ending: CRLF or a lone CR when it uses them (the first line break decides), else LF. */

@@ -484,9 +484,28 @@ export function disableFileEdit(text: string, ruleId: string): TextEdit {
 
 /** Fix-all (safe fixes only, in rounds, as `incident-lens check --fix`): one minimal edit, or undefined. */
 export function fixAllEdit(file: string, text: string, lang: LangId, opts: AnalyzeOptions): TextEdit | undefined {
+  return fixAll(file, text, lang, opts).edit;
+}
+
+/** Fix-all with what it did: the edit (if any), how many findings it fixed and how many are left (no safe fix). */
+export function fixAll(file: string, text: string, lang: LangId, opts: AnalyzeOptions): { edit?: TextEdit; fixed: number; remaining: number } {
   const r = fixUntilStable(file, text, lang, opts);
-  if (r.text === text) return undefined;
-  return minimalEdit(text, r.text);
+  const remaining = r.analysis.findings.length;
+  if (r.text === text) return { fixed: 0, remaining };
+  return { edit: minimalEdit(text, r.text), fixed: Math.max(0, r.initialFindings - remaining), remaining };
+}
+
+/** How many of these findings have a safe fix (what "Fix all" would fix in one round at least). */
+export function safelyFixable(findings: readonly Finding[]): number {
+  return findings.filter(f => f.fixes.some(x => x.safety === 'safe')).length;
+}
+
+/**
+ * Code-action titles are plain text in VS Code's menus (markdown is not rendered): `code` spans become 'code'
+ * (the quotes VS Code's own TypeScript fixes use).
+ */
+export function plainTitle(title: string): string {
+  return title.replace(/`([^`]+)`/g, "'$1'");
 }
 
 /** One edit that turns `a` into `b` (common prefix and suffix kept, so cursors and folding survive). */
@@ -517,21 +536,27 @@ export function incidentLine(e: KbEntry): string {
 }
 
 /**
- * Hover markdown for a finding: what is wrong, the incident it resembles (one line with date and impact), the
- * pattern, and links that open the entries (`link(id)` builds the command URI).
+ * Hover markdown for a finding: only what VS Code's own diagnostic hover (message, source, rule code) does not show,
+ * most useful first: the incident it resembles (date, organisation, impact), the pattern that prevents it, other
+ * incidents and the rule's documentation, as links that open the entries (`link(id)` builds the command URI).
+ * Never the message or the rule id again. Empty when the knowledge base has nothing for the finding.
  */
 export function hoverMarkdown(f: Finding, get: (id: string) => KbEntry | undefined, link: (id: string) => string, t: Translate = identity): string {
   const parts: string[] = [];
-  const rule = get(f.ruleId);
-  parts.push(`**${mdEscape(rule?.title ?? f.ruleId)}** · \`${f.ruleId}\``);
-  parts.push(mdEscape(f.message));
   const incident = f.incidents.map(get).find((e): e is KbEntry => !!e);
-  if (incident) parts.push(`$(flame) ${t('Resembles')} [${mdEscape(incident.title)}](${link(incident.id)})${incident.date || incident.organisation ? ` (${mdEscape([incident.date, incident.organisation].filter(Boolean).join(', '))})` : ''}${incident.impact ? `: ${mdEscape(incident.impact)}` : ''}`);
+  if (incident) {
+    const when = [incident.date, incident.organisation].filter(Boolean).join(', ');
+    parts.push(`$(flame) **${t('Resembles')} [${mdEscape(incident.title)}](${link(incident.id)})**${when ? ` (${mdEscape(when)})` : ''}` +
+      (incident.impact ? `  \n${mdEscape(incident.impact)}` : ''));
+  }
   const pattern = f.patterns.map(get).find((e): e is KbEntry => !!e);
   if (pattern) parts.push(`$(lightbulb) ${t('Pattern')}: [${mdEscape(pattern.title)}](${link(pattern.id)}): ${mdEscape(pattern.summary)}`);
   const more: string[] = [];
   for (const id of f.incidents) if (id !== incident?.id && get(id)) more.push(`[${mdEscape(get(id)!.title)}](${link(id)})`);
-  if (more.length) parts.push(`${t('Also')}: ${more.join(' · ')}`);
-  if (rule) parts.push(`[${t('Rule documentation')}](${link(rule.id)})`);
+  const tail: string[] = [];
+  if (more.length) tail.push(`${t('Also')}: ${more.join(' · ')}`);
+  if (get(f.ruleId)) tail.push(`[${t('Rule documentation')}](${link(f.ruleId)})`);
+  if (!parts.length && !tail.length) return '';
+  if (tail.length) parts.push(tail.join(' · '));
   return parts.join('\n\n');
 }

@@ -18,7 +18,7 @@ import type { KnowledgeBase } from '../kb/load';
 import type { EntryKind, KbEntry, SearchResult } from '../kb/types';
 import {
   DEFAULT_SETTINGS, DocumentEngine, SOURCE, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, indexOfFile,
-  fixAllEdit, hoverMarkdown, indexFilter, isExcludedDocument, langOf, orderedFixes, preferredFix,
+  fixAll, fixAllEdit, hoverMarkdown, plainTitle, safelyFixable, indexFilter, isExcludedDocument, langOf, orderedFixes, preferredFix,
   type DocumentAnalysis, type EffectiveConfig, type ExtensionSettings,
 } from './engine';
 import { EntryPanel } from './webview';
@@ -37,6 +37,18 @@ export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('incidentL
 const KIND_ICON: Record<EntryKind, string> = { incident: '$(flame)', pattern: '$(lightbulb)', rule: '$(law)' };
 
 export interface ScanSummary { files: number; findings: number; byRule: Record<string, number>; cancelled: boolean; ms: number }
+
+/** Findings in total and per rule (only `rules` when given). */
+export function countFindings(all: readonly FileFindings[], rules?: readonly string[]): { findings: number; byRule: Record<string, number> } {
+  const byRule: Record<string, number> = {};
+  let findings = 0;
+  for (const { findings: list } of all) for (const f of list) {
+    if (rules && !rules.includes(f.ruleId)) continue;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    findings++;
+  }
+  return { findings, byRule };
+}
 
 /**
  * Cold-start timestamps (performance.now(): the extension host's clock, which the test suite shares), from loading
@@ -74,6 +86,11 @@ export interface IncidentLensApi {
   panel(): { id: string; title: string; html: string } | undefined;
   quickPickItems(): readonly string[] | undefined;
   projectFacts(): string[];
+  /** The summary view's rows (depth, label, description) and its counts, from the results everything shows. */
+  summaryRows(): { depth: number; label: string; description?: string }[];
+  summaryCounts(): { findings: number; byRule: Record<string, number> };
+  /** True while a re-scan after a settings or config-file change is waiting or running. */
+  rescanPending(): boolean;
   stats(): { trees: number; memory: NodeJS.MemoryUsage; lastScan?: ScanSummary };
 }
 
@@ -96,6 +113,9 @@ class Controller implements vscode.Disposable {
   private indexPromise: Promise<void> | undefined;
   private indexGeneration = 0;
   private summaryTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private rescanning: Promise<ScanSummary> | undefined;
+  private scanChain: Promise<unknown> = Promise.resolve();
   lastScan: ScanSummary | undefined;
   cold: ColdStart = { activateStart: performance.now() };
   quickPick: vscode.QuickPick<vscode.QuickPickItem & { id?: string }> | undefined;
@@ -122,6 +142,42 @@ class Controller implements vscode.Disposable {
       exclude: c.get('exclude', d.exclude) ?? [], maxFileSizeBytes: c.get('maxFileSizeBytes', d.maxFileSizeBytes), timeBudgetMs: c.get('timeBudgetMs', d.timeBudgetMs),
     };
     this.configs.clear();
+  }
+
+  /**
+   * The settings or a `.incident-lens.json` changed: every result they affect is re-evaluated or cleared. Open
+   * documents are re-analysed; the workspace scan's results (closed files) lose at once what the change turns off
+   * (rules, files now excluded) and take new severities, and a quiet re-scan re-evaluates the rest.
+   */
+  configChanged(): void {
+    this.readSettings();
+    // project facts depend on the rules' settings too (a rule turned off records none)
+    this.rebuildIndex();
+    if (!this.settings.enable) {
+      clearTimeout(this.rescanTimer);
+      this.collection.clear();
+      this.scanned.clear();
+      this.summary.refresh();
+      return;
+    }
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+    if (!this.scanned.size) return;
+    for (const [key, ff] of [...this.scanned]) {
+      const { config } = this.configFor(ff.uri.fsPath);
+      if (!indexFilter(config)(ff.uri.fsPath)) { this.scanned.delete(key); if (!this.engine.result(key)) this.collection.delete(ff.uri); continue; }
+      const findings = ff.findings.filter(f => config.rules[f.ruleId]?.enabled !== false)
+        .map(f => { const sev = config.rules[f.ruleId]?.severity; return sev && sev !== f.severity ? { ...f, severity: sev } : f; });
+      this.scanned.set(key, { uri: ff.uri, findings });
+      if (!this.engine.result(key)) this.collection.set(ff.uri, findings.map(f => this.toDiagnostic(f)));
+    }
+    this.summary.refresh();
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = undefined;
+      const run = this.scanWorkspace(undefined, { quiet: true });
+      this.rescanning = run;
+      void run.catch(() => undefined).finally(() => { if (this.rescanning === run) this.rescanning = undefined; });
+    }, 300);
   }
 
   settings_run(): ExtensionSettings['run'] { return this.settings.run; }
@@ -382,7 +438,10 @@ class Controller implements vscode.Disposable {
     if (deleted) {
       if (this.engine.facts.delete(file)) this.factsChanged();
       this.resettle(this.engine.setFileSymbols(file, undefined));
-      this.scanned.delete(uri.toString());
+      if (this.scanned.delete(uri.toString())) {
+        if (!this.engine.result(uri.toString())) this.collection.delete(uri);
+        this.refreshSummarySoon();
+      }
       return;
     }
     if (this.isOpenDirty(file)) return;
@@ -396,12 +455,28 @@ class Controller implements vscode.Disposable {
     if (this.engine.facts.set(file, idx.facts)) this.factsChanged(uri.toString());
     // the project layer: open documents whose findings depend on this file (a service a handler calls) re-settle
     this.resettle(this.engine.setFileSymbols(file, idx.symbols));
+    if (this.scanned.has(uri.toString())) await this.rescanFile(uri);
   }
 
   // ------------------------------------------------------------------ workspace scan
 
-  async scanWorkspace(onlyRules?: string[]): Promise<ScanSummary> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Incident Lens: scanning the workspace'), cancellable: true }, async (progress, token) => {
+  /** Scans run one after another (a re-scan after a config change waits for a running scan). */
+  scanWorkspace(onlyRules?: string[], opts: { quiet?: boolean } = {}): Promise<ScanSummary> {
+    const run = this.scanChain.then(() => this.scanOnce(onlyRules, opts));
+    this.scanChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True while a re-scan after a config change is waiting or running (tests). */
+  rescanPending(): boolean { return !!this.rescanTimer || !!this.rescanning; }
+
+  /** Whether the workspace was scanned (its results are kept current: see configChanged, rescanFile). */
+  hasScan(): boolean { return this.lastScan !== undefined && !this.lastScan.cancelled && this.settings.enable; }
+
+  private async scanOnce(onlyRules: string[] | undefined, opts: { quiet?: boolean }): Promise<ScanSummary> {
+    // a config change re-scans quietly (the status bar, not a notification)
+    const location = opts.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
+    return vscode.window.withProgress({ location, title: t('Incident Lens: scanning the workspace'), cancellable: !opts.quiet }, async (progress, token) => {
       const t0 = performance.now();
       await this.parser();
       const reports: FileReport[] = [];
@@ -429,37 +504,68 @@ class Controller implements vscode.Disposable {
       }
       // the same project pass as the CLI: facts from every file void conditional findings everywhere, and pending
       // findings are settled against every scanned file's symbols
+      // an open document with unsaved edits takes part with what it says now, not what is on disk (its own
+      // findings are its live analysis: see allFindings)
+      for (const r of reports) {
+        if (!this.isOpenDirty(r.file)) continue;
+        const live = this.engine.result(vscode.Uri.file(r.file).toString());
+        if (live) { r.projectFacts = live.projectFacts; r.symbols = this.engine.project.symbols(r.file) ?? r.symbols; }
+      }
       const facts = new Set(reports.flatMap(r => r.projectFacts));
+      let factsChanged = false;
       for (const r of reports) {
         r.findings = r.findings.filter(f => !f.unlessFacts?.some(x => facts.has(x)));
-        if (!this.isOpenDirty(r.file)) this.engine.facts.set(r.file, r.projectFacts);
+        if (!this.isOpenDirty(r.file) && this.engine.facts.set(r.file, r.projectFacts)) factsChanged = true;
       }
+      // open documents' findings that another file's facts decide follow the facts the scan found
+      if (factsChanged) this.factsChanged();
       for (const { config } of plans) {
         const index = new ProjectIndex(defaultResolver([config.root]));
         for (const r of reports) if (r.symbols) index.set(r.file, r.symbols);
         const mine = reports.filter(r => r.file.startsWith(config.root + path.sep) || r.file === config.root);
         settleReports({ files: mine, notices: [], projectFacts: facts }, index, rules, config.rules);
       }
-      const summary: ScanSummary = { files: reports.length, findings: 0, byRule: {}, cancelled, ms: Math.round(performance.now() - t0) };
       if (!cancelled) {
-        for (const old of this.scanned.values()) if (!reports.some(r => r.file === old.uri.fsPath)) this.collection.delete(old.uri);
+        const now = new Set(reports.map(r => r.file));
+        for (const old of this.scanned.values()) if (!now.has(old.uri.fsPath) && !this.engine.result(old.uri.toString())) this.collection.delete(old.uri);
         this.scanned.clear();
       }
       for (const r of reports) {
         const uri = vscode.Uri.file(r.file);
-        const shown = onlyRules ? r.findings.filter(f => onlyRules.includes(f.ruleId)) : r.findings;
-        for (const f of shown) summary.byRule[f.ruleId] = (summary.byRule[f.ruleId] ?? 0) + 1;
-        summary.findings += shown.length;
         this.scanned.set(uri.toString(), { uri, findings: r.findings });
         // open documents keep their live analysis (it may include unsaved edits)
         if (!this.engine.result(uri.toString())) this.collection.set(uri, r.findings.map(f => this.toDiagnostic(f)));
       }
+      // one source of truth: the counts are those of what the Problems panel and the summary view show (open
+      // documents' live analyses over the scanned files on disk)
+      const summary: ScanSummary = { files: reports.length, ...countFindings(this.allFindings(), onlyRules), cancelled, ms: Math.round(performance.now() - t0) };
       this.lastScan = summary;
       this.log.info(`scan: ${summary.findings} findings in ${summary.files} files (${summary.ms} ms)${cancelled ? ', cancelled' : ''}`);
       this.summary.refresh();
       void this.kb().then(() => this.summary.refresh(), () => undefined);
       return summary;
     });
+  }
+
+  /**
+   * A scanned file changed on disk or was closed: its scanned findings are redone from disk (settled against the
+   * workspace index), so the Problems panel and the summary view keep agreeing with each other and with the disk.
+   */
+  async rescanFile(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    if (!this.scanned.has(key) || !this.settings.enable) return;
+    const { config } = this.configFor(uri.fsPath);
+    await this.parser();
+    const r = await analyzeFiles([uri.fsPath], { config, rules: allRules });
+    const report = r.files[0];
+    if (!this.scanned.has(key)) return;
+    if (!report) { this.scanned.delete(key); if (!this.engine.result(key)) this.collection.delete(uri); this.refreshSummarySoon(); return; }
+    const facts = new Set([...this.engine.facts.factsExcluding(report.file), ...report.projectFacts]);
+    report.findings = report.findings.filter(f => !f.unlessFacts?.some(x => facts.has(x)));
+    settleReports({ files: [report], notices: [], projectFacts: facts }, this.engine.project, allRules, config.rules);
+    this.scanned.set(key, { uri, findings: report.findings });
+    if (!this.engine.result(key)) this.collection.set(uri, report.findings.map(f => this.toDiagnostic(f)));
+    this.refreshSummarySoon();
   }
 
   allFindings(): FileFindings[] {
@@ -502,7 +608,7 @@ class Controller implements vscode.Disposable {
       const diag = mine.find(d => d.range.start.line === f.startPos.line && d.range.start.character === f.startPos.column) ?? this.toDiagnostic(f);
       const preferred = preferredFix(f.fixes);
       for (const fix of orderedFixes(f.fixes)) {
-        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        const a = new vscode.CodeAction(plainTitle(fix.title), vscode.CodeActionKind.QuickFix);
         a.edit = this.workspaceEdit(doc, fix.edits);
         a.diagnostics = [diag];
         a.isPreferred = fix === preferred;
@@ -528,7 +634,23 @@ class Controller implements vscode.Disposable {
       learn(f.incidents.find(id => !kb || kb.get(id)));
       learn(f.patterns.find(id => !kb || kb.get(id)));
     }
+    // the file-wide entry (ESLint's "Fix all auto-fixable problems"), last: runs the fix-all command, which says
+    // how many it fixed
+    const fixable = findings.length ? safelyFixable(r.findings) : 0;
+    if (fixable) {
+      const all = new vscode.CodeAction(t('Fix all safe Incident Lens problems in this file ({0})', fixable), vscode.CodeActionKind.QuickFix);
+      all.command = { command: 'incidentLens.fixAll', title: all.title, arguments: [doc.uri] };
+      out.push(all);
+    }
     return out;
+  }
+
+  async fixAllResult(doc: vscode.TextDocument): Promise<{ edit?: TextEdit; fixed: number; remaining: number }> {
+    const lang = langOf(doc.fileName, doc.languageId);
+    if (!lang) return { fixed: 0, remaining: 0 };
+    await this.parser(lang);
+    const { config } = this.configFor(doc.uri.fsPath);
+    return fixAll(doc.uri.fsPath, doc.getText(), lang, { ...analyzeOptionsOf(config), projectFacts: this.engine.facts.factsExcluding(doc.uri.fsPath) });
   }
 
   async fixAllAction(doc: vscode.TextDocument): Promise<vscode.CodeAction | undefined> {
@@ -557,7 +679,10 @@ class Controller implements vscode.Disposable {
     const hits = r.findings.filter(f => new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column).contains(pos));
     if (!hits.length) return undefined;
     const kb = await this.kb().catch(() => undefined);
-    const md = new vscode.MarkdownString(hits.map(f => hoverMarkdown(f, id => kb?.get(id), entryLink, (m, ...a) => t(m, ...a))).join('\n\n---\n\n'), true);
+    // VS Code's diagnostic hover already shows each message and rule code: ours adds only the knowledge base's part
+    const texts = [...new Set(hits.map(f => hoverMarkdown(f, id => kb?.get(id), entryLink, (m, ...a) => t(m, ...a))).filter(Boolean))];
+    if (!texts.length) return undefined;
+    const md = new vscode.MarkdownString(texts.join('\n\n---\n\n'), true);
     md.isTrusted = { enabledCommands: ['incidentLens.openEntry'] };
     const f = hits[0];
     return new vscode.Hover(md, new vscode.Range(f.startPos.line, f.startPos.column, f.endPos.line, f.endPos.column));
@@ -642,15 +767,13 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
   sub(vscode.workspace.onDidCloseTextDocument(doc => {
     const key = doc.uri.toString();
     c.engine.forget(key);
-    if (!c.hasScanned(key)) c.collection.delete(doc.uri);
+    // a scanned file shows its findings from disk again (its unsaved edits, if any, are gone)
+    if (c.hasScanned(key)) void c.track(c.rescanFile(doc.uri));
+    else c.collection.delete(doc.uri);
+    c.refreshSummarySoon();
   }));
   sub(vscode.window.onDidChangeActiveTextEditor(ed => { if (ed) { const r = c.engine.result(ed.document.uri.toString()); c.updateStatus(ed.document, r); } }));
-  sub(vscode.workspace.onDidChangeConfiguration(e => {
-    if (!e.affectsConfiguration('incidentLens')) return;
-    c.readSettings();
-    if (!c.settings_enable()) c.collection.clear();
-    for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0);
-  }));
+  sub(vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('incidentLens')) c.configChanged(); }));
   mark('events');
   mark('watchers');
   sub(vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, x, tok) => c.codeActions(d, r, x, tok) }, {
@@ -664,16 +787,26 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
   sub(vscode.commands.registerCommand('incidentLens.scanWorkspace', () => c.scanWorkspace()));
   sub(vscode.commands.registerCommand('incidentLens.findRulesInWorkspace', async (id: string) => {
     const rules = c.rulesOf(id);
-    const s = await c.scanWorkspace(rules);
+    // the workspace is scanned once; after that its results are kept current, so they are counted, not redone
+    const s = c.hasScan() ? { ...c.lastScan!, ...countFindings(c.allFindings(), rules) } : await c.scanWorkspace(rules);
+    const files = c.allFindings().filter(ff => ff.findings.some(f => rules.includes(f.ruleId))).length;
     await vscode.commands.executeCommand('incidentLens.summary.focus');
-    void vscode.window.showInformationMessage(t('Incident Lens: {0} findings of {1} in {2} files', s.findings, rules.join(', '), s.files));
-    return s;
+    void vscode.window.showInformationMessage(t('Incident Lens: {0} findings of {1} in {2} files', s.findings, rules.join(', '), files));
+    return { ...s, filesWithFindings: files };
   }));
-  sub(vscode.commands.registerCommand('incidentLens.fixAll', async () => {
-    const ed = vscode.window.activeTextEditor;
-    if (!ed || !c.supports(ed.document)) return false;
-    const a = await c.fixAllAction(ed.document);
-    return a?.edit ? vscode.workspace.applyEdit(a.edit) : false;
+  sub(vscode.commands.registerCommand('incidentLens.fixAll', async (target?: vscode.Uri) => {
+    const doc = target instanceof vscode.Uri ? vscode.workspace.textDocuments.find(d => d.uri.toString() === target.toString()) : vscode.window.activeTextEditor?.document;
+    if (!doc || !c.supports(doc)) return { fixed: 0, remaining: 0, applied: false };
+    const r = await c.fixAllResult(doc);
+    const applied = r.edit ? await vscode.workspace.applyEdit(c.workspaceEdit(doc, [r.edit])) : false;
+    // feedback: how many were fixed, and how many need a decision (no safe fix)
+    const msg = !r.fixed && !r.remaining ? t('Incident Lens: no problems to fix in this file')
+      : !r.fixed ? t('Incident Lens: nothing fixed; {0} problems have no safe fix (see the quick fixes)', r.remaining)
+        : r.remaining ? t('Incident Lens: fixed {0} problems; {1} have no safe fix (see the quick fixes)', r.fixed, r.remaining)
+          : t('Incident Lens: fixed {0} problems', r.fixed);
+    void vscode.window.showInformationMessage(msg);
+    c.log.info(`fix all in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.fixed} fixed, ${r.remaining} left`);
+    return { fixed: r.fixed, remaining: r.remaining, applied, message: msg };
   }));
   sub(vscode.commands.registerCommand('incidentLens.showOutput', () => log.show(true)));
   sub(vscode.window.registerTreeDataProvider('incidentLens.summary', c.summary));
@@ -697,7 +830,7 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
     sub(watcher.onDidDelete(u => void c.onFileChanged(u, true)));
     const cfgWatcher = vscode.workspace.createFileSystemWatcher('**/.incident-lens.json');
     sub(cfgWatcher);
-    const reloadConfig = () => { c.readSettings(); c.rebuildIndex(); for (const doc of vscode.workspace.textDocuments) c.schedule(doc, 0); };
+    const reloadConfig = () => c.configChanged();
     sub(cfgWatcher.onDidCreate(reloadConfig)); sub(cfgWatcher.onDidChange(reloadConfig)); sub(cfgWatcher.onDidDelete(reloadConfig));
     // then the background index (project facts, symbols), then the knowledge base, so the first hover has it
     void Promise.allSettled(first).then(() => c.buildIndex()).then(() => setTimeout(() => void c.kb().catch(() => undefined), 1000));
@@ -716,6 +849,9 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
     panel: () => c.panel.state,
     quickPickItems: () => c.quickPick?.items.map(i => i.label),
     projectFacts: () => [...c.engine.facts.all()],
+    summaryRows: () => c.summary.rows(),
+    summaryCounts: () => countFindings(c.allFindings()),
+    rescanPending: () => c.rescanPending(),
     stats: () => ({ trees: c.engine.trees.size, memory: process.memoryUsage(), lastScan: c.lastScan }),
   };
 }

@@ -21,6 +21,21 @@ export class SummaryProvider implements vscode.TreeDataProvider<Node> {
 
   refresh(): void { this.emitter.fire(undefined); }
 
+  /** The whole tree as shown, depth first (tests). */
+  rows(): { depth: number; label: string; description?: string }[] {
+    const out: { depth: number; label: string; description?: string }[] = [];
+    const walk = (node: Node | undefined, depth: number) => {
+      for (const child of this.getChildren(node)) {
+        const item = this.getTreeItem(child);
+        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+        out.push({ depth, label, description: typeof item.description === 'string' ? item.description : undefined });
+        walk(child, depth + 1);
+      }
+    };
+    walk(undefined, 0);
+    return out;
+  }
+
   private grouped(by: 'rule' | 'incident'): Map<string, { uri: vscode.Uri; finding: Finding }[]> {
     const m = new Map<string, { uri: vscode.Uri; finding: Finding }[]>();
     for (const { uri, findings } of this.data()) {
@@ -70,9 +85,11 @@ export class SummaryProvider implements vscode.TreeDataProvider<Node> {
       if (e) item.command = { command: 'incidentLens.openEntry', title: t('Open'), arguments: [node.id] };
       return item;
     }
+    // rows are told apart by where they are (a rule's findings often share one message); the message is the
+    // description and, in full, the tooltip
     const f = node.finding;
-    const item = new vscode.TreeItem(f.message.length > 90 ? f.message.slice(0, 89) + '…' : f.message, vscode.TreeItemCollapsibleState.None);
-    item.description = `${path.basename(node.uri.fsPath)}:${f.startPos.line + 1}`;
+    const item = new vscode.TreeItem(`${path.basename(node.uri.fsPath)}:${f.startPos.line + 1}`, vscode.TreeItemCollapsibleState.None);
+    item.description = f.message.length > 90 ? f.message.slice(0, 89) + '…' : f.message;
     item.tooltip = `${vscode.workspace.asRelativePath(node.uri)}:${f.startPos.line + 1}:${f.startPos.column + 1}\n${f.message}`;
     item.iconPath = new vscode.ThemeIcon(f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info');
     item.command = {

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { KnowledgeBase } from '../kb/load';
+import { HIGHLIGHT_CSS, highlightCodeBlocks } from './highlight';
 
 const t = vscode.l10n.t;
 // local copy: importing it from kb/render would load marked + sanitize-html at activation
@@ -33,7 +34,8 @@ a.external::after{content:" ↗";font-size:.8em}a.kb-missing{color:var(--vscode-
 .toolbar{display:flex;gap:.5em;margin:1em 0;flex-wrap:wrap}
 button{background:var(--vscode-button-background);color:var(--vscode-button-foreground);border:none;padding:.4em .9em;border-radius:2px;cursor:pointer;font:inherit}
 button:hover{background:var(--vscode-button-hoverBackground)}button.secondary{background:var(--vscode-button-secondaryBackground);color:var(--vscode-button-secondaryForeground)}
-`;
+button.link{background:none;color:var(--vscode-textLink-foreground);padding:.4em .2em}button.link:hover{background:none;color:var(--vscode-textLink-activeForeground);text-decoration:underline}
+${HIGHLIGHT_CSS}`;
 
 export class EntryPanel {
   private panel: vscode.WebviewPanel | undefined;
@@ -64,15 +66,16 @@ export class EntryPanel {
       this.panel.webview.onDidReceiveMessage(m => this.onMessage(m));
     }
     if (!fromHistory && this.state && this.state.id !== id) this.history.push(this.state.id);
-    const body = kb.render(id, { linkFor: x => `#kb:${x}` }) ?? '';
+    const body = highlightCodeBlocks(kb.render(id, { linkFor: x => `#kb:${x}` }) ?? '');
     const rules = this.rulesOf(id);
     const n = nonce();
     const csp = `default-src 'none'; img-src ${this.panel.webview.cspSource} https: data:; style-src 'nonce-${n}'; script-src 'nonce-${n}';`;
     const buttons: string[] = [];
     if (this.history.length) buttons.push(`<button class="secondary" data-action="back">${escapeHtml(t('Back'))}</button>`);
     if (rules.length) {
-      const label = entry.kind === 'pattern' ? t("Find this pattern's rules in the workspace ({0})", rules.join(', ')) : t('Find these rules in the workspace ({0})', rules.join(', '));
-      buttons.push(`<button data-action="findRules" data-id="${escapeHtml(id)}" title="${escapeHtml(rules.join(', '))}">${escapeHtml(label)}</button>`);
+      // a light link-style action; the rules it looks for are in its tooltip
+      const label = entry.kind === 'incident' ? t('Find this mistake in the workspace') : entry.kind === 'pattern' ? t('Find where this pattern is missing') : t('Find in the workspace');
+      buttons.push(`<button class="link" data-action="findRules" data-id="${escapeHtml(id)}" title="${escapeHtml(t('Shows the findings of {0} in the workspace', rules.join(', ')))}">${escapeHtml(label)}</button>`);
     }
     const html = `<!DOCTYPE html><html lang="${escapeHtml(vscode.env.language)}"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

@@ -7,7 +7,7 @@ import { loadAllLanguages } from '../../src/core/parser';
 import { applyEdits } from '../../src/core/text';
 import { analyzeText, ALL_RULES } from '../helpers/analyze';
 import {
-  DEFAULT_SETTINGS, DocumentEngine, FactsIndex, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, fixAllEdit, hoverMarkdown,
+  DEFAULT_SETTINGS, DocumentEngine, FactsIndex, analyzeOptionsOf, disableFileEdit, disableLineEdit, effectiveConfig, fixAll, fixAllEdit, hoverMarkdown, plainTitle, safelyFixable,
   isExcludedDocument, langOf, minimalEdit, orderedFixes, preferredFix,
 } from '../../src/extension/engine';
 import type { Fix } from '../../src/core/types';
@@ -131,15 +131,67 @@ test('langOf: by file name, else by VS Code language id; never .d.ts', () => {
   assert.equal(langOf('/a/b.d.ts', 'typescript'), undefined);
 });
 
-test('hover text: problem, incident with date and impact, pattern, links', () => {
+test('hover text: the incident first (date, impact), the pattern, links; never the message or the rule id', () => {
   const get = (id: string) => ({
     'aws-ebs-2011': { id, kind: 'incident', title: 'EBS storm', summary: 's', date: '2011-04-21', organisation: 'AWS', impact: '13% of volumes stuck', rules: [], patterns: [], incidents: [], body: '' },
     'timeouts-and-deadlines': { id, kind: 'pattern', title: 'Timeouts', summary: 'Give every call a timeout.', rules: [], patterns: [], incidents: [], body: '' },
   } as unknown as Record<string, never>)[id];
   const md = hoverMarkdown({ ruleId: 'missing-timeout', severity: 'warning', message: '`fetch` has no timeout', messageId: 'x', start: 0, end: 1, startPos: { line: 0, column: 0 }, endPos: { line: 0, column: 1 }, incidents: ['aws-ebs-2011'], patterns: ['timeouts-and-deadlines'], fixes: [] }, get, id => `command:open?${id}`);
-  assert.match(md, /Resembles \[EBS storm\]\(command:open\?aws-ebs-2011\) \(2011-04-21, AWS\): 13% of volumes stuck/);
-  assert.match(md, /Pattern: \[Timeouts\]\(command:open\?timeouts-and-deadlines\): Give every call a timeout\./);
-  assert.match(md, /\\`fetch\\` has no timeout/);
+  // the incident leads (date, organisation, impact), then the pattern
+  assert.match(md, /^\$\(flame\) \*\*Resembles \[EBS storm\]\(command:open\?aws-ebs-2011\)\*\* \(2011-04-21, AWS\) {2}\n13% of volumes stuck\n\n\$\(lightbulb\) Pattern: \[Timeouts\]\(command:open\?timeouts-and-deadlines\): Give every call a timeout\.$/);
+  // never what VS Code's diagnostic hover shows already: the message and the rule id
+  assert.doesNotMatch(md, /has no timeout|missing-timeout/);
+  // nothing in the knowledge base for it: no hover of ours at all
+  assert.equal(hoverMarkdown({ ruleId: 'missing-timeout', severity: 'warning', message: 'm', messageId: 'x', start: 0, end: 1, startPos: { line: 0, column: 0 }, endPos: { line: 0, column: 1 }, incidents: ['nope'], patterns: [], fixes: [] }, get, id => id), '');
+});
+
+test('manifest: settings read well in the Settings editor (markdown descriptions, Enable first, explained enum values)', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
+  const text = (v: string) => (/^%(.+)%$/.test(v) ? nls[v.slice(1, -1)] : v);
+  const props = Object.entries(pkg.contributes.configuration.properties) as [string, Record<string, unknown>][];
+  // markdown everywhere (a plain description would show `code` with its backticks)
+  for (const [k, p] of props) {
+    assert.equal(p.description, undefined, `${k} uses markdownDescription`);
+    assert.ok(text(p.markdownDescription as string), `${k} has a description`);
+  }
+  // an explicit order, Enable first
+  const orders = props.map(([k, p]) => [p.order, k] as [number, string]).sort((a, b) => a[0] - b[0]);
+  assert.deepEqual(orders.map(o => o[0]), props.map((_, i) => i), 'orders 0..n-1, each once');
+  assert.equal(orders[0][1], 'incidentLens.enable');
+  assert.equal(orders[1][1], 'incidentLens.run');
+  // every enum value of a top-level setting is explained
+  for (const [k, p] of props) {
+    if (!Array.isArray(p.enum)) continue;
+    const d = p.markdownEnumDescriptions as string[];
+    assert.equal(d?.length, p.enum.length, `${k}: one description per value`);
+    for (const x of d) assert.ok(text(x), `${k}: ${x}`);
+    assert.equal(p.enumDescriptions, undefined, `${k}: markdown enum descriptions (plain ones would show backticks)`);
+  }
+  assert.match(text(pkg.contributes.configuration.properties['incidentLens.run'].markdownEnumDescriptions[1]), /saved/);
+  // command titles are plain text: no backticks
+  for (const c of pkg.contributes.commands) assert.doesNotMatch(text(c.title), /`/, c.command);
+});
+
+test('plain titles: code spans in fix titles become quoted code (menus do not render markdown)', () => {
+  assert.equal(plainTitle('Add `signal: AbortSignal.timeout(5000)`'), "Add 'signal: AbortSignal.timeout(5000)'");
+  assert.equal(plainTitle('Use `performance.now()` for `elapsed`'), "Use 'performance.now()' for 'elapsed'");
+  assert.equal(plainTitle('Disable x for this line'), 'Disable x for this line');
+});
+
+test('fix-all reports what it did: fixed, and left without a safe fix', async () => {
+  await loadAllLanguages();
+  const src = 'export async function a(u: string) {\n  return fetch(u);\n}\nexport async function b(u: string) {\n  return fetch(u, { method: "POST" });\n}\n';
+  const r = fixAll('a.ts', src, 'typescript', ALL_RULES);
+  assert.deepEqual([r.fixed, r.remaining, !!r.edit], [2, 0, true]);
+  const clean = applyEdits(src, [r.edit!]);
+  assert.deepEqual(fixAll('a.ts', clean, 'typescript', ALL_RULES), { fixed: 0, remaining: 0 });
+  // a retry loop with a constant delay: its fix is not safe, so it is left and counted
+  const retry = 'export async function f(call: () => Promise<void>) {\n  for (let i = 0; i < 5; i++) {\n    try { return await call(); } catch { await new Promise(r => setTimeout(r, 1000)); }\n  }\n}\n';
+  const left = fixAll('r.ts', retry, 'typescript', ALL_RULES);
+  assert.equal(left.fixed, 0);
+  assert.ok(left.remaining >= 1, JSON.stringify(left));
+  assert.equal(safelyFixable((await analyzeText(src, 'a.ts')).findings), 2);
 });
 
 test('manifest: activation on TS/JS only, untrusted workspaces declared, l10n strings present', () => {

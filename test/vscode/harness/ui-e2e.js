@@ -42,6 +42,14 @@ let passed = 0, failed = 0;
       }
       await hover.getByText('Timeouts and deadline propagation').first().waitFor();
       await page.waitForTimeout(400);
+      // VS Code's diagnostic part shows the message and the rule code once; ours adds the incident, never repeating them
+      const hoverText = await hover.innerText();
+      const count = (re) => (hoverText.match(re) || []).length;
+      if (count(/has no timeout/g) !== 1) throw new Error(`the message appears ${count(/has no timeout/g)} times in the hover:\n${hoverText}`);
+      if (count(/missing-timeout/g) !== 1) throw new Error(`the rule id appears ${count(/missing-timeout/g)} times in the hover:\n${hoverText}`);
+      // "Resembles" is visible without scrolling the hover
+      const hb = await hover.boundingBox(), rb = await hover.getByText('Resembles').first().boundingBox();
+      if (!hb || !rb || rb.y + rb.height > hb.y + hb.height) throw new Error('"Resembles" is below the fold of the hover');
       await shot('hover.png');
     });
     await step('Problems panel lists the finding with its rule code', async () => {

@@ -6,7 +6,7 @@ import * as path from 'path';
 const Mocha = require('mocha');
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 180000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP });
   for (const f of fs.readdirSync(__dirname).filter(f => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures: number) => {
