@@ -48,6 +48,15 @@ exports.activate = context => main.activate(context, { start, loadMs });
 exports.deactivate = () => main.deactivate();
 `);
 }
+// the page VS Code shows for the installed extension (the VSIX readme): docs/marketplace/README.md with its images
+// inlined as data: URIs. VS Code drops relative image paths from an extension's README, and this project has no
+// https host for them; publishing to the Marketplace instead needs a `repository` in package.json and vsce without
+// --no-rewrite-relative-links, which turns the relative links of docs/marketplace/README.md into https ones.
+if (want('extension') && fs.existsSync(path.join(root, 'docs/marketplace/README.md'))) {
+  const page = fs.readFileSync(path.join(root, 'docs/marketplace/README.md'), 'utf8').replace(/(!\[[^\]]*\]\()([^)\s]+\.png)\)/g,
+    (_, head, rel) => `${head}data:image/png;base64,${fs.readFileSync(path.join(root, rel)).toString('base64')})`);
+  fs.writeFileSync(path.join(dist, 'readme.md'), page);
+}
 // wasm: runtime from the pinned web-tree-sitter, grammars from grammars/ (pinned, see grammars/README.md)
 fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
 for (const f of fs.readdirSync(path.join(root, 'grammars'))) if (f.endsWith('.wasm')) fs.copyFileSync(path.join(root, 'grammars', f), path.join(dist, f));

@@ -62,7 +62,9 @@ await build({
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 });
 const vsce = require.resolve('@vscode/vsce/vsce');
-const pk = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+// the VSIX carries the user-facing page (docs/marketplace/README.md with its images inlined: scripts/build.mjs) and the LICENSE;
+// the repository README is for contributors. Same arguments as `npm run package`.
+const pk = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--readme-path', 'dist/readme.md', '--no-rewrite-relative-links', '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (pk.status !== 0 || !fs.existsSync(vsix)) { record('package the VSIX', false); finish(); }
 {
   const { checkVsix } = await import(path.join(root, 'test/vscode/vsix-check.mjs'));

@@ -1,5 +1,6 @@
 // Reads a VSIX (zip) central directory without dependencies and checks what it ships.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 
 export function zipEntries(file) {
   const buf = fs.readFileSync(file);
@@ -12,7 +13,7 @@ export function zipEntries(file) {
   for (let i = 0; i < count; i++) {
     if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory');
     const size = buf.readUInt32LE(p + 24), nameLen = buf.readUInt16LE(p + 28), extra = buf.readUInt16LE(p + 30), comment = buf.readUInt16LE(p + 32);
-    out.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size });
+    out.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size, method: buf.readUInt16LE(p + 10), compressed: buf.readUInt32LE(p + 20), local: buf.readUInt32LE(p + 42) });
     p += 46 + nameLen + extra + comment;
   }
   return out;
@@ -20,7 +21,18 @@ export function zipEntries(file) {
 
 export const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/extension-main.js', 'extension/dist/kb.js', 'extension/dist/kb.json',
   'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-typescript.wasm', 'extension/dist/tree-sitter-tsx.wasm',
-  'extension/dist/tree-sitter-javascript.wasm', 'extension/images/icon.png', 'extension/l10n/bundle.l10n.json'];
+  'extension/dist/tree-sitter-javascript.wasm', 'extension/images/icon.png', 'extension/l10n/bundle.l10n.json',
+  'extension/readme.md', 'extension/LICENSE.txt'];
+
+/** The content of one file of a zip (stored or deflated). */
+export function zipRead(file, name) {
+  const buf = fs.readFileSync(file);
+  const e = zipEntries(file).find(x => x.name === name);
+  if (!e) return undefined;
+  const start = e.local + 30 + buf.readUInt16LE(e.local + 26) + buf.readUInt16LE(e.local + 28);
+  const data = buf.subarray(start, start + e.compressed);
+  return e.method === 8 ? zlib.inflateRawSync(data) : data;
+}
 
 /** Problems with a VSIX (empty when fine). */
 export function checkVsix(file, maxBytes = 4 * 1024 * 1024) {
@@ -29,6 +41,12 @@ export function checkVsix(file, maxBytes = 4 * 1024 * 1024) {
   if (size > maxBytes) problems.push(`${size} bytes > ${maxBytes}`);
   const names = zipEntries(file).map(e => e.name);
   for (const r of REQUIRED) if (!names.includes(r)) problems.push(`missing ${r}`);
+  // the page VS Code shows for the extension: its images are inlined (VS Code drops relative ones) or https
+  const readme = zipRead(file, 'extension/readme.md')?.toString('utf8') ?? '';
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map(m => m[1]);
+  if (!images.length) problems.push('readme.md has no images');
+  for (const url of images) if (!/^(https:\/\/|data:image\/png;base64,)/.test(url)) problems.push(`readme image ${url.slice(0, 60)} would not show in VS Code`);
+  if (/npm ci|npm test|npm run bench/.test(readme)) problems.push('readme.md is the contributors\' README');
   for (const n of names) {
     if (/^extension\/(src|node_modules|test|out|scripts|bench|knowledge|grammars)\//.test(n)) problems.push(`ships ${n}`);
     if (/\.(ts|map)$/.test(n)) problems.push(`ships ${n}`);
