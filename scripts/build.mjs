@@ -48,13 +48,16 @@ exports.activate = context => main.activate(context, { start, loadMs });
 exports.deactivate = () => main.deactivate();
 `);
 }
-// the page VS Code shows for the installed extension (the VSIX readme): docs/marketplace/README.md with its images
-// inlined as data: URIs. VS Code drops relative image paths from an extension's README, and this project has no
-// https host for them; publishing to the Marketplace instead needs a `repository` in package.json and vsce without
-// --no-rewrite-relative-links, which turns the relative links of docs/marketplace/README.md into https ones.
+// the page VS Code shows for the installed extension (the VSIX readme): docs/marketplace/README.md. VS Code's extension
+// page and the Marketplace show only https images (VS Code 1.139's sanitizer removes relative and data: image sources:
+// seen in the UI test), and this project has no https host yet: INCIDENT_LENS_IMAGES_URL=https://host/path (where
+// docs/screenshots/ is served, e.g. a repository's raw URL) makes the images absolute; without it the packaged page
+// leaves them out (text only, never an empty image box).
 if (want('extension') && fs.existsSync(path.join(root, 'docs/marketplace/README.md'))) {
-  const page = fs.readFileSync(path.join(root, 'docs/marketplace/README.md'), 'utf8').replace(/(!\[[^\]]*\]\()([^)\s]+\.png)\)/g,
-    (_, head, rel) => `${head}data:image/png;base64,${fs.readFileSync(path.join(root, rel)).toString('base64')})`);
+  const base = process.env.INCIDENT_LENS_IMAGES_URL?.replace(/\/+$/, '');
+  if (base && !/^https:\/\//.test(base)) throw new Error(`INCIDENT_LENS_IMAGES_URL must be an https URL: ${base}`);
+  const page = fs.readFileSync(path.join(root, 'docs/marketplace/README.md'), 'utf8')
+    .replace(/^!\[([^\]]*)\]\(([^)\s]+)\)\n\n?/gm, (line, alt, rel) => /^https:\/\//.test(rel) ? line : base ? `![${alt}](${base}/${rel})\n\n` : '');
   fs.writeFileSync(path.join(dist, 'readme.md'), page);
 }
 // wasm: runtime from the pinned web-tree-sitter, grammars from grammars/ (pinned, see grammars/README.md)

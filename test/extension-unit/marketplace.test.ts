@@ -25,7 +25,7 @@ test('packaged as the VSIX readme by `npm run package` and the VS Code suite, wi
   assert.match(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'), /^MIT License\n/);
 });
 
-test('images: repository files (inlined into the VSIX readme by scripts/build.mjs; https once published) or https', () => {
+test('images: screenshots the UI test refreshes (made https by scripts/build.mjs with INCIDENT_LENS_IMAGES_URL, else left out of the VSIX) or https', () => {
   const images = [...md.matchAll(/!\[([^\]]*)\]\(([^)\s]+)\)/g)];
   assert.ok(images.length >= 3);
   for (const [, alt, url] of images) {
