@@ -200,6 +200,11 @@ export interface DocumentAnalysis extends FileAnalysis {
    * over). Both give a deferred result (previous findings, moved).
    */
   parseKind: 'incremental' | 'full' | 'cached' | 'over-budget' | 'postponed';
+  /**
+   * How this version's tree was made: `parseKind`, except for a 'cached' re-analysis of a version analysed before
+   * (e.g. after the workspace index settled), where it is the kind of the parse that made the reused tree.
+   */
+  treeKind: 'incremental' | 'full' | 'over-budget' | 'postponed';
   /** Whether the analysis re-ran the whole file or only the edited region. */
   analysisMode: 'full' | 'incremental';
   /** With analysisMode 'full' after an edit: why the whole file was re-analysed. */
@@ -268,7 +273,7 @@ export class DocumentEngine {
     const t0 = performance.now();
     const skipped = (notice: string): DocumentAnalysis => ({
       findings: [], localFindings: [], dependsOn: new Set(), conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: false, raw: [], ruleErrors: [notice], pending: [],
-      version, text, lang, ms: performance.now() - t0, parseMs: 0, parseKind: 'full', analysisMode: 'full', skipped: notice,
+      version, text, lang, ms: performance.now() - t0, parseMs: 0, parseKind: 'full', treeKind: 'full', analysisMode: 'full', skipped: notice,
     });
     // a document tree-sitter crashed on is not parsed again (every keystroke would crash and restart the parser,
     // dropping every other document's tree) until it is closed and reopened
@@ -320,7 +325,8 @@ export class DocumentEngine {
         a = !incremental || p.kind === 'full' ? inc.analyzer.full(text, p.tree) : inc.analyzer.update(text, p.tree, p.changes ?? []);
       }
     }
-    const r: DocumentAnalysis = { ...a, version, text, lang, ms: 0, parseMs, parseKind, analysisMode: a.mode, localFindings: a.findings, dependsOn: new Set() };
+    const treeKind = parseKind !== 'cached' ? parseKind : previous?.version === version ? previous.treeKind : 'full';
+    const r: DocumentAnalysis = { ...a, version, text, lang, ms: 0, parseMs, parseKind, treeKind, analysisMode: a.mode, localFindings: a.findings, dependsOn: new Set() };
     // the document's own symbols (whole-file analyses build them) join the index before its findings are settled
     if (a.symbols) this.project.set(file, a.symbols);
     this.settleOpts.set(key, { file, opts });

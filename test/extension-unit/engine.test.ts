@@ -232,6 +232,9 @@ test('reconcile: after incremental typing, a whole-file pass on the reused tree 
   }
   const settled = engine.analyze('doc', file, text, 'typescript', typed.length, ALL_RULES, true);
   assert.equal(settled.analysisMode, 'full');
+  // the re-analysis of a version on its cached tree says so, and keeps how that tree was made
+  assert.equal(settled.parseKind, 'cached');
+  assert.equal(settled.treeKind, 'incremental');
   const fresh = parseSync(text, 'typescript');
   const want = analyzeTree(file, text, 'typescript', fresh, ALL_RULES).findings;
   fresh.delete();
