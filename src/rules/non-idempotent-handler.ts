@@ -15,7 +15,7 @@ import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
 import { credentialHandler, removalHandler } from './handlers/effects';
-import { callsIn, deferred, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
+import { callsIn, deferredIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
 import { guardFix, isStripe, stripeFix, stripeOptions, type StripeOpts } from './handlers/fixes';
 
@@ -125,8 +125,9 @@ export const nonIdempotentHandler: Rule = {
       let firstEffect: Node | undefined;
       const rest: Node[] = [];
       const fnId = h.fn.childForFieldName('name')?.text;
+      const deferred = deferredIn(ctx, h.fn);
       for (const c of callsIn(calls, h.start, h.end)) {
-        if (stripeState.has(c.startIndex) || deferred(c, h.fn)) continue;
+        if (stripeState.has(c.startIndex) || deferred(c)) continue;
         const e = countedEffect(ctx, c, fnId);
         if (e) { own.push(factOf(ctx, e)); firstEffect ??= c; } else rest.push(c);
       }

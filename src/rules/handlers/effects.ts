@@ -106,6 +106,9 @@ const AWS_COMMANDS: Record<string, EffectKind> = {
   PutEventsCommand: 'publish', PutRecordCommand: 'publish', PutRecordsCommand: 'publish',
 };
 
+/** Method names `classifyEffect` can return an effect for (its SQL names and switch cases): other member calls are not looked at further. */
+const EFFECT_PROPS = new Set(['insertOne', 'insertMany', 'bulkCreate', 'createMany', 'bulkInsert', 'insert', 'insertInto', 'create', 'save', 'persistAndFlush', 'persist', 'persistOrReplace', 'emit', 'increment', 'decrement', 'update', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findAndModify', 'bulkWrite', 'upsert', 'sendMail', 'send', 'sendMultiple', 'sendBatch', 'sendMulticast', 'sendEachForMulticast', 'sendEach', 'sendToDevice', 'sendToTopic', 'sendAll', 'sendNotification', 'sendPushNotificationsAsync', 'sendSms', 'sendSMS', 'sendEmail', 'sendEmailWithTemplate', 'sendEmailBatch', 'sendRawEmail', 'sendTemplatedEmail', 'sendMessage', 'sendMessageBatch', 'publish', 'publishMessage', 'publishJSON', 'sendToQueue', 'putEvents', 'putRecord', 'add', 'addBulk', 'triggerJob', 'enqueue', 'enqueueJob', 'addJob', 'trigger', 'batchTrigger', 'triggerAndWait', 'sale', 'query', 'execute', 'exec', 'run', 'none', 'one', 'oneOrNone', 'many', 'any', 'raw', '$executeRaw', '$executeRawUnsafe', '$queryRaw', '$queryRawUnsafe', 'all', 'get', 'result', 'unsafe', 'first']);
+
 /** Classifies one call as a non-idempotent effect (or not). Stripe is handled by the caller. */
 export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined {
   const fn = unwrap(call.childForFieldName('function'));
@@ -113,13 +116,15 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
   const argsNode = call.childForFieldName('arguments');
   // tagged template: sql`INSERT ...`
   if (argsNode?.type === 'template_string') return sqlEffect(call, argsNode.text.slice(1, -1), fn.text);
-  const args = callArgs(call);
   if (fn.type === 'identifier') {
+    const args = callArgs(call);
     const sql = args.length ? sqlText(ctx, args[0]) : undefined;
     return sql ? sqlEffect(call, sql, fn.text) : undefined;
   }
   if (fn.type !== 'member_expression') return undefined;
   const prop = fn.childForFieldName('property')?.text ?? '';
+  if (!EFFECT_PROPS.has(prop)) return undefined;
+  const args = callArgs(call);
   const obj = unwrap(fn.childForFieldName('object'));
   const names = chain(obj);
   const last = names[names.length - 1] ?? '';

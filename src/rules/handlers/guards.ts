@@ -79,23 +79,61 @@ const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:awa
 /** `prisma.tier.deleteMany(`, `Tier.destroy(`, `db.delete(tiers)`, `knex('tiers').del(`, `DELETE FROM tiers`. */
 const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteMany|destroy|del|remove|removeMany)\s*\(|\.\s*delete\s*\(\s*([\w$.]+)\s*\)|\bdelete\s+from\s+["`]?([\w.]+)/gi;
 
+/** A word every DELETE_CALL match contains (a cheap test first: that regex starts at every word). */
+const DELETE_WORD = /\b(?:deleteMany|destroy|del|remove|removeMany|delete)\b/i;
+
 const esc = (v: string) => v.replace(/[$]/g, '\\$');
+
+/** The tests of one bound variable, compiled once per name (a name recurs across a file's nested functions and files). */
+interface VarTests { dedup: RegExp; dedupNeg: RegExp; stops: RegExp; required: RegExp }
+const VAR_TESTS = new Map<string, VarTests>();
+function varTests(v: string): VarTests {
+  let t = VAR_TESTS.get(v);
+  if (t) return t;
+  const e = esc(v);
+  t = {
+    dedup: new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&|\\|\\||\\?\\.|\\.length|!==?\\s*(?:null|undefined))`),
+    dedupNeg: new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`),
+    stops: new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&[^)]*\\)|\\?\\.[^)]*\\)|!==?\\s*(?:null|undefined)\\s*\\))\\s*\\{?\\s*(?:return|throw)\\b`),
+    required: new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`),
+  };
+  if (VAR_TESTS.size >= 4096) VAR_TESTS.clear();
+  VAR_TESTS.set(v, t);
+  return t;
+}
+
+const SPACE = /\s/;
+/**
+ * Whether `if (v` or `if (!v` occurs in `code` (the start every test below needs), found from the occurrences of `v`
+ * reading backwards: much cheaper than the tests themselves on a long function, and usually false.
+ */
+function ifTests(code: string, v: string): boolean {
+  for (let i = code.indexOf(v); i >= 0; i = code.indexOf(v, i + 1)) {
+    let j = i - 1;
+    while (j >= 0 && SPACE.test(code[j])) j--;
+    if (code[j] === '!') { j--; while (j >= 0 && SPACE.test(code[j])) j--; }
+    if (code[j] !== '(') continue;
+    j--;
+    while (j >= 0 && SPACE.test(code[j])) j--;
+    if (code[j] === 'f' && code[j - 1] === 'i' && (j < 2 || !/\w/.test(code[j - 2]))) return true;
+  }
+  return false;
+}
 
 /** The found value gates the work: `if (v) return`, `if (v && v.length) { reuse } else { create }`, `if (!v) create(...)`. */
 function dedupTest(code: string, v: string): boolean {
-  const e = esc(v);
-  return new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&|\\|\\||\\?\\.|\\.length|!==?\\s*(?:null|undefined))`).test(code)
-    || new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`).test(code);
+  const t = varTests(v);
+  return t.dedup.test(code) || t.dedupNeg.test(code);
 }
 
 /** `if (v) return ...` / `if (v) throw ...`: a positive test that stops the work (the row exists: conflict or replay). */
 function stopsWhenFound(code: string, v: string): boolean {
-  return new RegExp(`\\bif\\s*\\(\\s*${esc(v)}\\s*(?:\\)|&&[^)]*\\)|\\?\\.[^)]*\\)|!==?\\s*(?:null|undefined)\\s*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
+  return varTests(v).stops.test(code);
 }
 
 /** `if (!v) return ...` / `if (!v || ...) throw ...`: the handler needs the row to exist. */
 function requiredToExist(code: string, v: string): boolean {
-  return new RegExp(`\\bif\\s*\\(\\s*!\\s*${esc(v)}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`).test(code);
+  return varTests(v).required.test(code);
 }
 
 /**
@@ -129,7 +167,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   // a test of `v` that gates the work, looked for after the lookup only
   const gates = (from: number, v: string): boolean => {
     const rest = code.slice(from);
-    if (!rest.includes('if') || rest.indexOf(v, 1) < 0) return false;
+    if (!rest.includes('if') || rest.indexOf(v, 1) < 0 || !ifTests(rest, v)) return false;
     return stopsWhenFound(rest, v) || (dedupTest(rest, v) && !requiredToExist(rest, v));
   };
   // lookups: find the verb first (cheap), then read the statement before it (bounded) for the bound variable and model
@@ -156,7 +194,7 @@ export function guardState(text: string, extra = ''): GuardFact {
     if (n) { look.add(n); stop.add(n); }
   }
   const repl = new Set<string>();
-  for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
+  if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
   if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;

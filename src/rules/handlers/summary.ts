@@ -34,21 +34,62 @@ export interface FnFacts {
 /** Functions worth summarising: an effect, a guard or a processor signature may be in them. */
 export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?|emit|persist\w*)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger|scheduleJob|setTimeout|setInterval|CronJob)\s*\(|\.\s*(?:on|once|schedule)\s*\(/i;
 
-const DEFERRING = /(?:^|\.)(?:scheduleJob|schedule|setTimeout|setInterval|setImmediate|on|once|addListener|addEventListener|subscribe|CronJob|cron)$/;
+/** A scheduler or listener name where a callee can end: followed by its arguments, type arguments, `?.(` or a comment. */
+const DEFERRING_AT = /\b(?:scheduleJob|schedule|setTimeout|setInterval|setImmediate|on|once|addListener|addEventListener|subscribe|CronJob|cron)\b(?=\s*(?:[(<]|\?\.|\/[*/]))/g;
+
+/**
+ * The functions of this file handed to a scheduler or an event listener (`scheduleJob(id, cron, async () => ...)`,
+ * `setTimeout(() => ...)`, `emitter.on('done', ...)`, `new CronJob(t, () => ...)`), as [start, end) sorted by start.
+ * Found once per file from a text scan for the names (a callee whose last name is one of them: `(^|.)name$` on its
+ * text), not by walking up from every call.
+ */
+function deferringCallbacks(ctx: RuleContext): readonly (readonly [number, number])[] {
+  return ctx.memo('nih.deferring', () => {
+    const out: [number, number][] = [];
+    for (const m of ctx.matchAll(DEFERRING_AT)) {
+      const id = ctx.root.descendantForIndex(m.index!, m.index! + m[0].length);
+      if (!id || id.startIndex !== m.index || id.text !== m[0]) continue;
+      let callee: Node | null = null;
+      if (id.type === 'property_identifier') {
+        const mem = id.parent;
+        if (mem?.type === 'member_expression' && mem.childForFieldName('property')?.startIndex === id.startIndex) callee = mem;
+      } else if (id.type === 'identifier') callee = id;
+      const host = callee?.parent;
+      if (!callee || !host) continue;
+      const f = host.type === 'call_expression' ? host.childForFieldName('function') : host.type === 'new_expression' ? host.childForFieldName('constructor') : null;
+      if (f?.startIndex !== callee.startIndex || f.endIndex !== callee.endIndex) continue;
+      const args = host.childForFieldName('arguments');
+      if (args?.type !== 'arguments') continue;
+      for (const a of args.namedChildren) if (a && FUNCTION_TYPES.has(a.type)) out.push([a.startIndex, a.endIndex]);
+    }
+    return out.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  });
+}
 
 /**
  * Whether a call runs later rather than in the request: it sits in a function passed to a scheduler or an event
- * listener (`scheduleJob(id, cron, async () => { ... })`, `setTimeout(() => ...)`, `emitter.on('done', ...)`),
- * below `boundary` (the handler's or summarised function's node).
+ * listener, below `boundary` (the handler's or summarised function's node; the boundary itself being such a
+ * callback does not count). Returns a test for the calls of one boundary.
  */
-export function deferred(call: Node, boundary: Node): boolean {
-  for (let n: Node | null = call.parent; n && n.startIndex >= boundary.startIndex && !(n.startIndex === boundary.startIndex && n.endIndex === boundary.endIndex); n = n.parent) {
-    if (!FUNCTION_TYPES.has(n.type) || n.parent?.type !== 'arguments') continue;
-    const host = n.parent.parent;
-    const callee = host?.childForFieldName('function') ?? host?.childForFieldName('constructor');
-    if (callee && DEFERRING.test(callee.text.replace(/\s+/g, ''))) return true;
+export function deferredIn(ctx: RuleContext, boundary: Node): (call: Node) => boolean {
+  const all = deferringCallbacks(ctx);
+  const bs = boundary.startIndex, be = boundary.endIndex;
+  let lo = 0, hi = all.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (all[m][0] < bs) lo = m + 1; else hi = m; }
+  const inside: (readonly [number, number])[] = [];
+  for (let i = lo; i < all.length && all[i][0] < be; i++) {
+    const [s, e] = all[i];
+    if (e <= be && !(s === bs && e === be)) inside.push(all[i]);
   }
-  return false;
+  if (!inside.length) return () => false;
+  return (call: Node) => {
+    const cs = call.startIndex, ce = call.endIndex;
+    for (const [s, e] of inside) {
+      if (s > cs) break;
+      if (ce <= e) return true;
+    }
+    return false;
+  };
 }
 
 /** Calls in [start, end) from the document-ordered `call` captures. */
@@ -60,8 +101,18 @@ export function callsIn(calls: readonly Node[], start: number, end: number): Nod
   return out;
 }
 
+/**
+ * The effect of one call (undefined when none), classified once per file: a call in a nested function is seen again
+ * by every enclosing function's summary and by the handler that holds it.
+ */
 export function classify(ctx: RuleContext, call: Node): Effect | undefined {
-  return classifyEffect(ctx, call) ?? classifyMessagesCreate(ctx, call);
+  const seen = ctx.memo('nih.classified', () => new Map<string, Effect | null>());
+  const key = call.startIndex + ':' + call.endIndex;
+  const got = seen.get(key);
+  if (got !== undefined) return got ?? undefined;
+  const e = classifyEffect(ctx, call) ?? classifyMessagesCreate(ctx, call);
+  seen.set(key, e ?? null);
+  return e;
 }
 
 /** An effect that counts (not noise, not a converging write), or undefined. */
@@ -98,9 +149,10 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
   const calls = callsIn(ctx.captures('call'), body.startIndex, body.endIndex);
   const fx: EffectFact[] = [];
   const dc: number[] = [];
+  const deferred = deferredIn(ctx, node);
   for (const c of calls) {
     ctx.checkDeadline();
-    if (deferred(c, node)) { dc.push(c.startIndex); continue; }
+    if (deferred(c)) { dc.push(c.startIndex); continue; }
     const e = countedEffect(ctx, c, fn.id);
     if (e) fx.push(factOf(ctx, e));
   }
