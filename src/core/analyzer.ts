@@ -225,6 +225,15 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
           if (failure) result.ruleErrors.push(failure.replace(/ on (.*?): /, ` summarising ${fn.id} in $1: `));
         }
       });
+      // pending findings that cannot settle to anything, whatever the other files hold (Rule.keepPending)
+      const symbols = result.symbols;
+      if (result.pending.length && rules.some(r => r.keepPending)) {
+        result.pending = result.pending.filter(f => {
+          const rule = rules.find(r => r.meta.id === f.ruleId);
+          if (!rule?.keepPending) return true;
+          try { return rule.keepPending(f, symbols); } catch { return true; }
+        });
+      }
       if (prof) { const n = performance.now(); prof.set('symbols', (prof.get('symbols') ?? 0) + n - t); t = n; }
     }
   }

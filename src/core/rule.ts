@@ -159,6 +159,13 @@ export interface Rule {
    * (message, related), a list, or undefined to drop it. Called with every file's symbols available.
    */
   settle?(finding: Finding, project: ProjectView, file: string): Finding | Finding[] | undefined;
+  /**
+   * Called in the file pass once the file's own symbols (and summaries) are built: false when `settle` is sure to
+   * drop this pending finding whatever the other files hold (its callee is a function of this file that records
+   * nothing for the rule, or a module that can never be part of the project). Such findings are left out of
+   * `FileAnalysis.pending`, so they cost nothing in the project pass and in what the file pass hands over.
+   */
+  keepPending?(finding: Finding, symbols: FileSymbols): boolean;
 }
 
 export type { Ref, FileSymbols, FunctionSymbol, CallSite, SymbolFunctionInfo };

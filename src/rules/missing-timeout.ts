@@ -10,7 +10,7 @@ import type { Rule } from '../core/rule';
 import { stringValue } from '../core/ast';
 import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
 import { browserOnly, inReactClientCode, isUseClientFile, skipBrowser } from './timeout/browser';
-import { noteClientCall, reportWrapperCall, settleWrapperCall, wrapperSummary } from './timeout/wrappers';
+import { noteClientCall, reportWrapperCall, settleWrapperCall, wrapperCallMaySettle, wrapperSummary } from './timeout/wrappers';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, checkUndiciRequest, collectFacts } from './timeout/http-clients';
 import { checkClientConstructors } from './timeout/clients';
 
@@ -35,6 +35,7 @@ export const missingTimeout: Rule = {
   settle(finding, project, file) {
     return (finding.pending as { kind?: string } | undefined)?.kind === 'wrapper-call' ? settleWrapperCall(finding, project, file) : undefined;
   },
+  keepPending: wrapperCallMaySettle,
   check(ctx) {
     collectFacts(ctx);
     // cheap prefilter on the source text (no WASM crossing): the callee must start with a name that can

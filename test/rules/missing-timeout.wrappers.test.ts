@@ -10,7 +10,9 @@ import { ruleTester } from '../helpers/rule-tester';
 import { tempProject } from '../helpers/temp-project';
 import { defaultConfig } from '../../src/core/config';
 import { discoverFiles } from '../../src/core/files';
-import { analyzeProject } from '../../src/project/analyze';
+import { analyzeFileText, analyzeProject } from '../../src/project/analyze';
+import { analyzeText } from '../../src/core/analyzer';
+import { loadAllLanguages } from '../../src/core/parser';
 import { allRules } from '../../src/rules';
 
 const N = 10000;
@@ -130,4 +132,40 @@ test('across files: calls through an imported wrapper are judged in the caller\'
   assert.match(found[0].message, /`api` wraps `fetch` \(api\.ts:2\) and this call passes no `signal`/);
   assert.equal(path.relative(dir, found[0].related![0].file), path.join('src', 'lib', 'api.ts'));
   assert.equal(found[0].related![0].startPos.line, 1);
+});
+
+test('pending wrapper calls: only those whose callee may be a wrapper reach the project pass (Rule.keepPending)', async () => {
+  await loadAllLanguages();
+  const code = [
+    "import { api } from './lib/api';",
+    "import { format } from 'date-fns';",
+    "import * as fs from 'fs';",
+    "import { createHash } from 'node:crypto';",
+    'function label(url: string) { return url.toUpperCase(); }',
+    'async function get(url: string, init?: RequestInit) { return fetch(url, init); }',
+    'class Client {',
+    '  title(path: string) { return path; }',
+    '  async send(path: string, init?: RequestInit) { return fetch(`https://x${path}`, init); }',
+    "  run() { this.title('https://x/a'); return this.send('https://x/b'); }",
+    '}',
+    'export async function main() {',
+    "  label('https://x/a');", // a same-file function that is not a wrapper: settled here, dropped
+    "  fs.readFileSync('/etc/hosts');", // a Node built-in: never a project function
+    "  createHash('sha256');",
+    "  format('yyyy', 'x');", // a package: may be a workspace package, left to the project pass
+    "  await api('/me');", // an import: left to the project pass
+    "  return get('https://x/me');", // a same-file wrapper: kept (and flagged)
+    '}',
+    '',
+  ].join('\n');
+  const file = path.resolve('/p/src/main.ts');
+  const r = await analyzeText(code, file, { rules: allRules, symbols: true });
+  const pending = r.pending.filter(f => f.ruleId === 'missing-timeout').map(f => `${f.startPos.line + 1}:${(f.pending as { callee: string }).callee}`);
+  assert.deepEqual(pending, ['10:this.send', '16:format', '17:api', '18:get']);
+  // without symbols (an edited region, no summaries) nothing is pruned; the settled findings are the same
+  const all = await analyzeText(code, file, { rules: allRules });
+  assert.deepEqual(all.pending.filter(f => f.ruleId === 'missing-timeout').map(f => `${f.startPos.line + 1}:${(f.pending as { callee: string }).callee}`),
+    ['10:this.title', '10:this.send', '13:label', '14:fs.readFileSync', '15:createHash', '16:format', '17:api', '18:get']);
+  const settled = await analyzeFileText(code, file, { rules: allRules });
+  assert.deepEqual(settled.findings.filter(f => f.ruleId === 'missing-timeout').map(f => `${f.startPos.line + 1} ${f.messageId}`), ['10 wrapperCall', '18 wrapperCall']);
 });

@@ -219,27 +219,42 @@ function functionName(fn: Node): string | undefined {
  */
 export function inReactClientCode(ctx: RuleContext, call: Node): boolean {
   if (!(importsReact(ctx) || hasJsx(ctx)) || fileDirective(ctx) === 'use server') return false;
-  let nested = false;
-  for (let n: Node | null = call.parent; n; n = n.parent) {
+  return clientAbove(ctx, call.parent, false);
+}
+
+/**
+ * The walk of inReactClientCode from `start` up: a JSX attribute's expression is client code; the first function
+ * reached decides by itself (`nested`: whether it encloses another function on the way from the call) or passes
+ * the question on to the next one. The verdict of a function is memoised per file (calls in one component share
+ * its walk; a component's body is scanned for JSX once).
+ */
+function clientAbove(ctx: RuleContext, start: Node | null, nested: boolean): boolean {
+  for (let n: Node | null = start; n; n = n.parent) {
     if (n.type === 'jsx_expression' && n.parent?.type === 'jsx_attribute') return true;
-    if (!FUNCTION_TYPES.has(n.type)) continue;
-    if (hasDirective(n, 'use server')) return false;
-    const name = functionName(n);
-    if (name && HOOK.test(name) && importsReact(ctx)) return true;
-    // a handler or effect helper declared inside a (synchronous) function component runs on events, in the browser
-    if (nested && name && /^[A-Z]/.test(name) && !isAsync(n) && rendersJsx(n)) return true;
-    nested = true;
-    // the function is an argument of a hook call, or a property of an object argument of one (useQuery({ queryFn }))
-    let a: Node | null = n.parent;
-    if (a?.type === 'pair') a = a.parent?.parent ?? null;
-    if (a?.type === 'arguments') {
-      const callee = unwrap(a.parent?.childForFieldName('function'));
-      const path = memberPath(callee);
-      const last = path?.[path.length - 1];
-      if (last && HOOK.test(last) && (path!.length === 1 || path![0] === 'React')) return true;
+    if (FUNCTION_TYPES.has(n.type)) {
+      const fn = n;
+      return ctx.memo(`mt:client:${fn.startIndex}:${fn.endIndex}:${fn.typeId}:${nested}`, () => clientFunction(ctx, fn, nested));
     }
   }
   return false;
+}
+
+function clientFunction(ctx: RuleContext, n: Node, nested: boolean): boolean {
+  if (hasDirective(n, 'use server')) return false;
+  const name = functionName(n);
+  if (name && HOOK.test(name) && importsReact(ctx)) return true;
+  // a handler or effect helper declared inside a (synchronous) function component runs on events, in the browser
+  if (nested && name && /^[A-Z]/.test(name) && !isAsync(ctx, n) && rendersJsx(n)) return true;
+  // the function is an argument of a hook call, or a property of an object argument of one (useQuery({ queryFn }))
+  let a: Node | null = n.parent;
+  if (a?.type === 'pair') a = a.parent?.parent ?? null;
+  if (a?.type === 'arguments') {
+    const callee = unwrap(a.parent?.childForFieldName('function'));
+    const path = memberPath(callee);
+    const last = path?.[path.length - 1];
+    if (last && HOOK.test(last) && (path!.length === 1 || path![0] === 'React')) return true;
+  }
+  return clientAbove(ctx, n.parent, true);
 }
 
 function hasJsx(ctx: RuleContext): boolean {
@@ -266,8 +281,10 @@ function rendersJsx(fn: Node): boolean {
   return !!body && containsType(body, JSX_TYPES, 50000, true);
 }
 
-function isAsync(fn: Node): boolean {
-  return /^async\b/.test(fn.text);
+/** The function's text starts with `async` (as `/^async\b/.test(fn.text)`, without copying the function's text). */
+function isAsync(ctx: RuleContext, fn: Node): boolean {
+  const s = fn.startIndex;
+  return ctx.text.startsWith('async', s) && !/\w/.test(ctx.text.charAt(s + 5));
 }
 
 /** The function's body starts with the directive (`'use server'` marks a server action, even inside a component). */

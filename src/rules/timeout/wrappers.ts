@@ -9,8 +9,9 @@
  * callee we cannot resolve, is not a finding.
  */
 import * as path from 'path';
+import { builtinModules } from 'module';
 import type { Node } from '../../core/parser';
-import type { ProjectView, Ref, RuleContext, SymbolFunctionInfo } from '../../core/rule';
+import type { FileSymbols, ProjectView, Ref, RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import type { Finding, TextEdit } from '../../core/types';
 import { callArgs, callRange, keyName, namedChildren, unwrap } from '../../core/ast';
 import { addPropertyEdit, insertArgumentEdit } from '../../core/edits';
@@ -402,6 +403,17 @@ function urlLike(arg: Node): boolean {
   }
 }
 
+/** The first argument of a call (comments skipped), as `callArgs(call)[0]`. */
+function firstArg(call: Node): Node | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'arguments') return undefined;
+  for (let i = 0, n = args.namedChildCount; i < n; i++) {
+    const c = args.namedChild(i);
+    if (c && c.type !== 'comment') return c;
+  }
+  return undefined;
+}
+
 /** The state of an argument at a call site (a parameter of the enclosing function is opaque: that function wraps). */
 function argState(ctx: RuleContext, arg: Node): ArgState {
   const n = unwrap(arg);
@@ -435,13 +447,16 @@ function argState(ctx: RuleContext, arg: Node): ArgState {
  * in browser-only code are left out like any other.
  */
 export function reportWrapperCall(ctx: RuleContext, call: Node): void {
+  // cheapest tests first (most calls are not wrapper calls): the first argument, then the callee's name
+  const first = firstArg(call);
+  if (!first || !urlLike(first)) return;
   const callee = call.childForFieldName('function');
-  const args = callArgs(call);
-  if (!args.length || !urlLike(args[0]) || !callee || NOT_WRAPPER.test(calleeName(callee))) return;
+  if (!callee || NOT_WRAPPER.test(calleeName(callee))) return;
   const ref = ctx.refOf(callee);
   if (!ref) return;
   if (skipBrowser(ctx) && (isUseClientFile(ctx) || inReactClientCode(ctx, call))) return;
   seen(ctx).candidates.push({ call, ref });
+  const args = callArgs(call);
   const states = args.slice(0, MAX_ARGS).map(a => argState(ctx, a));
   const last = args.length ? args[args.length - 1] : null;
   const pending: Pending = {
@@ -455,6 +470,47 @@ export function reportWrapperCall(ctx: RuleContext, call: Node): void {
 }
 
 // ------------------------------------------------------------------------------------------------ settle
+
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const BUILTINS = new Set(builtinModules.map(m => m.replace(/^node:/, '')));
+
+/** The module a ref starts from, when it is an import (`z.literal` -> 'zod', `fs.promises.readFile` -> 'fs'). */
+function importRoot(ref: Ref): string | undefined {
+  for (let r: Ref | undefined = ref, i = 0; r && i < 8; i++) {
+    if (r.k === 'import') return r.module;
+    r = r.k === 'member' ? r.base : r.k === 'ret' ? r.fn : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a call through a possible wrapper can settle to a finding, judged with the file's own symbols only
+ * (Rule.keepPending): not when its callee is a function of this file (a top-level function, or a method of the
+ * enclosing class) that records no wrapper summary, a name of this file that is not a function, or anything
+ * reached from a Node built-in module (`fs.readFile`, `crypto.createHash`): settleWrapperCall drops those whatever
+ * the other files hold. Everything else (imports, fields, base classes, instances) waits for the project pass.
+ */
+export function wrapperCallMaySettle(f: Finding, symbols: FileSymbols): boolean {
+  const p = f.pending as Pending | undefined;
+  if (p?.kind !== 'wrapper-call') return true;
+  const ref = p.ref;
+  const fnHasSummary = (id: string) => !!symbols.functions[id]?.facts[WRAPPER_KEY];
+  if (ref.k === 'local') {
+    if (has(symbols.functions, ref.name)) return fnHasSummary(ref.name);
+    // a class is not a function; a local alias or object may lead anywhere
+    return !has(symbols.classes, ref.name) && has(symbols.locals, ref.name);
+  }
+  if (ref.k === 'this') {
+    const cls = p.cls !== undefined && has(symbols.classes, p.cls) ? symbols.classes[p.cls] : undefined;
+    if (!cls) return false;
+    // the class's own method wins over its bases'
+    if (has(cls.methods, ref.name)) return fnHasSummary(cls.methods[ref.name]);
+    return true;
+  }
+  const root = importRoot(ref);
+  if (root !== undefined && (root.startsWith('node:') || BUILTINS.has(root))) return false;
+  return true;
+}
 
 type Verdict = { req: Req; entry: Entry; file: string; unless?: string[] }[];
 
