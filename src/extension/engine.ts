@@ -38,10 +38,16 @@ export interface ExtensionSettings {
   exclude: string[];
   maxFileSizeBytes: number;
   timeBudgetMs: number;
+  /**
+   * `incidentLens.ruleTimeBudgetMs`: the time one rule may take on one document (ms; `ruleTimeBudgetMs` in
+   * `.incident-lens.json` wins). Over it, the rule's findings for the document are dropped with a notice.
+   */
+  ruleTimeBudgetMs: number;
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
   enable: true, run: 'onType', debounceMs: 150, rules: {}, defaultTimeoutMs: 10000, browserCode: 'skip', exclude: [], maxFileSizeBytes: 1_000_000, timeBudgetMs: 50,
+  ruleTimeBudgetMs: EDITOR_RULE_TIME_BUDGET_MS,
 };
 
 const SEV: Record<string, Severity | 'off'> = { error: 'error', warning: 'warning', warn: 'warning', info: 'info', information: 'info', off: 'off' };
@@ -82,8 +88,15 @@ export function effectiveConfig(folder: string, s: ExtensionSettings): Effective
       return !problem;
     });
   }
-  // analysis runs on the extension host's thread: a smaller per-rule budget unless the project sets one
-  if (!config.configured.includes('ruleTimeBudgetMs')) config.ruleTimeBudgetMs = EDITOR_RULE_TIME_BUDGET_MS;
+  // analysis runs on the extension host's thread: the setting's (smaller) per-rule budget unless the project sets one
+  if (!config.configured.includes('ruleTimeBudgetMs')) {
+    const b = s.ruleTimeBudgetMs;
+    if (typeof b === 'number' && Number.isFinite(b) && b >= 1) config.ruleTimeBudgetMs = b;
+    else {
+      config.ruleTimeBudgetMs = EDITOR_RULE_TIME_BUDGET_MS;
+      if (b !== undefined) error ??= `setting incidentLens.ruleTimeBudgetMs must be a number ≥ 1 (got ${JSON.stringify(b)}); ${EDITOR_RULE_TIME_BUDGET_MS} ms is used`;
+    }
+  }
   config.rules = { ...settingsRules(s.rules), ...config.rules };
   return { config, error };
 }
@@ -225,9 +238,32 @@ export const PARSE_BUDGET_FLOOR_MS = 3;
 export const SKIP_AFTER_OVER_BUDGET = 2;
 
 /** Open documents: incremental trees + analysis with project facts from the index. */
+/**
+ * The notices of a document's analysis the user is told about (a rule over its time budget, crashed or stopped at
+ * its finding cap; the document skipped): each once per document until the document is forgotten (closed), so a
+ * notice that recurs on every keystroke is shown once, not per keystroke. The output channel logs every one.
+ */
+export class NoticeGate {
+  private readonly shown = new Map<string, Set<string>>();
+  /** The notices of `r` not shown yet for the document (and now marked shown). */
+  fresh(key: string, r: Pick<DocumentAnalysis, 'ruleErrors' | 'skipped'>): string[] {
+    const notices = r.skipped ? [r.skipped] : r.ruleErrors;
+    if (!notices.length) return [];
+    let seen = this.shown.get(key);
+    if (!seen) this.shown.set(key, seen = new Set());
+    const out = notices.filter(n => !seen!.has(n));
+    for (const n of out) seen.add(n);
+    return out;
+  }
+  forget(key: string): void { this.shown.delete(key); }
+  clear(): void { this.shown.clear(); }
+}
+
 export class DocumentEngine {
   readonly trees: DocumentTrees;
   readonly facts = new FactsIndex();
+  /** Which notices of each document were shown to the user (extension.ts shows the fresh ones). */
+  readonly notices = new NoticeGate();
   /**
    * Every workspace file's symbols (the background index and the watcher keep them current; an open document
    * contributes its own after each whole-file analysis). Open documents' pending findings are settled against it.
@@ -282,7 +318,13 @@ export class DocumentEngine {
     try {
       return this.analyzeUnguarded(key, file, text, lang, version, opts, wholeFile, t0);
     } catch (e) {
-      if (!(e instanceof ParserCrashError)) throw e;
+      if (!(e instanceof ParserCrashError)) {
+        // an error outside the rules (each rule is already contained by core/guard.ts: its findings for the file
+        // are dropped with a notice): this document gets no findings and a notice, its state is dropped so the next
+        // edit starts afresh, and the other documents and the extension host carry on
+        this.drop(key);
+        return skipped(`${file}: skipped (internal error: ${e instanceof Error ? e.message : String(e)}; the next edit tries again)`);
+      }
       // the parser runtime is replaced on the next loadLanguage; this document's tree and incremental state went
       // with the old one
       this.drop(key);
@@ -411,6 +453,7 @@ export class DocumentEngine {
 
   forget(key: string): void {
     this.crashed.delete(key);
+    this.notices.forget(key);
     this.drop(key);
   }
 
@@ -425,6 +468,7 @@ export class DocumentEngine {
 
   dispose(): void {
     this.crashed.clear();
+    this.notices.clear();
     this.results.clear();
     this.settleOpts.clear();
     this.incremental.clear();

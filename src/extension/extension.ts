@@ -140,6 +140,7 @@ class Controller implements vscode.Disposable {
       enable: c.get('enable', d.enable), run: c.get('run', d.run), debounceMs: Math.max(0, c.get('debounceMs', d.debounceMs)),
       rules: c.get('rules', d.rules) ?? {}, defaultTimeoutMs: c.get('defaultTimeoutMs', d.defaultTimeoutMs), browserCode: c.get('browserCode', d.browserCode),
       exclude: c.get('exclude', d.exclude) ?? [], maxFileSizeBytes: c.get('maxFileSizeBytes', d.maxFileSizeBytes), timeBudgetMs: c.get('timeBudgetMs', d.timeBudgetMs),
+      ruleTimeBudgetMs: c.get('ruleTimeBudgetMs', d.ruleTimeBudgetMs),
     };
     this.configs.clear();
   }
@@ -318,6 +319,12 @@ class Controller implements vscode.Disposable {
     // a whole-file analysis refreshed this document's symbols: open documents whose findings depend on it re-settle
     if (r.symbols && doc.uri.scheme === 'file') this.resettle(this.engine.dependents(doc.uri.fsPath));
     for (const e of r.ruleErrors) this.log.error(e);
+    // a rule over its time budget, crashed or capped, or the document skipped: told once per document (the rest of
+    // the document's findings and the other documents are unaffected)
+    for (const n of this.engine.notices.fresh(key, r)) {
+      void vscode.window.showWarningMessage(t('Incident Lens: {0}', n.split(doc.uri.fsPath).join(vscode.workspace.asRelativePath(doc.uri))), t('Show Log'))
+        .then(a => { if (a) this.log.show(true); });
+    }
     if (doc.uri.scheme === 'file' && this.engine.facts.set(doc.uri.fsPath, r.projectFacts)) this.factsChanged(key);
     if (r.ms > this.settings.timeBudgetMs) {
       this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} took ${r.ms.toFixed(1)} ms (budget ${this.settings.timeBudgetMs} ms)`);
@@ -377,6 +384,13 @@ class Controller implements vscode.Disposable {
     }
     const over = r.ms > this.settings.timeBudgetMs;
     this.status.text = r.findings.length ? `$(eye) Incident Lens: ${r.findings.length}` : '$(eye) Incident Lens';
+    // a notice (a rule over its budget or crashed, the document skipped) outranks the timing
+    const notice = r.skipped ?? r.ruleErrors[0];
+    if (notice) {
+      this.status.detail = notice.split(doc.uri.fsPath).join(vscode.workspace.asRelativePath(doc.uri));
+      this.status.severity = vscode.LanguageStatusSeverity.Warning;
+      return;
+    }
     this.status.detail = over
       ? t('analysis took {0} ms, over the {1} ms budget', r.ms.toFixed(1), this.settings.timeBudgetMs)
       : r.deferred
