@@ -83,7 +83,7 @@ kbCase('kb-deep-blockquote (2,000 nested >): kb search timeout', d => copy('kb-d
 CASES.push({ name: 'kb-deep-blockquote: check a.ts', item: 4, setup: d => { copy('kb-deep-blockquote', d); return ['check', 'a.ts']; }, outcome: r => `${short((r.stdout.split('\n').find(l => /https?:|knowledge|incident/i.test(l)) ?? r.stdout.split('\n')[0]).trim(), 90)}${notices(r).length ? `; notice: ${short(notices(r)[0])}` : ''}` });
 kbCase('kb-trap-codeblock: kb search timeout', d => copy('kb-trap-codeblock', d), ['kb', 'search', 'timeout']);
 for (const n of [600, 1000, 3000]) kbCase(`nested list ${n} deep${n === 600 ? ' (repro file)' : ' (issue size)'}: kb search timeout`, d => w(d, `.incidents/scale-lists-${n}.md`, postmortemNestedList(n)), ['kb', 'search', 'timeout']);
-for (const [label, bytes] of [['0.84 MB', 840_000], ['22 MB', 22_000_000]] as const) kbCase(`body of ${label} of prose: kb search timeout`, d => w(d, `.incidents/prose.md`, postmortemProse(bytes)), ['kb', 'search', 'timeout']);
+for (const [label, bytes] of [['0.84 MB', 840_000], ['22 MB', 22_000_000]] as const) kbCase(`body of ${label} of prose: kb search timeout`, d => w(d, `.incidents/prose-${bytes}.md`, postmortemProse(bytes)), ['kb', 'search', 'timeout']);
 // item 5
 CASES.push({
   name: 'kb-term-escape: kb show term-escape', item: 5, setup: d => { copy('kb-term-escape', d); return ['kb', 'show', 'term-escape']; },
