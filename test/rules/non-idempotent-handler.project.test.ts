@@ -221,32 +221,6 @@ export class InvitesController {
       },
     },
     {
-      name: 'a job-queue service: createQueue({ process }) reaching a service that upserts through a Prisma client behind a getter',
-      files: {
-        'export.service.ts': `import { ExportRecordsService } from './export-records.service';
-
-export class ExportService {
-  constructor(private jobQueueService: JobQueueService, private records: ExportRecordsService) {}
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'export-orders',
-      process: async (job) => {
-        await this.records.record(job.data.orderId);
-      },
-    });
-  }
-}
-`,
-        'export-records.service.ts': `export class ExportRecordsService {
-  constructor(private readonly prismaService: PrismaService) {}
-  record(orderId: string) {
-    return this.prismaService.txClient().exportRecord.upsert({ where: { orderId }, create: { orderId }, update: {} });
-  }
-}
-`,
-      },
-    },
-    {
       name: 'an effect four calls deep is beyond the bound (three calls)',
       files: {
         'route.ts': `import { a } from './chain';\nexport async function POST(req: Request) { await a(); return new Response(null); }\n`,
@@ -476,71 +450,6 @@ export class BillingProcessor extends WorkerHost {
 `,
       },
       errors: [{ file: 'billing.processor.ts', line: 8, column: 9, messageId: 'increment', message: /applies the increment twice: `this\.prisma\.account\.update` in `credits\.service\.ts`/ }],
-    },
-    {
-      name: 'a job-queue service: createQueue({ process }) reaching an injected service whose Prisma client sits behind a getter',
-      files: {
-        'export.service.ts': `import { JobQueueService } from './job-queue.service';
-import { ExportRecordsService } from './export-records.service';
-
-export class ExportService {
-  constructor(private jobQueueService: JobQueueService, private records: ExportRecordsService) {}
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'export-orders',
-      process: async (job) => {
-        await this.records.record(job.data.orderId);
-      },
-    });
-  }
-}
-`,
-        'export-records.service.ts': `import { PrismaService } from './prisma.service';
-
-export class ExportRecordsService {
-  constructor(private readonly prismaService: PrismaService) {}
-  record(orderId: string) {
-    return this.prismaService.txClient().exportRecord.create({ data: { orderId } });
-  }
-}
-`,
-      },
-      errors: [{
-        file: 'export.service.ts', line: 9, column: 7, messageId: 'insert',
-        message: /^a redelivered queued job inserts a duplicate row: `this\.prismaService\.txClient\(…\)\.exportRecord\.create` in `export-records\.service\.ts`/,
-        related: ['export-records.service.ts:6'],
-      }],
-    },
-    {
-      name: 'nest: controller -> service incrementing through a Prisma client behind a getter; fix applied on the controller',
-      files: {
-        'credits.controller.ts': `import { Controller, Param, Post } from '@nestjs/common';
-import { CreditsService } from './credits.service';
-
-@Controller('accounts')
-export class CreditsController {
-  constructor(private readonly credits: CreditsService) {}
-
-  @Post(':id/credits')
-  async grant(@Param('id') id: string) {
-    return this.credits.grant(id, 10);
-  }
-}
-`,
-        'credits.service.ts': `export class CreditsService {
-  constructor(private readonly prismaService: PrismaService) {}
-  grant(id: string, amount: number) {
-    return this.prismaService.txClient().account.update({ where: { id }, data: { credits: { increment: amount } } });
-  }
-}
-`,
-      },
-      errors: [{
-        file: 'credits.controller.ts', line: 8, column: 3, messageId: 'increment',
-        message: /applies the increment twice: `this\.prismaService\.txClient\(…\)\.account\.update` in `credits\.service\.ts` \(via `this\.credits\.grant\(\)`\)/,
-        related: ['credits.service.ts:4'],
-      }],
-      fix: 'credits.controller.ts',
     },
   ],
 });

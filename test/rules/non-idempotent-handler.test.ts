@@ -151,48 +151,6 @@ export class OrdersController {
 new Worker('import', async (job) => {
   for (const row of job.data.rows) await rowsQueue.add('row', row);
 }, { connection });` },
-    // --- a Prisma client behind a service or a getter; job-queue services' createQueue({ process }) ---
-    { name: 'nest: a Prisma client behind a service getter, a plain update (no increment) is not an effect', code: `@Controller('records')
-export class RecordsController {
-  @Patch(':id')
-  rename(@Param('id') id: string, @Body() dto: RenameDto) {
-    return this.prismaService.txClient().record.update({ where: { id }, data: { name: dto.name } });
-  }
-  @Post()
-  upsert(@Body() dto: CreateRecordDto) {
-    return this.prismaService.txClient().record.upsert({ where: { key: dto.key }, create: dto, update: dto });
-  }
-}` },
-    { name: 'nest: a create behind a service that is not a DB client (a cache entry builder) is not an insert', code: `@Controller('entries')
-export class EntriesController {
-  @Post()
-  create(@Body() dto: CreateEntryDto) {
-    return this.cacheService.getStore().entry.create(dto);
-  }
-}` },
-    { name: 'createQueue({ process }) whose process only reads; createQueue with no process', code: `export class ExportService {
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'export-orders',
-      process: async (job) => {
-        return this.prismaService.txClient().order.findMany({ where: { id: job.data.id } });
-      },
-    });
-    this.other = await this.jobQueueService.createQueue({ name: 'noop' });
-  }
-}` },
-    { name: 'createQueue({ process }) that checks the job id before the insert', code: `export class ImportService {
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'import-rows',
-      async process(job) {
-        const done = await this.prismaService.txClient().importRun.findUnique({ where: { jobId: job.id } });
-        if (done) return;
-        await this.prismaService.txClient().importRun.create({ data: { jobId: job.id, rows: job.data.rows } });
-      },
-    });
-  }
-}` },
   ],
   invalid: [
     {
@@ -747,57 +705,6 @@ export class OrdersController {
   }
 }`,
       errors: [{ messageId: 'publish', line: 4, column: 3, endLine: 4, endColumn: 10 }],
-    },
-    {
-      name: 'nest: a Prisma client behind a service getter (this.prismaService.txClient().record.create)',
-      code: `@Controller('records')
-export class RecordsController {
-  constructor(private readonly prismaService: PrismaService) {}
-  @Post()
-  create(@Body() dto: CreateRecordDto) {
-    return this.prismaService.txClient().record.create({ data: dto });
-  }
-}`,
-      errors: [{ messageId: 'insert', line: 4, column: 3, endLine: 4, endColumn: 10 }],
-    },
-    {
-      name: 'a job queue service: createQueue({ name, process }) — the finding sits on `process`',
-      code: `export class ExportService {
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'export-orders',
-      process: async (job) => {
-        await this.mailer.sendMail({ to: job.data.email, subject: 'Your export' });
-      },
-    });
-  }
-}`,
-      errors: [{ messageId: 'send', line: 5, column: 7, endLine: 5, endColumn: 14, message: /^a redelivered queued job sends the email twice/ }],
-    },
-    {
-      name: 'nest: an increment through a Prisma client behind a service getter',
-      code: `@Controller('accounts')
-export class AccountsController {
-  @Post(':id/credits')
-  grant(@Param('id') id: string) {
-    return this.prismaService.txClient().account.update({ where: { id }, data: { credits: { increment: 10 } } });
-  }
-}`,
-      errors: [{ messageId: 'increment', line: 3, column: 3, endLine: 3, endColumn: 23, message: /`this\.prismaService\.txClient\(…\)\.account\.update`/ }],
-    },
-    {
-      name: 'createQueue({ process(job) { ... } }) as a method: the finding sits on `process`, the insert named',
-      code: `export class ImportService {
-  async onModuleInit() {
-    this.queue = await this.jobQueueService.createQueue({
-      name: 'import-rows',
-      async process(job) {
-        await this.prisma.importedRow.createMany({ data: job.data.rows });
-      },
-    });
-  }
-}`,
-      errors: [{ messageId: 'insert', line: 5, column: 13, endLine: 5, endColumn: 20, message: /^a redelivered queued job .*`this\.prisma\.importedRow\.createMany`/ }],
     },
     {
       name: 'express: a bound controller method; Sequelize build().save(); MikroORM persistAndFlush(new X())',

@@ -24,7 +24,6 @@ export interface Effect {
 }
 
 const DB_NAME = /^(db|database|knex|trx|tx|transaction|prisma|prismaClient|supabase|supabaseClient|sql|pg|pool|kysely|drizzle|orm|sequelize|em|entityManager|manager|dataSource|queryRunner|mongo|mongoClient|models?|dbClient|conn|connection)$/i;
-const PRISMA_HOLDER = /prisma|^txClient$|^tx$|^transaction$/i;
 const DB_SUFFIX = /(Repo|Repository|Model|Collection|Table|Dao|DAO|Db|DB|Prisma|Knex)$/;
 const METRICS = /stat|metric|counter|prom|telemetry|^dd|datadog|gauge|meter|track|analytic|histogram|rate|limit|cache|redis/i;
 const CONFLICT_CHAIN = /^(onConflict|onConflictDoNothing|onConflictDoUpdate|onDuplicateKeyUpdate|orIgnore|ignore|merge|onDuplicateUpdate)$/;
@@ -158,8 +157,6 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (/(repo|repository)$/i.test(bare(last))) return undefined; // TypeORM create() only builds an entity
       // prisma.order.create / tx.order.create / this.prisma.order.create / db.Order.create (Sequelize)
       if (names.length >= 2 && isDbName(names[names.length - 2]) && /^[A-Za-z_$][\w$]*$/.test(last)) return { kind: 'insert', call, what, model: last };
-      // a Prisma client behind a service or a getter: this.prismaService.txClient().record.create, this.db.prisma.order.create
-      if (names.length >= 2 && names.slice(0, -1).some(n => PRISMA_HOLDER.test(bare(n))) && /^[a-z_$][\w$]*$/.test(last) && !/\(\)$/.test(last)) return { kind: 'insert', call, what, model: last };
       // this.orderModel.create (Nest + Mongoose), models.Order.create
       if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: modelName(names) };
       if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text };
@@ -226,7 +223,7 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     case 'update': case 'updateOne': case 'updateMany': case 'findOneAndUpdate': case 'findByIdAndUpdate': case 'findAndModify': case 'bulkWrite': case 'upsert': {
       // the update document may sit in a same-file variable: `var update = { $inc: { n: 1 } }; Model.findOneAndUpdate(q, update, ...)`
       const t = args.map(a => a.text + ' ' + (a.type === 'identifier' ? singleDeclValue(ctx, a) : '')).join(' ');
-      if (/\$inc\b/.test(t) || (/\b(increment|decrement)\s*:/.test(t) && names.some(n => isDbName(n) || PRISMA_HOLDER.test(bare(n))))) return { kind: 'increment', call, what };
+      if (/\$inc\b/.test(t) || (/\b(increment|decrement)\s*:/.test(t) && names.some(isDbName))) return { kind: 'increment', call, what };
       return undefined;
     }
     case 'sendMail':

@@ -69,7 +69,7 @@ export interface Handlers { local: Handler[]; remote: RemoteHandler[] }
  * measured ~10x slower on the bench corpus (see the rule docs). Only files that pass the rule's `triggers` get here.
  */
 const SCANS: { name: string; re: RegExp; group: number; climb: (n: Node) => Node | null }[] = [
-  { name: 'mcall', re: /\.\s*(post|patch|route|consume|mutation|process|createFunction|createQueue)\s*[(<]/g, group: 1, climb: n => memberCall(n) },
+  { name: 'mcall', re: /\.\s*(post|patch|route|consume|mutation|process|createFunction)\s*[(<]/g, group: 1, climb: n => memberCall(n) },
   { name: 'mcall', re: /\.\s*(on|route|addRoute|handle|register)\s*\(\s*['"](?:POST|PATCH|post|patch)['"]/g, group: 1, climb: n => memberCall(n) },
   { name: 'task', re: /\b(task|schemaTask)\s*\(/g, group: 1, climb: n => n.type === 'identifier' && n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.startIndex === n.startIndex ? n.parent : n.type === 'property_identifier' ? memberCall(n) : null },
   { name: 'perform', re: /\b(perform)\s*\(/g, group: 1, climb: n => n.type === 'property_identifier' && n.parent?.type === 'method_definition' ? n.parent : null },
@@ -717,19 +717,6 @@ function queueProcess(ctx: RuleContext, call: Node, out: Handlers): void {
   addTarget(out, r, 'consumer', 'bull', 'queued job', '', { head: memberHead(callee) }, call);
 }
 
-/** A job queue service's `createQueue({ name, process: async (job) => ... })`: its jobs are retried. */
-function createQueue(ctx: RuleContext, call: Node, out: Handlers): void {
-  const obj = unwrap(callArgs(call)[0]);
-  if (obj?.type !== 'object') return;
-  const p = ctx.facts.lookupProp(obj, 'process');
-  if (p.kind !== 'present' || !p.value || !p.pair) return;
-  const r = p.value.type === 'method_definition' ? { fn: p.value, wrappers: '' } : resolveTarget(ctx, p.value);
-  if (!r) return;
-  const name = ctx.facts.lookupProp(obj, 'name');
-  const keyNode = p.pair.type === 'pair' ? p.pair.childForFieldName('key') ?? p.pair : p.pair.type === 'method_definition' ? p.pair.childForFieldName('name') ?? p.pair : p.pair;
-  addTarget(out, r, 'consumer', 'bull', 'queued job', '', { head: span(keyNode), path: name.kind === 'present' ? stringValue(name.value) : undefined }, call);
-}
-
 /** inngest `createFunction(config, trigger, async ({ event, step }) => ...)`: retried on failure. */
 function inngestFunction(ctx: RuleContext, call: Node, out: Handlers): void {
   const args = callArgs(call);
@@ -779,7 +766,6 @@ export function findHandlers(ctx: RuleContext): Handlers {
       else if (prop === 'mutation') trpcMutation(ctx, call, out);
       else if (prop === 'process') queueProcess(ctx, call, out);
       else if (prop === 'createFunction') inngestFunction(ctx, call, out);
-      else if (prop === 'createQueue') createQueue(ctx, call, out);
       else if (prop === 'consume') {
         const obj = callee.childForFieldName('object');
         if (!importsAny(ctx, /^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/) && !/(^|\.)(ch|chan|channel|\w*Channel)$/i.test(obj?.text ?? '')) continue;
