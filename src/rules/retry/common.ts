@@ -25,6 +25,7 @@ export const RETRY_PATTERNS = ['backoff-with-jitter', 'retry-budgets'];
 
 export const RETRY_QUERY = `
 (catch_clause) @retry.catch
+[(for_statement) (while_statement) (do_statement)] @retry.loop
 `;
 
 /** Files without any of these words have no retry code we could recognise (a failed-status test: a one-shot re-call). */

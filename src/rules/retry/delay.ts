@@ -37,6 +37,8 @@ export class Classifier {
         return this.expr(n.childForFieldName('object'), env, self);
       }
       case 'array': return combineAll(namedChildren(n).map(c => this.expr(c, env, self)));
+      // `const cfg = opts?.retry || {}`: an empty default for a configuration object (its fields are configuration)
+      case 'object': return namedChildren(n).some(c => c.type !== 'comment') ? 'unknown' : 'const';
       case 'binary_expression': return this.binary(n, env, self);
       case 'ternary_expression':
         // RULES v2: a delay chosen by a conditional is judged by its growing branch

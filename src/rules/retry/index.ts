@@ -45,6 +45,9 @@ function analyze(ctx: RuleContext): RetryFinding[] {
     if (e) e.tries.push(c.parent!); else loops.set(loop.id, { loop, tries: [c.parent!] });
   }
   for (const { loop, tries } of loops.values()) loopChecks.checkLoop(loop, tries);
+  // loops with no try around the retried call: its result says whether it failed (`if (res.ok) return`,
+  // `[err, data] = await tryCatch(…); if (!err) break`)
+  for (const loop of ctx.captures('retry.loop')) if (!loops.has(loop.id)) loopChecks.checkResultLoop(loop);
   const rec = new RecursionChecks(s);
   rec.checkRecursion();
   rec.checkCatchChains();

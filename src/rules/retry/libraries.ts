@@ -54,6 +54,17 @@ export class LibraryChecks {
         if (p?.type === 'call_expression') visitCall(p);
         else if (p?.type === 'member_expression') visitCall(p.parent);
       }
+      // got/ky methods picked into a local first: `const request = isPost ? got.post : got.get; request(url, options)`
+      const lib0 = ctx.facts.binding(local)?.module;
+      if (lib0 === 'got' || lib0 === 'ky') for (const alias of this.methodAliases(local)) {
+        for (const m of ctx.matchAll(new RegExp(`(?<![\\w$.])${alias.replace(/\$/g, '\\$')}\\s*\\(`, 'g'))) {
+          const id = at(m.index!);
+          const call = id?.type === 'identifier' ? id.parent : null;
+          if (call?.type !== 'call_expression' || seen.has(call.id)) continue;
+          seen.add(call.id);
+          this.dispatch(lib0, call, id!);
+        }
+      }
       const reNew = new RegExp(`\\bnew\\s+${local.replace(/\$/g, '\\$')}\\s*\\(`, 'g');
       for (const m of ctx.matchAll(reNew)) {
         const n = at(m.index!)?.parent;
@@ -69,6 +80,26 @@ export class LibraryChecks {
     }
   }
 
+
+  /**
+   * Same-file `const` names bound to methods of `local` (a got/ky import), alone or as the branches of a ternary or
+   * `||`/`??`: `const request = isPost ? got.post : got.get`. Calls through them are calls of the library.
+   */
+  private methodAliases(local: string): string[] {
+    const out: string[] = [];
+    const re = new RegExp(`(?<![\\w$.])${local.replace(/\$/g, '\\$')}\\s*\\.\\s*(get|post|put|patch|delete|head)\\b(?!\\s*\\()`, 'g');
+    for (const m of this.ctx.matchAll(re)) {
+      let n: Node | null = this.ctx.root.descendantForIndex(m.index!, m.index!);
+      while (n && n.type !== 'member_expression') n = n.parent;
+      for (let p = n?.parent ?? null; p; p = p.parent) {
+        if (p.type === 'ternary_expression' || p.type === 'parenthesized_expression' || (p.type === 'binary_expression' && /^(\|\||\?\?)$/.test(p.childForFieldName('operator')?.text ?? ''))) continue;
+        const name = p.type === 'variable_declarator' ? p.childForFieldName('name') : null;
+        if (name?.type === 'identifier' && this.ctx.facts.constDeclarator(name.text, p)?.id === p.id && !out.includes(name.text)) out.push(name.text);
+        break;
+      }
+    }
+    return out;
+  }
 
   /** Which retry library function a callee is: 'p-retry', 'async-retry', 'retry.operation', ... */
   private libOf(fn: Node): string | undefined {

@@ -85,6 +85,70 @@ export class LoopChecks {
     reportDelay(this.s, verdict, increasing, tail, loop, retryTry, fnOfLoop, 'loop');
   }
 
+  /**
+   * A loop with no `try` around the retried call, whose result says whether it failed (RULES v2 textbook loops):
+   * `const res = await call(); if (res.ok | res.success) return res;` or an error-first tuple
+   * (`[error, data] = await tryCatch(call()); if (!error) break;`, `const { data, error } = await …`), then a sleep
+   * before going round. Required, to tell it from polling: an attempt counter, the success test on the awaited
+   * call's own result right after it, an awaited sleep after the test, and nothing else awaited in the loop.
+   */
+  checkResultLoop(loop: Node): void {
+    const body = loop.childForFieldName('body');
+    if (body?.type !== 'statement_block' || !RESULT_HINT.test(body.text)) return;
+    const stmts = namedChildren(body).filter(x => x.type !== 'comment');
+    const k = stmts.findIndex(st => resultNames(st) !== undefined);
+    if (k < 0) return;
+    const call = stmts[k];
+    const names = resultNames(call)!;
+    // the success test: the next `if` after the call (other statements may log or record the result first)
+    let testAt = -1;
+    for (let i = k + 1; i < stmts.length && i <= k + 3; i++) {
+      const st = stmts[i];
+      if (st.type !== 'if_statement') continue;
+      const c = st.childForFieldName('condition'), cons = st.childForFieldName('consequence');
+      if (c && cons && successTest(c.text, names) && exits(cons)) { testAt = i; break; }
+      if (this.idx.awaitsIn(st).length) return;
+    }
+    if (testAt < 0) return;
+    const counters = this.loopCounters(loop, body);
+    if (!counters.length) return;
+    const fnOfLoop = innermostFunction(loop);
+    const fnName = fnOfLoop ? functionName(fnOfLoop) : undefined;
+    if (waitsForState(fnName) || (fnName && READINESS.test(fnName))) return;
+    const callee = awaitedCall(this.idx.awaitsIn(call)[0]);
+    const calleeName = callee ? memberPath(callee.childForFieldName('function'))?.join('.') ?? '' : '';
+    if (READINESS.test(calleeName) || STATE_READ.test(calleeName)) return;
+    if (tryIndexedByCounter(call, counters.map(c => c.name))) return;
+    if (convergentRerun(body)) return;
+    if (loopChangesInput(body, call, counters.map(c => c.name))) return;
+    // the pause: sleeps after the success test; anything else awaited in the loop may be what it waits on
+    const sleeps: Sleep[] = [];
+    const tail = stmts.slice(testAt + 1);
+    for (const a of this.idx.awaitsIn(body)) {
+      if (contains(call, a)) continue;
+      const sl = sleepOf(this.ctx, a);
+      if (sl && tail.some(t => contains(t, a))) { sleeps.push(sl); continue; }
+      return;
+    }
+    if (!sleeps.length || sleeps.some(x => !x.arg)) return;
+    const cond = loop.childForFieldName('condition');
+    if (cond && this.idx.awaitsIn(cond).length) return;
+    const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
+    const envOf = (x: Sleep): Env => x.params ? { counters: new Set(), params: x.params, outer: env, depth: 1 } : env;
+    let verdict: DelayVerdict;
+    const composed = composableKind(this.ctx, this.cls, sleeps.map(x => ({ node: x.arg!, env: envOf(x) })));
+    if (composed.compose) verdict = { kind: 'unknown', sleep: sleeps[0], compose: composed.compose };
+    else {
+      const kinds = sleeps.map(x => this.cls.expr(x.arg!, envOf(x)));
+      const kind = branches(kinds);
+      if (silentKind(kind)) return;
+      verdict = { kind, sleep: sleeps[Math.max(0, kinds.indexOf(kind))] };
+      if (kind === 'const' && verdict.sleep?.arg && !verdict.sleep.helperCall && numberOf(this.ctx, verdict.sleep.arg) === 0) verdict.zero = true;
+    }
+    const increasing = counters.find(c => c.increasing)?.name;
+    reportDelay(this.s, verdict, increasing, '', loop, null, fnOfLoop, 'loop');
+  }
+
   /** A try whose catch goes round again and whose success leaves the loop. */
   private isRetryTry(loop: Node, body: Node, t: Node, cond: Node | null): boolean {
     const block = t.childForFieldName('body');
@@ -258,6 +322,62 @@ export class LoopChecks {
 
   // ---- recursion -----------------------------------------------------------------------------------------------
 
+}
+
+/** Cheap pre-filter for result-checked loops: a success field or an error-first destructuring. */
+const RESULT_HINT = /\.(ok|success|succeeded)\b|\[\s*(err|error|e)\w*\s*,|\{[^{}]*\berror\b[^{}]*\}\s*=\s*await/;
+/** Names of functions and callees that check readiness or health: polls, not retries. */
+const READINESS = /health|ready|readiness|alive|ping|probe|poll|waitFor|waitUntil/i;
+/** Callees that read a state (`getStatus`, `checkStatus`): a loop on them waits for the state to change. */
+const STATE_READ = /status|state|progress|isDone|isComplete/i;
+
+/**
+ * The names a loop statement binds from an awaited call: `const res = await call()` → { result: 'res' };
+ * `[error, data] = await tryCatch(…)`, `const [err, res] = await to(…)`, `const { data, error } = await …` →
+ * { error: 'error' }. Undefined when the statement is not such a binding.
+ */
+function resultNames(st: Node): { result?: string; error?: string } | undefined {
+  let left: Node | null = null, right: Node | null = null;
+  if (st.type === 'lexical_declaration' || st.type === 'variable_declaration') {
+    const ds = namedChildren(st).filter(x => x.type === 'variable_declarator');
+    if (ds.length !== 1) return undefined;
+    left = ds[0].childForFieldName('name'); right = unwrap(ds[0].childForFieldName('value'));
+  } else if (st.type === 'expression_statement') {
+    const e = unwrap(st.namedChild(0));
+    if (e?.type !== 'assignment_expression') return undefined;
+    left = unwrap(e.childForFieldName('left')); right = unwrap(e.childForFieldName('right'));
+  }
+  if (!left || right?.type !== 'await_expression' || unwrap(right.namedChild(0))?.type !== 'call_expression') return undefined;
+  if (left.type === 'identifier') return { result: left.text };
+  if (left.type === 'array_pattern') {
+    const first = namedChildren(left)[0];
+    return first?.type === 'identifier' && /^(e|err|error)\w*$/i.test(first.text) ? { error: first.text } : undefined;
+  }
+  if (left.type === 'object_pattern') {
+    for (const p of namedChildren(left)) {
+      if (p.type === 'shorthand_property_identifier_pattern' && p.text === 'error') return { error: 'error' };
+      if (p.type === 'pair_pattern' && p.childForFieldName('key')?.text === 'error') {
+        const v = p.childForFieldName('value');
+        if (v?.type === 'identifier') return { error: v.text };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `res.ok`, `res.success`, `res.status === 200` (OK_TEST) on the result; `!error`, `error == null` on the error. */
+function successTest(cond: string, names: { result?: string; error?: string }): boolean {
+  const c = cond.replace(/^\(\s*|\s*\)$/g, '').trim();
+  if (names.result) {
+    const r = names.result.replace(/\$/g, '\\$');
+    if (new RegExp(`^${r}\\??\\.(ok|success|succeeded)$`).test(c)) return true;
+    if (new RegExp(`^${r}\\??\\.`).test(c) && OK_TEST.test(c) && !/\|\||&&/.test(c)) return true;
+  }
+  if (names.error) {
+    const e = names.error.replace(/\$/g, '\\$');
+    if (new RegExp(`^!\\s*${e}$|^${e}\\s*===?\\s*(null|undefined)$`).test(c)) return true;
+  }
+  return false;
 }
 
 /** Retrying a local filesystem call (Windows EBUSY/EPERM on rm/rename) cannot storm a shared dependency. */
