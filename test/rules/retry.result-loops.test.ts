@@ -86,6 +86,36 @@ export function retryable(axios: any, config?: { retry?: { waitMin?: number } })
   const minDelay = retryConfig.waitMin || 1;
   axiosRetry(axios, { retries: 3, retryDelay: (n) => Math.random() * n * minDelay * 1000 });
 }` },
+    { name: 'agenda: a single retry has no schedule to judge', code: `agenda.on('fail:' + JOB, async (error, job) => {
+  const retryCount = job.attrs.data.retryCount;
+  let nextRunAt = Date.now();
+  if (retryCount === 0) {
+    nextRunAt += 5000;
+  } else {
+    return;
+  }
+  job.attrs.data.retryCount++;
+  job.attrs.nextRunAt = new Date(nextRunAt);
+  await job.save();
+});` },
+    { name: 'agenda: a randomised reschedule', code: `agenda.on('fail:' + JOB, async (error, job) => {
+  const retryCount = job.attrs.data.retryCount;
+  let nextRunAt = Date.now();
+  if (retryCount === 0) nextRunAt += 30000 * Math.random();
+  else if (retryCount === 1) nextRunAt += 300000 * Math.random();
+  else return;
+  job.attrs.data.retryCount++;
+  job.attrs.nextRunAt = new Date(nextRunAt);
+  await job.save();
+});` },
+    { name: 'agenda: rescheduling on success is a recurring job, not a retry', code: `agenda.on('success:' + JOB, async (job) => {
+  let nextRunAt = Date.now();
+  if (job.attrs.data.retryCount === 0) nextRunAt += 30000;
+  else nextRunAt += 300000;
+  job.attrs.data.retryCount++;
+  job.attrs.nextRunAt = new Date(nextRunAt);
+  await job.save();
+});` },
   ],
   invalid: [
     {
@@ -247,6 +277,42 @@ export function retryable(axios: any, config?: { retry?: { waitMin?: number; ret
   const minDelay = retryConfig.waitMin || 1;
   axiosRetry(axios, { retries, retryDelay: (n) => Math.random() * n * minDelay * 1000 });
 }`,
+    },
+    {
+      name: 'agenda: a failed job rescheduled 30 s then 5 min later, no randomness',
+      code: `agenda.on('fail:' + WEBHOOK_JOB, async (error: Error, job: WebhookJob) => {
+  if (!job.attrs.data) return;
+  const retryCount = job.attrs.data.retryCount;
+  let nextRunAt = Date.now();
+  if (retryCount === 0) {
+    nextRunAt += 30000;
+  } else if (retryCount === 1) {
+    nextRunAt += 300000;
+  } else {
+    return;
+  }
+  job.attrs.data.retryCount++;
+  job.attrs.nextRunAt = new Date(nextRunAt);
+  await job.save();
+});`,
+      errors: [{ line: 13, column: 3, endLine: 13, endColumn: 44, ruleId: 'retry-without-jitter', messageId: 'queueNoJitter' }],
+      output: null,
+    },
+    {
+      name: 'agenda: a retry method (called on failure) with the same delay every time',
+      code: `export class Notifier {
+  private static async retryJob(job: Job<Data>) {
+    if (job.attrs.data.retryCount >= 3) return;
+    let nextRunAt = Date.now();
+    if (job.attrs.data.retryCount === 0) nextRunAt += 60000;
+    else nextRunAt += 60000;
+    job.attrs.data.retryCount++;
+    job.attrs.nextRunAt = new Date(nextRunAt);
+    await job.save();
+  }
+}`,
+      errors: [{ line: 8, column: 5, endLine: 8, endColumn: 46, ruleId: 'retry-without-backoff', messageId: 'queueConstant' }],
+      output: null,
     },
   ],
 });

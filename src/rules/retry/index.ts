@@ -23,6 +23,7 @@ import { RecursionChecks } from './recursion';
 import { LibraryChecks } from './libraries';
 import { QueueChecks, settleQueue, type QueuePending } from './queues';
 import { JitterOffOptions } from './options';
+import { RescheduleChecks } from './reschedule';
 import { settleCompose, type ComposePending } from './compose';
 export { delaySummary } from './compose';
 
@@ -55,6 +56,7 @@ function analyze(ctx: RuleContext): RetryFinding[] {
   new LibraryChecks(ctx, s.cls, s.out).run();
   new QueueChecks(s).run();
   new JitterOffOptions(s).run();
+  new RescheduleChecks(s).run();
   return s.out;
 }
 
