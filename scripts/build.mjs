@@ -44,6 +44,8 @@ if (want('extension') && fs.existsSync(path.join(root, 'src/extension/extension.
 const start = performance.now();
 const main = require('./extension-main.js');
 const loadMs = performance.now() - start;
+// VS Code prepares the extension context before it calls activate(): the bundle warms up meanwhile (see prewarm)
+setTimeout(() => { try { main.prewarm(__dirname); } catch {} }, 10);
 exports.activate = context => main.activate(context, { start, loadMs });
 exports.deactivate = () => main.deactivate();
 `);

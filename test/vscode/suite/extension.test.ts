@@ -44,6 +44,11 @@ suite('Incident Lens in a real VS Code', () => {
       bundleLoadMs: c.loadMs === undefined ? null : +c.loadMs.toFixed(1),
       activateMs: ms(c.activateStart, c.activateEnd),
       activationIncludingLoadMs: ms(c.loadStart ?? c.activateStart, c.activateEnd),
+      // the warm-up between the bundle load and activate() (parser, grammar, every rule once on a small file):
+      // how long it took and how much of VS Code's wait before activate() was left after it (negative: it delayed activate())
+      prewarmMs: ms(c.prewarmStart, c.prewarmEnd),
+      prewarmEndToActivateMs: ms(c.prewarmEnd, c.activateStart),
+      prewarmNote: c.prewarmNote ?? null,
       // ours after activation: parser runtime, grammar, first analysis
       activatedToFirstDiagnosticsMs: ms(c.activateEnd, tDiag),
       parserRuntimeMs: ms(c.parserStart, c.parserReady),
