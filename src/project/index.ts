@@ -33,8 +33,9 @@ const own = <T>(o: Record<string, T>, k: string): T | undefined => (Object.proto
 export class ProjectIndex implements ProjectView {
   private readonly files = new Map<string, FileSymbols>();
   private memoMap = new Map<string, unknown>();
-  private resolveMemo = new Map<string, FnHandle | null>();
-  private reachMemo = new Map<string, Reached[]>();
+  /** Memoised answers with the files each consulted (replayed into `consulted` on a hit: dependency tracking stays exact). */
+  private resolveMemo = new Map<string, { h: FnHandle | null; deps: string[] }>();
+  private reachMemo = new Map<string, { out: Reached[]; deps: string[] }>();
   /** Files consulted since the last `takeConsulted()` (the editor re-settles a document when one of them changes). */
   private consulted = new Set<string>();
 
@@ -88,21 +89,41 @@ export class ProjectIndex implements ProjectView {
   resolve(file: string, ref: Ref, cls?: string): FnHandle | undefined {
     const key = `${file}\u0000${cls ?? ''}\u0000${refKey(ref)}`;
     const hit = this.resolveMemo.get(key);
-    if (hit !== undefined) {
-      // keep dependency tracking exact for memoised answers
-      if (hit) this.consulted.add(hit.file);
-      return hit ?? undefined;
+    if (hit) {
+      for (const f of hit.deps) this.consulted.add(f);
+      return hit.h ?? undefined;
     }
-    const v = this.callTarget(file, ref, cls, { hops: 0 });
+    const { v, deps } = this.tracked(() => this.callTarget(file, ref, cls, { hops: 0 }));
     const h = v?.k === 'fn' ? { file: v.file, id: v.id } : undefined;
-    this.resolveMemo.set(key, h ?? null);
+    if (h && !deps.includes(h.file)) deps.push(h.file);
+    this.resolveMemo.set(key, { h: h ?? null, deps });
     return h;
   }
 
   reach(file: string, ref: Ref, cls?: string, maxDepth = 3): Reached[] {
     const key = `${file}\u0000${cls ?? ''}\u0000${refKey(ref)}\u0000${maxDepth}`;
     const hit = this.reachMemo.get(key);
-    if (hit) { for (const r of hit) this.consulted.add(r.file); return hit; }
+    if (hit) { for (const f of hit.deps) this.consulted.add(f); return hit.out; }
+    const { v: out, deps } = this.tracked(() => this.reachUncached(file, ref, cls, maxDepth));
+    for (const r of out) if (!deps.includes(r.file)) deps.push(r.file);
+    this.reachMemo.set(key, { out, deps });
+    return out;
+  }
+
+  /** Runs `fn`, returning its value and the files it consulted (also kept in the current `consulted` set). */
+  private tracked<T>(fn: () => T): { v: T; deps: string[] } {
+    const outer = this.consulted;
+    this.consulted = new Set();
+    try {
+      const v = fn();
+      return { v, deps: [...this.consulted] };
+    } finally {
+      for (const f of this.consulted) outer.add(f);
+      this.consulted = outer;
+    }
+  }
+
+  private reachUncached(file: string, ref: Ref, cls: string | undefined, maxDepth: number): Reached[] {
     const out: Reached[] = [];
     const seen = new Set<string>();
     const first = this.resolve(file, ref, cls);
@@ -130,7 +151,6 @@ export class ProjectIndex implements ProjectView {
         level = next;
       }
     }
-    this.reachMemo.set(key, out);
     return out;
   }
 
@@ -195,7 +215,10 @@ export class ProjectIndex implements ProjectView {
 
   private importValue(file: string, module: string, name: string, st: { hops: number }): Value | undefined {
     const target = this.resolver.resolve(file, module);
-    if (!target || !this.files.has(target)) return undefined;
+    if (!target) return undefined;
+    // a resolved file the index does not hold yet is a dependency too: when its symbols arrive (the background index,
+    // the watcher reading a new file), the open documents that import it are re-settled
+    if (!this.files.has(target)) { this.consulted.add(target); return undefined; }
     if (name === '*') {
       // a CommonJS `module.exports = fn` is called as the module itself
       const whole = own(this.symbols(target)!.exports, '*');
@@ -216,7 +239,8 @@ export class ProjectIndex implements ProjectView {
       // hops bound the depth of a chain, not the breadth of a barrel: each `export *` branch starts from this depth
       for (const m of s.star) {
         const target = this.resolver.resolve(file, m);
-        if (!target || !this.files.has(target)) continue;
+        if (!target) continue;
+        if (!this.files.has(target)) { this.consulted.add(target); continue; }
         const branch = { hops: st.hops };
         const v = this.exportValue(target, name, branch, seen);
         if (v) { st.hops = branch.hops; return v; }

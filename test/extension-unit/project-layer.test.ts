@@ -41,3 +41,25 @@ test('editor: an open handler re-settles when a service it calls changes on disk
   assert.deepEqual(eng.resettle('h')!.findings.map(f => f.message), ['handle reaches boom in svc.ts']);
   eng.dispose();
 });
+
+test('editor: a handler analysed before the service it imports is indexed follows it when it arrives (also after a memoised answer)', async () => {
+  await loadAllLanguages();
+  const dir = tempProject({
+    'h.ts': `import { svc } from './svc';\nexport function handle() { svc(); }\n`,
+    'svc.ts': `export function svc() {\n  boom();\n}\n`,
+  });
+  const config = defaultConfig(dir);
+  const opts = { rules: [toyRule()], symbols: true };
+  const eng = new DocumentEngine(30, false);
+  const h = path.join(dir, 'h.ts'), svc = path.join(dir, 'svc.ts');
+  const text = fs.readFileSync(h, 'utf8');
+  // svc.ts is on disk but not in the index yet (the watcher has not read it): nothing to settle against
+  assert.deepEqual(eng.analyze('h', h, text, 'typescript', 1, opts).findings, []);
+  // analysed again (the answers are memoised now): it still depends on svc.ts
+  assert.deepEqual(eng.analyze('h', h, text, 'typescript', 2, opts).findings, []);
+  assert.ok(eng.result('h')!.dependsOn.has(svc));
+  // svc.ts arrives: the handler is re-settled and gets its finding
+  assert.deepEqual(eng.setFileSymbols(svc, indexOfFile(svc, config, opts.rules)!.symbols), ['h']);
+  assert.deepEqual(eng.resettle('h')!.findings.map(f => f.message), ['handle reaches boom in svc.ts']);
+  eng.dispose();
+});
