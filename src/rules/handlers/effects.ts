@@ -277,6 +277,9 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (/^(controller|ctrl|stream|writer|readable|writable|c)$/i.test(bare(last)) || /stream|controller/i.test(bare(last))) return undefined;
       // background jobs: documenso's jobs.triggerJob({ name, payload }), graphile/pg-boss enqueue; dedup options make them converge
       if (args.some(a => /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/.test(a.text))) return undefined;
+      // a job envelope with its own deterministic id (trigger.dev's redis-worker `enqueue({ id: \`converge:${orgId}\`, job, payload })`):
+      // the queue keeps one job per id, so a retried enqueue replaces or is dropped (a random id dedups nothing)
+      if (args.some(a => deterministicJobId(ctx, a))) return undefined;
       return { kind: 'publish', call, what };
     }
     case 'trigger': case 'batchTrigger': case 'triggerAndWait':
@@ -289,6 +292,20 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       return last === 'transaction' ? { kind: 'payment', call, what } : undefined;
   }
   return undefined;
+}
+
+const RANDOM_ID = /\b(randomUUID|randomBytes|uuid\w*|v4|v7|nanoid|customAlphabet|cuid\w*|createId|generateId|ulid|ObjectId|Math\.random|Date\.now|new\s+Date)\b/;
+
+/** An enqueue options object `{ id, job|name|payload|data }` whose `id` is not made random at the call (see the rule docs). */
+function deterministicJobId(ctx: RuleContext, arg: Node): boolean {
+  const o = ctx.facts.resolveObject(arg);
+  if (!o) return false;
+  const id = ctx.facts.lookupProp(o, 'id');
+  if (id.kind !== 'present' || !id.value) return false;
+  if (!['job', 'name', 'payload', 'data', 'task'].some(k => ctx.facts.lookupProp(o, k).kind === 'present')) return false;
+  const v = unwrap(id.value);
+  if (!v || /^(undefined|null)$/.test(v.text)) return false;
+  return !RANDOM_ID.test(v.type === 'identifier' ? v.text + ' ' + (ctx.facts.constDeclarator(v.text, v)?.childForFieldName('value')?.text ?? '') : v.text);
 }
 
 /** twilio / mailgun `client.messages.create({ to, from, body })` (not LLM SDKs' `messages.create`). */

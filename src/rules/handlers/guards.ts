@@ -35,6 +35,11 @@ const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ign
 const UNIQUE_GUARD = /P2002|23505|E11000|\b11000\b|DUPLICATE_KEY|DuplicateKeyError|isDuplicateKey|duplicate_key|UniqueViolation|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
 const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
 
+/**
+ * Log statements that may open the block of a re-check before its `return`/`throw` (`if (d.status === 'DEPLOYED') {
+ * logger.debug('already deployed'); return d; }`): a log line does not change what the check stops. Regex source.
+ */
+const LOG_STATEMENTS = '(?:(?:this\\.)?(?:console|log|logger|_logger|\\w*[lL]ogger)\\.\\w+\\s*\\([^;]*?\\)\\s*;?\\s*){0,3}';
 /** State-like fields a compare-and-set predicate or a re-check tests. */
 const STATE_FIELD = '(?:\\w*(?:[sS]tatus|[sS]tate|[vV]ersion|[pP]hase|[sS]tage)|processed\\w*|(?:claimed|locked|consumed|used|redeemed|accepted|completed|paid|processed|sent|finished|started)(?:At|_at)|lockedBy|locked_by)';
 /** Prisma / Mongo / TypeORM update whose filter names a state field: `update({ where: { id, status: 'PENDING' } })`, `updateOne({ _id, state: 'x' }, ...)`. */
@@ -48,7 +53,7 @@ const CAS_BUILDER = new RegExp(`\\.update\\s*\\([^)]*\\)[\\s\\S]{0,300}?\\.where
  * counted only when the same code also writes that field (`data: { status: 'ACCEPTED' }`): the check then stops a
  * second run. A precondition on a state the handler does not change (`revision.status !== 'published'`) is not.
  */
-const STATE_RECHECK = new RegExp(`\\bif\\s*\\(\\s*!?\\s*[\\w$.?]*\\.(${STATE_FIELD})\\b[^)]*\\)\\s*\\{?\\s*(?:return|throw|continue)\\b`, 'g');
+const STATE_RECHECK = new RegExp(`\\bif\\s*\\(\\s*!?\\s*[\\w$.?]*\\.(${STATE_FIELD})\\b[^)]*\\)\\s*\\{?\\s*${LOG_STATEMENTS}(?:return|throw|continue)\\b`, 'g');
 
 /** 2: a re-check of a state the code also writes; 1: a precondition only; 0: none. */
 function stateRecheck(code: string): 0 | 1 | 2 {
@@ -75,6 +80,14 @@ const LOOKUP_HEAD = /(?:\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:awa
  * `const existing = await usersService.getUserByEmail(...)`, `const found = await findInviteByToken(...)`.
  */
 const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:await\s+)?(?:[\w$]+\.)*?(?:([\w$]+)\.)?((?:find|get|fetch|load|lookup|exists|check|has)([A-Z][\w$]*)?)\s*\(/g;
+
+/**
+ * A hand-written upsert: the found row is updated, else the row is created (`if (existing) { return
+ * x.update(existing, ...) } else { return x.create(...) }`), whatever found it (an array `.find` over the rows just
+ * read): a retry takes the update branch. Groups: the updated and the created model; counted when they are the same,
+ * and then only inserts of that model are covered.
+ */
+const HAND_UPSERT = /\bif\s*\(\s*[\w$.]+\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,400}?\}\s*else\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
 
 /** `prisma.tier.deleteMany(`, `Tier.destroy(`, `db.delete(tiers)`, `knex('tiers').del(`, `DELETE FROM tiers`. */
 const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteMany|destroy|del|remove|removeMany)\s*\(|\.\s*delete\s*\(\s*([\w$.]+)\s*\)|\bdelete\s+from\s+["`]?([\w.]+)/gi;
@@ -143,7 +156,9 @@ function requiredToExist(code: string, v: string): boolean {
 export function normModel(name: string | undefined): string | undefined {
   if (!name) return undefined;
   let s = name.replace(/[^A-Za-z]/g, '').toLowerCase();
-  s = s.replace(/(service|services|repository|repo|model|collection|table|dao|store|entity|schema|client)$/, '');
+  // a model named by the suffix alone (Langfuse's `tx.model`, a `store` table) keeps its name
+  const stripped = s.replace(/(service|services|repository|repo|model|collection|table|dao|store|entity|schema|client)$/, '');
+  if (stripped.length >= 3 || !/^[a-z]+$/.test(name)) s = stripped;
   if (s.endsWith('ies')) s = s.slice(0, -3) + 'y';
   else if (/(ss|us)$/.test(s)) { /* keep */ } else if (s.endsWith('s')) s = s.slice(0, -1);
   return s.length >= 3 ? s : undefined;
@@ -193,6 +208,7 @@ export function guardState(text: string, extra = ''): GuardFact {
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
     if (n) { look.add(n); stop.add(n); }
   }
+  if (code.includes('else')) for (const m of code.matchAll(HAND_UPSERT)) { const u = normModel(m[1]), n = normModel(m[2]); if (u && n && sameModel(u, n)) look.add(n); }
   const repl = new Set<string>();
   if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
   const g: GuardFact = {};

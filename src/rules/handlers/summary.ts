@@ -32,7 +32,7 @@ export interface FnFacts {
 }
 
 /** Functions worth summarising: an effect, a guard or a processor signature may be in them. */
-export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?|emit|persist\w*)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger|scheduleJob|setTimeout|setInterval|CronJob)\s*\(|\.\s*(?:on|once|schedule)\s*\(/i;
+export const SUMMARY_TRIGGERS = /\.\s*(?:create\w*|insert\w*|bulk\w+|save|increment|decrement|update\w*|findOneAndUpdate|findByIdAndUpdate|send\w*|publish\w*|add|addBulk|sale|query|execute|exec|run|none|one|any|many|all|first|get|raw|\$executeRaw\w*|\$queryRaw\w*|putEvents|putRecords?|emit|persist\w*)\s*[(<]|sql`|INSERT\b|idempoten|dedup|upsert|P2002|23505|E11000|DUPLICATE|\.\s*(?:find\w*|exists\w*|count)\s*\(|\.\s*(?:status|state|processed\w*|\w+At)\b|\b(?:triggerJob|enqueue\w*|addJob|trigger|batchTrigger|scheduleJob|setTimeout|setInterval|CronJob)\s*\(|\.\s*(?:on|once|schedule)\s*\(|=\s*await\s+(?:find|get|fetch|load|lookup|exists|check|has)\w*\s*\(/i;
 
 /** A scheduler or listener name where a callee can end: followed by its arguments, type arguments, `?.(` or a comment. */
 const DEFERRING_AT = /\b(?:scheduleJob|schedule|setTimeout|setInterval|setImmediate|on|once|addListener|addEventListener|subscribe|CronJob|cron)\b(?=\s*(?:[(<]|\?\.|\/[*/]))/g;
