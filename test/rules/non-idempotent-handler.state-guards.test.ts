@@ -147,6 +147,11 @@ ruleTester(ID, {
     { name: 'enqueue with a random id', code: ENQUEUE('    id: randomUUID(),\n'), errors: [{ messageId: 'publish', line: 1, column: 1, endLine: 1, endColumn: 9 }] },
     { name: 'enqueue with an id held in a random const', code: ENQUEUE('    id: jobRef,\n').replace('async (req, res) => {\n', 'async (req, res) => {\n  const jobRef = nanoid();\n'), errors: [{ messageId: 'publish', line: 1, column: 1, endLine: 1, endColumn: 9 }] },
     {
+      name: 'enqueue whose id is built from an id this request just generated',
+      code: ENQUEUE('    id: `processBulkAction-${ref.id}`,\n').replace('async (req, res) => {\n', 'async (req, res) => {\n  const ref = BulkActionId.generate();\n'),
+      errors: [{ messageId: 'publish', line: 1, column: 1, endLine: 1, endColumn: 9 }],
+    },
+    {
       name: 'the lookup is only required to exist (a parent), not a dedup: the create still repeats',
       code: PATCHES(`  const entity = await findEntityById(entityId);
   if (!entity) throw new Error('not found');`),

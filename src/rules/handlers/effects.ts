@@ -304,9 +304,25 @@ function deterministicJobId(ctx: RuleContext, arg: Node): boolean {
   if (id.kind !== 'present' || !id.value) return false;
   if (!['job', 'name', 'payload', 'data', 'task'].some(k => ctx.facts.lookupProp(o, k).kind === 'present')) return false;
   const v = unwrap(id.value);
-  if (!v || /^(undefined|null)$/.test(v.text)) return false;
-  return !RANDOM_ID.test(v.type === 'identifier' ? v.text + ' ' + (ctx.facts.constDeclarator(v.text, v)?.childForFieldName('value')?.text ?? '') : v.text);
+  if (!v || /^(undefined|null)$/.test(v.text) || RANDOM_ID.test(v.text)) return false;
+  // the names the id is built from (`group` in `processBulkAction-${group.id}`): one bound to a random value, or to a
+  // row this request just created (`const group = await prisma.x.create(...)`, a fresh id each time), is no dedup key
+  const names = new Set<string>();
+  const walk = (n: Node) => {
+    if (n.type === 'identifier') names.add(n.text);
+    else if (n.type === 'member_expression') walk(n.childForFieldName('object')!);
+    else for (const c of namedChildren(n)) walk(c);
+  };
+  walk(v);
+  for (const name of names) {
+    const init = ctx.facts.constDeclarator(name, v)?.childForFieldName('value')?.text ?? '';
+    if (RANDOM_ID.test(init) || FRESH_ROW.test(init)) return false;
+  }
+  return true;
 }
+
+/** A value that is a row created by this request (`await prisma.group.create(...)`, `.insert(...).returning()`) or a generated id. */
+const FRESH_ROW = /\.\s*(?:create|createOne|insert\w*|save|generate\w*)\s*\(|\bgenerate\w*Id\s*\(/;
 
 /** twilio / mailgun `client.messages.create({ to, from, body })` (not LLM SDKs' `messages.create`). */
 export function classifyMessagesCreate(ctx: RuleContext, call: Node): Effect | undefined {
