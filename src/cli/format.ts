@@ -78,22 +78,39 @@ function sevLabel(sev: string, s: Style): string {
   return sev === 'error' ? s.red('error') : sev === 'warning' ? s.yellow('warning') : s.cyan('info');
 }
 
+/** Characters of a source line a code frame shows. */
+const FRAME_WIDTH = 200;
+/** The last text framed and its line index (a file's findings are framed one after another). */
+let framed: { text: string; lines: LineIndex } | undefined;
+
+/**
+ * The finding's line with `context` lines around it and a caret under the finding. At most FRAME_WIDTH characters
+ * of each line are shown: from the line's start, or, when the finding starts further right, from 40 characters
+ * before it (marked `…`), so a finding deep in a long line is shown with its caret, and the frame stays small.
+ */
 export function codeFrame(text: string, f: Finding, s: Style, context = 1): string {
-  const lines = new LineIndex(text);
+  if (framed?.text !== text) framed = { text, lines: new LineIndex(text) };
+  const lines = framed.lines;
   const first = Math.max(0, f.startPos.line - context);
   const last = Math.min(lines.lineCount - 1, f.startPos.line + context);
   const width = String(last + 1).length;
+  // the window's first column (UTF-16 units), the same on every line of the frame
+  const from = f.startPos.column > FRAME_WIDTH - 40 ? f.startPos.column - 40 : 0;
+  const lead = from > 0 ? '…' : '';
   const out: string[] = [];
   for (let l = first; l <= last; l++) {
-    const src = lines.lineText(l).replace(/\t/g, '  ');
+    const raw = lines.lineText(l);
+    // one character more than the window, so that a cut line gets its `…`
+    const src = raw.slice(from, from + FRAME_WIDTH + 1).replace(/\t/g, '  ');
+    const shown = (from > 0 && raw.length > from ? lead : '') + (src.length > FRAME_WIDTH ? src.slice(0, FRAME_WIDTH) + '…' : src);
     const marker = l === f.startPos.line ? s.red('>') : ' ';
-    out.push(`  ${marker} ${s.dim(String(l + 1).padStart(width) + ' |')} ${src.length > 200 ? src.slice(0, 200) + '…' : src}`);
+    out.push(`  ${marker} ${s.dim(String(l + 1).padStart(width) + ' |')} ${shown}`);
     if (l === f.startPos.line) {
-      const raw = lines.lineText(l);
-      const startCol = visualColumn(raw, f.startPos.column);
-      const endCol = f.endPos.line === l ? visualColumn(raw, f.endPos.column) : visualColumn(raw, raw.length);
-      const len = Math.max(1, Math.min(endCol, 200) - startCol);
-      out.push(`    ${' '.repeat(width)} ${s.dim('|')} ${' '.repeat(startCol)}${s.red('^'.repeat(len))}`);
+      const part = raw.slice(from, from + FRAME_WIDTH + 1);
+      const startCol = visualColumn(part, f.startPos.column - from);
+      const endCol = f.endPos.line === l ? visualColumn(part, f.endPos.column - from) : visualColumn(part, part.length);
+      const len = Math.max(1, Math.min(endCol, FRAME_WIDTH) - startCol);
+      out.push(`    ${' '.repeat(width)} ${s.dim('|')} ${' '.repeat(lead.length + startCol)}${s.red('^'.repeat(len))}`);
     }
   }
   return out.join('\n');

@@ -40,7 +40,8 @@ export class RuleBudgetError extends Error {
  */
 export type BudgetClock = 'cpu' | 'wall';
 
-const cpuMs = (): number => {
+/** The process's CPU time in ms (user + system); wall time where there is no process (a browser). */
+export const cpuMs = (): number => {
   if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return performance.now();
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

@@ -6,14 +6,14 @@
  */
 import * as fs from 'fs';
 import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
-import { languageForPath, loadLanguage, parseSync, LangId } from './parser';
+import { languageForPath, loadLanguage, parseSync, LangId, type Node } from './parser';
 import { generatedReason, readSourceFile, type ReadResult } from './files';
 import { applyEdits, LineIndex } from './text';
 import { resolverFor, type ResolvedConfig, type ResolverOptions } from './config';
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
-import { DEFAULT_RULE_TIME_BUDGET_MS, guardFile } from './guard';
+import { DEFAULT_RULE_TIME_BUDGET_MS, cpuMs, guardFile } from './guard';
 
 export interface FileReport {
   file: string;
@@ -117,6 +117,7 @@ export async function analyzeFiles(files: string[], opts: ProjectOptions): Promi
     if (!run.ok) { notices.push(run.notice); continue; }
     const { text, analysis } = run.value;
     if ('stopped' in run.value && run.value.stopped) notices.push(`${file}: ${run.value.stopped}`);
+    if ('skipped' in run.value && run.value.skipped) notices.push(`${file}: ${run.value.skipped}`);
     const fixedText = text !== read.text ? text : undefined;
     notices.push(...analysis.ruleErrors);
     reports.push({ file, text, fixedText, ...fileResultOf(analysis), ...(analysis.ruleErrors.length ? { ruleErrors: analysis.ruleErrors } : {}) });
@@ -157,43 +158,101 @@ export function autoFixOf(f: Finding, unsafe = false): { edits: TextEdit[] } | u
     (unsafe ? f.fixes.find(x => x.isPreferred) ?? f.fixes[0] : undefined);
 }
 
-/** Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds). */
-export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): { text: string; analysis: FileAnalysis; rounds: number; stopped?: string; initialFindings: number } {
-  const t0 = performance.now();
+/** What a `--fix` run did to one file (see fixUntilStable). */
+export interface FixRun {
+  text: string;
+  /** The analysis of the final text (its tree is deleted). */
+  analysis: FileAnalysis;
+  /** Rounds that applied fixes. */
+  rounds: number;
+  /** Whole-file analyses done (1 + rounds): tests check that a round is not analysed twice. */
+  analyses: number;
+  /** A notice when rounds stopped early (time budget). */
+  stopped?: string;
+  /** A notice when fixes were left unapplied because they touch a syntax error. */
+  skipped?: string;
+  initialFindings: number;
+}
+
+/**
+ * Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds):
+ * each round analyses the text once; the tree parsed to check that a round's fixes introduce no syntax error is the
+ * one the next analysis uses. Fixes whose range touches a syntax error (an ERROR or MISSING node) are not applied:
+ * the tree there is the parser's guess, and on thousands of calls inside one error each round would re-analyse the
+ * whole file to fix the next 2,000. New rounds stop starting after the time budget (CPU time unless the settings'
+ * clock is 'wall'), checked only when there is something left to apply.
+ */
+export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): FixRun {
+  const wall = opts.settings?.ruleTimeBudgetClock === 'wall';
+  const now = wall ? () => performance.now() : cpuMs;
+  const t0 = now();
   const budget = opts.settings?.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS;
-  let analysis = analyzeOnce(file, text, lang, opts);
-  const initialFindings = analysis.findings.length;
-  let rounds = 0;
-  const eol = lineEnding(text);
-  for (; rounds < 10; rounds++) {
-    // each round re-analyses the whole file: a file with thousands of fixes stops after the time budget
-    if (rounds > 0 && performance.now() - t0 > budget) {
-      return { text, analysis, rounds, initialFindings, stopped: `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue` };
+  let tree = parseSync(text, lang);
+  try {
+    let analysis = analyzeTree(file, text, lang, tree, opts);
+    let analyses = 1;
+    const initialFindings = analysis.findings.length;
+    const eol = lineEnding(text);
+    let rounds = 0;
+    let stopped: string | undefined;
+    let inErrors = 0;
+    for (; rounds < 10; rounds++) {
+      const errors = analysis.hasSyntaxErrors ? syntaxErrorRanges(tree.rootNode) : [];
+      inErrors = 0;
+      const edits: TextEdit[] = [];
+      let lastEnd = -1;
+      const candidates = analysis.findings.map(f => autoFixOf(f, unsafe)).filter((x): x is { edits: TextEdit[] } => !!x && x.edits.length > 0)
+        .map(fix => ({ fix, s: Math.min(...fix.edits.map(e => e.start)), e: Math.max(...fix.edits.map(x => x.end)) }))
+        .sort((a, b) => a.s - b.s);
+      for (const { fix, s, e } of candidates) {
+        if (errors.length && fix.edits.some(x => touchesAny(errors, x.start, x.end))) { inErrors++; continue; }
+        if (s <= lastEnd) continue;
+        // inserted lines take the file's line ending (a CRLF file stays CRLF)
+        edits.push(...(eol === '\n' ? fix.edits : fix.edits.map(x => ({ ...x, text: x.text.replace(/\r\n|\r|\n/g, eol) }))));
+        lastEnd = e;
+      }
+      if (!edits.length) break;
+      // each round re-analyses the whole file: a file with thousands of fixes stops after the time budget
+      if (rounds > 0 && now() - t0 > budget) {
+        stopped = `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue`;
+        break;
+      }
+      const next = applyEdits(text, edits);
+      if (next === text) break;
+      // never make the file worse: a fix must not introduce syntax errors
+      const nextTree = parseSync(next, lang);
+      if (nextTree.rootNode.hasError && !analysis.hasSyntaxErrors) { nextTree.delete(); break; }
+      tree.delete();
+      tree = nextTree;
+      text = next;
+      analysis = analyzeTree(file, text, lang, tree, opts);
+      analyses++;
     }
-    const edits: TextEdit[] = [];
-    let lastEnd = -1;
-    const candidates = analysis.findings.map(f => autoFixOf(f, unsafe)).filter((x): x is { edits: TextEdit[] } => !!x)
-      .sort((a, b) => Math.min(...a.edits.map(e => e.start)) - Math.min(...b.edits.map(e => e.start)));
-    for (const fix of candidates) {
-      const s = Math.min(...fix.edits.map(e => e.start));
-      const e = Math.max(...fix.edits.map(x => x.end));
-      if (s <= lastEnd) continue;
-      // inserted lines take the file's line ending (a CRLF file stays CRLF)
-      edits.push(...(eol === '\n' ? fix.edits : fix.edits.map(x => ({ ...x, text: x.text.replace(/\r\n|\r|\n/g, eol) }))));
-      lastEnd = e;
-    }
-    if (!edits.length) break;
-    const next = applyEdits(text, edits);
-    if (next === text) break;
-    // never make the file worse: a fix must not introduce syntax errors
-    const tree = parseSync(next, lang);
-    const broken = tree.rootNode.hasError && !analysis.hasSyntaxErrors;
-    tree.delete();
-    if (broken) break;
-    text = next;
-    analysis = analyzeOnce(file, text, lang, opts);
+    const skipped = inErrors ? `${inErrors} fix${inErrors === 1 ? '' : 'es'} not applied: inside or next to a syntax error (correct the syntax first)` : undefined;
+    return { text, analysis, rounds, analyses, initialFindings, ...(stopped ? { stopped } : {}), ...(skipped ? { skipped } : {}) };
+  } finally { tree.delete(); }
+}
+
+/** [start, end] of every ERROR and MISSING node (the tree's syntax errors), in document order. */
+export function syntaxErrorRanges(root: Node): [number, number][] {
+  const out: [number, number][] = [];
+  if (!root.hasError) return out;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.isError || n.isMissing) { out.push([n.startIndex, n.endIndex]); continue; }
+    if (n.hasError) for (let i = n.childCount - 1; i >= 0; i--) { const c = n.child(i); if (c && (c.hasError || c.isMissing)) stack.push(c); }
   }
-  return { text, analysis, rounds, initialFindings };
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Whether [start, end] overlaps or touches one of the sorted ranges (an insertion at an error's edge counts). */
+function touchesAny(ranges: readonly [number, number][], start: number, end: number): boolean {
+  // the first range that does not end before `start` (binary search), then whether it begins by `end`
+  let lo = 0, hi = ranges.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ranges[mid][1] < start) lo = mid + 1; else hi = mid; }
+  for (let i = lo; i < ranges.length && ranges[i][0] <= end; i++) if (ranges[i][1] >= start) return true;
+  return false;
 }
 
 /** The file's line ending: CRLF or a lone CR when it uses them (the first line break decides), else LF. */
