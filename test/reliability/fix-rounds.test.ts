@@ -1,0 +1,106 @@
+// What `--fix` costs on the stress shapes of issue 21 and where it stops, counted in whole-file analyses and rounds
+// (core/project.ts fixUntilStable), never in time: one analysis per round plus the first; a round that leaves nothing
+// to apply ends the run without a notice; fixes touching a syntax error are left with a notice, the others applied.
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Rule } from '../../src/core/rule';
+import { analyzeOptionsFromConfig, fixUntilStable, syntaxErrorRanges, type FixRun } from '../../src/core/project';
+import { defaultConfig } from '../../src/core/config';
+import { allRules } from '../../src/rules';
+import { loadAllLanguages, parseSync, type LangId } from '../../src/core/parser';
+import { MAX_FINDINGS_PER_RULE, cpuMs } from '../../src/core/guard';
+import { STRESS_SHAPES } from './shapes';
+
+before(() => loadAllLanguages());
+
+const OPTS = { ...analyzeOptionsFromConfig(defaultConfig('/w'), allRules), symbols: true };
+const fix = (text: string, file = '/w/x.ts', lang: LangId = 'typescript', opts = OPTS): FixRun => fixUntilStable(file, text, lang, opts);
+const FIXED_FETCH = 'fetch(u, { signal: AbortSignal.timeout(10000) })';
+
+test('a stress shape whose fixes all apply in round one: two analyses (before and after), no notice', () => {
+  for (const [shape, n] of [['arrows', 3000], ['for-try', 300], ['sibling-retries', 30], ['error-statements-fetch', 500]] as const) {
+    const text = STRESS_SHAPES[shape](n);
+    const r = fix(text, `/w/${shape}.ts`);
+    assert.ok(r.initialFindings > 0, shape);
+    assert.equal(r.rounds, 1, `${shape}: one round`);
+    assert.equal(r.analyses, 2, `${shape}: the first analysis and the one of the fixed text, nothing more`);
+    assert.equal(r.stopped, undefined, shape);
+    assert.equal(r.skipped, undefined, shape);
+    assert.notEqual(r.text, text, shape);
+    assert.equal(r.analysis.findings.filter(f => f.fixes.some(x => x.safety === 'safe')).length, 0, `${shape}: nothing safely fixable is left`);
+  }
+});
+
+test(`fetch calls inside a syntax error past the ${MAX_FINDINGS_PER_RULE}-finding cap: a round per ${MAX_FINDINGS_PER_RULE} fixes, one analysis each`, () => {
+  const n = MAX_FINDINGS_PER_RULE + 100;
+  const text = STRESS_SHAPES['syntax-error-fetch'](n);
+  const r = fix(text, '/w/x.js', 'javascript', { ...OPTS, settings: { ...OPTS.settings, ruleTimeBudgetMs: 1e9 } });
+  // round 1 fixes the capped 2,000 (+ the outer call), round 2 the 100 left, round 3 finds nothing to apply
+  assert.equal(r.rounds, 2);
+  assert.equal(r.analyses, 3);
+  assert.equal(r.stopped, undefined);
+  assert.equal(r.text.split(FIXED_FETCH).length - 1, n);
+  assert.equal(r.analysis.findings.length, 0);
+});
+
+/** A rule that reports every call to `again()` with a safe fix adding another call: fixing never ends. */
+const endlessFix: Rule = {
+  meta: { id: 'endless-fix', title: 'x', description: 'x', defaultSeverity: 'warning', incidents: [], patterns: [], fixable: true },
+  check(ctx) {
+    for (const call of ctx.captures('call')) {
+      if (ctx.text.slice(call.startIndex, call.endIndex) !== 'again()') continue;
+      ctx.report({ node: call, messageId: 'x', message: 'x', fixes: [{ title: 'x', safety: 'safe', isPreferred: true, edits: [{ start: call.endIndex, end: call.endIndex, text: '; again()' }] }] });
+    }
+  },
+};
+
+test('fixes that never converge: 10 rounds, 11 analyses, then the run ends', () => {
+  const r = fix('again();\n', '/w/e.ts', 'typescript', { rules: [endlessFix], settings: { ruleTimeBudgetMs: 1e9 } });
+  assert.equal(r.rounds, 10);
+  assert.equal(r.analyses, 11);
+  // every call is fixed in every round: the calls double
+  assert.equal(r.text.split('again()').length - 1, 2 ** 10);
+});
+
+/** `rule`, then 20 ms of CPU time outside the rule budget's checks: the first analysis spends a 5 ms fix budget. */
+function burning(rule: Rule): Rule {
+  return { ...rule, check(ctx) { rule.check(ctx); const end = cpuMs() + 20; while (cpuMs() < end) { /* spin */ } } };
+}
+
+test('the rounds stop after the time budget only while there is something left to fix, with a notice', () => {
+  // the round-two check stops the endless rule...
+  const endless = fix('again();\n', '/w/e.ts', 'typescript', { rules: [burning(endlessFix)], settings: { ruleTimeBudgetMs: 5 } });
+  assert.equal(endless.rounds, 1);
+  assert.equal(endless.analyses, 2);
+  assert.equal(endless.stopped, 'fixes stopped after 1 round (over the 5 ms time budget, ruleTimeBudgetMs); run --fix again to continue');
+  // ...but a file whose fixes all applied in round one ends without a notice (before: "stopped ... run --fix again")
+  const once: Rule = { ...endlessFix, check(ctx) { for (const call of ctx.captures('call')) if (ctx.text.slice(call.startIndex, call.endIndex) === 'again()') ctx.report({ node: call, messageId: 'x', message: 'x', fixes: [{ title: 'x', safety: 'safe', edits: [{ start: call.startIndex, end: call.endIndex, text: 'done()' }] }] }); } };
+  const r = fix('again(); again();\n', '/w/o.ts', 'typescript', { rules: [burning(once)], settings: { ruleTimeBudgetMs: 5 } });
+  assert.equal(r.text, 'done(); done();\n');
+  assert.equal(r.rounds, 1);
+  assert.equal(r.analyses, 2);
+  assert.equal(r.stopped, undefined);
+});
+
+test('a fix touching a syntax error is not applied (notice); the file\'s other fixes are', () => {
+  const text = 'export async function a(u: string) {\n  return fetch(u);\n}\nexport async function b(u: string) {\n  const x = fetch(u ;\n}\n';
+  const tree = parseSync(text, 'typescript');
+  const errors = syntaxErrorRanges(tree.rootNode);
+  tree.delete();
+  assert.deepEqual(errors, [[text.indexOf('u ;') + 1, text.indexOf('u ;') + 1]], 'a MISSING ")" after `fetch(u`');
+  const r = fix(text);
+  assert.equal(r.initialFindings, 2);
+  assert.equal(r.text, text.replace('return fetch(u);', `return ${FIXED_FETCH};`));
+  assert.equal(r.skipped, '1 fix not applied: inside or next to a syntax error (correct the syntax first)');
+  assert.equal(r.rounds, 1);
+});
+
+test('a file without syntax errors has no error ranges; fixes next to code that merely looks odd still apply', () => {
+  const text = 'export async function a(u: string) {\n  return fetch(u);\n}\n';
+  const tree = parseSync(text, 'typescript');
+  assert.deepEqual(syntaxErrorRanges(tree.rootNode), []);
+  tree.delete();
+  const r = fix(text);
+  assert.equal(r.text, text.replace('fetch(u)', FIXED_FETCH));
+  assert.equal(r.skipped, undefined);
+});
