@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Rule } from '../../src/core/rule';
+import type { AnalyzeOptions } from '../../src/core/analyzer';
 import { analyzeOptionsFromConfig, fixUntilStable, syntaxErrorRanges, type FixRun } from '../../src/core/project';
 import { defaultConfig } from '../../src/core/config';
 import { allRules } from '../../src/rules';
@@ -14,7 +15,7 @@ import { STRESS_SHAPES } from './shapes';
 before(() => loadAllLanguages());
 
 const OPTS = { ...analyzeOptionsFromConfig(defaultConfig('/w'), allRules), symbols: true };
-const fix = (text: string, file = '/w/x.ts', lang: LangId = 'typescript', opts = OPTS): FixRun => fixUntilStable(file, text, lang, opts);
+const fix = (text: string, file = '/w/x.ts', lang: LangId = 'typescript', opts: AnalyzeOptions = OPTS): FixRun => fixUntilStable(file, text, lang, opts);
 const FIXED_FETCH = 'fetch(u, { signal: AbortSignal.timeout(10000) })';
 
 test('a stress shape whose fixes all apply in round one: two analyses (before and after), no notice', () => {
