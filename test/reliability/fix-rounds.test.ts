@@ -63,20 +63,23 @@ test('fixes that never converge: 10 rounds, 11 analyses, then the run ends', () 
   assert.equal(r.text.split('again()').length - 1, 2 ** 10);
 });
 
-/** `rule`, then 20 ms of CPU time outside the rule budget's checks: the first analysis spends a 5 ms fix budget. */
+/**
+ * `rule`, then 150 ms of CPU time after its last report (the rule budget is checked on its calls to the context, so
+ * it does not see them): the first analysis spends a 100 ms fix budget; the rule's own work is far below it.
+ */
 function burning(rule: Rule): Rule {
-  return { ...rule, check(ctx) { rule.check(ctx); const end = cpuMs() + 20; while (cpuMs() < end) { /* spin */ } } };
+  return { ...rule, check(ctx) { rule.check(ctx); const end = cpuMs() + 150; while (cpuMs() < end) { /* spin */ } } };
 }
 
 test('the rounds stop after the time budget only while there is something left to fix, with a notice', () => {
   // the round-two check stops the endless rule...
-  const endless = fix('again();\n', '/w/e.ts', 'typescript', { rules: [burning(endlessFix)], settings: { ruleTimeBudgetMs: 5 } });
+  const endless = fix('again();\n', '/w/e.ts', 'typescript', { rules: [burning(endlessFix)], settings: { ruleTimeBudgetMs: 100 } });
   assert.equal(endless.rounds, 1);
   assert.equal(endless.analyses, 2);
-  assert.equal(endless.stopped, 'fixes stopped after 1 round (over the 5 ms time budget, ruleTimeBudgetMs); run --fix again to continue');
+  assert.equal(endless.stopped, 'fixes stopped after 1 round (over the 100 ms time budget, ruleTimeBudgetMs); run --fix again to continue');
   // ...but a file whose fixes all applied in round one ends without a notice (before: "stopped ... run --fix again")
   const once: Rule = { ...endlessFix, check(ctx) { for (const call of ctx.captures('call')) if (ctx.text.slice(call.startIndex, call.endIndex) === 'again()') ctx.report({ node: call, messageId: 'x', message: 'x', fixes: [{ title: 'x', safety: 'safe', edits: [{ start: call.startIndex, end: call.endIndex, text: 'done()' }] }] }); } };
-  const r = fix('again(); again();\n', '/w/o.ts', 'typescript', { rules: [burning(once)], settings: { ruleTimeBudgetMs: 5 } });
+  const r = fix('again(); again();\n', '/w/o.ts', 'typescript', { rules: [burning(once)], settings: { ruleTimeBudgetMs: 100 } });
   assert.equal(r.text, 'done(); done();\n');
   assert.equal(r.rounds, 1);
   assert.equal(r.analyses, 2);
