@@ -177,10 +177,9 @@ export interface FixRun {
 /**
  * Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds):
  * each round analyses the text once; the tree parsed to check that a round's fixes introduce no syntax error is the
- * one the next analysis uses. Fixes whose range touches a syntax error (an ERROR or MISSING node) are not applied:
- * the tree there is the parser's guess, and on thousands of calls inside one error each round would re-analyse the
- * whole file to fix the next 2,000. New rounds stop starting after the time budget (CPU time unless the settings'
- * clock is 'wall'), checked only when there is something left to apply.
+ * one the next analysis uses. Fixes whose range touches a syntax error (an ERROR or MISSING node) are not applied
+ * (notice in `skipped`): the tree there is the parser's guess. New rounds stop starting after the time budget (CPU
+ * time unless the settings' clock is 'wall'), checked only when a round has fixes to apply.
  */
 export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): FixRun {
   const wall = opts.settings?.ruleTimeBudgetClock === 'wall';
