@@ -178,8 +178,9 @@ export interface FixRun {
  * Applies safe fixes in rounds (non-overlapping per round) until nothing changes, as ESLint does (max 10 rounds):
  * each round analyses the text once; the tree parsed to check that a round's fixes introduce no syntax error is the
  * one the next analysis uses. Fixes whose range touches a syntax error (an ERROR or MISSING node) are not applied
- * (notice in `skipped`): the tree there is the parser's guess. New rounds stop starting after the time budget (CPU
- * time unless the settings' clock is 'wall'), checked only when a round has fixes to apply.
+ * (notice in `skipped`): the tree there is the parser's guess. A round after the first starts only when one more
+ * analysis (the mean so far) still ends within the time budget (CPU time unless the settings' clock is 'wall');
+ * checked only when a round has fixes to apply.
  */
 export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): FixRun {
   const wall = opts.settings?.ruleTimeBudgetClock === 'wall';
@@ -211,8 +212,10 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
         lastEnd = e;
       }
       if (!edits.length) break;
-      // each round re-analyses the whole file: a file with thousands of fixes stops after the time budget
-      if (rounds > 0 && now() - t0 > budget) {
+      // each round re-analyses the whole file: a file with thousands of fixes stops when one more analysis (the mean
+      // so far) would end past the time budget
+      const spent = now() - t0;
+      if (rounds > 0 && spent + spent / analyses > budget) {
         stopped = `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue`;
         break;
       }

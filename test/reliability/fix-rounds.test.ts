@@ -86,6 +86,14 @@ test('the rounds stop after the time budget only while there is something left t
   assert.equal(r.stopped, undefined);
 });
 
+test('a round starts only when one more analysis, at the mean so far, ends within the budget', () => {
+  // two analyses of at least 150 ms CPU each: 300 ms spent is under the 400 ms budget, but a third would end past it
+  const r = fix('again();\n', '/w/e.ts', 'typescript', { rules: [burning(endlessFix)], settings: { ruleTimeBudgetMs: 400 } });
+  assert.equal(r.rounds, 1);
+  assert.equal(r.analyses, 2);
+  assert.equal(r.stopped, 'fixes stopped after 1 round (over the 400 ms time budget, ruleTimeBudgetMs); run --fix again to continue');
+});
+
 test('a fix touching a syntax error is not applied (notice); the file\'s other fixes are', () => {
   const text = 'export async function a(u: string) {\n  return fetch(u);\n}\nexport async function b(u: string) {\n  const x = fetch(u ;\n}\n';
   const tree = parseSync(text, 'typescript');
