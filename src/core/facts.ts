@@ -47,6 +47,21 @@ export class FileFacts {
     }
   }
 
+  // declaration id -> the [start, end] of its scope (null: none); a FileFacts lives for one tree, so ids are stable
+  private readonly scopes = new Map<number, readonly [number, number] | null>();
+
+  /** Whether `at` lies in the scope of declaration `d` (declarationScope, memoised: a name declared in many functions
+   * was looked up once per use, each walking parents through the wasm boundary). */
+  inScopeOf(d: Node, at: Node): boolean {
+    let r = this.scopes.get(d.id);
+    if (r === undefined) {
+      const sc = declarationScope(d);
+      r = sc ? [sc.startIndex, sc.endIndex] as const : null;
+      this.scopes.set(d.id, r);
+    }
+    return r !== null && r[0] <= at.startIndex && at.endIndex <= r[1];
+  }
+
   /** Local declarations by name: the declaring node (variable_declarator, function_declaration, ...). */
   get declarations(): Map<string, Node[]> {
     if (!this.decls) {
@@ -153,8 +168,7 @@ export class FileFacts {
     const decls = this.declarations.get(name);
     if (decls) {
       for (const d of decls) {
-        const scope = declarationScope(d);
-        if (scope && contains(scope, ref)) {
+        if (this.inScopeOf(d, ref)) {
           // the import binding itself is top-level and is not a declarator; a top-level `const fetch = ...` shadows the global
           return true;
         }
@@ -198,7 +212,7 @@ export class FileFacts {
     if (!b) return undefined;
     // destructured require and the local declaration are the same declarator: not a shadow
     const decls = this.declarations.get(ref.text);
-    if (decls && decls.some(d => !contains(d, b.node) && declarationScope(d) && contains(declarationScope(d)!, ref))) return undefined;
+    if (decls && decls.some(d => !contains(d, b.node) && this.inScopeOf(d, ref))) return undefined;
     if (this.paramShadow(ref, ref.text)) return undefined;
     return b;
   }
@@ -211,7 +225,7 @@ export class FileFacts {
   constDeclarator(name: string, at?: Node): Node | undefined {
     const decls = this.declarations.get(name);
     if (!decls) return undefined;
-    const visible = decls.filter(d => d.type === 'variable_declarator' && (!at || (declarationScope(d) && contains(declarationScope(d)!, at))));
+    const visible = decls.filter(d => d.type === 'variable_declarator' && (!at || this.inScopeOf(d, at)));
     if (visible.length !== 1) return undefined;
     const d = visible[0];
     const kind = d.parent?.firstChild?.text;

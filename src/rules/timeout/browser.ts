@@ -15,7 +15,8 @@ import type { Target } from './classify';
 /** The module's directive prologue: `'use client'`, `'use server'` (after comments and other directives), if any. */
 function fileDirective(ctx: RuleContext): 'use client' | 'use server' | undefined {
   return ctx.memo('mt:directive', () => {
-    for (const st of namedChildren(ctx.root)) {
+    // walk the top-level statements lazily: directives come first (namedChildren would read every statement)
+    for (let st = ctx.root.firstNamedChild; st; st = st.nextNamedSibling) {
       if (st.type === 'comment' || st.type === 'hash_bang_line') continue;
       if (st.type !== 'expression_statement') return undefined;
       const s = unwrap(st.namedChild(0));
