@@ -1,40 +1,77 @@
 /**
  * Syntax colouring for TypeScript/JavaScript code blocks in the knowledge-base webview (vscode-free; unit-tested).
- * Works on the sanitised HTML the renderer produced: a block's text is unescaped, split into tokens and escaped
+ * Works on the sanitised HTML the renderer produced: a block's text is unescaped, split into tokens (from the
+ * analyzer's tree-sitter grammar, no second tokenizer) and escaped
  * again inside `<span class="tok-…">`, so nothing but our own spans is added. The webview colours the classes with
  * the theme's colours. Blocks in other languages, and any block containing markup, are left as they are.
  */
-
-const KEYWORDS = new Set(('abstract as async await break case catch class const continue debugger declare default delete do else enum export ' +
-  'extends false finally for from function get if implements import in instanceof interface keyof let new null of private protected ' +
-  'public readonly return satisfies set static super switch this throw true try type typeof undefined var void while yield').split(' '));
+import { parseSync, type Node, type Tree } from '../core/parser';
 
 export type TokenKind = 'comment' | 'string' | 'number' | 'keyword' | 'function' | 'type' | 'plain';
 
-const TOKEN_RE = /(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|('(?:\\.|[^'\\\n])*'?|"(?:\\.|[^"\\\n])*"?|`(?:\\[\s\S]|[^`\\])*`?)|(\b(?:0[xob][\da-f_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:e[+-]?\d+)?n?)\b)|([A-Za-z_$][\w$]*)/gi;
+// named nodes spelled like the keyword they are (`this`, `true`, ...); other keywords are anonymous leaves
+const KEYWORD_NODES = new Set(['this', 'super', 'true', 'false', 'null', 'undefined']);
 
-/** Tokens of a TypeScript/JavaScript snippet, in order; their texts concatenate to the input. */
+/** The callee name of a call or `new`: `f` in `f()`, `m` in `a.m()`, `Error` in `new Error()`. */
+function isCallee(n: Node): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  const callee = (c: Node | null) => !!c && c.startIndex === n.startIndex && c.endIndex === n.endIndex;
+  if (p.type === 'call_expression') return callee(p.childForFieldName('function'));
+  if (p.type === 'new_expression') return callee(p.childForFieldName('constructor'));
+  if (p.type === 'member_expression' && callee(p.childForFieldName('property'))) {
+    const g = p.parent;
+    return g?.type === 'call_expression' && g.childForFieldName('function')?.startIndex === p.startIndex && g.childForFieldName('function')?.endIndex === p.endIndex;
+  }
+  return false;
+}
+
+function kindOf(n: Node): TokenKind | undefined {
+  switch (n.type) {
+    case 'comment': return 'comment';
+    case 'string': case 'template_string': case 'regex': return 'string';
+    case 'number': return 'number';
+    case 'type_identifier': return 'type';
+    case 'identifier': case 'property_identifier':
+      return isCallee(n) ? 'function' : /^[A-Z]/.test(n.text) ? 'type' : 'plain';
+  }
+  if (KEYWORD_NODES.has(n.type) || (!n.isNamed && n.childCount === 0 && /^[a-z]+$/.test(n.type))) return 'keyword';
+  return undefined;
+}
+
+/**
+ * Tokens of a TypeScript/JavaScript snippet, in order; their texts concatenate to the input. Read from the
+ * project's own tree-sitter parse (strings, templates and comments whole); plain when the grammar is not loaded.
+ */
 export function tokenize(code: string): { text: string; kind: TokenKind }[] {
   const out: { text: string; kind: TokenKind }[] = [];
   let last = 0;
-  const push = (text: string, kind: TokenKind) => {
-    if (!text) return;
+  const push = (end: number, kind: TokenKind) => {
+    if (end <= last) return;
+    const text = code.slice(last, end);
+    last = end;
     const prev = out[out.length - 1];
     if (prev && prev.kind === kind && kind === 'plain') prev.text += text; else out.push({ text, kind });
   };
-  for (const m of code.matchAll(TOKEN_RE)) {
-    push(code.slice(last, m.index), 'plain');
-    const [text, comment, str, num, ident] = m;
-    if (comment) push(text, 'comment');
-    else if (str) push(text, 'string');
-    else if (num) push(text, 'number');
-    else if (ident) {
-      const after = code.slice(m.index! + text.length);
-      push(text, KEYWORDS.has(text) ? 'keyword' : /^\s*(<[\w\s,<>[\]|.]*>)?\s*\(/.test(after) ? 'function' : /^[A-Z]/.test(text) ? 'type' : 'plain');
+  let tree: Tree | undefined;
+  try { tree = parseSync(code, 'typescript'); } catch { tree = undefined; }
+  if (tree) {
+    try {
+      const visit = (n: Node): void => {
+        const kind = kindOf(n);
+        if (kind !== undefined || n.childCount === 0) {
+          push(n.startIndex, 'plain');
+          push(n.endIndex, kind ?? 'plain');
+          return;
+        }
+        for (let c = n.firstChild; c; c = c.nextSibling) visit(c);
+      };
+      visit(tree.rootNode);
+    } finally {
+      tree.delete();
     }
-    last = m.index! + text.length;
   }
-  push(code.slice(last), 'plain');
+  push(code.length, 'plain');
   return out;
 }
 

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadAllLanguages } from '../../src/core/parser';
 import { highlightCodeBlocks, tokenize } from '../../src/extension/highlight';
 
-test('tokenize: keywords, strings, template literals, comments, numbers, calls, types; texts add up to the input', () => {
+test('tokenize: keywords, strings, template literals, comments, numbers, calls, types; texts add up to the input', async () => {
+  await loadAllLanguages();
   const code = "// ❌ no timeout\nconst res = await fetch(`https://${host}/x`, { method: 'POST' }); // done\nlet n: Promise<void> = sleep(1_000);\n/* block */ if (a < b && c > 0x1f) throw new Error(\"x\\\"y\");";
   const toks = tokenize(code);
   assert.equal(toks.map(t => t.text).join(''), code);
@@ -17,7 +19,8 @@ test('tokenize: keywords, strings, template literals, comments, numbers, calls, 
   assert.equal(tokenize("const a = 'x\nconst b = 1;").map(t => t.text).join(''), "const a = 'x\nconst b = 1;");
 });
 
-test('highlightCodeBlocks: TS/JS blocks get token spans, escaped; other languages and blocks with markup are left alone', () => {
+test('highlightCodeBlocks: TS/JS blocks get token spans, escaped; other languages and blocks with markup are left alone', async () => {
+  await loadAllLanguages();
   const html = '<p>x</p><pre><code class="language-ts">const a = b &lt; 2 &amp;&amp; "&lt;img src=x onerror=alert(1)&gt;";</code></pre>' +
     '<pre><code class="language-sh">npm ci</code></pre><pre><code class="language-js">return <b>x</b></code></pre>';
   const out = highlightCodeBlocks(html);

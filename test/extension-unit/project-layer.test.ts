@@ -13,7 +13,8 @@ import { DocumentEngine, indexOfFile } from '../../src/extension/engine';
 import { tempProject } from '../helpers/temp-project';
 import { toyRule } from '../helpers/toy-rule';
 
-test('editor: an open handler re-settles when a service it calls changes on disk or in its own open document', async () => {
+/** A handler (h.ts) calling a service (svc.ts) that reaches `boom()`, the toy rule's effect; a fresh engine. */
+async function handlerAndService() {
   await loadAllLanguages();
   const dir = tempProject({
     'h.ts': `import { svc } from './svc';\nexport function handle() { svc(); }\n`,
@@ -22,7 +23,11 @@ test('editor: an open handler re-settles when a service it calls changes on disk
   const config = defaultConfig(dir);
   const opts = { rules: [toyRule()], symbols: true };
   const eng = new DocumentEngine(30, false);
-  const h = path.join(dir, 'h.ts'), svc = path.join(dir, 'svc.ts');
+  return { dir, config, opts, eng, h: path.join(dir, 'h.ts'), svc: path.join(dir, 'svc.ts') };
+}
+
+test('editor: an open handler re-settles when a service it calls changes on disk or in its own open document', async () => {
+  const { config, opts, eng, h, svc } = await handlerAndService();
   // the background index has read svc.ts from disk
   eng.project.set(svc, indexOfFile(svc, config, opts.rules)!.symbols);
   const handlerText = fs.readFileSync(h, 'utf8');
@@ -43,15 +48,7 @@ test('editor: an open handler re-settles when a service it calls changes on disk
 });
 
 test('editor: a handler analysed before the service it imports is indexed follows it when it arrives (also after a memoised answer)', async () => {
-  await loadAllLanguages();
-  const dir = tempProject({
-    'h.ts': `import { svc } from './svc';\nexport function handle() { svc(); }\n`,
-    'svc.ts': `export function svc() {\n  boom();\n}\n`,
-  });
-  const config = defaultConfig(dir);
-  const opts = { rules: [toyRule()], symbols: true };
-  const eng = new DocumentEngine(30, false);
-  const h = path.join(dir, 'h.ts'), svc = path.join(dir, 'svc.ts');
+  const { config, opts, eng, h, svc } = await handlerAndService();
   const text = fs.readFileSync(h, 'utf8');
   // svc.ts is on disk but not in the index yet (the watcher has not read it): nothing to settle against
   assert.deepEqual(eng.analyze('h', h, text, 'typescript', 1, opts).findings, []);
