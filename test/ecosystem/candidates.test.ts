@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParser, loadLanguage } from '../../src/core/parser';
-import { drawRecallSample, generateForText } from './lib/candidates';
+import { drawExtraSample, drawRecallSample, generateForText } from './lib/candidates';
 import type { Candidate } from './lib/measure';
 
 const gen = (code: string, file = 'src/x.ts') => generateForText(code, file).map(c => `${c.line}-${c.endLine} ${c.family} ${c.kind}`);
@@ -120,5 +120,20 @@ describe('candidate generator', () => {
       assert.equal(new Set(rows.map(r => r.family)).size, 1);
     }
     assert.notDeepEqual([...drawRecallSample(cands, 10, 'other').values()].map(x => x.map(c => c.id)), [...a.values()].map(x => x.map(c => c.id)));
+  });
+
+  it('the extended sample is tuning-only, disjoint from the main sample, and the next candidates by rank', () => {
+    const cands: Candidate[] = [];
+    for (let i = 0; i < 300; i++) cands.push({ id: `id${i}`, repo: 'o/r', commit: 'c', path: `f${i}.ts`, line: 1, endLine: 1, family: (['timeout', 'retry', 'handlers', 'wall-clock'] as const)[i % 4], kind: 'k', half: i % 3 ? 'tuning' : 'heldout' });
+    const main = drawRecallSample(cands, 10, 'seed');
+    const extra = drawExtraSample(cands, 15, 10, 'seed');
+    const wide = drawRecallSample(cands, 25, 'seed');
+    for (const [fam, rows] of extra) {
+      assert.equal(rows.length, 15);
+      assert.ok(rows.every(r => r.half === 'tuning' && r.family === fam && r.sample === 'extra'));
+      const inMain = new Set(main.get(fam)!.map(c => c.id));
+      assert.ok(rows.every(r => !inMain.has(r.id)));
+      assert.deepEqual(rows.map(r => r.id), wide.get(fam)!.filter(c => c.half === 'tuning').slice(10).map(c => c.id));
+    }
   });
 });

@@ -7,7 +7,8 @@
  *   sample-findings --run file               the seeded precision sample of a run's findings
  *   show <id|sample file> [--context N]      print sites for labelling
  *   todo                                     list unlabelled samples
- *   report [--run file] [--readme]           precision / recall per family and half, held-out first
+ *   extra-samples [--n N]                    the extended tuning recall sample (tuners only)
+ *   report [--run file] [--readme] [--misses] precision / recall per family and half, held-out first
  */
 import { parseArgs } from 'util';
 
@@ -19,7 +20,8 @@ const HELP = `usage: npm run ecosystem -- <command> [options]
   sample-findings --run <run file>
   show <candidate-or-finding id | sample file> [--context N] [--all]
   todo [--family f] [--half h]
-  report [--run <run file>] [--readme]
+  extra-samples [--n 60]          the extended TUNING recall sample (seeded ranks 41..40+n), for tuners
+  report [--run <run file>] [--readme] [--misses]   --misses: flag-labelled tuning candidates the run misses
   check-scope [--repos a,b]       default excludes / .gitignore / size limits on the whole checkouts`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +31,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       repos: { type: 'string' }, half: { type: 'string' }, cli: { type: 'string' }, out: { type: 'string' },
       baseline: { type: 'string' }, run: { type: 'string' }, context: { type: 'string' }, readme: { type: 'boolean' },
-      family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' },
+      family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' }, misses: { type: 'boolean' },
+      n: { type: 'string' },
     },
   });
   const repos = o.repos ? o.repos.split(',').map(s => s.trim()).filter(Boolean) : [];
@@ -42,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
     case 'sample-findings': return (await import('./lib/samples')).sampleFindings(o.run);
     case 'show': return (await import('./lib/show')).show(positionals, { context: o.context ? Number(o.context) : undefined, all: !!o.all });
     case 'todo': return (await import('./lib/samples')).todo({ family: o.family, half: o.half });
-    case 'report': return (await import('./lib/report')).report({ run: o.run, readme: !!o.readme });
+    case 'report': return (await import('./lib/report')).report({ run: o.run, readme: !!o.readme, misses: !!o.misses });
+    case 'extra-samples': return (await import('./lib/candidates')).extraSamplesCommand({ n: o.n ? Number(o.n) : undefined });
     case 'check-scope': return (await import('./lib/scope')).checkScope(repos);
     default: process.stdout.write(HELP + '\n'); return cmd ? 2 : 0;
   }

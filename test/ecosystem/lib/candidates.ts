@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initParser, languageForPath, loadLanguage, parseSync, type Node } from '../../../src/core/parser';
 import { generatedReason, readSourceFile } from '../../../src/core/files';
-import { CANDIDATES_FILE, FAMILIES, HALVES, SAMPLES_DIR, checkoutDir, expandDirs, loadRepos, repoMatches, table, writeJsonl, type Family, type Half, type RepoEntry } from './common';
+import { CANDIDATES_FILE, FAMILIES, HALVES, SAMPLES_DIR, checkoutDir, expandDirs, loadRepos, readJsonl, repoMatches, table, writeJsonl, type Family, type Half, type RepoEntry } from './common';
 import { seededSample, stableId, type Candidate } from './measure';
 import { discover } from './run';
 import {
@@ -24,6 +24,8 @@ import {
 
 export const RECALL_SEED = 'incident-lens-ecosystem-recall-v1';
 export const RECALL_PER_FAMILY_HALF = 40;
+/** The extended tuning sample (tuners' evidence only, never in the README table): the next candidates by seeded rank. */
+export const RECALL_EXTRA_PER_FAMILY = 100;
 
 export interface RawCandidate { line: number; endLine: number; family: Family; kind: string; webhook?: boolean }
 
@@ -698,4 +700,33 @@ function writeRecallSamples(all: Candidate[]): void {
     process.stdout.write(`samples/recall-${fam}.jsonl: ${rows.length} (${HALVES.map(h => `${h} ${rows.filter(r => r.half === h).length}`).join(', ')})\n`);
   }
   fs.writeFileSync(path.join(SAMPLES_DIR, 'recall-summary.json'), JSON.stringify(summary, null, 2) + '\n');
+}
+
+/**
+ * `extra-samples [--n N]`: the extended recall sample of the TUNING half only, for rule tuners: per family, the
+ * candidates of seeded rank 41..40+N (same seed, same candidates file as the main sample, so it never overlaps it).
+ * Written to samples/recall-extra-<family>.jsonl with `sample: "extra"`. Held-out repositories get no extended
+ * sample: their 40 per family stay the only held-out recall evidence, and nobody tunes on them.
+ */
+/** Per family, the tuning candidates of seeded rank perCell+1..perCell+n, in rank order (label them in file order). */
+export function drawExtraSample(all: Candidate[], n: number, perCell = RECALL_PER_FAMILY_HALF, seed = RECALL_SEED): Map<Family, (Candidate & { sample: 'extra' })[]> {
+  const m = new Map<Family, (Candidate & { sample: 'extra' })[]>();
+  for (const fam of FAMILIES) {
+    const ranked = seededSample(all.filter(c => c.family === fam && c.half === 'tuning'), c => c.id, seed, perCell + n);
+    m.set(fam, ranked.slice(perCell).map(c => ({ ...c, sample: 'extra' as const })));
+  }
+  return m;
+}
+
+export function extraSamplesCommand(o: { n?: number }): number {
+  const n = o.n ?? RECALL_EXTRA_PER_FAMILY;
+  const all = readJsonl<Candidate>(CANDIDATES_FILE);
+  if (!all.length) throw new Error(`no candidates in ${CANDIDATES_FILE}: run \`npm run ecosystem -- candidates\` first`);
+  const extra = drawExtraSample(all, n);
+  for (const fam of FAMILIES) {
+    const rows = extra.get(fam)!;
+    writeJsonl(path.join(SAMPLES_DIR, `recall-extra-${fam}.jsonl`), rows);
+    process.stdout.write(`samples/recall-extra-${fam}.jsonl: ${rows.length} tuning candidates (seeded ranks ${RECALL_PER_FAMILY_HALF + 1}..${RECALL_PER_FAMILY_HALF + n})\n`);
+  }
+  return 0;
 }

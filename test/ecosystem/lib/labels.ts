@@ -14,7 +14,7 @@ export interface PrecisionSample {
   ruleId: string; messageId: string | null; message: string; family: Family; half: Half; rank: number;
 }
 
-export type RecallSample = Candidate & { webhook?: boolean };
+export type RecallSample = Candidate & { webhook?: boolean; sample?: 'extra' };
 
 /** Problems of one label row (empty when it is valid). */
 export function labelProblems(l: Partial<Label>): string[] {
@@ -49,8 +49,15 @@ export function loadLabels(file = LABELS_FILE): LabelSet {
   return { byId, problems };
 }
 
-export function loadRecallSamples(): RecallSample[] {
-  return FAMILIES.flatMap(f => readJsonl<RecallSample>(path.join(SAMPLES_DIR, `recall-${f}.jsonl`)));
+/** The main recall sample (40 per family and half); with `extra`, also the extended tuning sample (`sample: 'extra'`). */
+export function loadRecallSamples(o: { extra?: boolean } = {}): RecallSample[] {
+  const main = FAMILIES.flatMap(f => readJsonl<RecallSample>(path.join(SAMPLES_DIR, `recall-${f}.jsonl`)));
+  if (!o.extra) return main;
+  const extra = FAMILIES.flatMap(f => {
+    const file = path.join(SAMPLES_DIR, `recall-extra-${f}.jsonl`);
+    return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: 'extra' as const })) : [];
+  });
+  return [...main, ...extra];
 }
 export function loadPrecisionSamples(): PrecisionSample[] {
   return FAMILIES.flatMap(f => readJsonl<PrecisionSample>(path.join(SAMPLES_DIR, `precision-${f}.jsonl`)));

@@ -55,14 +55,51 @@ export function renderTable(cells: Cell[], markdown: boolean): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-export function report(o: { run?: string; readme: boolean }): number {
+/**
+ * The extended TUNING recall sample (samples/recall-extra-*.jsonl, `extra-samples`): per family, found / flag over
+ * its labelled candidates, and the flag-labelled tuning candidates (main + extended) the run misses. Tuners' evidence;
+ * never part of the README table, and held-out candidates are never listed.
+ */
+export function tuningExtra(runFile?: string): { rows: { family: Family; flagged: number; found: number; noFlag: number; unlabelled: number }[]; misses: { id: string; family: Family; site: string; kind: string; sample: string }[] } {
+  const run = readRun(runFile);
+  const { byId } = loadLabels();
+  const index = indexFindings(run.findings);
+  const inRun = new Set(run.repos.map(r => r.repo));
+  const all = loadRecallSamples({ extra: true }).filter(s => s.half === 'tuning' && inRun.has(s.repo));
+  const rows = FAMILIES.map(family => {
+    const r = { family, flagged: 0, found: 0, noFlag: 0, unlabelled: 0 };
+    for (const s of all.filter(x => x.family === family && x.sample === 'extra')) {
+      const l = byId.get(s.id);
+      if (!l) r.unlabelled++;
+      else if (l.label === 'flag') { r.flagged++; if (isFound(s, index)) r.found++; }
+      else r.noFlag++;
+    }
+    return r;
+  });
+  const misses = all.filter(s => byId.get(s.id)?.label === 'flag' && !isFound(s, index))
+    .map(s => ({ id: s.id, family: s.family, site: `${s.repo}:${s.path}:${s.line}${s.endLine !== s.line ? `-${s.endLine}` : ''}`, kind: s.kind, sample: s.sample ?? 'main' }));
+  return { rows, misses };
+}
+
+export function report(o: { run?: string; readme: boolean; misses?: boolean }): number {
   const { cells, runName, describe, problems } = computeReport(o.run);
   for (const p of problems) process.stderr.write(`labels: ${p}\n`);
   process.stdout.write(`ecosystem report for ${runName} (${describe}); held-out first\n\n${renderTable(cells, false)}\n`);
   const unjudged = cells.flatMap(c => c.unjudged.map(u => ({ ...u, family: c.family, half: c.half })));
   if (unjudged.length) {
+    // Held-out sites are not printed here (tuners read this output); the labeller lists them with `todo`.
+    const held = unjudged.filter(u => u.half === 'heldout');
     process.stdout.write(`\nunjudged sampled findings (${unjudged.length}; judge them: \`npm run ecosystem -- sample-findings --run <this run>\`, then \`todo\`):\n`);
-    for (const u of unjudged) process.stdout.write(`  ${u.id}  ${u.half.padEnd(7)} ${u.ruleId.padEnd(24)} ${u.site}\n`);
+    for (const u of unjudged.filter(x => x.half === 'tuning')) process.stdout.write(`  ${u.id}  ${u.half.padEnd(7)} ${u.ruleId.padEnd(24)} ${u.site}\n`);
+    if (held.length) process.stdout.write(`  + ${held.length} held-out (${FAMILIES.map(f => `${f} ${held.filter(u => u.family === f).length}`).join(', ')}): sites only in \`todo\`\n`);
+  }
+  const ex = tuningExtra(o.run);
+  if (ex.rows.some(r => r.flagged + r.noFlag + r.unlabelled)) {
+    process.stdout.write(`\nextended tuning recall sample (tuners' evidence, not in the README table):\n${table([['family', 'recall', 'found/flag', 'no-flag', 'unlabelled'], ...ex.rows.map(r => [r.family, fmtRate(r.found, r.flagged), `${r.found}/${r.flagged}`, r.noFlag, r.unlabelled])], 1)}\n`);
+  }
+  if (o.misses) {
+    process.stdout.write(`\ntuning recall candidates labelled flag that the run misses (${ex.misses.length}):\n`);
+    for (const m of ex.misses) process.stdout.write(`  ${m.id}  ${m.family.padEnd(10)} ${m.sample.padEnd(5)} ${m.kind.padEnd(22)} ${m.site}\n`);
   }
   const noFlagFound = cells.filter(c => c.noFlagFound);
   if (noFlagFound.length) process.stdout.write(`\nrecall candidates labelled no-flag that the run flags (in-span): ${noFlagFound.map(c => `${c.half}/${c.family} ${c.noFlagFound}/${c.noFlag}`).join(', ')}\n`);

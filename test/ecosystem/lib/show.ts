@@ -18,7 +18,7 @@ export async function show(targets: string[], o: { context?: number; all: boolea
   if (!targets.length) throw new Error('show needs a candidate/finding id or a sample file');
   const labels = loadLabels().byId;
   const sites: Site[] = [];
-  const recall = loadRecallSamples(), precision = loadPrecisionSamples();
+  const recall = loadRecallSamples({ extra: true }), precision = loadPrecisionSamples();
   for (const t of targets) {
     if (fs.existsSync(t) && t.endsWith('.jsonl')) {
       const isPrecision = path.basename(t).startsWith('precision-');
