@@ -199,7 +199,10 @@ function idContextAt(a: ClockAnalysis, r: ClockRead, start: Node, atRead: boolea
     return { name, replace, kind: 'key', file: true };
   }
   if (fileish && kind === 'key') return { name, replace, kind, file: true };
-  if (composite && !kind && RESOURCE_NAME_RE.test(name) && !/\s/.test(x.text.replace(/\$\{[^}]*\}/g, ''))) {
+  // a record's own `name` property (`{ name: `read-${file}-${Date.now()}` }`, `req.name = …`) is an attribute the service
+  // shows; the record's identity is its id. A qualified name (`queueName`, `bucketName`) or a variable is the identity.
+  const attribute = name === 'name' && (p.type === 'pair' || p.type === 'assignment_expression');
+  if (composite && !kind && RESOURCE_NAME_RE.test(name) && !attribute && !/\s/.test(x.text.replace(/\$\{[^}]*\}/g, ''))) {
     // a machine name made unique with the clock (`name: `read-${file}-${Date.now()}``), not a title for people
     return { name, replace, kind: 'key', resource: !/file|path|dir|tmp|temp|upload/i.test(name), file: /file|path|dir|tmp|temp|upload/i.test(name) };
   }

@@ -26,7 +26,7 @@
 import type { Node } from '../../core/parser';
 import { unwrap, memberPath, callArgs, keyName } from '../../core/ast';
 import type { ClockAnalysis } from './clock';
-import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, leaseStamp, identWords, stripStampWrappers, isParameterName } from './syntax';
+import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, leaseStamp, identWords, stripStampWrappers, isParameterName, namedChildrenOf } from './syntax';
 import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE, START_RE, TIMEOUT_RE } from './names';
 import { SKEW_LINKS, LEASE_LINKS } from './links';
 
@@ -143,6 +143,7 @@ function foreignStamp(a: ClockAnalysis, n: Node | null, comparedWithThreshold = 
     if (obj?.type === 'this') return undefined; // this process's own state: a duration (./durations.ts)
     const prop = u.childForFieldName('property')?.text ?? '';
     if (a.localObjectStamp(u)) return undefined; // `{ startedAt: Date.now() }` built here: a duration
+    if (ownStateField(a, u)) return undefined; // `const values = {}` kept by this module: its own clock, not a foreign stamp
     return STAMP_NAME_RE.test(prop) ? u.text : undefined;
   }
   if (u.type === 'identifier') {
@@ -196,6 +197,47 @@ function evalMs(a: ClockAnalysis, n: Node | null, depth = 0): number | undefined
   return undefined;
 }
 
+/**
+ * A window whose value is configuration but whose unit is written out: `cli.skipRecentMinutes * 60_000`,
+ * `opts.graceSeconds * 1000`, `STALE_AFTER_MINUTES * 60 * 1000`. Counted as a short window (at most an hour: a
+ * value that needed hours or days would be written in hours or days); undefined when the unit is unknown or is hours
+ * or longer.
+ */
+function unitWindowMs(n: Node | null): number | undefined {
+  const u = unwrap(n);
+  if (u?.type !== 'binary_expression' || u.childForFieldName('operator')?.type !== '*') return undefined;
+  const t = u.text.replace(/_/g, '');
+  if (/hour|day|week|month|year|\b3600000\b|\b86400000\b|\*\s*60\s*\*\s*60\b/i.test(t)) return undefined;
+  const name = identWords(t).join(' ');
+  if (/\b(minutes?|mins?)\b/.test(name) || /\*\s*(60000|60\s*\*\s*1000|1000\s*\*\s*60)\b/.test(t)) return ONE_HOUR;
+  if (/\b(seconds?|secs?)\b/.test(name)) return 60_000;
+  return undefined;
+}
+
+/** A field of an object this module declares itself (`const values: {...} = {}`), written here only from the clock or literals: its own state. */
+function ownStateField(a: ClockAnalysis, m: Node): boolean {
+  const obj = unwrap(m.childForFieldName('object'));
+  const prop = m.childForFieldName('property')?.text;
+  if (obj?.type !== 'identifier' || !prop) return false;
+  const d = a.declaratorOf(obj.text, obj);
+  const init = unwrap(d?.childForFieldName('value') ?? null);
+  if (!d || init?.type !== 'object' || d.parent?.type !== 'lexical_declaration') return false;
+  const plain = (v: Node | null) => { const x = unwrap(v); const k = a.valueKind(x).kind; return !x || k === 'clock' || k === 'deadline' || /^(number|null|undefined|true|false)$/.test(x.type) || x.text === 'undefined'; };
+  for (const c of namedChildrenOf(init)) {
+    if (c.type === 'spread_element') return false;
+    if (c.type === 'pair' && keyName(c.childForFieldName('key')) === prop && !plain(c.childForFieldName('value'))) return false;
+  }
+  const re = new RegExp(`(?<![\\w$])${escapeRe(obj.text)}\\s*\\.\\s*${escapeRe(prop)}\\s*=(?!=)`, 'g');
+  for (const hit of a.ctx.text.matchAll(re)) {
+    const at = a.ctx.root.descendantForIndex(hit.index + hit[0].length - 1);
+    let asg: Node | null = at;
+    while (asg && asg.type !== 'assignment_expression') asg = asg.parent;
+    if (!asg) continue;
+    if (!plain(asg.childForFieldName('right'))) return false;
+  }
+  return true;
+}
+
 /** `now - W` (or `subMinutes(now, W)`): a threshold; find where it is compared with a stored stamp. */
 function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, windowMs?: number): void {
   const w = windowMs ?? evalMs(a, windowNode);
@@ -207,6 +249,8 @@ function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, win
     if (p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(Math\.(floor|round|trunc)|Number|BigInt)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) { v = skipParensUp(p.parent); continue; }
     if (p.type === 'member_expression' && /^(getTime|toISOString|valueOf)$/.test(p.childForFieldName('property')?.text ?? '') && p.parent?.type === 'call_expression') { v = skipParensUp(p.parent); continue; }
     if (p.type === 'binary_expression' && p.childForFieldName('operator')?.type === '/' && unwrap(p.childForFieldName('right'))?.type === 'number') { v = skipParensUp(p); continue; }
+    // `enabled ? new Date(Date.now() - W) : undefined`: the threshold is the branch's value
+    if (p.type === 'ternary_expression' && p.childForFieldName('condition')?.startIndex !== v.startIndex) { v = skipParensUp(p); continue; }
     break;
   }
   const names: string[] = [];
@@ -217,8 +261,17 @@ function judgeThreshold(a: ClockAnalysis, at: Node, windowNode: Node | null, win
     names.push(name);
     uses = identifierRefs(a, p, name);
   }
-  const d = decisionOf(a, uses, at, windowNode?.text ?? '', w, names);
+  const d = decisionOf(a, uses, at, windowNode?.text ?? '', w ?? unitWindowMs(windowNode), names);
   if (d) { reportDecision(a, d, names); return; }
+  // `gate.noteObservedLagMs(now - expected)`: the difference between the local clock and a stamp taken elsewhere,
+  // handed to something named for lag (replication or queue lag): warning, info when the callee only records it
+  const lagCall = skipParensUp(v).parent?.type === 'arguments' ? skipParensUp(v).parent!.parent : null;
+  const lagCallee = lagCall?.type === 'call_expression' ? (memberPath(lagCall.childForFieldName('function')) ?? []).pop() ?? '' : '';
+  if (lagCallee && /\blag\b/.test(words(lagCallee)) && !silent(lagCallee) && windowNode && unwrap(windowNode)?.type !== 'number' && evalMs(a, windowNode) === undefined && unitWindowMs(windowNode) === undefined) {
+    const recorded = METRIC_CALL_RE.test(lagCallee);
+    a.report(at, 'clockSkew', `lag measured as the local wall clock minus a timestamp written elsewhere (\`${shortText(a.textOf(at))}\` passed to \`${lagCallee}\`): \`${shortText(windowNode.text)}\` was stamped by another process or machine, so clock skew between them shows up as lag (or negative lag)${recorded ? '' : ' and drives what this code decides'}; stamp and measure with one clock (the database's \`now()\`, or a sequence / LSN)`, [], recorded ? 'info' : undefined, SKEW_LINKS.incidents, SKEW_LINKS.patterns);
+    return;
+  }
   // `return Math.max(0, now - score)` in `oldestMessageAge()`: an age of something stored elsewhere (a queue score),
   // handed out as a metric: info
   const ret = skipParensUp(v).parent;
