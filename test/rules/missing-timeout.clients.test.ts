@@ -25,6 +25,15 @@ ruleTester('missing-timeout', {
     `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nexport const s3 = new S3Client({ requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, socketTimeout: 10000 }) });`,
     `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const db = new DynamoDBClient({ requestHandler: handler });`,
     `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const db = new DynamoDBClient(config);`,
+    // a handler built in this file with a timeout (by name, or by a factory whose returns all have one): bounded
+    `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nconst requestHandler = new NodeHttpHandler({ requestTimeout: 5000 });\nexport const s3 = new S3Client({ requestHandler });`,
+    `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nfunction makeHandler(secure) {\n  if (secure) return new NodeHttpHandler({ httpsAgent: agent, requestTimeout: 5000 });\n  return new NodeHttpHandler({ requestTimeout: 5000 });\n}\nexport const s3 = new S3Client({ requestHandler: makeHandler(true) });`,
+    // one return of the factory has a timeout, or returns something we cannot read: unknown
+    `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nfunction makeHandler(secure) {\n  if (secure) return new NodeHttpHandler({ httpsAgent: agent });\n  return base;\n}\nexport const s3 = new S3Client({ requestHandler: makeHandler(true) });`,
+    // a handler from another module (a call we cannot see): unknown
+    `import { S3Client } from '@aws-sdk/client-s3';\nimport { makeHandler } from './handler';\nconst requestHandler = makeHandler();\nexport const s3 = new S3Client({ requestHandler });`,
+    // an options object from a call: the request may carry its own signal
+    `import https from 'https';\nhttps.get(buildOptions(db), (res) => res.resume());`,
     // commands are not clients
     `import { GetObjectCommand } from '@aws-sdk/client-s3';\nexport const cmd = new GetObjectCommand({ Bucket: b, Key: k });`,
     // undici request with a signal or a dispatcher
@@ -84,6 +93,30 @@ ruleTester('missing-timeout', {
       code: `import * as sqs from '@aws-sdk/client-sqs';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nexport const q = new sqs.SQSClient({ requestHandler: new NodeHttpHandler({ httpsAgent: agent }) });`,
       errors: [{ messageId: 'aws', line: 3, column: 38, endColumn: 96 }],
       output: `import * as sqs from '@aws-sdk/client-sqs';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nexport const q = new sqs.SQSClient({ requestHandler: new NodeHttpHandler({ httpsAgent: agent, requestTimeout: ${N}, throwOnRequestTimeout: true }) });`,
+    },
+    {
+      name: 'AWS SDK client given a handler from a same-file factory whose every return has no timeout (langfuse StorageService shape)',
+      code: `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nfunction createS3RequestHandler(validation) {\n  if (!validation) {\n    return new NodeHttpHandler({ httpsAgent: { maxSockets } });\n  }\n  return new NodeHttpHandler({ httpAgent, httpsAgent });\n}\nexport class Storage {\n  constructor(params) {\n    const requestHandler = createS3RequestHandler(params.validation);\n    this.client = new S3Client({ region: params.region, requestHandler });\n  }\n}`,
+      errors: [{ messageId: 'aws', line: 12, column: 57, endColumn: 71 }],
+      output: null,
+    },
+    {
+      name: 'AWS SDK client given a same-file const handler without timeouts',
+      code: `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nconst handler = new NodeHttpHandler();\nexport const s3 = new S3Client({ requestHandler: handler });`,
+      errors: [{ messageId: 'aws', line: 4, column: 34, endColumn: 57 }],
+      output: null,
+    },
+    {
+      name: 'https.get whose URL comes from a same-file function returning a template (openpanel download script shape)',
+      code: `import https from 'https';\nconst editionUrl = (db) => \`https://raw.example.com/redist/\${db}.tar.gz\`;\nconst request = https.get(editionUrl(db), (res) => res.pipe(out));\nrequest.on('error', reject);`,
+      errors: [{ messageId: 'http', line: 3, column: 17, endColumn: 66 }],
+      output: `import https from 'https';\nconst editionUrl = (db) => \`https://raw.example.com/redist/\${db}.tar.gz\`;\nconst request = https.get(editionUrl(db), { signal: AbortSignal.timeout(${N}) }, (res) => res.pipe(out));\nrequest.on('error', reject);`,
+    },
+    {
+      name: 'http.get whose URL comes from a call named for a URL (in another module)',
+      code: `import http from 'http';\nimport { healthUrl } from './urls';\nhttp.get(healthUrl(host), (res) => res.resume());`,
+      errors: [{ messageId: 'http', line: 3, column: 1, endColumn: 49 }],
+      output: `import http from 'http';\nimport { healthUrl } from './urls';\nhttp.get(healthUrl(host), { signal: AbortSignal.timeout(${N}) }, (res) => res.resume());`,
     },
     {
       name: 'undici request without a signal',

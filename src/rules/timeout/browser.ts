@@ -53,7 +53,7 @@ function relativeText(s: string): boolean {
 const BASE_PATH = /^(?:\w*_)?BASE_PATH$|^(?:[a-z]\w*)?[bB]asePath$/;
 
 /** A same-file function (declaration, or a const holding an arrow/function expression) named by `id`. */
-function sameFileFunction(ctx: RuleContext, id: Node): Node | undefined {
+export function sameFileFunction(ctx: RuleContext, id: Node): Node | undefined {
   if (ctx.facts.moduleOf(id)) return undefined;
   const decl = ctx.facts.functionsByName.get(id.text);
   if (decl) return decl;
@@ -63,7 +63,7 @@ function sameFileFunction(ctx: RuleContext, id: Node): Node | undefined {
 }
 
 /** The values a function returns (its expression body, or its `return x` statements outside nested functions). */
-function returnedValues(fn: Node): Node[] {
+export function returnedValues(fn: Node): Node[] {
   const body = fn.childForFieldName('body');
   if (!body) return [];
   if (body.type !== 'statement_block') return [body];

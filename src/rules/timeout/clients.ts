@@ -17,6 +17,7 @@ import { callRange, memberPath, unwrap } from '../../core/ast';
 import { replaceNodeEdit } from '../../core/edits';
 import type { ModuleBinding } from '../../core/facts';
 import { inspectOptions, isDisablingValue, optionsEdit } from './common';
+import { returnedValues, sameFileFunction } from './browser';
 
 type ClientKind = 'pg' | 'aws' | 'undici';
 
@@ -104,6 +105,41 @@ function handlerOptions(ctx: RuleContext, v: Node | null): Node | null | 'opaque
   return ctx.facts.resolveObject(u) ?? 'opaque';
 }
 
+/**
+ * The options of a request handler built in this file and handed over by name or by a factory call: a `const` holding
+ * `new NodeHttpHandler(opts)`, or a same-file function whose every return is one (each return's options). undefined
+ * when any part is something else (unknown is not guilty).
+ */
+function builtHandlers(ctx: RuleContext, v: Node | null): (Node | null)[] | undefined {
+  let u = unwrap(v);
+  if (u && (u.type === 'identifier' || u.type === 'shorthand_property_identifier')) {
+    const d = ctx.facts.constDeclarator(u.text, u);
+    u = unwrap(d?.childForFieldName('value') ?? null);
+  }
+  if (!u) return undefined;
+  // the handler's options (null: constructed with none), or undefined when x is not a handler we can read
+  const one = (x: Node | null): Node | null | undefined => {
+    const w = unwrap(x);
+    if (!w || (w.type !== 'new_expression' && w.type !== 'call_expression')) return undefined;
+    const o = handlerOptions(ctx, w);
+    return o === 'opaque' ? undefined : o;
+  };
+  if (u.type === 'new_expression') { const o = one(u); return o === undefined ? undefined : [o]; }
+  if (u.type === 'call_expression') {
+    const direct = one(u);
+    if (direct !== undefined) return [direct];
+    const callee = u.childForFieldName('function');
+    if (callee?.type !== 'identifier') return undefined;
+    const fn = sameFileFunction(ctx, callee);
+    const rets = fn ? returnedValues(fn) : [];
+    if (!rets.length) return undefined;
+    const out: (Node | null)[] = [];
+    for (const r of rets) { const o = one(r); if (o === undefined) return undefined; out.push(o); }
+    return out;
+  }
+  return undefined;
+}
+
 function checkAws(ctx: RuleContext, t: NewTarget): void {
   const arg = newArgs(t.node)[0];
   const ms = ctx.settings.defaultTimeoutMs;
@@ -119,7 +155,17 @@ function checkAws(ctx: RuleContext, t: NewTarget): void {
   }
   const obj = ctx.facts.resolveObject(arg);
   const rh = obj ? ctx.facts.lookupProp(obj, 'requestHandler') : undefined;
-  if (!rh || rh.kind !== 'present' || rh.pair.type !== 'pair') return;
+  if (!rh || rh.kind !== 'present') return;
+  if (rh.pair.type !== 'pair' || unwrap(rh.value)?.type === 'identifier' || unwrap(rh.value)?.type === 'call_expression') {
+    // a handler built elsewhere in this file: `const requestHandler = new NodeHttpHandler({...})`, or a same-file
+    // factory whose every return is a handler (`createS3RequestHandler()`); judged by all of them, no fix (the
+    // options to edit are not at the client)
+    const all = builtHandlers(ctx, rh.value);
+    if (!all) return;
+    if (all.some(o => { const h = inspectOptions(ctx, o, AWS_HANDLER_KEYS); return h.state !== 'missing'; })) return;
+    report(ctx, t, rh.pair, 'aws', message, []);
+    return;
+  }
   const opts = handlerOptions(ctx, rh.value);
   if (opts === 'opaque') return;
   const hst = inspectOptions(ctx, opts, AWS_HANDLER_KEYS);

@@ -7,6 +7,7 @@ import { addPropertyEdit, replaceNodeEdit } from '../../core/edits';
 import type { TextEdit } from '../../core/types';
 import { AXIOS_WITH_DATA, CALLBACK_NAME, URL_NAME, type Target } from './classify';
 import { codeMatch, inspectOptions, isDisablingValue, msFix, optionsEdit, report, signalFixes } from './common';
+import { returnedValues, sameFileFunction } from './browser';
 
 export const AXIOS_DEFAULTS_FACT = 'defaults-timeout:axios';
 export const instanceDefaultsFact = (moduleKey: string, exportName: string) => `defaults-timeout:${moduleKey}#${exportName}`;
@@ -221,6 +222,9 @@ export function httpOptionsIndex(ctx: RuleContext, args: Node[]): number {
     if (a.type === 'string' || a.type === 'template_string' || (a.type === 'new_expression' && a.childForFieldName('constructor')?.text === 'URL')) continue;
     // process.argv[n] is always a string: the URL
     if (a.type === 'subscript_expression' && memberPath(a.childForFieldName('object'))?.join('.') === 'process.argv') continue;
+    // a call that makes the URL: named for one (`editionUrl(db)`, `buildEndpoint()`), or a same-file function whose
+    // every return is a string or a template
+    if (a.type === 'call_expression' && urlMakingCall(ctx, a)) continue;
     // identifiers: a URL-ish name is the URL, a callback-ish name is the callback; anything else may be options
     const name = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? a.childForFieldName('property')?.text ?? '' : '';
     if (name && URL_NAME.test(name) && !ctx.facts.resolveObject(a)) continue;
@@ -229,6 +233,16 @@ export function httpOptionsIndex(ctx: RuleContext, args: Node[]): number {
     break;
   }
   return optIdx;
+}
+
+function urlMakingCall(ctx: RuleContext, call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text ?? '' : '';
+  if (name && URL_NAME.test(name) && !/options|config|opts|params/i.test(name)) return true;
+  if (fn?.type !== 'identifier') return false;
+  const f = sameFileFunction(ctx, fn);
+  const rets = f ? returnedValues(f) : [];
+  return rets.length > 0 && rets.every(r => { const u = unwrap(r); return u?.type === 'string' || u?.type === 'template_string'; });
 }
 
 /** What the code does with the request a `http(s).request/get` returns. */
