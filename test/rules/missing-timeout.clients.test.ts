@@ -32,6 +32,9 @@ ruleTester('missing-timeout', {
     `import { S3Client } from '@aws-sdk/client-s3';\nimport { NodeHttpHandler } from '@smithy/node-http-handler';\nfunction makeHandler(secure) {\n  if (secure) return new NodeHttpHandler({ httpsAgent: agent });\n  return base;\n}\nexport const s3 = new S3Client({ requestHandler: makeHandler(true) });`,
     // a handler from another module (a call we cannot see): unknown
     `import { S3Client } from '@aws-sdk/client-s3';\nimport { makeHandler } from './handler';\nconst requestHandler = makeHandler();\nexport const s3 = new S3Client({ requestHandler });`,
+    // presign-only clients sign URLs locally and make no request (judged on the tuning repositories)
+    `import { S3Client } from '@aws-sdk/client-s3';\nimport { createPresignedPost } from '@aws-sdk/s3-presigned-post';\nconst objectStoreClient = env.KEY\n  ? new S3Client({ region, endpoint })\n  : new S3Client();\nexport async function upload(key) {\n  return createPresignedPost(objectStoreClient, { Bucket: b, Key: key });\n}`,
+    `import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\nimport { getSignedUrl } from '@aws-sdk/s3-request-presigner';\nexport class Storage {\n  private signedUrlClient: S3Client;\n  constructor(p) {\n    this.signedUrlClient = p.external ? new S3Client({ endpoint: p.external }) : this.client;\n  }\n  url(key) {\n    return getSignedUrl(\n      this.signedUrlClient,\n      new GetObjectCommand({ Bucket: b, Key: key }),\n    );\n  }\n}`,
     // an options object from a call: the request may carry its own signal
     `import https from 'https';\nhttps.get(buildOptions(db), (res) => res.resume());`,
     // commands are not clients
@@ -117,6 +120,18 @@ ruleTester('missing-timeout', {
       code: `import http from 'http';\nimport { healthUrl } from './urls';\nhttp.get(healthUrl(host), (res) => res.resume());`,
       errors: [{ messageId: 'http', line: 3, column: 1, endColumn: 49 }],
       output: `import http from 'http';\nimport { healthUrl } from './urls';\nhttp.get(healthUrl(host), { signal: AbortSignal.timeout(${N}) }, (res) => res.resume());`,
+    },
+    {
+      name: 'a client used to presign and also to send requests',
+      code: `import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nimport { getSignedUrl } from '@aws-sdk/s3-request-presigner';\nconst s3 = new S3Client({ region });\nexport const url = (c) => getSignedUrl(s3, c);\nexport const put = (c) => s3.send(c);`,
+      errors: [{ messageId: 'aws', line: 3, column: 12, endColumn: 36 }],
+      output: `import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nimport { getSignedUrl } from '@aws-sdk/s3-request-presigner';\nconst s3 = new S3Client({ region, requestHandler: { requestTimeout: ${N}, throwOnRequestTimeout: true } });\nexport const url = (c) => getSignedUrl(s3, c);\nexport const put = (c) => s3.send(c);`,
+    },
+    {
+      name: 'an exported client only presigned here: other modules may send with it',
+      code: `import { S3Client } from '@aws-sdk/client-s3';\nimport { getSignedUrl } from '@aws-sdk/s3-request-presigner';\nexport const s3 = new S3Client({ region });\nexport const url = (c) => getSignedUrl(s3, c);`,
+      errors: [{ messageId: 'aws', line: 3, column: 19, endColumn: 43 }],
+      output: `import { S3Client } from '@aws-sdk/client-s3';\nimport { getSignedUrl } from '@aws-sdk/s3-request-presigner';\nexport const s3 = new S3Client({ region, requestHandler: { requestTimeout: ${N}, throwOnRequestTimeout: true } });\nexport const url = (c) => getSignedUrl(s3, c);`,
     },
     {
       name: 'undici request without a signal',

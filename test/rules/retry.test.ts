@@ -15,7 +15,7 @@ async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } ca
     { name: "loop over items (for..of)", code: `async function all(items) { for (const item of items) { try { await process(item); } catch (e) { log(e); } } }` },
     { name: "failover over a list indexed by the counter", code: `async function first(urls) { for (let i = 0; i < urls.length; i++) { try { return await get(urls[i]); } catch {} } }` },
     { name: "queue worker", code: `async function work() { while (queue.length) { const job = queue.shift(); try { return await run(job); } catch {} } }` },
-    { name: "consumer loop without success exit", code: `async function consume() { while (running) { try { const m = await q.receive(); await handle(m); } catch (e) { log(e); await sleep(1000); } } }` },
+    { name: "consumer loop without success exit (the try hands the received item on)", code: `async function consume() { while (running) { try { const m = await q.receive(); await handle(m); } catch (e) { log(e); await sleep(1000); } } }` },
     { name: "catch rethrows: no retry", code: `async function f() { for (let i = 0; i < 3; i++) { try { return await op(); } catch (e) { throw e; } } }` },
     { name: "synchronous loop (no await): not a remote retry", code: `function parse(s) { for (let i = 0; i < 3; i++) { try { return JSON.parse(s); } catch {} } }` },
     { name: "delay from Retry-After (server-provided): unknown", code: `async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } catch (e) { await sleep(e.retryAfterMs); } } }` },

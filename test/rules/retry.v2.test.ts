@@ -176,8 +176,94 @@ async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } ca
     }
   }
 }` },
+    // ---- worker loops on a run flag (tuning pass 3): what stays silent
+    { name: 'a worker loop that waits on success too: polling', code: `class C {
+  async loop() {
+    while (this.running) {
+      try {
+        await this.readNew();
+      } catch (error) {
+        this.logger.error('failed', { error });
+        await sleep(this.errorBackoffMs);
+      }
+      await sleep(this.pollMs);
+    }
+  }
+}` },
+    { name: 'a worker loop whose try hands each received item on: the catch moves to the next item', code: `class C {
+  async loop() {
+    while (this.running) {
+      try {
+        const msg = await this.queue.receive();
+        await this.handle(msg);
+      } catch (error) {
+        await sleep(1000);
+      }
+    }
+  }
+}` },
+    { name: 'a loop not on a run flag', code: `async function loop(items) {
+  while (items.length > 0) {
+    try {
+      await flush(items);
+    } catch (error) {
+      await sleep(1000);
+    }
+  }
+}` },
+    // ---- failover over items: silent unless the pause grows
+    { name: 'failover to the next host with a constant pause', code: `export async function withFailover(picker, op) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const slot = picker.next();
+    try {
+      return await op(slot.client);
+    } catch (error) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}` },
   ],
   invalid: [
+    // ---- worker loops and failover with growing pauses (tuning pass 3, extended tuning recall sample)
+    {
+      name: 'a worker loop on a run flag that waits a constant error delay only after a failure (trigger.dev metrics consumer shape)',
+      code: `class Consumer {
+  async loop() {
+    while (this.running) {
+      try {
+        if (Date.now() - this.lastReclaimAt >= this.reclaimIntervalMs) {
+          this.lastReclaimAt = Date.now();
+          await this.reclaimStale();
+        }
+        await this.readNew();
+      } catch (error) {
+        this.logger.error('consumer loop iteration failed', { error });
+        await sleep(this.errorBackoffMs);
+      }
+    }
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 5, endLine: 3, endColumn: 10 }],
+    },
+    {
+      name: 'failover over a round-robin picker with a delay that doubles per attempt and no jitter (openpanel ClickHouse shape)',
+      code: `export async function withRoundRobinRetry(picker, operation, opts = {}) {
+  const maxAttempts = opts.maxAttempts ?? 3;
+  const baseDelayMs = opts.baseDelayMs ?? 200;
+  const maxDelayMs = opts.maxDelayMs ?? 2000;
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const slot = picker.next();
+    try {
+      return await operation(slot.client);
+    } catch (error) {
+      if (attempt === maxAttempts - 1) break;
+      const delay = Math.min(baseDelayMs * 2 ** attempt, maxDelayMs);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 5, column: 3, endLine: 5, endColumn: 6 }],
+    },
     // ---- job queues (RULES v2): the offending property; BullMQ version unknown here, so the jitter fix is offered
     {
       name: 'BullMQ defaultJobOptions: exponential backoff without jitter -> add jitter: 1',

@@ -66,7 +66,10 @@ export class LoopChecks {
     const cond = unwrap(loop.childForFieldName('condition'));
     const retryTry = tries.find(t => this.isRetryTry(loop, body, t, cond));
     if (!retryTry) return;
-    if (this.isItemLoop(loop, body, retryTry)) return;
+    // failover over items (the next host, `picker.next()`, `urls[i]`) is a re-run with different input, unless the
+    // pause between attempts grows with the attempt: then the author waits for one dependency to recover (a
+    // cluster behind a round-robin picker) and the growing delay decides (tuning pass 3, below)
+    const itemLoop = this.isItemLoop(loop, body, retryTry);
     if (isSagaSupervisor(loop, retryTry)) return;
     const fnOfLoop = innermostFunction(loop);
     const catchBody = retryTry.childForFieldName('handler')?.childForFieldName('body');
@@ -79,6 +82,7 @@ export class LoopChecks {
     const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
     const verdict = this.loopDelay(loop, body, retryTry, fnOfLoop, env);
     if (!verdict) return;
+    if (itemLoop && (verdict.compose || (verdict.kind !== 'exp' && verdict.kind !== 'linear'))) return;
     const increasing = counters.find(c => c.increasing)?.name;
     const unbounded = this.loopUnbounded(loop, body, cond, counters.map(c => c.name), retryTry);
     const tail = unbounded ? ', and the loop has no attempt limit (it retries forever)' : '';
@@ -205,6 +209,14 @@ export class LoopChecks {
       const k = counterWrite(w);
       return !!k && k.increasing && this.idx.writesTo(k.name, block).some(r => r.type === 'assignment_expression' && unwrap(r.childForFieldName('right'))?.text === '0');
     })) return this.goesRoundAfter(body, t, catchContinues);
+    // a worker loop on a run flag (`while (this.running)`, `while (!signal.aborted)`) whose catch waits before going
+    // round while the success path does not wait at all: the pause is the failure's, so a failing read is re-issued
+    // on that schedule (tuning pass 3; a loop that also waits on success is polling and stays silent)
+    if (catchSleeps && !catchContinues && cond && RUN_FLAG.test(cond.text.replace(/^\(|\)$/g, '').trim()) &&
+      !this.idx.awaitsIn(block).some(a => sleepOf(this.ctx, a)) &&
+      !statementsAfter(body, t).some(st => this.idx.awaitsIn(st).some(a => sleepOf(this.ctx, a)) || /\b(setTimeout|sleep|delay|wait)\s*\(/.test(st.text)) &&
+      !statementsBefore(body, t).some(st => this.idx.awaitsIn(st).some(a => sleepOf(this.ctx, a))) &&
+      !handlesReceivedItem(block)) return this.goesRoundAfter(body, t, catchContinues);
     // the try wraps only the call and the response is checked after it: `try { res = await fetch(u) } catch (e) {
     // last = e }` then `if (res?.ok) return res`
     if (after.some(s => conditionalExits(s, c => OK_TEST.test(c)))) return this.goesRoundAfter(body, t, catchContinues);
@@ -324,6 +336,9 @@ export class LoopChecks {
 
 }
 
+/** A loop condition that is only a run/stop flag: `this.running`, `!this.stopped`, `this.#isRunning`, `!signal.aborted`. */
+const RUN_FLAG = /^(!\s*)?((this|self)\.)?([#_]?[A-Za-z_$][\w$]*\.)*[#_]?(is_?)?(running|started|active|alive|polling|consuming|listening|stopped|stopping|closed|closing|shutting_?down|shut_?down|aborted|cancelled|canceled|disposed|destroyed)$/i;
+
 /** Cheap pre-filter for result-checked loops: a success field or an error-first destructuring. */
 const RESULT_HINT = /\.(ok|success|succeeded)\b|\[\s*(err|error|e)\w*\s*,|\{[^{}]*\berror\b[^{}]*\}\s*=\s*await/;
 /** Names of functions and callees that check readiness or health: polls, not retries. */
@@ -431,4 +446,30 @@ export function statementsAfter(body: Node, t: Node): Node[] {
 function sameFileCallee(ctx: RetryState['ctx'], call: Node): boolean {
   const f = unwrap(call.childForFieldName('function'));
   return f?.type === 'identifier' && !!sameFileFunction(ctx, f, f.text);
+}
+
+/** The statements of the loop body before the one that contains t. */
+export function statementsBefore(body: Node, t: Node): Node[] {
+  const kids = body.type === 'statement_block' ? namedChildren(body) : [body];
+  const i = kids.findIndex(k => contains(k, t));
+  return i < 0 ? [] : kids.slice(0, i).filter(k => k.type !== 'comment');
+}
+
+/**
+ * The try receives an item and hands it to another awaited call (`const m = await q.receive(); await handle(m)`): its
+ * catch also catches the item's own failure, after which the loop moves on to the next item (a loop over items).
+ */
+function handlesReceivedItem(block: Node): boolean {
+  const names: string[] = [];
+  for (const st of namedChildren(block)) {
+    const t = st.text;
+    const m = /^(?:const|let|var)\s+(?:\{([^}]*)\}|\[([^\]]*)\]|([A-Za-z_$][\w$]*))\s*(?::[^=]+)?=\s*(?:\([^)]*\)\s*)?await\b/.exec(t) ?? /^([A-Za-z_$][\w$]*)\s*=\s*await\b/.exec(t);
+    if (m) {
+      const list = (m[1] ?? m[2] ?? m[3] ?? '').split(',').map(x => x.split(':').pop()!.replace(/=.*$/, '').trim()).filter(Boolean);
+      names.push(...list);
+      continue;
+    }
+    if (names.length && /\bawait\b/.test(t) && names.some(n => new RegExp(`\\(([^()]*[,\\s(])?${n.replace(/\$/g, '\\$')}\\b`).test(t))) return true;
+  }
+  return false;
 }

@@ -140,12 +140,50 @@ function builtHandlers(ctx: RuleContext, v: Node | null): (Node | null)[] | unde
   return undefined;
 }
 
+const PRESIGN_CALL = /\b(getSignedUrl|createPresignedPost|createPresignedUrl|getSignedCookies|presign\w*)\s*\(\s*$/;
+
+/**
+ * A client used only to sign URLs locally: held in a `const` (not exported) or a `this` field and, everywhere in this
+ * file, passed only as the first argument of `getSignedUrl(client, …)` / `createPresignedPost(client, …)`. Presigning
+ * makes no request, so the client cannot wait on anything.
+ */
+function presignOnly(ctx: RuleContext, created: Node): boolean {
+  let n: Node = created;
+  for (let p = n.parent; p && (p.type === 'parenthesized_expression' || p.type === 'ternary_expression' || p.type === 'as_expression' || p.type === 'satisfies_expression'); p = p.parent) n = p;
+  const h = n.parent;
+  let holder: string | undefined;
+  let pattern: RegExp | undefined;
+  if (h?.type === 'variable_declarator' && h.childForFieldName('value')?.startIndex === n.startIndex && h.childForFieldName('name')?.type === 'identifier') {
+    if (h.parent?.parent?.type === 'export_statement') return false; // used by other modules too
+    holder = h.childForFieldName('name')!.text;
+    pattern = new RegExp(`(?<![\\w$.])${holder}(?![\\w$])`, 'g');
+  } else if (h?.type === 'assignment_expression' && h.childForFieldName('right')?.startIndex === n.startIndex) {
+    const l = memberPath(h.childForFieldName('left'));
+    if (!l || l.length !== 2 || l[0] !== 'this') return false;
+    holder = l[1];
+    pattern = new RegExp(`\\bthis\\s*\\.\\s*${holder.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  }
+  if (!holder || !pattern) return false;
+  let uses = 0;
+  for (const m of ctx.text.matchAll(pattern)) {
+    const at = m.index;
+    if (at >= h!.startIndex && at < h!.endIndex) continue;
+    // another assignment to the holder, or a declaration (`private signedUrlClient: S3Client;`)
+    const after = ctx.text.slice(at + m[0].length, at + m[0].length + 40);
+    if (/^\s*(=(?![=>])|:|;|[?!]\s*:)/.test(after)) continue;
+    if (!PRESIGN_CALL.test(ctx.text.slice(Math.max(0, at - 60), at))) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
 function checkAws(ctx: RuleContext, t: NewTarget): void {
   const arg = newArgs(t.node)[0];
   const ms = ctx.settings.defaultTimeoutMs;
   const message = `\`${t.name}\` has no request timeout (the AWS SDK v3 request handler's requestTimeout, connectionTimeout and socketTimeout default to 0, none): a stalled AWS call can wait forever`;
   const st = inspectOptions(ctx, arg ?? null, ['requestHandler']);
   if (st.state === 'opaque' || st.state === 'disabled') return;
+  if (presignOnly(ctx, t.node)) return;
   if (st.state === 'missing') {
     // no requestHandler: the short form (an options object, AWS SDK >= 3.521) adds one; older SDKs need
     // `new NodeHttpHandler(...)`, so the fix is not applied automatically
