@@ -28,6 +28,10 @@ ruleTester('wall-clock-ordering', {
     { name: "own state object: a stamp written only from the clock, compared with a bound", filename: 'file.ts', code: "const state = { seenAt: 0 };\nexport function tick() { if (Date.now() - state.seenAt > 30_000) warn(); }\nexport function seen() { state.seenAt = Date.now(); }" },
     { name: "a configured window in hours is not a short window", filename: 'file.ts', code: "const cutoff = new Date(Date.now() - cfg.skipRecentHours * 3_600_000);\nif (m.updatedAt >= cutoff) continue;" },
     { name: "a configured window with no unit", filename: 'file.ts', code: "const cutoff = enabled ? new Date(Date.now() - cfg.window * factor) : undefined;\nif (cutoff && m.updatedAt >= cutoff) skip(m);" },
+    { name: "an olderThan threshold with a retention window", filename: 'file.ts', code: "await purgeEvents({ olderThan: new Date(Date.now() - RETENTION_GRACE_MS) });" },
+    { name: "an olderThan threshold with a plain window (no timeout or lease word)", filename: 'file.ts', code: "const rows = await listRows({ olderThan: new Date(Date.now() - 5 * 60_000) });" },
+    { name: "an age stored in a row field not named as a measured time", filename: 'file.ts', code: "const ageSeconds = millisecondsToSeconds(Date.now() - startDate.getTime());\nawait store.insertProjectEvent({ type, value: ageSeconds });" },
+    { name: "a measured-time field handed to a plain update (not an event or a record)", filename: 'file.ts', code: "const timeToEvent = Date.now() - startDate.getTime();\nawait db.project.update({ where: { id }, data: { timeToEvent } });" },
     { name: "now minus a window passed to a lag-named call (a number: no stamp)", filename: 'file.ts', code: "gate.noteObservedLagMs(Date.now() - 5000);" },
     // durations: what is not a duration
     { name: "visibility-hidden duration: the wall clock counts the sleep on purpose", filename: 'file.ts', code: "let hiddenAt = 0;\ndocument.addEventListener('visibilitychange', () => {\n  if (document.hidden) hiddenAt = Date.now();\n  else if (Date.now() - hiddenAt > 60_000) refresh();\n});" },
@@ -276,6 +280,18 @@ ruleTester('wall-clock-ordering', {
       code: "const start = Date.now();\nawait ping();\nrecordLag(Date.now() - start);",
       errors: [{ ...DURATION, line: 3, column: 11, endLine: 3, endColumn: 29 }],
       output: "const start = performance.now();\nawait ping();\nrecordLag(performance.now() - start);",
+    },
+    {
+      name: "time-to-event from a stored createdAt, recorded as an analytics row (info; Unleash onboarding shape)",
+      filename: 'file.ts',
+      code: "const startDate = project.createdAt || null;\nif (!startDate) return;\nconst timeToEvent = millisecondsToSeconds(Date.now() - startDate.getTime());\nawait this.onboardingStore.insertProjectEvent({ type: event.type, timeToEvent, project: project.project });",
+      errors: [{ ...SKEW, severity: "info", line: 3, column: 43, endLine: 3, endColumn: 75 }],
+    },
+    {
+      name: "an overdue threshold handed to a query as `olderThan`, with a grace window (trigger.dev watch sweep shape, injectable clock)",
+      filename: 'file.ts',
+      code: "const WATCH_DELIVERY_GRACE_MS = 5 * 60 * 1000;\nexport async function sweep(deps = {}) {\n  const now = deps.now?.() ?? new Date();\n  const owed = await listAwaitingDelivery({ olderThan: new Date(now.getTime() - WATCH_DELIVERY_GRACE_MS), limit });\n  for (const w of owed) await redeliver(w);\n}",
+      errors: [{ ...SKEW, line: 4, column: 65, endLine: 4, endColumn: 104 }],
     },
     {
       name: "queue lag from a message stamp handed to something that acts on it (warning)",

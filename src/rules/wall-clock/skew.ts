@@ -44,6 +44,12 @@ const leaseVocab = (s: string) => LEASE_VOCAB_WORDS.test(words(s));
 const STAMP_NAME_RE = /(^|[a-z0-9_])(At|_at|Time|_time|Timestamp|timestamp|Ts|_ts|Date|_date|Start|_start|Heartbeat|_heartbeat)(Ms|_ms|Millis|_millis)?$|^(at|ts|time|timestamp|date|heartbeat|created|updated|started|locked|claimed|seen|last_?seen|commit_?time)$/;
 /** Callees and keys that record or log a number (metric-only ages: info). */
 const METRIC_CALL_RE = /record|histogram|observe|timing|gauge|metric|distribution|log|info|debug|warn|trace|emit|setAttribute|setAttributes|track|report|span/i;
+/** Unit conversions around an age: `millisecondsToSeconds(now - t)`, `msToMinutes(...)`. */
+const UNIT_CALL_RE = /^(ms|millis|milliseconds?)To(Seconds|Minutes|Hours)$|^to(Seconds|Minutes)$/i;
+/** Fields of a recorded row that hold a measured time. */
+const METRIC_KEY_RE = /^(time_?to_?[A-Za-z]\w*|[a-z]\w*?(Duration|Latency|Elapsed|Lag|Age|Wait)(Ms|Millis|Seconds|Secs|S)?|(duration|latency|elapsed|lag|age|wait)(_?(ms|millis|seconds|secs|s))?)$/i;
+/** Calls that record an analytics row or an event. */
+const EVENT_CALL_RE = /insert\w*event|event$|record|track|capture|emit|publish/i;
 /** Option names that carry a threshold for another function's query. */
 const THRESHOLD_KEY_RE = /(before|after|since|cutoff|threshold|older_?than|newer_?than)$/i;
 const CMP_KEYS = new Set(['lt', 'lte', 'gt', 'gte', '$lt', '$lte', '$gt', '$gte', 'before', 'after']);
@@ -307,7 +313,8 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
     // an option that names what it filters: `{ claimStaleBefore: threshold }`, `{ heartbeatOlderThan: x }`
     if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === u.startIndex) {
       const key = keyName(p.childForFieldName('key')) ?? '';
-      if (THRESHOLD_KEY_RE.test(key) && leaseVocab(key)) return { at, site: p, stamp: key, names: [key, windowText, ...extraNames], windowMs };
+      // (tuning pass 3) or a threshold key whose window says a holder timed out (`olderThan: now - DELIVERY_GRACE_MS`)
+      if (THRESHOLD_KEY_RE.test(key) && (leaseVocab(key) || (/older_?than|before$/i.test(key) && (TIMEOUT_RE.test(windowText) || leaseVocab(windowText))))) return { at, site: p, stamp: key, names: [key, windowText, ...extraNames], windowMs };
     }
     // { lockedAt: { lt: threshold } } / { lockedAt: { $lt: threshold, $ne: null } }
     if (p.type === 'pair' && CMP_KEYS.has(keyName(p.childForFieldName('key')) ?? '') && p.childForFieldName('value')?.startIndex === u.startIndex) {
@@ -350,7 +357,7 @@ function judgeAge(a: ClockAnalysis, sub: Node, stamp: string): void {
   // Math.max(0, now - t), Math.floor((now - t) / 1000)
   for (let i = 0; i < 3 && v.parent; i++) {
     const p = v.parent;
-    if (p.type === 'arguments' && p.parent?.type === 'call_expression' && /^(Math\.(floor|round|trunc|max|min|abs|ceil)|Number)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '')) { v = skipParensUp(p.parent); continue; }
+    if (p.type === 'arguments' && p.parent?.type === 'call_expression' && (/^(Math\.(floor|round|trunc|max|min|abs|ceil)|Number)$/.test(memberPath(p.parent.childForFieldName('function'))?.join('.') ?? '') || UNIT_CALL_RE.test(memberPath(p.parent.childForFieldName('function'))?.pop() ?? ''))) { v = skipParensUp(p.parent); continue; }
     if (p.type === 'binary_expression' && /^[*/]$/.test(p.childForFieldName('operator')?.type ?? '') && unwrap(p.childForFieldName('right'))?.type === 'number') { v = skipParensUp(p); continue; }
     break;
   }
@@ -470,12 +477,16 @@ function identifierRefs(a: ClockAnalysis, decl: Node, name: string): Node[] {
 /** The value is passed to a metric, a log or a span attribute (directly or as an object property). */
 function metricUse(use: Node): boolean {
   let n: Node = skipParensUp(use);
+  let key: string | undefined = use.type === 'shorthand_property_identifier' ? use.text : undefined;
   for (let i = 0; i < 4 && n.parent; i++) {
     const p: Node = n.parent;
+    if (p.type === 'pair') key ??= keyName(p.childForFieldName('key'));
     if (p.type === 'pair' || p.type === 'object' || p.type === 'template_substitution' || p.type === 'template_string' || p.type === 'parenthesized_expression') { n = p; continue; }
     if (p.type === 'arguments' && p.parent?.type === 'call_expression') {
       const path = memberPath(p.parent.childForFieldName('function')) ?? [];
-      return path.some(x => METRIC_CALL_RE.test(x));
+      if (path.some(x => METRIC_CALL_RE.test(x))) return true;
+      // an analytics row: a field named as a measured time (`timeToEvent`, `waitMs`) handed to an insert / event call
+      return !!key && METRIC_KEY_RE.test(key) && EVENT_CALL_RE.test(path[path.length - 1] ?? '');
     }
     return false;
   }
