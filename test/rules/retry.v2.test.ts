@@ -211,6 +211,31 @@ async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } ca
     }
   }
 }` },
+    // ---- delays computed from a config (tuning pass 3): what stays silent
+    { name: 'a delay computed from a config whose defaults keep jitter on', code: `import { nextRetryDelay } from './retries';
+const defaults = { maxAttempts: 3, factor: 2, minTimeoutInMs: 1000, randomize: true };
+export async function get(url, opts, attempt = 1) {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    const delay = nextRetryDelay({ ...defaults, ...opts.retry }, attempt);
+    if (!delay) throw error;
+    await new Promise((r) => setTimeout(r, delay));
+    return get(url, opts, attempt + 1);
+  }
+}` },
+    { name: 'a jitter-off config with a factor of 1 (constant schedule: not judged as growing here)', code: `import { nextRetryDelay } from './retries';
+const defaults = { factor: 1, minTimeoutInMs: 1000, randomize: false };
+export async function get(url, attempt = 1) {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    const delay = nextRetryDelay(defaults, attempt);
+    if (!delay) throw error;
+    await new Promise((r) => setTimeout(r, delay));
+    return get(url, attempt + 1);
+  }
+}` },
     // ---- failover over items: silent unless the pause grows
     { name: 'failover to the next host with a constant pause', code: `export async function withFailover(picker, op) {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -263,6 +288,42 @@ async function f() { for (let i = 0; i < 5; i++) { try { return await op(); } ca
   }
 }`,
       errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 5, column: 3, endLine: 5, endColumn: 6 }],
+    },
+    {
+      name: 'a self-call whose delay is computed from a same-file config with randomize: false, under caller overrides (trigger.dev zod fetch shape)',
+      code: `import { calculateNextRetryDelay } from '../utils/retries.js';
+const defaultRetryOptions = { maxAttempts: 3, factor: 2, minTimeoutInMs: 1000, maxTimeoutInMs: 60000, randomize: false };
+async function fetchWithRetries(url, options, attempt = 1) {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) {
+      const r = shouldRetry(response, attempt, options?.retry);
+      if (r.retry) {
+        await waitForRetry(attempt + 1, r.delay);
+        return await fetchWithRetries(url, options, attempt + 1);
+      }
+      throw new Error('failed');
+    }
+    return response;
+  } catch (error) {
+    if (options?.retry) {
+      const retry = { ...defaultRetryOptions, ...options.retry };
+      const delay = calculateNextRetryDelay(retry, attempt);
+      if (delay) {
+        await waitForRetry(attempt + 1, delay);
+        return await fetchWithRetries(url, options, attempt + 1);
+      }
+    }
+    throw error;
+  }
+}
+async function waitForRetry(attempt, delay) {
+  await new Promise((resolve) => setTimeout(resolve, delay));
+}`,
+      errors: [
+        { ruleId: 'retry-without-jitter', messageId: 'configNoJitter', line: 2, column: 103, endLine: 2, endColumn: 119 },
+        { ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 21, column: 22, endLine: 21, endColumn: 65 },
+      ],
     },
     // ---- job queues (RULES v2): the offending property; BullMQ version unknown here, so the jitter fix is offered
     {

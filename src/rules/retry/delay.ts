@@ -101,6 +101,9 @@ export class Classifier {
       const helper = sameFileFunction(this.ctx, fn, fn.text);
       if (helper) return this.helperCall(helper, args, env);
     }
+    // `calculateNextRetryDelay({ ...defaultRetryOptions, ...options.retry }, attempt)`: a delay computed from a config
+    // whose visible defaults back off and turn jitter off grows without jitter, whatever computes it (tuning pass 3)
+    if (/delay|backoff|timeout|wait|interval/i.test(path[path.length - 1]) && args.some(a => jitterOffDefaults(this.ctx, a))) return 'exp';
     if (this.defer && fn && this.ctx.refOf(fn)) {
       const assumed = this.defer.assume?.get(n.id);
       if (assumed) return assumed;
@@ -314,4 +317,41 @@ function selfUpdate(w: Node, name: string): boolean {
   if (w.type === 'update_expression' || w.type === 'augmented_assignment_expression') return true;
   const r = unwrap(w.childForFieldName('right'));
   return !!r && new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(r.text);
+}
+
+/** Keys that make a config a growing schedule: a factor above 1 or min/max timeouts. */
+const GROW_KEYS = /^(minTimeout|maxTimeout|minTimeoutInMs|maxTimeoutInMs|initialDelay|baseDelay|maxDelay|minDelay|startingDelay)$/;
+const FACTOR_KEYS = /^(factor|multiplier|timeMultiple|backoffMultiplier|exponent|backoffFactor)$/;
+
+/**
+ * A same-file retry config (an object literal, through `const`s and spreads of same-file consts) whose visible keys
+ * back off (a factor above 1, or min/max timeouts) and set `randomize: false` / `jitter: false | 'none'`, with no
+ * visible key turning it back on. Spreads we cannot see (the caller's overrides) do not clear it: the defaults are
+ * what runs unless a caller says otherwise, as for a library default.
+ */
+export function jitterOffDefaults(ctx: RuleContext, arg: Node | null): boolean {
+  const seen = new Map<string, Node | null>();
+  const walk = (obj: Node, depth: number): void => {
+    if (depth > 3) return;
+    for (const c of namedChildren(obj)) {
+      if (c.type === 'pair') { const k = c.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, ''); if (k) seen.set(k, unwrap(c.childForFieldName('value'))); }
+      else if (c.type === 'spread_element') { const o = ctx.facts.resolveObject(c.namedChild(0)); if (o) walk(o, depth + 1); }
+    }
+  };
+  const obj = ctx.facts.resolveObject(arg);
+  if (!obj) return false;
+  walk(obj, 0);
+  let off = false;
+  for (const k of ['randomize', 'jitter']) {
+    const v = seen.get(k);
+    if (!v) continue;
+    if (v.type === 'false' || /^['"]none['"]$/.test(v.text)) off = true; else return false;
+  }
+  if (!off) return false;
+  let grows = false;
+  for (const [k, v] of seen) {
+    if (FACTOR_KEYS.test(k)) { const f = v?.type === 'number' ? Number(v.text) : undefined; if (f !== undefined && f <= 1) return false; grows = true; }
+    if (GROW_KEYS.test(k)) grows = true;
+  }
+  return grows;
 }

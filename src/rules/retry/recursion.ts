@@ -144,7 +144,49 @@ export class RecursionChecks {
     if (indexedByParam(fn, counter?.name)) return;
     const recArgs = this.recursionArgs(fn, resolved.map(r => r.call));
     const env: Env = { counters: new Set(counter ? [counter.name] : []), recArgs, resetScope: fn, depth: 0 };
-    const r = resolved[0];
+    // several self-calls on different failure paths are alternatives: the first one whose delay we can judge decides
+    // (a `Retry-After` path beside a config-driven one; tuning pass 3)
+    let r = resolved[0];
+    let verdict: DelayVerdict | undefined;
+    for (const cand of resolved) {
+      const v = this.siteVerdict(cand, env);
+      if (v === 'stop') return;
+      if (!v || (v.kind !== 'none' && silentKind(v.kind))) continue;
+      r = cand; verdict = v; break;
+    }
+    if (!verdict) return;
+    // no recognised counter, but the failure path gives up first (`if (!left) throw err` before the self-call): the
+    // bound lives in state we do not track (an object argument, a closure variable), so do not claim "forever"
+    const givesUp = resolved.some(x => {
+      const reg = x.path?.region;
+      return !!reg && GIVES_UP.test(reg.text.slice(0, Math.max(0, x.call.startIndex - reg.startIndex)));
+    });
+    const unbounded = counter ? !this.counterChecked(fn, counter.name) && !this.counterDecidedElsewhere(fn, counter.name) : !givesUp;
+    const tail = unbounded ? ', and nothing limits the number of attempts (it retries forever)' : '';
+    const increasing = counter?.increasing ? counter.name : undefined;
+    reportDelay(this.s, verdict, increasing, tail, r.call, null, fn, 'recursion');
+  }
+
+  /**
+   * The counter is handed to a call whose result gates the retry (`const delay = nextDelay(opts, attempt); if (delay)
+   * …`, `shouldRetry(res, attempt)`): the limit lives in that function, so "forever" is not claimed.
+   */
+  private counterDecidedElsewhere(fn: Node, name: string): boolean {
+    const re = wordRe(name);
+    for (const call of findLocal(fn, x => x.type === 'call_expression', true, 600)) {
+      if (!callArgs(call).some(a => re.test(a.text) && a.type === 'identifier')) continue;
+      let up: Node | null = call.parent;
+      while (up && (up.type === 'await_expression' || up.type === 'parenthesized_expression')) up = up.parent;
+      const holder = up?.type === 'variable_declarator' ? up.childForFieldName('name')?.text : undefined;
+      if (!holder) continue;
+      const hre = wordRe(holder);
+      if (findLocal(fn, x => x.type === 'if_statement', true, 600).some(i => hre.test(i.childForFieldName('condition')?.text ?? ''))) return true;
+    }
+    return false;
+  }
+
+  /** The delay verdict of one self-call site; 'stop' when the site shows the function is not a retry at all. */
+  private siteVerdict(r: { call: Node; timer?: Node; path: FailurePath | null }, env: Env): DelayVerdict | undefined | 'stop' {
     let verdict: DelayVerdict | undefined;
     if (r.timer) {
       const d = callArgs(r.timer)[1] ?? null;
@@ -159,14 +201,14 @@ export class RecursionChecks {
       const sleeps: Sleep[] = [];
       let other = false;
       for (const a of this.idx.awaitsIn(region)) {
-        if (a.startIndex > r.call.startIndex) continue;
+        if (a.startIndex > r.call.startIndex || contains(a, r.call)) continue; // the self-call itself is not its pause
         const s = sleepOf(this.ctx, a);
         if (s) sleeps.push(s); else if (!contains(a, r.call)) other = true;
       }
       const thenSleep = this.thenOfSleep(r.call, region);
       if (thenSleep) sleeps.push(thenSleep);
       if (!sleeps.length) {
-        if (other || /\b(wait|sleep|delay|backoff|throttl|setTimeout|schedule)/i.test(region.text.slice(0, r.call.startIndex - region.startIndex))) return;
+        if (other || /\b(wait|sleep|delay|backoff|throttl|setTimeout|schedule)/i.test(region.text.slice(0, r.call.startIndex - region.startIndex))) return undefined;
         verdict = { kind: 'none' };
       } else {
         const s = sleeps[sleeps.length - 1];
@@ -176,17 +218,7 @@ export class RecursionChecks {
         if (k === 'const' && s.arg && !s.helperCall && numberOf(this.ctx, s.arg) === 0) verdict.zero = true;
       }
     }
-    if (!verdict || (verdict.kind !== 'none' && silentKind(verdict.kind))) return;
-    // no recognised counter, but the failure path gives up first (`if (!left) throw err` before the self-call): the
-    // bound lives in state we do not track (an object argument, a closure variable), so do not claim "forever"
-    const givesUp = resolved.some(x => {
-      const reg = x.path?.region;
-      return !!reg && GIVES_UP.test(reg.text.slice(0, Math.max(0, x.call.startIndex - reg.startIndex)));
-    });
-    const unbounded = counter ? !this.counterChecked(fn, counter.name) : !givesUp;
-    const tail = unbounded ? ', and nothing limits the number of attempts (it retries forever)' : '';
-    const increasing = counter?.increasing ? counter.name : undefined;
-    reportDelay(this.s, verdict, increasing, tail, r.call, null, fn, 'recursion');
+    return verdict;
   }
 
   /** `setTimeout(() => f(), d)` around a self-call. */
