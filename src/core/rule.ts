@@ -125,6 +125,11 @@ export interface ProjectView {
    * `file` (undefined when none does, or when the project has no module resolver).
    */
   dependencyVersion(file: string, name: string): string | undefined;
+  /**
+   * Whether a file of the project recorded this project fact (`RuleContext.addProjectFact`) in the file pass: facts
+   * one file states about the whole project (a schema's unique keys). Optional: views without the run's facts say no.
+   */
+  hasFact?(fact: string): boolean;
 }
 
 /** A per-function fact a rule records while the tree is alive (stored as `FunctionSymbol.facts[key]`). */

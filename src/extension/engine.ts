@@ -387,6 +387,7 @@ export class DocumentEngine {
     } else {
       this.project.takeConsulted();
       const facts = new Set([...this.facts.factsExcluding(s.file), ...r.projectFacts]);
+      this.project.setFacts(facts);
       const settled = settleFindings(s.file, r.pending, s.opts.rules, this.project, s.opts.ruleSettings).filter(f => !f.unlessFacts?.some(x => facts.has(x)));
       r.dependsOn = this.project.takeConsulted();
       r.findings = settled.length ? sortAndDedupe([...r.localFindings, ...settled]) : r.localFindings;

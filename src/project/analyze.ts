@@ -53,6 +53,7 @@ export async function analyzeProject(files: string[], opts: ProjectRunOptions): 
 /** Settles every report's pending findings against the index and applies project facts to the results. */
 export function settleReports(r: ProjectResult, index: ProjectIndex, rules: readonly Rule[],
   ruleSettings: AnalyzeOptions['ruleSettings'] | ((file: string) => AnalyzeOptions['ruleSettings'])): void {
+  index.setFacts(r.projectFacts);
   for (const f of r.files) {
     if (!f.pending.length) continue;
     const settings = typeof ruleSettings === 'function' ? ruleSettings(f.file) : ruleSettings;
@@ -74,6 +75,7 @@ export async function analyzeFileText(text: string, file: string, opts: AnalyzeO
   if (!a.pending.length) return a;
   const index = new ProjectIndex(resolver ?? { resolve: () => undefined });
   if (a.symbols) index.set(abs, a.symbols);
+  index.setFacts(new Set(a.projectFacts));
   const settled = settleFindings(abs, a.pending, opts.rules, index, opts.ruleSettings).filter(x => !x.unlessFacts?.some(u => a.projectFacts.includes(u)));
   return { ...a, findings: sortAndDedupe([...a.findings, ...settled]) };
 }

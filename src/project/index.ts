@@ -33,6 +33,7 @@ const own = <T>(o: Record<string, T>, k: string): T | undefined => (Object.proto
 export class ProjectIndex implements ProjectView {
   private readonly files = new Map<string, FileSymbols>();
   private memoMap = new Map<string, unknown>();
+  private facts: ReadonlySet<string> = new Set();
   /** Memoised answers with the files each consulted (replayed into `consulted` on a hit: dependency tracking stays exact). */
   private resolveMemo = new Map<string, { h: FnHandle | null; deps: string[] }>();
   private reachMemo = new Map<string, { out: Reached[]; deps: string[] }>();
@@ -78,6 +79,11 @@ export class ProjectIndex implements ProjectView {
   dependencyVersion(file: string, name: string): string | undefined {
     return this.resolver.dependencyVersion?.(file, name);
   }
+
+  /** The run's project facts (every file's `addProjectFact`), for `hasFact`; set before settling. */
+  setFacts(facts: ReadonlySet<string>): void { this.facts = facts; }
+
+  hasFact(fact: string): boolean { return this.facts.has(fact); }
 
   memo<T>(key: string, compute: () => T): T {
     if (this.memoMap.has(key)) return this.memoMap.get(key) as T;

@@ -14,9 +14,10 @@ import { callRange } from '../core/ast';
 import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
-import { credentialHandler, removalHandler } from './handlers/effects';
+import { credentialHandler, removalHandler, testSender } from './handlers/effects';
 import { callsIn, deferredIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
+import { UNIQUE_FACT, UNIQUE_TRIGGER, uniqueModels } from './handlers/schema';
 import { guardFix, isStripe, stripeFix, stripeOptions, type StripeOpts } from './handlers/fixes';
 
 const meta = {
@@ -98,17 +99,23 @@ function pendingOf(h: Handler | RemoteHandler, own: EffectFact[], calls: Pending
   const d: PendingHandler = { kind: h.kind, label: h.label, own, calls, g, depth };
   if (h.kind === 'http' && credentialHandler(h.path, name)) d.cred = true;
   if (h.kind === 'http' && removalHandler(h.path, name)) d.removal = true;
+  if (h.kind === 'http' && testSender(h.path, name)) d.test = true;
   if (h.cls) d.cls = h.cls;
   if (webhook !== undefined) d.webhook = webhook;
   return d;
 }
 
+const HANDLER_TRIGGERS = /\.\s*(post|patch|route|consume)\s*\(|@(Post|Patch|EventPattern|MessagePattern|Processor|Process)\b|eachMessage|eachBatch|handleMessage|\bnew\s+Worker\b|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|@google-cloud\/pubsub|\.(charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*create\b|(['"])(POST|PATCH)\2|\b(POST|PATCH)\s*:|\bexport\s+(async\s+)?function\s*\*?\s*(POST|PATCH)\b|\bexport\s+(const|let|var)\s+(POST|PATCH)\b|constructEvent|[Ww]ebhook|[Ss]ignature|\.\s*(mutation|process|createFunction)\s*[(<]|\b(task|schemaTask)\s*\(|\bperform\s*\(|\bexport\s+(async\s+)?function\s+action\b|\bexport\s+(const|let)\s+action\b|RabbitSubscribe|SqsMessageHandler|KafkaListener/;
+
 export const nonIdempotentHandler: Rule = {
   meta,
   // no query patterns: entry points come from a text scan (see handlers/recognize.ts `scan`), effects from core `call`
-  triggers: /\.\s*(post|patch|route|consume)\s*\(|@(Post|Patch|EventPattern|MessagePattern|Processor|Process)\b|eachMessage|eachBatch|handleMessage|\bnew\s+Worker\b|SQSEvent|SNSEvent|EventBridgeEvent|SQSHandler|SNSHandler|EventBridgeHandler|@google-cloud\/pubsub|\.(charges|paymentIntents|refunds|transfers|payouts)\s*\.\s*create\b|(['"])(POST|PATCH)\2|\b(POST|PATCH)\s*:|\bexport\s+(async\s+)?function\s*\*?\s*(POST|PATCH)\b|\bexport\s+(const|let|var)\s+(POST|PATCH)\b|constructEvent|[Ww]ebhook|[Ss]ignature|\.\s*(mutation|process|createFunction)\s*[(<]|\b(task|schemaTask)\s*\(|\bperform\s*\(|\bexport\s+(async\s+)?function\s+action\b|\bexport\s+(const|let)\s+action\b|RabbitSubscribe|SqsMessageHandler|KafkaListener/,
+  // handler forms, and schema files that declare unique keys (handlers/schema.ts)
+  triggers: new RegExp(HANDLER_TRIGGERS.source + '|' + UNIQUE_TRIGGER.source),
   summaries: [{ key: SUMMARY_KEY, triggers: SUMMARY_TRIGGERS, of: summarise }],
   check(ctx) {
+    // a schema file: the models it declares with a natural unique key (a retried insert of one fails, see settle)
+    for (const m of uniqueModels(ctx)) ctx.addProjectFact(UNIQUE_FACT + m);
     const { local, remote } = findHandlers(ctx);
     const calls = ctx.captures('call');
     const appGuard = APP_LEVEL_GUARD.test(ctx.text) ? ' idempotency' : '';

@@ -492,3 +492,12 @@ const REMOVAL_WORDS = new Set(['delete', 'deletes', 'remove', 'removes', 'leave'
 export function removalHandler(...names: (string | undefined)[]): boolean {
   return names.some(n => !!n && words(n).some(w => REMOVAL_WORDS.has(w)));
 }
+
+/**
+ * Handlers and functions that send a test message (`testEmailConnection`, `sendTestEmail`, `triggerTestWebhook`,
+ * `POST /notifications/:id/test`): the message checks the settings the user just entered, and a second one on a retry
+ * is what the button is for. Only sends and publishes: rows they write still count.
+ */
+export function testSender(...names: (string | undefined)[]): boolean {
+  return names.some(n => !!n && words(n).includes('test'));
+}

@@ -29,6 +29,8 @@ export interface GuardFact {
 }
 
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
+/** A computed duplicate flag that gates the work: `if (isDuplicate && last) { reuse } else { create }`, `if (alreadyExists) return`. */
+const DUP_FLAG = /\bif\s*\(\s*!?\s*(?:isDuplicate|isDup|alreadyExists?|alreadyExisting|alreadyCreated|alreadyInvited|alreadyMember)\b/;
 const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record)\.(id|offset|messageId|MessageId)\b/;
 const ID_USE = /\b(if|while|where|find\w*|exists\w*|has|get|set\w*|insert\w*|create\w*|upsert\w*|unique\w*|processed\w*|seen|dedup\w*|lock\w*|claim\w*|return)\b|===|!==|\b(const|let|var)\s+[\w$]+\s*(?::[^=]+)?=/;
 const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates|onDuplicateKeyUpdate|onDuplicateUpdate/i;
@@ -89,8 +91,11 @@ const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:awa
  */
 const HAND_UPSERT = /\bif\s*\(\s*[\w$.]+\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,400}?\}\s*else\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
 
-/** `prisma.tier.deleteMany(`, `Tier.destroy(`, `db.delete(tiers)`, `knex('tiers').del(`, `DELETE FROM tiers`. */
-const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteMany|destroy|del|remove|removeMany)\s*\(|\.\s*delete\s*\(\s*([\w$.]+)\s*\)|\bdelete\s+from\s+["`]?([\w.]+)/gi;
+/**
+ * `prisma.tier.deleteMany(`, `tx.member.delete({ where })` (Prisma's single delete), `Tier.destroy(`, `db.delete(tiers)`,
+ * `knex('tiers').del(`, `DELETE FROM tiers`.
+ */
+const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteMany|deleteOne|destroy|del|remove|removeMany|delete(?=\s*\(\s*\{))\s*\(|\.\s*delete\s*\(\s*([\w$.]+)\s*\)|\bdelete\s+from\s+["`]?([\w.]+)/gi;
 
 /** A word every DELETE_CALL match contains (a cheap test first: that regex starts at every word). */
 const DELETE_WORD = /\b(?:deleteMany|destroy|del|remove|removeMany|delete)\b/i;
@@ -213,7 +218,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
-  if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || idLines) g.key = 1;
+  if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || DUP_FLAG.test(code) || idLines) g.key = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
   const recheck = stateRecheck(code);
   if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || recheck === 2) g.state = 1;

@@ -8,9 +8,10 @@ import * as path from 'path';
 import type { ProjectView, Ref } from '../../core/rule';
 import { refText } from '../../core/symbols';
 import type { Finding, RelatedLocation } from '../../core/types';
-import { CREDENTIAL_MESSAGE, words, type EffectKind } from './effects';
+import { CREDENTIAL_MESSAGE, testSender, words, type EffectKind } from './effects';
 import { guards, mergeGuards, normModel, type GuardFact } from './guards';
 import { SUMMARY_KEY, type EffectFact, type FnFacts } from './summary';
+import { UNIQUE_FACT } from './schema';
 
 /** What a handler's pending finding carries (JSON). */
 export interface PendingHandler {
@@ -32,6 +33,8 @@ export interface PendingHandler {
   cred?: boolean;
   /** The handler removes or cancels something (delete, remove, leave, revoke, ...): a retry finds nothing to act on. */
   removal?: boolean;
+  /** The handler sends a test message (`testEmailConnection`, `sendTestEmail`): its sends and publishes do not count. */
+  test?: boolean;
 }
 
 const CONSEQUENCE: Record<EffectKind, string> = {
@@ -109,10 +112,12 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   }
   const handlerGuard = mergeGuards([d.g, ...checks]);
   // not repeated effects: anything a credential-issuing handler writes or sends (a duplicate token expires unused);
-  // a consumer's continuation publishes (see the rule docs)
+  // a consumer's continuation publishes; sends and publishes of test messages (see the rule docs)
   const counts = (fx: EffectFact, path: string[]) => fx.k === 'payment' || (!d.cred && !d.removal
     && !(d.kind === 'consumer' && fx.k === 'publish' && JOB_ENQUEUE.test(fx.w))
-    && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' ')))));
+    && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' '))))
+    // a test message checks the settings just entered: a second one is what the button is for
+    && !(fx.k !== 'insert' && fx.k !== 'increment' && (d.test || testSender(...path))));
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
   const cands: { r: Repeated; g: GuardFact; model?: string }[] = [];
   for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m });
@@ -149,7 +154,12 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   }
   const inserted = new Set<string>();
   for (const x of cands) { const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined; if (m) inserted.add(m); }
-  for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted)) add(x.r);
+  // an insert of a model whose schema declares a natural unique key fails on a retry (handlers/schema.ts)
+  const unique = (x: (typeof cands)[number]) => {
+    const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined;
+    return !!m && !!project.hasFact?.(UNIQUE_FACT + m);
+  };
+  for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x)) add(x.r);
   return out;
 }
 

@@ -1,0 +1,147 @@
+/**
+ * Unique natural keys declared in the project's schema files (issue 14, tuning class "unique constraint in the
+ * schema"): a Drizzle table with `unique(...).on(...)` / `uniqueIndex(...).on(...)` / a composite `primaryKey({ columns
+ * })` / a column's `.unique()`, a Mongoose schema with `x.index({ a: 1, b: 1 }, { unique: true })` or a field `{ unique:
+ * true }`, an index spec `{ fields: { ... }, unique: true }`, a TypeORM `@Unique(...)` / `@Index([...], { unique: true
+ * })`. A retried create of such a row with the same key fails the unique insert instead of adding a second row: the
+ * database is the dedup. A key that is only an id or a generated value (`$defaultFn(() => nanoid())`, `default:
+ * uuid`) dedups nothing and does not count.
+ *
+ * Each schema file records one project fact per model it declares with such a key (`nih.unique:<model>`, the model
+ * normalised as in guards.ts `normModel`); the project pass asks `ProjectView.hasFact` for the model an insert names.
+ */
+import type { Node } from '../../core/parser';
+import type { RuleContext } from '../../core/rule';
+import { normModel } from './guards';
+
+export const UNIQUE_FACT = 'nih.unique:';
+
+/** A file that may declare a unique key (the rule's triggers include it). */
+export const UNIQUE_TRIGGER = /\bunique(?:Index)?\s*\(|\bunique\s*:\s*true\b|@Unique\s*\(|\bprimaryKey\s*\(\s*\{/;
+
+/** `export const tags = pgTable('tag', ...)`, `sqliteTable(`, `mysqlTable(`, `schema.table(`: variable, table name. */
+const DRIZZLE_TABLE = /\b(?:const|let|var)\s+([\w$]+)\s*=\s*(?:[\w$]+\.)?(?:pgTable|mysqlTable|sqliteTable|table)\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.]+)['"`]/g;
+/** A table-level key: `unique('name').on(t.a, t.b)`, `uniqueIndex('x').on(...)`, `primaryKey({ columns: [t.a, t.b] })`. */
+const DRIZZLE_KEY = /\b(?:unique|uniqueIndex)\s*\([^)]*\)\s*\.\s*on\s*\(([^)]*)\)|\bprimaryKey\s*\(\s*\{\s*columns\s*:\s*\[([^\]]*)\]/g;
+/** A column-level `.unique()`. */
+const DRIZZLE_COLUMN_UNIQUE = /\.\s*unique\s*\(\s*(?:['"`][^'"`]*['"`]\s*)?\)/g;
+/** The start of a column entry in a table's column object: `  name: text('name')`. */
+const COLUMN_START = /\n\s*['"]?([\w$]+)['"]?\s*:/g;
+/** Values a database or the code generates: a key holding one dedups nothing. */
+const GENERATED = /\$defaultFn|defaultRandom|\bdefault\s*\(\s*sql|gen_random_uuid|\buuid\w*\s*\(|\bnanoid\b|\bcuid\w*\b|\bcreateId\b|\brandom\w*|\bulid\b|\bObjectId\b|Date\.now|\bdefault\s*:\s*(?:\(\)\s*=>|[\w$.]*(?:uuid|nanoid|random|generate)\w*)/i;
+/** Id-like keys: unique anyway, and usually generated. */
+const ID_FIELD = /^_?(id|uuid|uid|guid|token|hash)$/i;
+
+/** Mongoose / Sequelize / GrowthBook / TypeORM model names a file declares. */
+const MODEL_NAME = /\bmodel\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w$]+)['"`]|\b(?:collectionName|modelName|tableName)\s*:\s*['"`]([\w$]+)['"`]|\bdefine\s*\(\s*['"`]([\w$]+)['"`]|@Entity\s*\([^)]*\)\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([\w$]+)/g;
+const UNIQUE_TRUE = /\bunique\s*:\s*true\b/g;
+
+function enclosing(n: Node | null, type: string, limit = 8): Node | null {
+  for (let i = 0; n && i < limit; i++, n = n.parent) if (n.type === type) return n;
+  return null;
+}
+
+/** The keys of an object literal (`{ organization: 1, key: 1 }`). */
+function keysOf(obj: Node | null | undefined): string[] {
+  if (obj?.type !== 'object') return [];
+  const out: string[] = [];
+  for (const p of obj.namedChildren) {
+    if (p?.type !== 'pair') continue;
+    const k = p.childForFieldName('key');
+    if (k) out.push(k.text.replace(/^['"`]|['"`]$/g, ''));
+  }
+  return out;
+}
+
+const naturalKey = (fields: string[]) => fields.length > 0 && fields.some(f => !ID_FIELD.test(f.replace(/^t(able)?\./, '')));
+
+/**
+ * The fields of the key a `unique: true` belongs to, or undefined when not a key this module reads (or a generated
+ * one); also the schema variable it was declared on (`workflowOverrideSchema.index(...)`).
+ */
+function keyOfUniqueTrue(ctx: RuleContext, at: number): { fields: string[]; schema?: string } | undefined {
+  const pair = enclosing(ctx.root.descendantForIndex(at, at), 'pair', 3);
+  const obj = pair?.parent;
+  if (obj?.type !== 'object') return undefined;
+  // an index spec with its fields: `{ fields: { organization: 1, key: 1 }, unique: true }`
+  for (const p of obj.namedChildren) {
+    if (p?.type === 'pair' && /^['"]?fields['"]?$/.test(p.childForFieldName('key')?.text ?? '')) return { fields: keysOf(p.childForFieldName('value')) };
+  }
+  const parent = obj.parent;
+  // `schema.index({ a: 1, b: 1 }, { unique: true })`
+  if (parent?.type === 'arguments') {
+    const call = parent.parent;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    const args = parent.namedChildren;
+    if (fn?.type === 'member_expression' && /^(index|createIndex)$/.test(fn.childForFieldName('property')?.text ?? '') && args[1]?.startIndex === obj.startIndex) {
+      return { fields: keysOf(args[0]), schema: fn.childForFieldName('object')?.text };
+    }
+    // TypeORM `@Index(['a', 'b'], { unique: true })`
+    if (call?.type === 'call_expression' && fn?.text === 'Index' && args[0]?.type === 'array') {
+      return { fields: args[0].namedChildren.map(a => (a?.text ?? '').replace(/^['"`]|['"`]$/g, '')) };
+    }
+    // TypeORM `@Column({ unique: true })` on the property that follows
+    if (call?.type === 'call_expression' && /^(Column|Prop)$/.test(fn?.text ?? '')) {
+      const field = enclosing(call, 'public_field_definition', 4)?.childForFieldName('name')?.text;
+      if (!field || GENERATED.test(obj.text)) return undefined;
+      return { fields: [field] };
+    }
+    return undefined;
+  }
+  // a field definition: `email: { type: String, unique: true }`
+  if (parent?.type === 'pair') {
+    if (GENERATED.test(obj.text)) return undefined;
+    return { fields: [(parent.childForFieldName('key')?.text ?? '').replace(/^['"`]|['"`]$/g, '')] };
+  }
+  return undefined;
+}
+
+/** Whether a Drizzle table's call text declares a natural unique key. */
+function drizzleUnique(text: string): boolean {
+  for (const m of text.matchAll(DRIZZLE_KEY)) {
+    const cols = (m[1] ?? m[2] ?? '').split(',').map(c => c.trim().split('.').pop() ?? '').filter(Boolean);
+    // a composite primary key is a natural key; a single-column one is the id
+    if (m[2] !== undefined ? cols.length >= 2 && naturalKey(cols) : naturalKey(cols)) return true;
+  }
+  if (!text.includes('unique')) return false;
+  const starts = [...text.matchAll(COLUMN_START)].map(m => ({ at: m.index!, name: m[1] }));
+  for (const m of text.matchAll(DRIZZLE_COLUMN_UNIQUE)) {
+    let col: { at: number; name: string } | undefined;
+    let next = text.length;
+    for (const s of starts) { if (s.at < m.index!) col = s; else { next = s.at; break; } }
+    if (!col) continue;
+    const entry = text.slice(col.at, next);
+    if (!ID_FIELD.test(col.name) && !GENERATED.test(entry)) return true;
+  }
+  return false;
+}
+
+/** The models this file declares with a natural unique key, normalised. */
+export function uniqueModels(ctx: RuleContext): string[] {
+  if (!UNIQUE_TRIGGER.test(ctx.text)) return [];
+  const out = new Set<string>();
+  const add = (name: string | undefined) => { const n = normModel(name); if (n) out.add(n); };
+  // Drizzle: per table, from the table call's own text
+  for (const m of ctx.matchAll(DRIZZLE_TABLE)) {
+    const at = m.index! + m[0].lastIndexOf('(');
+    const call = enclosing(ctx.root.descendantForIndex(at, at), 'call_expression', 3);
+    if (!call || !drizzleUnique(call.text)) continue;
+    add(m[1]);
+    add(m[2].split('.').pop());
+  }
+  // Mongoose, Sequelize, GrowthBook-style model classes, TypeORM: a natural key anywhere in the file counts for the
+  // models the file declares (one per file, as these projects write them)
+  let natural = /@Unique\s*\(\s*(?:['"`][\w]+['"`]\s*,\s*)?\[\s*['"`]/.test(ctx.text);
+  const schemas: string[] = [];
+  for (const m of ctx.matchAll(UNIQUE_TRUE)) {
+    ctx.checkDeadline();
+    const k = keyOfUniqueTrue(ctx, m.index!);
+    if (!k || !naturalKey(k.fields)) continue;
+    natural = true;
+    if (k.schema) schemas.push(k.schema.replace(/Schema$/, ''));
+  }
+  if (!natural) return [...out];
+  for (const s of schemas) add(s);
+  for (const m of ctx.matchAll(MODEL_NAME)) add(m[1] ?? m[2] ?? m[3] ?? m[4]);
+  return [...out];
+}
