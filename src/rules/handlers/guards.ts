@@ -100,6 +100,9 @@ const DELETE_CALL = /\b([\w$]+)(?:\(\s*['"`][\w.]+['"`]\s*\))?\s*\.\s*(?:deleteM
 /** A word every DELETE_CALL match contains (a cheap test first: that regex starts at every word). */
 const DELETE_WORD = /\b(?:deleteMany|destroy|del|remove|removeMany|delete)\b/i;
 
+/** Variable names that name no model (normalised). */
+const GENERIC_VAR = /^(existing|exist|found|result|re|data|row|record|item|entry|value|taken|match|hit|lookup|check|current|duplicate|dup|other|conflict|response|already\w*|is\w+|has\w+)$/;
+
 const esc = (v: string) => v.replace(/[$]/g, '\\$');
 
 /** The tests of one bound variable, compiled once per name (a name recurs across a file's nested functions and files). */
@@ -212,10 +215,20 @@ export function guardState(text: string, extra = ''): GuardFact {
     const fromVerb = m[4]?.replace(/(By|With|For|From|If|Or|And)[A-Z][\w$]*$/, '');
     const n = normModel(fromVerb && !/^(One|First|Unique|All|Many|Existing)$/.test(fromVerb) ? fromVerb : m[2]);
     if (n) { look.add(n); stop.add(n); }
+    // `const user = await getUserAccount(...); if (user) throw ...`: a found row that refuses the work is named by its
+    // variable too (the verb may name a related row: account, membership)
+    const vn = normModel(v.replace(/^(existing|found|current|old|prev|previous)(?=[A-Z])/, ''));
+    if (vn && vn !== n && !GENERIC_VAR.test(vn) && stopsWhenFound(code.slice(m.index!), v)) stop.add(vn);
   }
   if (code.includes('else')) for (const m of code.matchAll(HAND_UPSERT)) { const u = normModel(m[1]), n = normModel(m[2]); if (u && n && sameModel(u, n)) look.add(n); }
   const repl = new Set<string>();
-  if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) { const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop()); if (n) repl.add(n); }
+  if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) {
+    // Prisma's single `x.delete({ where })` replaces only when the same model is created after it (a delete of the old
+    // row after creating the new one is cleanup, not a replace)
+    if (m[0].endsWith('delete(') && m[1] && !new RegExp(`\\b${esc(m[1])}\\s*\\.\\s*create\\w*\\s*\\(`).test(code.slice(m.index! + m[0].length))) continue;
+    const n = normModel((m[1] ?? m[2] ?? m[3] ?? '').split('.').pop());
+    if (n) repl.add(n);
+  }
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
   if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || DUP_FLAG.test(code) || idLines) g.key = 1;

@@ -717,10 +717,20 @@ function queueProcess(ctx: RuleContext, call: Node, out: Handlers): void {
   addTarget(out, r, 'consumer', 'bull', 'queued job', '', { head: memberHead(callee) }, call);
 }
 
+/** Whether a job config object sets its retry count to at most `max` (`retries: 0`, `maxAttempts: 1`): no redelivery. */
+function noRetries(ctx: RuleContext, config: Node | null | undefined, key: string, max: number): boolean {
+  const obj = config ? ctx.facts.resolveObject(config) : undefined;
+  if (!obj || obj.type !== 'object') return false;
+  const v = ctx.facts.lookupProp(obj, key);
+  return v.kind === 'present' && !!v.value && /^\d+$/.test(v.value.text) && Number(v.value.text) <= max;
+}
+
 /** inngest `createFunction(config, trigger, async ({ event, step }) => ...)`: retried on failure. */
 function inngestFunction(ctx: RuleContext, call: Node, out: Handlers): void {
   const args = callArgs(call);
   if (args.length < 2) return;
+  // `createFunction({ id, retries: 0 }, ...)`: Inngest never runs it again after a failure
+  if (noRetries(ctx, args[0], 'retries', 0)) return;
   const r = resolveTarget(ctx, args[args.length - 1]);
   if (!r) return;
   addTarget(out, r, 'consumer', 'task', 'Inngest function run', '', { head: memberHead(call.childForFieldName('function')!) }, call);
@@ -738,6 +748,9 @@ function taskCall(ctx: RuleContext, call: Node, out: Handlers): void {
   if (run.kind !== 'present' || !run.value) return;
   const r = run.value.type === 'method_definition' ? { fn: run.value, wrappers: '' } : resolveTarget(ctx, run.value);
   if (!r) return;
+  // `retry: { maxAttempts: 1 }`: the task is never run again after a failure
+  const retry = ctx.facts.lookupProp(obj, 'retry');
+  if (retry.kind === 'present' && noRetries(ctx, retry.value, 'maxAttempts', 1)) return;
   const id = ctx.facts.lookupProp(obj, 'id');
   addTarget(out, r, 'consumer', 'task', 'trigger.dev task run', '', { head: span(callee), path: id.kind === 'present' ? stringValue(id.value) : undefined }, call);
 }

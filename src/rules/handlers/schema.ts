@@ -22,7 +22,7 @@ export const UNIQUE_TRIGGER = /\bunique(?:Index)?\s*\(|\bunique\s*:\s*true\b|@Un
 /** `export const tags = pgTable('tag', ...)`, `sqliteTable(`, `mysqlTable(`, `schema.table(`: variable, table name. */
 const DRIZZLE_TABLE = /\b(?:const|let|var)\s+([\w$]+)\s*=\s*(?:[\w$]+\.)?(?:pgTable|mysqlTable|sqliteTable|table)\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w.]+)['"`]/g;
 /** A table-level key: `unique('name').on(t.a, t.b)`, `uniqueIndex('x').on(...)`, `primaryKey({ columns: [t.a, t.b] })`. */
-const DRIZZLE_KEY = /\b(?:unique|uniqueIndex)\s*\([^)]*\)\s*\.\s*on\s*\(([^)]*)\)|\bprimaryKey\s*\(\s*\{\s*columns\s*:\s*\[([^\]]*)\]/g;
+const DRIZZLE_KEY = /\b(?:unique|uniqueIndex)\s*\([^)]*\)\s*\.\s*on\s*\(([^)]*)\)(?!\s*\.\s*where\b)|\bprimaryKey\s*\(\s*\{\s*columns\s*:\s*\[([^\]]*)\]/g;
 /** A column-level `.unique()`. */
 const DRIZZLE_COLUMN_UNIQUE = /\.\s*unique\s*\(\s*(?:['"`][^'"`]*['"`]\s*)?\)/g;
 /** The start of a column entry in a table's column object: `  name: text('name')`. */
@@ -30,7 +30,11 @@ const COLUMN_START = /\n\s*['"]?([\w$]+)['"]?\s*:/g;
 /** Values a database or the code generates: a key holding one dedups nothing. */
 const GENERATED = /\$defaultFn|defaultRandom|\bdefault\s*\(\s*sql|gen_random_uuid|\buuid\w*\s*\(|\bnanoid\b|\bcuid\w*\b|\bcreateId\b|\brandom\w*|\bulid\b|\bObjectId\b|Date\.now|\bdefault\s*:\s*(?:\(\)\s*=>|[\w$.]*(?:uuid|nanoid|random|generate)\w*)/i;
 /** Id-like keys: unique anyway, and usually generated. */
-const ID_FIELD = /^_?(id|uuid|uid|guid|token|hash)$/i;
+const ID_FIELD = /^_?(id|uuid|uid|guid)$/i;
+/** Names of a unique column that usually holds a generated value (an API key, a token): not a natural key alone. */
+const GENERATED_FIELD = /^_?(token|hash|identifier|key|apiKey|secret|code|slug)$/i;
+/** Fields a create computes anew each time (the next version, a position, a timestamp): a key holding one is fresh on a retry. */
+const FRESH_FIELD = /(version|revision|seq|sequence|number|position|order|index|counter|count|createdAt|created_at|timestamp|date|time)$/i;
 
 /** Mongoose / Sequelize / GrowthBook / TypeORM model names a file declares. */
 const MODEL_NAME = /\bmodel\s*(?:<[^>]*>)?\s*\(\s*['"`]([\w$]+)['"`]|\b(?:collectionName|modelName|tableName)\s*:\s*['"`]([\w$]+)['"`]|\bdefine\s*\(\s*['"`]([\w$]+)['"`]|@Entity\s*\([^)]*\)\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([\w$]+)/g;
@@ -53,7 +57,17 @@ function keysOf(obj: Node | null | undefined): string[] {
   return out;
 }
 
-const naturalKey = (fields: string[]) => fields.length > 0 && fields.some(f => !ID_FIELD.test(f.replace(/^t(able)?\./, '')));
+/**
+ * A key the request itself determines: every field is a natural one (an id or a generated value in the key makes each
+ * create's key fresh, and so does a version, position or timestamp; a lone `key`/`token`/`identifier` column is
+ * usually generated).
+ */
+const naturalKey = (fields: string[]) => fields.length > 0 && fields.every(f => {
+  const n = f.replace(/^['"`]|['"`]$/g, '').split('.').pop()!;
+  return !ID_FIELD.test(n) && !FRESH_FIELD.test(n) && !(fields.length === 1 && GENERATED_FIELD.test(n));
+});
+/** A partial or sparse index holds only some rows: no key for the rest. */
+const PARTIAL = /partialFilterExpression|\bsparse\s*:\s*true|\bwhere\s*:/;
 
 /**
  * The fields of the key a `unique: true` belongs to, or undefined when not a key this module reads (or a generated
@@ -65,7 +79,7 @@ function keyOfUniqueTrue(ctx: RuleContext, at: number): { fields: string[]; sche
   if (obj?.type !== 'object') return undefined;
   // an index spec with its fields: `{ fields: { organization: 1, key: 1 }, unique: true }`
   for (const p of obj.namedChildren) {
-    if (p?.type === 'pair' && /^['"]?fields['"]?$/.test(p.childForFieldName('key')?.text ?? '')) return { fields: keysOf(p.childForFieldName('value')) };
+    if (p?.type === 'pair' && /^['"]?fields['"]?$/.test(p.childForFieldName('key')?.text ?? '')) return PARTIAL.test(obj.text) ? undefined : { fields: keysOf(p.childForFieldName('value')) };
   }
   const parent = obj.parent;
   // `schema.index({ a: 1, b: 1 }, { unique: true })`
@@ -74,6 +88,7 @@ function keyOfUniqueTrue(ctx: RuleContext, at: number): { fields: string[]; sche
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
     const args = parent.namedChildren;
     if (fn?.type === 'member_expression' && /^(index|createIndex)$/.test(fn.childForFieldName('property')?.text ?? '') && args[1]?.startIndex === obj.startIndex) {
+      if (PARTIAL.test(obj.text)) return undefined;
       return { fields: keysOf(args[0]), schema: fn.childForFieldName('object')?.text };
     }
     // TypeORM `@Index(['a', 'b'], { unique: true })`
@@ -111,7 +126,7 @@ function drizzleUnique(text: string): boolean {
     for (const s of starts) { if (s.at < m.index!) col = s; else { next = s.at; break; } }
     if (!col) continue;
     const entry = text.slice(col.at, next);
-    if (!ID_FIELD.test(col.name) && !GENERATED.test(entry)) return true;
+    if (naturalKey([col.name]) && !GENERATED.test(entry)) return true;
   }
   return false;
 }

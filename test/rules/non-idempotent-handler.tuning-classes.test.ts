@@ -1,0 +1,385 @@
+/**
+ * non-idempotent-handler: classes of noise from the ecosystem check's tuning half (issue 14), each valid and invalid,
+ * over multi-file projects: unique natural keys declared in schema files (Drizzle, Mongoose, index specs, TypeORM);
+ * test messages; Prisma delete-then-create replaces; computed duplicate flags. Positions are 1-based (line, column of
+ * the finding's start).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { analyzeProject } from '../../src/project/analyze';
+import { defaultConfig } from '../../src/core/config';
+import { allRules } from '../../src/rules';
+import type { Finding } from '../../src/core/types';
+import { tempProject } from '../helpers/temp-project';
+
+const ID = 'non-idempotent-handler';
+
+interface Expected { file: string; line: number; column: number; messageId?: string; message?: RegExp; related?: string[] }
+interface ValidCase { name: string; files: Record<string, string> }
+interface Case extends ValidCase { errors: Expected[] }
+
+async function run(files: Record<string, string>): Promise<{ dir: string; found: { file: string; f: Finding }[]; crashes: string[] }> {
+  const dir = tempProject(files);
+  const list = Object.keys(files).filter(f => /\.[cm]?[jt]sx?$/.test(f)).map(f => path.join(dir, f));
+  const r = await analyzeProject(list, { config: defaultConfig(dir), rules: allRules });
+  const found = r.files.flatMap(x => x.findings.filter(f => f.ruleId === ID).map(f => ({ file: path.relative(dir, x.file), f })));
+  return { dir, found, crashes: r.notices.filter(n => /crash/.test(n)) };
+}
+
+const describeFound = (x: { file: string; f: Finding }) => `${x.file}:${x.f.startPos.line + 1}:${x.f.startPos.column + 1} [${x.f.messageId}] ${x.f.message}`;
+
+function table(title: string, cases: { valid: ValidCase[]; invalid: Case[] }): void {
+  describe(title, () => {
+    describe('valid', () => {
+      for (const c of cases.valid) {
+        test(c.name, async () => {
+          const { found, crashes } = await run(c.files);
+          assert.deepEqual(crashes, []);
+          assert.deepEqual(found.map(describeFound), []);
+        });
+      }
+    });
+    describe('invalid', () => {
+      for (const c of cases.invalid) {
+        test(c.name, async () => {
+          const { dir, found, crashes } = await run(c.files);
+          assert.deepEqual(crashes, []);
+          assert.equal(found.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${found.map(describeFound).join('\n')}`);
+          c.errors.forEach((e, i) => {
+            const x = found[i];
+            const got: Record<string, unknown> = { file: x.file, line: x.f.startPos.line + 1, column: x.f.startPos.column + 1 };
+            const want: Record<string, unknown> = { file: e.file, line: e.line, column: e.column };
+            if (e.messageId) { got.messageId = x.f.messageId; want.messageId = e.messageId; }
+            if (e.related) { got.related = (x.f.related ?? []).map(r => `${path.relative(dir, r.file)}:${r.startPos.line + 1}`); want.related = e.related; }
+            assert.deepEqual(got, want, x.f.message);
+            if (e.message) assert.match(x.f.message, e.message);
+          });
+        });
+      }
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ fixtures
+
+const drizzleSchema = (key: string) => `import { pgTable, text, unique, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { nanoid } from 'nanoid';
+
+export const tags = pgTable(
+  'tag',
+  {
+    tagId: text('tagId').primaryKey().$defaultFn(() => nanoid()),
+    name: text('name').notNull(),
+    organizationId: text('organizationId').notNull(),
+${key}
+);
+`;
+
+const TAG_SERVICE = `import { db } from './db';
+import { tags } from './schema';
+
+export async function createTag(input, organizationId) {
+  return db.insert(tags).values({ name: input.name, organizationId }).returning();
+}
+`;
+
+const TAG_ROUTER = `import express from 'express';
+import { createTag } from './tag.service';
+
+const router = express.Router();
+router.post('/tags', async (req, res) => {
+  const tag = await createTag(req.body, req.user.organizationId);
+  res.json(tag);
+});
+`;
+
+const mongooseSchema = (index: string) => `import mongoose from 'mongoose';
+
+const workflowOverrideSchema = new mongoose.Schema({
+  _environmentId: { type: String, required: true },
+  _workflowId: { type: String, required: true },
+  _tenantId: { type: String, required: true },
+  active: Boolean,
+});
+${index}
+export const WorkflowOverride = mongoose.model('WorkflowOverride', workflowOverrideSchema);
+`;
+
+const OVERRIDE_CONTROLLER = `import { Body, Controller, Post } from '@nestjs/common';
+import { WorkflowOverride } from './workflow-override.schema';
+
+@Controller('workflow-overrides')
+export class WorkflowOverridesController {
+  @Post()
+  async create(@Body() body) {
+    return WorkflowOverride.create({ _environmentId: body.env, _workflowId: body.workflowId, _tenantId: body.tenantId });
+  }
+}
+`;
+
+const CONFIG_MODEL = (fields: string) => `import { MakeModelClass } from './BaseModel';
+
+const BaseClass = MakeModelClass({
+  collectionName: 'configs',
+  idPrefix: 'cfg_',
+  additionalIndexes: [
+    {
+      fields: { ${fields} },
+      unique: true,
+    },
+  ],
+});
+
+export class ConfigModel extends BaseClass {}
+`;
+
+const CONFIG_ROUTER = `import express from 'express';
+
+const router = express.Router();
+router.post('/configs', async (req, res) => {
+  const config = await req.context.models.configs.create({ key: req.body.key, value: req.body.value });
+  res.json(config);
+});
+`;
+
+table('non-idempotent-handler: unique natural keys declared in schema files', {
+  valid: [
+    {
+      name: 'Drizzle unique(...).on(organizationId, name): a retried insert of the same tag fails the unique key',
+      files: {
+        'schema.ts': drizzleSchema(`  },
+  (t) => ({ uniqueOrgName: unique('unique_org_tag_name').on(t.organizationId, t.name) }),`),
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+    },
+    {
+      name: 'Drizzle uniqueIndex(...).on(...) in an array callback',
+      files: {
+        'schema.ts': drizzleSchema(`  },
+  (table) => [uniqueIndex('tag_org_name_idx').on(table.organizationId, table.name)],`),
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+    },
+    {
+      name: 'Drizzle column .unique() on a natural column',
+      files: {
+        'schema.ts': drizzleSchema(`    email: text('email').notNull().unique(),
+  },`),
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+    },
+    {
+      name: 'Drizzle composite primary key on a join table',
+      files: {
+        'schema.ts': drizzleSchema(`  },
+  (t) => ({ pk: primaryKey({ columns: [t.organizationId, t.name] }) }),`),
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+    },
+    {
+      name: 'Mongoose schema.index({ ... }, { unique: true }) on the model the NestJS handler creates',
+      files: {
+        'workflow-override.schema.ts': mongooseSchema(`workflowOverrideSchema.index({ _environmentId: 1, _workflowId: 1, _tenantId: 1 }, { unique: true });`),
+        'workflow-overrides.controller.ts': OVERRIDE_CONTROLLER,
+      },
+    },
+    {
+      name: 'an index spec { fields, unique: true } beside a collectionName (model classes built by a factory)',
+      files: { 'ConfigModel.ts': CONFIG_MODEL('organization: 1, key: 1'), 'config.router.ts': CONFIG_ROUTER },
+    },
+  ],
+  invalid: [
+    {
+      name: 'no unique key in the schema: a retried insert adds a second tag',
+      files: { 'schema.ts': drizzleSchema('  },'), 'tag.service.ts': TAG_SERVICE, 'tag.router.ts': TAG_ROUTER },
+      errors: [{ file: 'tag.router.ts', line: 5, column: 1, messageId: 'insert', related: ['tag.service.ts:5'] }],
+    },
+    {
+      name: 'a unique column whose value is generated ($defaultFn(() => nanoid())) dedups nothing',
+      files: {
+        'schema.ts': drizzleSchema(`    token: text('token').notNull().unique().$defaultFn(() => nanoid()),
+  },`),
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+      errors: [{ file: 'tag.router.ts', line: 5, column: 1, messageId: 'insert' }],
+    },
+    {
+      name: 'the unique key is on another table of the schema file',
+      files: {
+        'schema.ts': drizzleSchema('  },') + `
+export const labels = pgTable('label', { name: text('name').notNull().unique() });
+`,
+        'tag.service.ts': TAG_SERVICE,
+        'tag.router.ts': TAG_ROUTER,
+      },
+      errors: [{ file: 'tag.router.ts', line: 5, column: 1, messageId: 'insert' }],
+    },
+    {
+      name: 'Mongoose unique index on _id alone: an id-only key is no natural key',
+      files: {
+        'workflow-override.schema.ts': mongooseSchema(`workflowOverrideSchema.index({ _id: 1 }, { unique: true });`),
+        'workflow-overrides.controller.ts': OVERRIDE_CONTROLLER,
+      },
+      errors: [{ file: 'workflow-overrides.controller.ts', line: 6, column: 3, messageId: 'insert' }],
+    },
+    {
+      name: 'an index spec { fields, unique: false }-less: a non-unique index is no key',
+      files: { 'ConfigModel.ts': CONFIG_MODEL('organization: 1, key: 1').replace('unique: true', 'sparse: true'), 'config.router.ts': CONFIG_ROUTER },
+      errors: [{ file: 'config.router.ts', line: 4, column: 1, messageId: 'insert' }],
+    },
+  ],
+});
+
+const NOTIFY_UTILS = `import nodemailer from 'nodemailer';
+
+export async function sendEmailNotification(settings, subject, html) {
+  const transporter = nodemailer.createTransport(settings);
+  await transporter.sendMail({ from: settings.from, to: settings.to, subject, html });
+}
+`;
+
+table('non-idempotent-handler: test messages (the user checks the settings just entered)', {
+  valid: [
+    {
+      name: 'tRPC testEmailConnection sends a test email through a helper',
+      files: {
+        'utils.ts': NOTIFY_UTILS,
+        'router.ts': `import { sendEmailNotification } from './utils';
+
+export const notificationRouter = createTRPCRouter({
+  testEmailConnection: protectedProcedure.input(schema).mutation(async ({ input }) => {
+    await sendEmailNotification(input, 'Test Email', '<p>Hi, from Dokploy</p>');
+    return true;
+  }),
+});
+`,
+      },
+    },
+    {
+      name: 'an Express route that calls sendTestEmail (the helper is named for the test)',
+      files: {
+        'mail.ts': `import nodemailer from 'nodemailer';
+const transporter = nodemailer.createTransport({});
+
+export async function sendTestEmail(to) {
+  await transporter.sendMail({ to, subject: 'SMTP settings work' });
+}
+`,
+        'routes.ts': `import express from 'express';
+import { sendTestEmail } from './mail';
+
+const app = express();
+app.post('/settings/smtp/check', async (req, res) => {
+  await sendTestEmail(req.body.to);
+  res.sendStatus(204);
+});
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a test handler that also inserts a row: the row still counts',
+      files: {
+        'router.ts': `export const webhookRouter = createTRPCRouter({
+  testWebhook: protectedProcedure.input(schema).mutation(async ({ ctx, input }) => {
+    await ctx.prisma.webhookCall.create({ data: { webhookId: input.id, payload: input.payload } });
+  }),
+});
+`,
+      },
+      errors: [{ file: 'router.ts', line: 2, column: 49, messageId: 'insert' }],
+    },
+    {
+      name: 'a notification send outside any test handler or helper',
+      files: {
+        'utils.ts': NOTIFY_UTILS,
+        'router.ts': `import { sendEmailNotification } from './utils';
+
+export const inviteRouter = createTRPCRouter({
+  invite: protectedProcedure.input(schema).mutation(async ({ input }) => {
+    await sendEmailNotification(input.smtp, 'You are invited', '<p>Join us</p>');
+  }),
+});
+`,
+      },
+      errors: [{ file: 'router.ts', line: 4, column: 44, messageId: 'send', related: ['utils.ts:5'] }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: replace by delete then create (Prisma single delete)', {
+  valid: [
+    {
+      name: 'a role change deletes the current group membership and creates the new one in one transaction',
+      files: {
+        'update-member.ts': `export const updateTeamMemberRoute = authenticatedProcedure.input(schema).mutation(async ({ input }) => {
+  await prisma.$transaction(async (tx) => {
+    await tx.organisationGroupMember.delete({ where: { id: input.currentGroupMemberId } });
+    await tx.organisationGroupMember.create({ data: { groupId: input.groupId, organisationMemberId: input.memberId } });
+  });
+});
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the deleted row is of another model: the create still adds a row on a retry',
+      files: {
+        'update-member.ts': `export const updateTeamMemberRoute = authenticatedProcedure.input(schema).mutation(async ({ input }) => {
+  await prisma.$transaction(async (tx) => {
+    await tx.pendingInvite.delete({ where: { id: input.inviteId } });
+    await tx.organisationGroupMember.create({ data: { groupId: input.groupId, organisationMemberId: input.memberId } });
+  });
+});
+`,
+      },
+      errors: [{ file: 'update-member.ts', line: 1, column: 75, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: computed duplicate flags', {
+  valid: [
+    {
+      name: 'a history row is created only when the request is not a repeat of the last one (isDuplicate)',
+      files: {
+        'route.ts': `export async function POST(request: Request) {
+  const body = await request.json();
+  const last = await prisma.customerQuery.findFirst({ where: { userId: body.userId }, orderBy: { createdAt: 'desc' } });
+  const isDuplicate = last && last.query === body.query;
+  if (isDuplicate && last) {
+    return Response.json({ id: last.id });
+  } else {
+    const created = await prisma.customerQuery.create({ data: { query: body.query, userId: body.userId } });
+    return Response.json({ id: created.id });
+  }
+}
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a flag computed but not tested: the create runs anyway',
+      files: {
+        'route.ts': `export async function POST(request: Request) {
+  const body = await request.json();
+  const last = await prisma.customerQuery.findFirst({ where: { userId: body.userId } });
+  const isDuplicate = last && last.query === body.query;
+  const created = await prisma.customerQuery.create({ data: { query: body.query, userId: body.userId, isDuplicate } });
+  return Response.json({ id: created.id });
+}
+`,
+      },
+      errors: [{ file: 'route.ts', line: 1, column: 23, messageId: 'insert' }],
+    },
+  ],
+});
