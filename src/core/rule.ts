@@ -130,6 +130,11 @@ export interface ProjectView {
    * one file states about the whole project (a schema's unique keys). Optional: views without the run's facts say no.
    */
   hasFact?(fact: string): boolean;
+  /**
+   * The package directories of the project `file` belongs to (its package, the workspace roots, their packages), for
+   * project files that are not analysed sources (a Prisma schema). Optional: views without a resolver say none.
+   */
+  packageDirs?(file: string): string[];
 }
 
 /** A per-function fact a rule records while the tree is alive (stored as `FunctionSymbol.facts[key]`). */

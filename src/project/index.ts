@@ -17,6 +17,8 @@ export interface Resolver {
   resolve(fromFile: string, specifier: string): string | undefined;
   /** The version range the file's nearest package.json that names dependency `name` declares (resolve.ts). */
   dependencyVersion?(fromFile: string, name: string): string | undefined;
+  /** The package directories of the file's project (resolve.ts). */
+  packageDirs?(fromFile: string): string[];
 }
 
 /** A resolved value: a function, a class, an object literal's members, an instance of a class, a module namespace. */
@@ -84,6 +86,8 @@ export class ProjectIndex implements ProjectView {
   setFacts(facts: ReadonlySet<string>): void { this.facts = facts; }
 
   hasFact(fact: string): boolean { return this.facts.has(fact); }
+
+  packageDirs(file: string): string[] { return this.resolver.packageDirs?.(file) ?? []; }
 
   memo<T>(key: string, compute: () => T): T {
     if (this.memoMap.has(key)) return this.memoMap.get(key) as T;

@@ -963,6 +963,24 @@ export class ModuleResolver {
     );
   }
 
+  /**
+   * The package directories of the project a file belongs to: its own package, the workspace roots enclosing it (and
+   * the configured roots') and every workspace package of those. Rules read project files that are not sources
+   * there (a Prisma schema).
+   */
+  packageDirs(fromFile: string): string[] {
+    let dir: string;
+    try { dir = path.dirname(path.resolve(fromFile)); } catch { return []; }
+    const out = new Set<string>();
+    const own = this.nearestPackage(dir);
+    if (own) out.add(own);
+    for (const root of this.workspaceRootsFor(dir)) {
+      out.add(root);
+      for (const d of this.workspaceMap(root).values()) out.add(d);
+    }
+    return [...out];
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // workspaces
 

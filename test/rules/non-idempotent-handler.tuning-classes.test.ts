@@ -229,6 +229,35 @@ export const labels = pgTable('label', { name: text('name').notNull().unique() }
       errors: [{ file: 'workflow-overrides.controller.ts', line: 6, column: 3, messageId: 'insert' }],
     },
     {
+      name: 'a unique key with a version field: each create computes the next version, so a retry gets a fresh key',
+      files: {
+        'workflow-override.schema.ts': mongooseSchema(`workflowOverrideSchema.index({ _workflowId: 1, version: 1 }, { unique: true });`),
+        'workflow-overrides.controller.ts': OVERRIDE_CONTROLLER,
+      },
+      errors: [{ file: 'workflow-overrides.controller.ts', line: 6, column: 3, messageId: 'insert' }],
+    },
+    {
+      name: 'a unique key that includes the generated id: { id, organization }',
+      files: { 'ConfigModel.ts': CONFIG_MODEL('id: 1, organization: 1'), 'config.router.ts': CONFIG_ROUTER },
+      errors: [{ file: 'config.router.ts', line: 4, column: 1, messageId: 'insert' }],
+    },
+    {
+      name: 'a partial unique index (partialFilterExpression) holds only some rows',
+      files: {
+        'workflow-override.schema.ts': mongooseSchema(`workflowOverrideSchema.index({ _environmentId: 1, _workflowId: 1 }, { unique: true, partialFilterExpression: { active: true } });`),
+        'workflow-overrides.controller.ts': OVERRIDE_CONTROLLER,
+      },
+      errors: [{ file: 'workflow-overrides.controller.ts', line: 6, column: 3, messageId: 'insert' }],
+    },
+    {
+      name: 'a lone unique identifier field (usually generated) is no natural key',
+      files: {
+        'workflow-override.schema.ts': mongooseSchema('').replace('active: Boolean,', 'identifier: { type: String, unique: true },'),
+        'workflow-overrides.controller.ts': OVERRIDE_CONTROLLER,
+      },
+      errors: [{ file: 'workflow-overrides.controller.ts', line: 6, column: 3, messageId: 'insert' }],
+    },
+    {
       name: 'an index spec { fields, unique: false }-less: a non-unique index is no key',
       files: { 'ConfigModel.ts': CONFIG_MODEL('organization: 1, key: 1').replace('unique: true', 'sparse: true'), 'config.router.ts': CONFIG_ROUTER },
       errors: [{ file: 'config.router.ts', line: 4, column: 1, messageId: 'insert' }],
@@ -331,6 +360,18 @@ table('non-idempotent-handler: replace by delete then create (Prisma single dele
   ],
   invalid: [
     {
+      name: 'the old row is deleted after the new one is created (cleanup, not a replace)',
+      files: {
+        'replace-pdf.ts': `export const replaceItemPdfRoute = authenticatedProcedure.input(schema).mutation(async ({ input }) => {
+  const data = await prisma.documentData.create({ data: { type: 'BYTES', data: input.pdf } });
+  await prisma.documentData.delete({ where: { id: input.oldDocumentDataId } });
+  return data;
+});
+`,
+      },
+      errors: [{ file: 'replace-pdf.ts', line: 1, column: 73, messageId: 'insert' }],
+    },
+    {
       name: 'the deleted row is of another model: the create still adds a row on a retry',
       files: {
         'update-member.ts': `export const updateTeamMemberRoute = authenticatedProcedure.input(schema).mutation(async ({ input }) => {
@@ -380,6 +421,154 @@ table('non-idempotent-handler: computed duplicate flags', {
 `,
       },
       errors: [{ file: 'route.ts', line: 1, column: 23, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: a found row that refuses the work, named by its variable', {
+  valid: [
+    {
+      name: 'sign-up looks the account up through a helper and refuses when the user exists',
+      files: {
+        'auth.ts': `import { getUserAccount } from './accounts';
+
+export const authRouter = createTRPCRouter({
+  signUpEmail: publicProcedure.input(schema).mutation(async ({ input }) => {
+    const user = await getUserAccount({ email: input.email, provider: 'email' });
+    if (user) {
+      throw new TRPCError({ code: 'CONFLICT', message: 'User already exists' });
+    }
+    return db.user.create({ data: { email: input.email, firstName: input.firstName } });
+  }),
+});
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the found row is only required to exist (if (!user) throw): no dedup',
+      files: {
+        'auth.ts': `import { getUserAccount } from './accounts';
+
+export const projectRouter = createTRPCRouter({
+  create: publicProcedure.input(schema).mutation(async ({ input }) => {
+    const user = await getUserAccount({ email: input.email, provider: 'email' });
+    if (!user) {
+      throw new TRPCError({ code: 'NOT_FOUND' });
+    }
+    return db.user.create({ data: { email: input.email, invitedBy: user.id } });
+  }),
+});
+`,
+      },
+      errors: [{ file: 'auth.ts', line: 4, column: 41, messageId: 'insert' }],
+    },
+    {
+      name: 'the refusing lookup names another model than the one created',
+      files: {
+        'auth.ts': `import { getProjectByName } from './projects';
+
+export const projectRouter = createTRPCRouter({
+  create: publicProcedure.input(schema).mutation(async ({ input }) => {
+    const team = await getProjectByName(input.name);
+    if (team) throw new TRPCError({ code: 'CONFLICT' });
+    return db.invoice.create({ data: { name: input.name } });
+  }),
+});
+`,
+      },
+      errors: [{ file: 'auth.ts', line: 4, column: 41, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: job functions configured never to retry', {
+  valid: [
+    {
+      name: 'an Inngest function with retries: 0 is never run again after a failure',
+      files: {
+        'inngest.ts': `import { Inngest } from 'inngest';
+const inngest = new Inngest({ id: 'app' });
+
+export const deploy = inngest.createFunction(
+  { id: 'deploy-application', retries: 0 },
+  { event: 'deployment/requested' },
+  async ({ event }) => {
+    await db.insert(deployments).values({ applicationId: event.data.applicationId });
+  },
+);
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'an Inngest function with retries: 3',
+      files: {
+        'inngest.ts': `import { Inngest } from 'inngest';
+const inngest = new Inngest({ id: 'app' });
+
+export const deploy = inngest.createFunction(
+  { id: 'deploy-application', retries: 3 },
+  { event: 'deployment/requested' },
+  async ({ event }) => {
+    await db.insert(deployments).values({ applicationId: event.data.applicationId });
+  },
+);
+`,
+      },
+      errors: [{ file: 'inngest.ts', line: 4, column: 23, messageId: 'insert' }],
+    },
+  ],
+});
+
+const PRISMA_ROUTER = `export const llmApiKeyRouter = createTRPCRouter({
+  create: protectedProjectProcedure.input(schema).mutation(async ({ ctx, input }) => {
+    return ctx.prisma.llmApiKeys.create({ data: { projectId: input.projectId, provider: input.provider, secretKey: input.secretKey } });
+  }),
+});
+`;
+const prismaProject = (model: string) => ({
+  'package.json': JSON.stringify({ name: 'web', private: true }),
+  'prisma/schema.prisma': `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model LlmApiKeys {
+  id        String   @id @default(cuid())
+  createdAt DateTime @default(now())
+  projectId String
+  provider  String
+  secretKey String
+${model}
+}
+`,
+  'router.ts': PRISMA_ROUTER,
+});
+
+table('non-idempotent-handler: unique natural keys in the Prisma schema of the project', {
+  valid: [
+    { name: '@@unique([projectId, provider])', files: prismaProject('  @@unique([projectId, provider])') },
+    { name: '@@unique(fields: [projectId, provider], name: "x")', files: prismaProject('  @@unique(fields: [projectId, provider], name: "project_provider")') },
+    { name: 'a field @unique without a default', files: prismaProject('  name String @unique') },
+  ],
+  invalid: [
+    {
+      name: 'no unique key: a retried create adds a second key',
+      files: prismaProject('  @@index([projectId])'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+    {
+      name: 'a @unique field with a generated default',
+      files: prismaProject('  token String @unique @default(cuid())'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+    {
+      name: 'a unique key with the id in it',
+      files: prismaProject('  @@unique([id, projectId])'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
     },
   ],
 });

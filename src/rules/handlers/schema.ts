@@ -10,6 +10,8 @@
  * Each schema file records one project fact per model it declares with such a key (`nih.unique:<model>`, the model
  * normalised as in guards.ts `normModel`); the project pass asks `ProjectView.hasFact` for the model an insert names.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
 import { normModel } from './guards';
@@ -159,4 +161,62 @@ export function uniqueModels(ctx: RuleContext): string[] {
   for (const s of schemas) add(s);
   for (const m of ctx.matchAll(MODEL_NAME)) add(m[1] ?? m[2] ?? m[3] ?? m[4]);
   return [...out];
+}
+
+// ---- Prisma schemas (`.prisma` files are not analysed sources: read from the project's package directories)
+
+/** Where a package keeps its Prisma schema: `prisma/schema.prisma`, `schema.prisma`, or a `prisma/schema/` folder. */
+function prismaFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of [path.join(dir, 'prisma', 'schema.prisma'), path.join(dir, 'schema.prisma')]) {
+    try { if (fs.statSync(f).isFile()) out.push(f); } catch { /* absent */ }
+  }
+  try {
+    const folder = path.join(dir, 'prisma', 'schema');
+    for (const n of fs.readdirSync(folder)) if (n.endsWith('.prisma')) out.push(path.join(folder, n));
+  } catch { /* absent */ }
+  return out;
+}
+
+const PRISMA_MODEL = /^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm;
+const PRISMA_BLOCK_KEY = /@@(unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/g;
+
+/** The models of a Prisma schema's text with a natural unique key, normalised (same tests as the TypeScript schemas). */
+export function prismaUniqueModels(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(PRISMA_MODEL)) {
+    const body = m[2].replace(/\/\/[^\n]*/g, '');
+    let natural = false;
+    for (const k of body.matchAll(PRISMA_BLOCK_KEY)) {
+      const fields = k[2].split(',').map(f => f.trim().replace(/\(.*$/, '')).filter(Boolean);
+      if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields)) natural = true;
+    }
+    if (!natural) {
+      for (const line of body.split('\n')) {
+        // `email String @unique`; a defaulted value (`@default(cuid())`, `@default(now())`) is generated
+        const f = /^\s*(\w+)\s+\w+[?[\]]*\s.*@unique\b/.exec(line);
+        if (f && !/@default\s*\(/.test(line) && naturalKey([f[1]])) { natural = true; break; }
+      }
+    }
+    const n = natural ? normModel(m[1]) : undefined;
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+/** The models with a natural unique key in the Prisma schemas of these package directories (read once per set). */
+export function prismaUniques(dirs: readonly string[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    for (const f of prismaFiles(d)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      let text = '';
+      try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+      if (text.length > 4_000_000) continue;
+      for (const n of prismaUniqueModels(text)) out.add(n);
+    }
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import type { Finding, RelatedLocation } from '../../core/types';
 import { CREDENTIAL_MESSAGE, testSender, words, type EffectKind } from './effects';
 import { guards, mergeGuards, normModel, type GuardFact } from './guards';
 import { SUMMARY_KEY, type EffectFact, type FnFacts } from './summary';
-import { UNIQUE_FACT } from './schema';
+import { prismaUniques, UNIQUE_FACT } from './schema';
 
 /** What a handler's pending finding carries (JSON). */
 export interface PendingHandler {
@@ -155,9 +155,17 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   const inserted = new Set<string>();
   for (const x of cands) { const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined; if (m) inserted.add(m); }
   // an insert of a model whose schema declares a natural unique key fails on a retry (handlers/schema.ts)
+  let prisma: ReadonlySet<string> | undefined;
   const unique = (x: (typeof cands)[number]) => {
     const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined;
-    return !!m && !!project.hasFact?.(UNIQUE_FACT + m);
+    if (!m) return false;
+    if (project.hasFact?.(UNIQUE_FACT + m)) return true;
+    // Prisma schemas are read once per set of package directories (the project's, seen from this file)
+    if (!prisma) {
+      const dirs = project.packageDirs?.(file) ?? [];
+      prisma = dirs.length ? project.memo('nih.prisma:' + dirs.join('\u0000'), () => prismaUniques(dirs)) : new Set();
+    }
+    return prisma.has(m);
   };
   for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x)) add(x.r);
   return out;
