@@ -566,9 +566,114 @@ table('non-idempotent-handler: unique natural keys in the Prisma schema of the p
       errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
     },
     {
+      name: 'a unique key with a nullable field (NULLs are distinct: no duplicate is stopped)',
+      files: prismaProject('  orgId String?\n  @@unique([orgId, provider])'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+    {
+      name: 'a lone unique key column (publicKey: a generated value)',
+      files: prismaProject('  publicKey String @unique'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+    {
       name: 'a unique key with the id in it',
       files: prismaProject('  @@unique([id, projectId])'),
       errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+  ],
+});
+
+const TRIGGER_WEBHOOK = `import { jobs } from './jobs';
+
+export async function triggerWebhook({ event, data, teamId }) {
+  await jobs.triggerJob({ name: 'internal.execute-webhook', payload: { event, data, teamId } });
+}
+`;
+
+table('non-idempotent-handler: updates re-announce the state they set', {
+  valid: [
+    {
+      name: 'an update mutation triggers a DOCUMENT_UPDATED webhook job through a helper',
+      files: {
+        'trigger-webhook.ts': TRIGGER_WEBHOOK,
+        'update-document.ts': `import { triggerWebhook } from './trigger-webhook';
+
+export const updateDocumentRoute = authenticatedProcedure.input(schema).mutation(async ({ input, ctx }) => {
+  const envelope = await prisma.envelope.update({ where: { id: input.documentId }, data: { title: input.title } });
+  await triggerWebhook({ event: 'DOCUMENT_UPDATED', data: envelope, teamId: ctx.teamId });
+  return envelope;
+});
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a create mutation that triggers the webhook job',
+      files: {
+        'trigger-webhook.ts': TRIGGER_WEBHOOK,
+        'send-document.ts': `import { triggerWebhook } from './trigger-webhook';
+
+export const sendDocumentRoute = authenticatedProcedure.input(schema).mutation(async ({ input, ctx }) => {
+  await triggerWebhook({ event: 'DOCUMENT_SENT', data: input, teamId: ctx.teamId });
+});
+`,
+      },
+      errors: [{ file: 'send-document.ts', line: 3, column: 71, messageId: 'publish', related: ['trigger-webhook.ts:4'] }],
+    },
+    {
+      name: 'an update mutation that also inserts a row: the row counts',
+      files: {
+        'update-document.ts': `export const updateDocumentRoute = authenticatedProcedure.input(schema).mutation(async ({ input }) => {
+  await prisma.documentVersion.create({ data: { documentId: input.documentId, title: input.title } });
+});
+`,
+      },
+      errors: [{ file: 'update-document.ts', line: 1, column: 73, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: hand-written upserts with statements before the create', {
+  valid: [
+    {
+      name: 'found row updated, else a fresh id generated (destructured) and the row created',
+      files: {
+        'sync.ts': `export async function POST(request: Request) {
+  const wh = await request.json();
+  const existing = await prisma.webhookEndpoint.findMany({ where: { projectId: wh.projectId } });
+  const found = existing.find((e) => e.handlerWebhookId === wh.id);
+  if (found) {
+    await prisma.webhookEndpoint.update({ where: { id: found.id }, data: { source: wh.source } });
+  } else {
+    const { id, friendlyId } = generateEndpointId();
+    await prisma.webhookEndpoint.create({ data: { id, friendlyId, handlerWebhookId: wh.id, source: wh.source } });
+  }
+  return Response.json({ ok: true });
+}
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the else branch creates another model',
+      files: {
+        'sync.ts': `export async function POST(request: Request) {
+  const wh = await request.json();
+  const existing = await prisma.webhookEndpoint.findMany({ where: { projectId: wh.projectId } });
+  const found = existing.find((e) => e.handlerWebhookId === wh.id);
+  if (found) {
+    await prisma.webhookEndpoint.update({ where: { id: found.id }, data: { source: wh.source } });
+  } else {
+    const { id, friendlyId } = generateEndpointId();
+    await prisma.webhookDelivery.create({ data: { id, friendlyId, handlerWebhookId: wh.id, source: wh.source } });
+  }
+  return Response.json({ ok: true });
+}
+`,
+      },
+      errors: [{ file: 'sync.ts', line: 1, column: 23, messageId: 'insert' }],
     },
   ],
 });

@@ -501,3 +501,14 @@ export function removalHandler(...names: (string | undefined)[]): boolean {
 export function testSender(...names: (string | undefined)[]): boolean {
   return names.some(n => !!n && words(n).includes('test'));
 }
+
+/**
+ * Handlers that set state to the values given (`updateDocument`, `setEnvelopeRecipients`, `renameTeam`,
+ * `toggleFeature`): a retry writes the same values, and a job or event they publish announces that state again (its
+ * consumers read the state, not a delta). Only publishes: rows they insert and messages they send still count.
+ */
+const UPDATE_WORDS = new Set(['update', 'updates', 'set', 'edit', 'rename', 'toggle', 'change', 'move', 'reorder', 'replace', 'modify']);
+
+export function updateHandler(...names: (string | undefined)[]): boolean {
+  return names.some(n => !!n && words(n).some(w => UPDATE_WORDS.has(w)));
+}

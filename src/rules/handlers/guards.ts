@@ -89,7 +89,7 @@ const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:awa
  * read): a retry takes the update branch. Groups: the updated and the created model; counted when they are the same,
  * and then only inserts of that model are covered.
  */
-const HAND_UPSERT = /\bif\s*\(\s*[\w$.]+\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,400}?\}\s*else\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
+const HAND_UPSERT = /\bif\s*\(\s*[\w$.]+\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,1200}?\}\s*else\s*\{(?:[^{}]|\{[^{}]*\}){0,300}?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
 
 /**
  * `prisma.tier.deleteMany(`, `tx.member.delete({ where })` (Prisma's single delete), `Tier.destroy(`, `db.delete(tiers)`,

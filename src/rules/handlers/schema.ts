@@ -34,7 +34,7 @@ const GENERATED = /\$defaultFn|defaultRandom|\bdefault\s*\(\s*sql|gen_random_uui
 /** Id-like keys: unique anyway, and usually generated. */
 const ID_FIELD = /^_?(id|uuid|uid|guid)$/i;
 /** Names of a unique column that usually holds a generated value (an API key, a token): not a natural key alone. */
-const GENERATED_FIELD = /^_?(token|hash|identifier|key|apiKey|secret|code|slug)$/i;
+const GENERATED_FIELD = /(?:^_?|[a-z])(token|hash|identifier|key|secret|code|slug)$/i;
 /** Fields a create computes anew each time (the next version, a position, a timestamp): a key holding one is fresh on a retry. */
 const FRESH_FIELD = /(version|revision|seq|sequence|number|position|order|index|counter|count|createdAt|created_at|timestamp|date|time)$/i;
 
@@ -186,15 +186,17 @@ export function prismaUniqueModels(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(PRISMA_MODEL)) {
     const body = m[2].replace(/\/\/[^\n]*/g, '');
+    // optional fields: NULLs are distinct in a unique key, so a key with a nullable field stops no duplicate
+    const optional = new Set([...body.matchAll(/^\s*(\w+)\s+\w+\?/gm)].map(f => f[1]));
     let natural = false;
     for (const k of body.matchAll(PRISMA_BLOCK_KEY)) {
       const fields = k[2].split(',').map(f => f.trim().replace(/\(.*$/, '')).filter(Boolean);
-      if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields)) natural = true;
+      if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields) && !fields.some(f => optional.has(f))) natural = true;
     }
     if (!natural) {
       for (const line of body.split('\n')) {
         // `email String @unique`; a defaulted value (`@default(cuid())`, `@default(now())`) is generated
-        const f = /^\s*(\w+)\s+\w+[?[\]]*\s.*@unique\b/.exec(line);
+        const f = /^\s*(\w+)\s+\w+(?:\[\])?\s.*@unique\b/.exec(line);
         if (f && !/@default\s*\(/.test(line) && naturalKey([f[1]])) { natural = true; break; }
       }
     }

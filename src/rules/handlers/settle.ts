@@ -35,6 +35,8 @@ export interface PendingHandler {
   removal?: boolean;
   /** The handler sends a test message (`testEmailConnection`, `sendTestEmail`): its sends and publishes do not count. */
   test?: boolean;
+  /** The handler sets state to the given values (`updateDocument`, `setRecipients`): its publishes re-announce that state. */
+  update?: boolean;
 }
 
 const CONSEQUENCE: Record<EffectKind, string> = {
@@ -117,7 +119,9 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     && !(d.kind === 'consumer' && fx.k === 'publish' && JOB_ENQUEUE.test(fx.w))
     && !((fx.k === 'email' || fx.k === 'sms') && path.some(id => CREDENTIAL_MESSAGE.test(words(id).join(' '))))
     // a test message checks the settings just entered: a second one is what the button is for
-    && !(fx.k !== 'insert' && fx.k !== 'increment' && (d.test || testSender(...path))));
+    && !(fx.k !== 'insert' && fx.k !== 'increment' && (d.test || testSender(...path)))
+    // an update's publish announces the state it set: a retry announces the same state again
+    && !(fx.k === 'publish' && d.update));
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
   const cands: { r: Repeated; g: GuardFact; model?: string }[] = [];
   for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m });
