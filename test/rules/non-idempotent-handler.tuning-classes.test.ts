@@ -553,6 +553,8 @@ table('non-idempotent-handler: unique natural keys in the Prisma schema of the p
     { name: '@@unique([projectId, provider])', files: prismaProject('  @@unique([projectId, provider])') },
     { name: '@@unique(fields: [projectId, provider], name: "x")', files: prismaProject('  @@unique(fields: [projectId, provider], name: "project_provider")') },
     { name: 'a field @unique without a default', files: prismaProject('  name String @unique') },
+    { name: 'a unique foreign key (one row per project)', files: prismaProject('  project Project @relation(fields: [projectId], references: [id])\n  @@unique([projectId])') },
+    { name: 'a unique foreign key column', files: prismaProject('  ownerId String @unique\n  owner User @relation(fields: [ownerId], references: [id])') },
   ],
   invalid: [
     {
@@ -573,6 +575,11 @@ table('non-idempotent-handler: unique natural keys in the Prisma schema of the p
     {
       name: 'a lone unique key column (publicKey: a generated value)',
       files: prismaProject('  publicKey String @unique'),
+      errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
+    },
+    {
+      name: 'a lone unique xId column that is no foreign key (friendlyId: a generated id)',
+      files: prismaProject('  friendlyId String @unique @map("friendly_id")'),
       errors: [{ file: 'router.ts', line: 2, column: 51, messageId: 'insert' }],
     },
     {
@@ -674,6 +681,92 @@ table('non-idempotent-handler: hand-written upserts with statements before the c
 `,
       },
       errors: [{ file: 'sync.ts', line: 1, column: 23, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: ids from uniqid are generated, not taken from the input', {
+  valid: [
+    {
+      name: 'an id from the request body converges on the primary key',
+      files: {
+        'ideas.ts': `import express from 'express';
+import { IdeaModel } from './models/IdeaModel';
+
+const app = express();
+app.post('/ideas', async (req, res) => {
+  const idea = await IdeaModel.create({ ...req.body, id: req.body.id });
+  res.json(idea);
+});
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'id: uniqid("idea_") is fresh on every call',
+      files: {
+        'ideas.ts': `import express from 'express';
+import uniqid from 'uniqid';
+import { IdeaModel } from './models/IdeaModel';
+
+const app = express();
+app.post('/ideas', async (req, res) => {
+  const idea = await IdeaModel.create({ ...req.body, id: uniqid('idea_') });
+  res.json(idea);
+});
+`,
+      },
+      errors: [{ file: 'ideas.ts', line: 6, column: 1, messageId: 'insert' }],
+    },
+  ],
+});
+
+table('non-idempotent-handler: a taken key that makes the code create under another key is no dedup', {
+  valid: [
+    {
+      name: 'a taken slug refuses the create',
+      files: {
+        'orgs.ts': `export async function createOrganization(title, userId) {
+  const orgWithSameSlug = await prisma.organization.findFirst({ where: { slug: slugify(title) } });
+  if (orgWithSameSlug) {
+    return orgWithSameSlug;
+  }
+  return prisma.organization.create({ data: { title, slug: slugify(title), members: { create: { userId } } } });
+}
+`,
+        'routes/orgs.new.tsx': `import { createOrganization } from '../orgs';
+
+export const action = async ({ request }) => {
+  const form = await request.formData();
+  return createOrganization(form.get('title'), form.get('userId'));
+};
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a taken slug makes it call itself with a new random suffix: a retry creates a second organization',
+      files: {
+        'orgs.ts': `export async function createOrganization(title, userId, attempt = 0) {
+  const slug = attempt ? slugify(title) + '-' + nanoid(4) : slugify(title);
+  const orgWithSameSlug = await prisma.organization.findFirst({ where: { slug } });
+  if (orgWithSameSlug) {
+    return createOrganization(title, userId, attempt + 1);
+  }
+  return prisma.organization.create({ data: { title, slug, members: { create: { userId } } } });
+}
+`,
+        'routes/orgs.new.tsx': `import { createOrganization } from '../orgs';
+
+export const action = async ({ request }) => {
+  const form = await request.formData();
+  return createOrganization(form.get('title'), form.get('userId'));
+};
+`,
+      },
+      errors: [{ file: 'routes/orgs.new.tsx', line: 3, column: 14, messageId: 'insert', related: ['orgs.ts:7'] }],
     },
   ],
 });

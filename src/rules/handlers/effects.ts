@@ -294,7 +294,7 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
   return undefined;
 }
 
-const RANDOM_ID = /\b(randomUUID|randomBytes|uuid\w*|v4|v7|nanoid|customAlphabet|cuid\w*|createId|generateId|ulid|ObjectId|Math\.random|Date\.now|new\s+Date)\b/;
+const RANDOM_ID = /\b(randomUUID|randomBytes|uuid\w*|v4|v7|nanoid|customAlphabet|cuid\w*|createId|generateId|ulid|ObjectId|uniqid\w*|uniqueId|hyperid|Math\.random|Date\.now|new\s+Date)\b/;
 
 /** An enqueue options object `{ id, job|name|payload|data }` whose `id` is not made random at the call (see the rule docs). */
 function deterministicJobId(ctx: RuleContext, arg: Node): boolean {
@@ -434,7 +434,7 @@ export function noiseOf(kind: EffectKind, model: string | undefined, what: strin
   return undefined;
 }
 
-const GENERATED_ID = /\b(uuid\w*|randomUUID|nanoid|cuid\w*|ulid|ksuid|generate\w*|gen\w*Id|newId|createId|makeId|ObjectId|objectId|shortid|random\w*|Date\.now)\s*\(|new\s+ObjectId\b/;
+const GENERATED_ID = /\b(uuid\w*|randomUUID|nanoid|cuid\w*|ulid|ksuid|generate\w*|gen\w*Id|newId|createId|makeId|ObjectId|objectId|shortid|uniqid\w*|uniqueId|hyperid|random\w*|Date\.now)\s*\(|new\s+ObjectId\b/;
 
 /**
  * A write that converges: the row's id comes from the input (`create({ data: { id: body.id, ... } })`,

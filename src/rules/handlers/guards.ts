@@ -106,7 +106,7 @@ const GENERIC_VAR = /^(existing|exist|found|result|re|data|row|record|item|entry
 const esc = (v: string) => v.replace(/[$]/g, '\\$');
 
 /** The tests of one bound variable, compiled once per name (a name recurs across a file's nested functions and files). */
-interface VarTests { dedup: RegExp; dedupNeg: RegExp; stops: RegExp; required: RegExp }
+interface VarTests { dedup: RegExp; dedupNeg: RegExp; stops: RegExp; required: RegExp; recreates: RegExp }
 const VAR_TESTS = new Map<string, VarTests>();
 function varTests(v: string): VarTests {
   let t = VAR_TESTS.get(v);
@@ -117,6 +117,7 @@ function varTests(v: string): VarTests {
     dedupNeg: new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*\\)(?!\\s*\\{?\\s*(?:return|throw)\\b)`),
     stops: new RegExp(`\\bif\\s*\\(\\s*${e}\\s*(?:\\)|&&[^)]*\\)|\\?\\.[^)]*\\)|!==?\\s*(?:null|undefined)\\s*\\))\\s*\\{?\\s*(?:return|throw)\\b`),
     required: new RegExp(`\\bif\\s*\\(\\s*!\\s*${e}\\s*(?:\\)|\\|\\|[^)]*\\))\\s*\\{?\\s*(?:return|throw)\\b`),
+    recreates: new RegExp(`\\bif\\s*\\(\\s*${e}\\s*\\)\\s*\\{?\\s*return\\s+(?:await\\s+)?(?:this\\.)?[\\w$]*(?:create|insert|add|generate)\\w*\\s*\\(`, 'i'),
   };
   if (VAR_TESTS.size >= 4096) VAR_TESTS.clear();
   VAR_TESTS.set(v, t);
@@ -191,6 +192,8 @@ export function guardState(text: string, extra = ''): GuardFact {
   const gates = (from: number, v: string): boolean => {
     const rest = code.slice(from);
     if (!rest.includes('if') || rest.indexOf(v, 1) < 0 || !ifTests(rest, v)) return false;
+    // `if (orgWithSameSlug) return createOrganization(name, attempt + 1)`: a taken key makes it create under another
+    if (varTests(v).recreates.test(rest)) return false;
     return stopsWhenFound(rest, v) || (dedupTest(rest, v) && !requiredToExist(rest, v));
   };
   // lookups: find the verb first (cheap), then read the statement before it (bounded) for the bound variable and model

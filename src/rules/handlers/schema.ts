@@ -194,10 +194,14 @@ export function prismaUniqueModels(text: string): string[] {
       if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields) && !fields.some(f => optional.has(f))) natural = true;
     }
     if (!natural) {
+      // foreign keys (`@relation(fields: [userId], ...)`): one row per parent is a natural key; another `xId` column
+      // (`friendlyId`, `externalId`) holds a generated id
+      const relations = new Set([...body.matchAll(/@relation\([^)]*fields\s*:\s*\[([^\]]*)\]/g)].flatMap(r => r[1].split(',').map(x => x.trim())));
       for (const line of body.split('\n')) {
         // `email String @unique`; a defaulted value (`@default(cuid())`, `@default(now())`) is generated
         const f = /^\s*(\w+)\s+\w+(?:\[\])?\s.*@unique\b/.exec(line);
-        if (f && !/@default\s*\(/.test(line) && naturalKey([f[1]])) { natural = true; break; }
+        if (!f || /@default\s*\(/.test(line) || (/(?:Id|_id)$/.test(f[1]) && !relations.has(f[1]))) continue;
+        if (naturalKey([f[1]])) { natural = true; break; }
       }
     }
     const n = natural ? normModel(m[1]) : undefined;
