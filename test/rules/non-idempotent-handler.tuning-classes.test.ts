@@ -770,3 +770,45 @@ export const action = async ({ request }) => {
     },
   ],
 });
+
+const runsProject = (body: string) => ({
+  'package.json': JSON.stringify({ name: 'web', private: true }),
+  'prisma/schema.prisma': `model DatasetRuns {
+  id        String @id @default(cuid())
+  datasetId String
+  projectId String
+  name      String
+  @@unique([datasetId, projectId, name])
+}
+`,
+  'queue.ts': `import { Queue } from 'bullmq';
+export const experimentQueue = new Queue('experiments');
+`,
+  'router.ts': `import { experimentQueue } from './queue';
+
+export const experimentsRouter = createTRPCRouter({
+  createExperiment: protectedProjectProcedure.input(schema).mutation(async ({ ctx, input }) => {
+${body}
+  }),
+});
+`,
+});
+
+table('non-idempotent-handler: a unique insert that fails on a retry stops what runs after it', {
+  valid: [
+    {
+      name: 'the run row (unique on dataset, project, name) is inserted before the experiment is queued',
+      files: runsProject(`    const run = await ctx.prisma.datasetRuns.create({ data: { datasetId: input.datasetId, projectId: input.projectId, name: input.runName } });
+    await experimentQueue.add('experiment', { runId: run.id });
+    return run;`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the experiment is queued before the unique insert',
+      files: runsProject(`    await experimentQueue.add('experiment', { runName: input.runName });
+    return ctx.prisma.datasetRuns.create({ data: { datasetId: input.datasetId, projectId: input.projectId, name: input.runName } });`),
+      errors: [{ file: 'router.ts', line: 4, column: 61, messageId: 'publish', related: ['router.ts:5'] }],
+    },
+  ],
+});

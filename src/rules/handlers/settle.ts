@@ -123,8 +123,10 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     // an update's publish announces the state it set: a retry announces the same state again
     && !(fx.k === 'publish' && d.update));
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
-  const cands: { r: Repeated; g: GuardFact; model?: string }[] = [];
-  for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m });
+  // scope: the function the effect is in ('' = the handler); at: its offset there; h: its offset in the handler (the
+  // handler's own effects, and the call of a depth-1 callee), for effects that run after a unique insert
+  const cands: { r: Repeated; g: GuardFact; model?: string; scope: string; at: number; h?: number }[] = [];
+  for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     // functions reached only through a deferred call (a scheduler callback, an event listener) run later, not in the request
@@ -146,13 +148,17 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       const viaRepo = r.depth > 1 ? modelFromRef(r.call.ref) : undefined;
       const model = viaRepo ?? pathModel([...r.path.map(h => h.id), r.fn.id]);
       const ids = [...r.path.map(h => h.id), r.fn.id];
+      const scope = r.file + '#' + r.fn.id;
+      // a handler whose function is its first callee (depth 4): that callee's body is the handler's
+      const inHandler = d.depth === 4 && r.depth === 1;
+      const hCall = r.depth === (d.depth === 4 ? 2 : 1) ? r.call.start : undefined;
       for (const fx of facts.fx) {
         if (!counts(fx, ids)) continue;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);
-          cands.push({ r: { file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t }, g, model: viaRepo });
-        } else cands.push({ r: { file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t }, g, model: fx.m ?? model });
+          cands.push({ r: { file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t }, g, model: viaRepo, scope, at: fx.s, h: inHandler ? fx.s : hCall });
+        } else cands.push({ r: { file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t }, g, model: fx.m ?? model, scope, at: fx.s, h: inHandler ? fx.s : hCall });
       }
     }
   }
@@ -171,7 +177,10 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     }
     return prisma.has(m);
   };
-  for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x)) add(x.r);
+  // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler)
+  const uniques = cands.filter(unique);
+  const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at : u.h !== undefined && x.h !== undefined && x.h > u.h));
+  for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x) && !after(x)) add(x.r);
   return out;
 }
 
