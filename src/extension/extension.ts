@@ -59,7 +59,8 @@ export interface ColdStart {
   /** The stub (dist/extension.js) started loading the bundle; how long read + compile + evaluate took. */
   loadStart?: number;
   loadMs?: number;
-  activateStart: number;
+  /** When VS Code called activate() (after the first diagnostics when the bundle published them first: see prewarm). */
+  activateStart?: number;
   activateEnd?: number;
   parserStart?: number;
   parserReady?: number;
@@ -73,7 +74,10 @@ export interface ColdStart {
   firstDiagnostics?: number;
   indexStart?: number;
   indexEnd?: number;
-  /** The warm-up run between the bundle load and activate() (see prewarm): when, and why not when it did not run. */
+  /**
+   * The bundle's own start before activate() (see prewarm): when it began, when its first analyses of the open
+   * documents (or, with none open, the warm-up) ended, and what it did.
+   */
   prewarmStart?: number;
   prewarmEnd?: number;
   prewarmNote?: string;
@@ -93,27 +97,60 @@ app.post('/orders', async (req, res) => {
 `;
 const prewarmState: { start?: number; end?: number; note?: string } = {};
 let activating = false;
+/** What the bundle started before activate() (see prewarm), handed over to activate(). */
+let early: { controller: Controller; log: vscode.LogOutputChannel; disposables: vscode.Disposable[]; first: Promise<unknown> } | undefined;
 
 /**
- * Called by dist/extension.js right after the bundle loaded. VS Code then prepares the extension context (storage
- * round trips to the window) before it calls activate(), a wait of up to seconds on a loaded machine in which the
- * extension host has nothing else of ours to do: load the parser runtime and the TypeScript grammar, compile the rules'
- * queries and run every rule once on a small file, so the first real document is analysed warm. Skipped when
- * activate() has already begun; a failure here is only noted (activate() loads what it needs as before).
+ * Called by dist/extension.js right after the bundle loaded. VS Code then prepares the extension context before it
+ * calls activate(): two storage round trips (globalState, workspaceState) to the window, which answers them after
+ * whatever it is busy with, 1.5-3.4 s on a loaded machine while the extension host is free. The `vscode` API works
+ * from the bundle's load, so the user's wait does not include that gap: the controller is made here, listens to
+ * the documents and the settings, and analyses the documents already open (those in view first) and publishes
+ * their diagnostics, exactly as it does after activation (same code, same settings: a disabled extension or rule
+ * publishes nothing). activate() takes the controller over (its collection, results, listeners, all then in
+ * `context.subscriptions`, so deactivation disposes them) and adds what needs the context (commands, providers,
+ * watchers, the workspace index). With no document open yet, the parser, the grammar and every rule are warmed up
+ * on a small file instead. Skipped when activate() has already begun; a failure here is only noted (activate()
+ * then starts afresh).
  */
 export function prewarm(distDir: string): void {
   if (activating || prewarmState.start !== undefined) { prewarmState.note ??= 'activate() came first'; return; }
   prewarmState.start = performance.now();
+  const made: vscode.Disposable[] = [];
+  try {
+    const log = vscode.window.createOutputChannel('Incident Lens', { log: true });
+    made.push(log);
+    const c = new Controller(vscode.Uri.file(path.dirname(distDir)), log);
+    made.push(c, ...c.listen());
+    const docs = c.openDocuments();
+    const first = c.analyzeOpen(docs);
+    early = { controller: c, log, disposables: made, first };
+    if (!c.settings_enable()) prewarmState.note = 'disabled: nothing analysed';
+    else if (docs.length) prewarmState.note = `analysed ${docs.length} open document(s) before activate()`;
+    else {
+      prewarmState.note = 'no document open: warm-up';
+      first.then(() => warmUp(distDir)).catch(e => { prewarmState.note = `warm-up failed: ${(e as Error)?.message ?? e}`; });
+      return;
+    }
+    void first.then(() => { prewarmState.end = performance.now(); });
+  } catch (e) {
+    for (const d of made) d.dispose();
+    early = undefined;
+    prewarmState.note = `start before activate() failed: ${(e as Error)?.message ?? e}`;
+  }
+}
+
+/** Parser runtime, TypeScript grammar, the rules' queries compiled and every rule run once on a small file. */
+function warmUp(distDir: string): Promise<void> {
   const read = (name: string) => fs.readFileSync(path.join(distDir, name));
-  initParser({ runtime: read(RUNTIME_WASM), grammar: l => read(GRAMMAR_FILES[l]) })
+  return initParser({ runtime: read(RUNTIME_WASM), grammar: l => read(GRAMMAR_FILES[l]) })
     .then(() => loadLanguage('typescript'))
     .then(() => {
       if (activating) { prewarmState.note = 'activate() began during the warm-up; analysis warm-up skipped'; return; }
       const eng = new DocumentEngine();
       try { eng.analyze('warm-up', path.join(distDir, 'warm-up.ts'), WARM_UP, 'typescript', 1, analyzeOptionsOf(defaultConfig(distDir)), true); } finally { eng.dispose(); }
       prewarmState.end = performance.now();
-    })
-    .catch(e => { prewarmState.note = `warm-up failed: ${(e as Error)?.message ?? e}`; });
+    });
 }
 
 /** What activate() returns: used by the integration suite and the benchmark (not a public API). */
@@ -159,18 +196,66 @@ class Controller implements vscode.Disposable {
   private rescanning: Promise<ScanSummary> | undefined;
   private scanChain: Promise<unknown> = Promise.resolve();
   lastScan: ScanSummary | undefined;
-  cold: ColdStart = { activateStart: performance.now() };
+  cold: ColdStart = {};
   quickPick: vscode.QuickPick<vscode.QuickPickItem & { id?: string }> | undefined;
-  readonly panel: EntryPanel;
+  private entryPanel: EntryPanel | undefined;
   readonly summary: SummaryProvider;
+  /** Set by activate(): until then (the bundle's start, see prewarm) the workspace index is not started. */
+  attached = false;
 
-  constructor(readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+  /** `extensionUri`: from the bundle's location when made before activate(); activate() sets the context's. */
+  constructor(public extensionUri: vscode.Uri, readonly log: vscode.LogOutputChannel) {
     this.readSettings();
+    // the workspace index is not built yet: findings another file could void wait for it (see buildIndex)
+    this.engine.holdConditional = true;
     this.status.name = 'Incident Lens';
     this.status.text = '$(eye) Incident Lens';
     this.status.command = { title: t('Show Log'), command: 'incidentLens.showOutput' };
-    this.panel = new EntryPanel(context.extensionUri, () => this.kb(), id => this.rulesOf(id), log);
     this.summary = new SummaryProvider(() => this.allFindings(), id => this.kbSync?.get(id));
+  }
+
+  get panel(): EntryPanel {
+    return (this.entryPanel ??= new EntryPanel(this.extensionUri, () => this.kb(), id => this.rulesOf(id), this.log));
+  }
+
+  /** The listeners to documents, editors and settings (made before activate() when the bundle starts first). */
+  listen(): vscode.Disposable[] {
+    return [
+      vscode.workspace.onDidOpenTextDocument(doc => this.schedule(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument(e => this.onChange(e)),
+      vscode.workspace.onDidSaveTextDocument(doc => {
+        if (this.supports(doc) && this.settings.run === 'onSave') this.schedule(doc, 0);
+        if (doc.uri.scheme === 'file') void this.onFileChanged(doc.uri, false);
+      }),
+      vscode.workspace.onDidCloseTextDocument(doc => {
+        const key = doc.uri.toString();
+        this.engine.forget(key);
+        // a scanned file shows its findings from disk again (its unsaved edits, if any, are gone)
+        if (this.scanned.has(key)) void this.track(this.rescanFile(doc.uri));
+        else this.collection.delete(doc.uri);
+        this.refreshSummarySoon();
+      }),
+      vscode.window.onDidChangeActiveTextEditor(ed => { if (ed) { const r = this.engine.result(ed.document.uri.toString()); this.updateStatus(ed.document, r); } }),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('incidentLens')) this.configChanged(); }),
+    ];
+  }
+
+  /** The open documents this extension analyses, those in view first. */
+  openDocuments(): vscode.TextDocument[] {
+    const visible = new Set(vscode.window.visibleTextEditors.map(e => e.document));
+    return vscode.workspace.textDocuments.filter(d => this.supports(d)).sort((a, b) => Number(visible.has(b)) - Number(visible.has(a)));
+  }
+
+  /**
+   * Analyses `docs` now (the first four: nothing else runs ahead of them, and parser, grammar and analysis run
+   * without a macrotask wait, see parser()) or soon (the rest); documents already analysed at their current version
+   * are not redone. Settles when the first four are done.
+   */
+  analyzeOpen(docs: readonly vscode.TextDocument[]): Promise<unknown> {
+    const todo = docs.filter(d => this.engine.result(d.uri.toString())?.version !== d.version);
+    const first = todo.slice(0, 4).map(d => this.track(this.analyze(d)));
+    for (const doc of todo.slice(4)) this.schedule(doc, 0);
+    return Promise.allSettled(first);
   }
 
   // ------------------------------------------------------------------ settings and config
@@ -244,9 +329,9 @@ class Controller implements vscode.Disposable {
   parser(lang?: LangId): Promise<void> {
     // installed on this machine (the usual case): read synchronously, so the way to the first diagnostics has no
     // macrotask wait (see core/parser.ts initParser); elsewhere through workspace.fs
-    const local = this.context.extensionUri.scheme === 'file';
-    const readSync = (name: string) => fs.readFileSync(path.join(this.context.extensionUri.fsPath, 'dist', name));
-    const read = async (name: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'dist', name));
+    const local = this.extensionUri.scheme === 'file';
+    const readSync = (name: string) => fs.readFileSync(path.join(this.extensionUri.fsPath, 'dist', name));
+    const read = async (name: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'dist', name));
     if (!this.parserPromise) {
       this.parserPromise = (async () => {
         const t0 = this.cold.parserStart = performance.now();
@@ -265,7 +350,7 @@ class Controller implements vscode.Disposable {
     if (!this.kbPromise) {
       this.kbPromise = (async () => {
         const t0 = performance.now();
-        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'kb.json'));
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'dist', 'kb.json'));
         const { loadKnowledgeBase } = kbBundle();
         const extraDirs = (vscode.workspace.workspaceFolders ?? []).map(f => path.join(f.uri.fsPath, this.configFor(path.join(f.uri.fsPath, 'x.ts')).config.incidentsDir));
         const kb = loadKnowledgeBase({ indexJson: new TextDecoder().decode(bytes), extraDirs });
@@ -481,6 +566,8 @@ class Controller implements vscode.Disposable {
   }
 
   rebuildIndex(): void {
+    // before activate() the index has not started (activate() starts it, after the watchers that keep it current)
+    if (!this.attached) return;
     this.indexPromise = undefined;
     void this.buildIndex();
   }
@@ -798,7 +885,7 @@ class Controller implements vscode.Disposable {
     this.engine.dispose();
     this.collection.dispose();
     this.status.dispose();
-    this.panel.dispose();
+    this.entryPanel?.dispose();
   }
 }
 
@@ -808,29 +895,19 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
   activating = true;
   const marks: string[] = [];
   const mark = (what: string) => marks.push(`${what} ${(performance.now() - t0).toFixed(1)}`);
-  const log = vscode.window.createOutputChannel('Incident Lens', { log: true });
+  // what the bundle started before activate() (see prewarm) is taken over: its controller (diagnostics already
+  // published, results, trees) and its listeners go into context.subscriptions, so deactivation disposes them
+  const handed = early;
+  early = undefined;
+  const log = handed?.log ?? vscode.window.createOutputChannel('Incident Lens', { log: true });
   mark('log');
-  const c = new Controller(context, log);
-  c.cold = { activateStart: t0, loadStart: load?.start, loadMs: load?.loadMs };
-  mark('controller');
+  const c = handed?.controller ?? new Controller(context.extensionUri, log);
+  c.extensionUri = context.extensionUri;
+  c.attached = true;
+  Object.assign(c.cold, { activateStart: t0, loadStart: load?.start, loadMs: load?.loadMs });
+  mark(handed ? 'controller (from the bundle\'s start)' : 'controller');
   const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
-  sub(log); sub(c);
-  sub(vscode.workspace.onDidOpenTextDocument(doc => c.schedule(doc, 0)));
-  sub(vscode.workspace.onDidChangeTextDocument(e => c.onChange(e)));
-  sub(vscode.workspace.onDidSaveTextDocument(doc => {
-    if (c.supports(doc) && c.settings_run() === 'onSave') c.schedule(doc, 0);
-    if (doc.uri.scheme === 'file') void c.onFileChanged(doc.uri, false);
-  }));
-  sub(vscode.workspace.onDidCloseTextDocument(doc => {
-    const key = doc.uri.toString();
-    c.engine.forget(key);
-    // a scanned file shows its findings from disk again (its unsaved edits, if any, are gone)
-    if (c.hasScanned(key)) void c.track(c.rescanFile(doc.uri));
-    else c.collection.delete(doc.uri);
-    c.refreshSummarySoon();
-  }));
-  sub(vscode.window.onDidChangeActiveTextEditor(ed => { if (ed) { const r = c.engine.result(ed.document.uri.toString()); c.updateStatus(ed.document, r); } }));
-  sub(vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('incidentLens')) c.configChanged(); }));
+  for (const d of handed?.disposables ?? [log, c, ...c.listen()]) sub(d);
   mark('events');
   mark('watchers');
   sub(vscode.languages.registerCodeActionsProvider(SELECTOR, { provideCodeActions: (d, r, x, tok) => c.codeActions(d, r, x, tok) }, {
@@ -872,14 +949,11 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
   // documents already open at activation (the one that triggered onLanguage) — after activation returns
   // file watchers for the background index, also after activation (creating them costs an RPC round-trip)
   // the workspace index starts after the first analyses; until it is built, findings another file could void wait
-  c.engine.holdConditional = true;
+  // (DocumentEngine.holdConditional, set by the Controller)
   setImmediate(() => {
-    // first the documents already open (the one that triggered activation among them), those in view first: nothing
-    // else runs ahead of them, and parser, grammar and analysis run without a macrotask wait (see Controller.parser)
-    const visible = new Set(vscode.window.visibleTextEditors.map(e => e.document));
-    const docs = vscode.workspace.textDocuments.filter(d => c.supports(d)).sort((a, b) => Number(visible.has(b)) - Number(visible.has(a)));
-    const first = docs.slice(0, 4).map(d => c.track(c.analyze(d)));
-    for (const doc of docs.slice(4)) c.schedule(doc, 0);
+    // first the documents already open (the one that triggered activation among them) that the bundle's start has
+    // not analysed at their current version, those in view first (see Controller.analyzeOpen)
+    const first = [c.analyzeOpen(c.openDocuments()), handed?.first];
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}');
     sub(watcher);
     sub(watcher.onDidCreate(u => void c.onFileChanged(u, false)));
