@@ -101,9 +101,10 @@ let activating = false;
 let early: { controller: Controller; log: vscode.LogOutputChannel; disposables: vscode.Disposable[]; first: Promise<unknown> } | undefined;
 
 /**
- * Called as soon as the bundle has loaded (see the end of this file; dist/extension.js calls it too, later, and then
- * finds it started). VS Code then prepares the extension context before it
- * calls activate(): two storage round trips (globalState, workspaceState) to the window, which answers them after
+ * Called by dist/extension.js in a timer after the bundle loaded, once VS Code's requests for the extension context
+ * have been written (its protocol writes in a 0 ms timer; started in a microtask instead, this work ran ahead of them
+ * and could delay activate() by as much, for no gain beyond the noise in the suite). VS Code then prepares the
+ * extension context before it calls activate(): two storage round trips (globalState, workspaceState) to the window, which answers them after
  * whatever it is busy with, 1.5-3.4 s on a loaded machine while the extension host is free. The `vscode` API works
  * from the bundle's load, so the user's wait does not include that gap: the controller is made here, listens to
  * the documents and the settings, and analyses the documents already open (those in view first) and publishes
@@ -990,9 +991,3 @@ export async function activate(context: vscode.ExtensionContext, load?: { start:
 
 export function deactivate(): void { /* disposables are in context.subscriptions */ }
 
-// Loaded as dist/extension-main.js (by the manifest's stub, see scripts/build.mjs): the start before activate() begins
-// in the microtask right after the load rather than in the stub's timer, which a busy extension host ran 0.19-0.28 s
-// later (measured in the real-VS-Code suite); VS Code's requests for the extension context are already queued, so
-// activate() is not delayed by it (same figures). The stub's own call then finds it started. Loaded any other way
-// (the unit tests load this module), nothing starts by itself.
-if (path.basename(__filename) === 'extension-main.js') queueMicrotask(() => { try { prewarm(__dirname); } catch { /* noted by prewarm */ } });
