@@ -43,6 +43,8 @@ export class FakeVscode {
   /** Every `DiagnosticCollection.set` with diagnostics, in order: [collection name, uri, diagnostics]. */
   readonly published: [string, string, PublishedDiagnostic[]][] = [];
   readonly collections: { name: string; entries: Map<string, PublishedDiagnostic[]> }[] = [];
+  /** What the extension logged and the warnings it showed (for assertion messages). */
+  readonly logs: string[] = [];
   settings: Record<string, unknown> = {};
   documents: FakeDocument[] = [];
   visible: FakeDocument[] = [];
@@ -112,9 +114,10 @@ export class FakeVscode {
         get activeTextEditor() { return self.visible[0] && { document: self.visible[0] }; },
         onDidChangeActiveTextEditor: this.event('onDidChangeActiveTextEditor'),
         createOutputChannel: (name: string) => this.register(`output channel ${name}`, {
-          info() {}, warn() {}, error() {}, trace() {}, debug() {}, show() {}, append() {}, appendLine() {},
+          info: (m: string) => this.logs.push(`info ${m}`), warn: (m: string) => this.logs.push(`warn ${m}`), error: (m: string) => this.logs.push(`error ${m}`),
+          trace() {}, debug() {}, show() {}, append() {}, appendLine() {},
         }),
-        showWarningMessage: () => Promise.resolve(undefined),
+        showWarningMessage: (m: string) => { this.logs.push(`warning shown: ${m}`); return Promise.resolve(undefined); },
         showInformationMessage: () => Promise.resolve(undefined),
         registerTreeDataProvider: (id: string) => this.register(`tree ${id}`),
       },
