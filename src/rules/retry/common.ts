@@ -3,7 +3,7 @@
  * the parts of the analysis share, and small tree helpers. Contract: shared RULES.md "retry-without-backoff /
  * retry-without-jitter"; docs and decisions: ../retry-without-backoff.md, ../retry-without-jitter.md.
  */
-import type { Node } from '../../core/parser';
+import { treeMemo, type Node } from '../../core/parser';
 import type { Report, RuleContext } from '../../core/rule';
 import { memberPath, unwrap, FUNCTION_TYPES, contains, namedChildren } from '../../core/ast';
 import { declarationScope } from '../../core/facts';
@@ -119,10 +119,9 @@ export class FileIndex {
   awaitsIn(n: Node): Node[] {
     return this.get(`a${n.id}`, () => {
       const out: Node[] = [];
-      const re = /\b(?:await|yield)\b/g;
-      re.lastIndex = n.startIndex;
-      for (let m = re.exec(this.source); m && m.index < n.endIndex; m = re.exec(this.source)) {
-        const a = this.awaitAt(n, m.index);
+      const at = this.keywords();
+      for (let i = firstAtOrAfter(at, n.startIndex); i < at.length && at[i] < n.endIndex; i++) {
+        const a = this.awaitAt(n, at[i]);
         if (!a || a.startIndex < n.startIndex || a.endIndex > n.endIndex) continue;
         const fn = this.functionOf(a);
         if (fn && fn.id !== n.id && fn.startIndex >= n.startIndex && fn.endIndex <= n.endIndex) continue;
@@ -130,6 +129,18 @@ export class FileIndex {
       }
       return out;
     });
+  }
+  private keywordOffsets?: number[];
+  /**
+   * Offsets of every `await`/`yield` word in the file, scanned once: a scan per node from its start ran to the end of
+   * the file past its last keyword (`for(;;){try{` 4,000 deep: every loop and try rescanned the rest of the file).
+   */
+  private keywords(): number[] {
+    if (!this.keywordOffsets) {
+      this.keywordOffsets = [];
+      for (const m of this.source.matchAll(/\b(?:await|yield)\b/g)) this.keywordOffsets.push(m.index);
+    }
+    return this.keywordOffsets;
   }
   private readonly awaits = new Map<number, Node | null>();
   /** The await/yield expression whose keyword starts at `offset`, if any. */
@@ -251,6 +262,27 @@ export function sameFileFunction(ctx: RuleContext, ref: Node, name: string): Nod
   return undefined;
 }
 
+/** The index of the first element of the ascending `xs` that is at least `x` (xs.length when none is). */
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (xs[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/**
+ * `n.namedChildren`, the same list for every walk over `n` in the tree's life: the retry checks walk each loop's
+ * subtrees several times (the try block, the loop body, its writes, its calls), and listing a node's children
+ * (a node object per child, through WASM) was most of a walk's cost.
+ */
+function namedKidsOf(n: Node): Node[] {
+  const memo = treeMemo(n.tree);
+  let byId = memo.get('retry.namedChildren') as Map<number, Node[]> | undefined;
+  if (!byId) memo.set('retry.namedChildren', (byId = new Map()));
+  let kids = byId.get(n.id);
+  if (!kids) byId.set(n.id, (kids = n.namedChildren));
+  return kids;
+}
+
 /** Nodes under `root` (not entering nested functions unless `intoFunctions`), filtered by `pred`. A local walk. */
 export function findLocal(root: Node, pred: (n: Node) => boolean, intoFunctions = false, limit = 400): Node[] {
   const out: Node[] = [];
@@ -260,7 +292,7 @@ export function findLocal(root: Node, pred: (n: Node) => boolean, intoFunctions 
     const n = stack.pop()!;
     if (pred(n)) out.push(n);
     if (n !== root && !intoFunctions && FUNCTION_TYPES.has(n.type)) continue;
-    const kids = n.namedChildren;
+    const kids = namedKidsOf(n);
     for (let i = kids.length - 1; i >= 0; i--) { const k = kids[i]; if (k) stack.push(k); }
   }
   return out;

@@ -71,6 +71,8 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
 
 /** An AbortSignal named `signal` in scope (parameter or destructured option) that the call could combine with. */
 export function signalInScope(ctx: RuleContext, call: Node): string | undefined {
+  // a parameter list that mentions `signal` has it in the text: without it, no walk up through every enclosing function
+  if (!ctx.memo('timeout.textHasSignal', () => ctx.text.includes('signal'))) return undefined;
   for (let f: Node | null = enclosingFunction(call); f; f = enclosingFunction(f)) {
     const params = f.childForFieldName('parameters') ?? f.childForFieldName('parameter');
     if (params && /\bsignal\b/.test(params.text) && ctx.facts.isShadowed(call, 'signal')) return 'signal';
