@@ -115,10 +115,25 @@ export function activeRules(opts: AnalyzeOptions): Rule[] {
  * file, with a notice in `ruleErrors`.
  */
 export function analyzeTree(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
-  return guardWasm(() => analyzeTreeUnguarded(file, text, lang, tree, opts));
+  return guardWasm(() => {
+    const r = analyzeTreeUnguarded(file, text, lang, tree, opts, false);
+    r.buildSymbols?.();
+    return r.analysis;
+  });
 }
 
-function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): FileAnalysis {
+/**
+ * analyzeTree without the symbol table (`opts.symbols`): `buildSymbols`, called while the tree is alive, adds it to
+ * the analysis, the same as analyzeTree would have. `--fix` (core/project.ts fixUntilStable) analyses the text once per
+ * round and keeps only the last analysis: the symbols of the others (a fifth of an analysis) were thrown away.
+ */
+export function analyzeTreeSymbolsLater(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions): { analysis: FileAnalysis; buildSymbols: () => void } {
+  const r = guardWasm(() => analyzeTreeUnguarded(file, text, lang, tree, opts, true));
+  const later = r.buildSymbols;
+  return { analysis: r.analysis, buildSymbols: () => { if (later) guardWasm(later); } };
+}
+
+function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tree, opts: AnalyzeOptions, symbolsLater: boolean): { analysis: FileAnalysis; buildSymbols?: () => void } {
   const settings: AnalyzerSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
   // triggers are necessary conditions for a finding; in region mode (imports included) only the region can
   // produce findings, so only its text needs to match
@@ -132,6 +147,7 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
   const lines = opts.lines?.text === text ? opts.lines : new LineIndex(text);
   const root = tree.rootNode;
   const result: FileAnalysis = { findings: [], conditional: [], projectFacts: [], directives: [], hasSyntaxErrors: root.hasError, raw: [], ruleErrors: [], pending: [] };
+  let buildSymbolsLater: (() => void) | undefined;
   const directives = parseDirectives(text, lines, off => root.descendantForIndex(off, off));
   result.directives = directives;
   if (queryRules.length || wantSymbols) {
@@ -198,7 +214,8 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
     }
     result.raw = sortAndDedupe(raw);
     Object.assign(result, settle(result.raw, directives, new Set([...result.projectFacts, ...(opts.projectFacts ?? [])])));
-    if (wantSymbols) {
+    if (wantSymbols) buildSymbolsLater = () => {
+      let t = prof ? performance.now() : 0;
       const specs: { spec: SummarySpec; rule: Rule }[] = [];
       const seen = new Set<string>();
       for (const rule of summaryRules) for (const spec of rule.summaries ?? []) {
@@ -235,10 +252,11 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
         });
       }
       if (prof) { const n = performance.now(); prof.set('symbols', (prof.get('symbols') ?? 0) + n - t); t = n; }
-    }
+    };
   }
   if (opts.reportUnusedDirectives) result.findings.push(...unusedDirectiveFindings(directives, lines));
-  return result;
+  if (buildSymbolsLater && !symbolsLater) { buildSymbolsLater(); buildSymbolsLater = undefined; }
+  return { analysis: result, buildSymbols: buildSymbolsLater };
 }
 
 /** `matches` with the rule's deadline checked before each one (text scans are rule loops too). */

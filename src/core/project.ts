@@ -5,7 +5,7 @@
  * (src/project/analyze.ts) settles the pending findings against every file's symbols.
  */
 import * as fs from 'fs';
-import { analyzeTree, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
+import { analyzeTree, analyzeTreeSymbolsLater, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
 import { languageForPath, loadLanguage, parseSync, LangId, type Node } from './parser';
 import { generatedReason, readSourceFile, type ReadResult } from './files';
 import { applyEdits, LineIndex } from './text';
@@ -189,7 +189,8 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
   const budget = opts.settings?.ruleTimeBudgetMs ?? DEFAULT_RULE_TIME_BUDGET_MS;
   let tree = parseSync(text, lang);
   try {
-    let analysis = analyzeTree(file, text, lang, tree, opts);
+    // the symbols of the text the rounds end with are built once, at the end (those of the texts before are not used)
+    let { analysis, buildSymbols } = analyzeTreeSymbolsLater(file, text, lang, tree, opts);
     let analyses = 1;
     const initialFindings = analysis.findings.length;
     const eol = lineEnding(text);
@@ -227,9 +228,10 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
       tree.delete();
       tree = nextTree;
       text = next;
-      analysis = analyzeTree(file, text, lang, tree, opts);
+      ({ analysis, buildSymbols } = analyzeTreeSymbolsLater(file, text, lang, tree, opts));
       analyses++;
     }
+    buildSymbols();
     const skipped = inErrors ? `${inErrors} fix${inErrors === 1 ? '' : 'es'} not applied: inside or next to a syntax error (correct the syntax first)` : undefined;
     return { text, analysis, rounds, analyses, initialFindings, ...(stopped ? { stopped } : {}), ...(skipped ? { skipped } : {}) };
   } finally { tree.delete(); }
