@@ -15,7 +15,7 @@ import { parseArgs } from 'util';
 const HELP = `usage: npm run ecosystem -- <command> [options]
   setup [--repos a,b]
   setup-baseline
-  run [--repos a,b] [--half tuning|heldout] [--cli <incident-lens checkout>] [--out <file>] [--baseline <run file>]
+  run [--repos a,b] [--half tuning|heldout] [--cli <incident-lens checkout>] [--out <file>] [--baseline <run file>] [--show-heldout]
   candidates [--repos a,b] [--no-samples]
   sample-findings --run <run file>
   show <candidate-or-finding id | sample file> [--context N] [--all]
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       repos: { type: 'string' }, half: { type: 'string' }, cli: { type: 'string' }, out: { type: 'string' },
       baseline: { type: 'string' }, run: { type: 'string' }, context: { type: 'string' }, readme: { type: 'boolean' },
-      family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' }, misses: { type: 'boolean' },
+      family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' }, misses: { type: 'boolean' }, 'show-heldout': { type: 'boolean' },
       n: { type: 'string' },
     },
   });
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'setup': return (await import('./lib/setup')).setup(repos);
     case 'setup-baseline': return (await import('./lib/setup')).setupBaseline();
-    case 'run': return (await import('./lib/run')).run({ repos, half: o.half as never, cli: o.cli, out: o.out, baseline: o.baseline });
+    case 'run': return (await import('./lib/run')).run({ repos, half: o.half as never, cli: o.cli, out: o.out, baseline: o.baseline, showHeldout: !!o['show-heldout'] });
     case 'candidates': return (await import('./lib/candidates')).candidatesCommand({ repos, samples: !o['no-samples'] });
     case 'sample-findings': return (await import('./lib/samples')).sampleFindings(o.run);
     case 'show': return (await import('./lib/show')).show(positionals, { context: o.context ? Number(o.context) : undefined, all: !!o.all });

@@ -26,7 +26,7 @@ export interface RunFile {
   node: string; loadavg: number[]; repos: RepoRun[]; findings: RunFinding[];
 }
 
-export interface RunOptions { repos: string[]; half?: Half; cli?: string; out?: string; baseline?: string }
+export interface RunOptions { repos: string[]; half?: Half; cli?: string; out?: string; baseline?: string; showHeldout?: boolean }
 
 const GNU_TIME = ['/usr/bin/time', '/bin/time'].find(p => { try { return execFileSync(p, ['--version'], { stdio: 'pipe', encoding: 'utf8' }).includes('GNU'); } catch { return false; } });
 
@@ -169,7 +169,7 @@ export async function run(o: RunOptions): Promise<number> {
   fs.copyFileSync(out, path.join(RUNS_DIR, 'latest.json'));
   process.stdout.write(summarize(runFile) + '\n');
   process.stdout.write(`\nrun file: ${out} (also ${path.join(RUNS_DIR, 'latest.json')})\n`);
-  if (o.baseline) process.stdout.write('\n' + baselineDiff(JSON.parse(fs.readFileSync(o.baseline, 'utf8')) as RunFile, runFile, o.baseline) + '\n');
+  if (o.baseline) process.stdout.write('\n' + baselineDiff(JSON.parse(fs.readFileSync(o.baseline, 'utf8')) as RunFile, runFile, o.baseline, !!o.showHeldout) + '\n');
   return runFile.repos.some(r => r.crash) ? 1 : 0;
 }
 
@@ -214,7 +214,8 @@ export function summarize(rf: RunFile): string {
   return out.join('\n');
 }
 
-export function baselineDiff(before: RunFile, after: RunFile, label: string): string {
+export function baselineDiff(before: RunFile, after: RunFile, label: string, showHeldout = false): string {
+  const half = new Map(loadRepos().repos.map(r => [r.repo, r.split]));
   const repos = new Set(after.repos.map(r => r.repo));
   const b = before.findings.filter(f => repos.has(f.repo));
   const missingRepos = [...repos].filter(r => !before.repos.some(x => x.repo === r));
@@ -226,8 +227,11 @@ export function baselineDiff(before: RunFile, after: RunFile, label: string): st
     for (const [sign, list] of [['+', d.added], ['-', d.gone]] as const) {
       if (!list.length) continue;
       out.push('');
-      out.push(`${d.ruleId}: ${sign === '+' ? 'new' : 'gone'} (${list.length})`);
-      for (const f of list) out.push(`  ${sign} ${f.repo}:${f.path}:${f.line}:${f.column}  ${f.message}`);
+      // Held-out sites are counted, never printed: tuners read this output (`--show-heldout` for the lead).
+      const held = list.filter(f => half.get(f.repo) === 'heldout');
+      out.push(`${d.ruleId}: ${sign === '+' ? 'new' : 'gone'} (${list.length}${held.length ? `, of which ${held.length} held-out` : ''})`);
+      for (const f of list) if (showHeldout || half.get(f.repo) !== 'heldout') out.push(`  ${sign} ${f.repo}:${f.path}:${f.line}:${f.column}  ${f.message}`);
+      if (held.length && !showHeldout) out.push(`  (${held.length} held-out site${held.length === 1 ? '' : 's'} not printed; --show-heldout prints them)`);
     }
   }
   return out.join('\n');
