@@ -167,6 +167,7 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
     const facts = new FileFacts(groups, text, root, opts.regions);
     if (prof) { const n = performance.now(); prof.set('facts', (prof.get('facts') ?? 0) + n - t); t = n; }
     const memo = new Map<string, unknown>();
+    const refs = new Map<number, ReturnType<typeof calleeRef>>();
     const regions = opts.regions;
     const inRegion = regions ? (off: number) => regions.some(([s, e]) => off >= s && off < e) : () => true;
     const dir = path.dirname(file);
@@ -195,7 +196,14 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
           if (!memo.has(key)) memo.set(key, compute());
           return memo.get(key) as T;
         },
-        refOf: callee => { check(); return calleeRef(callee, facts); },
+        refOf: callee => {
+          check();
+          // several rules ask for the same callees (memoised per node: the answer is the tree's)
+          if (refs.has(callee.id)) return refs.get(callee.id);
+          const r = calleeRef(callee, facts);
+          refs.set(callee.id, r);
+          return r;
+        },
         checkDeadline: check,
       });
     for (const rule of rules) {
@@ -238,7 +246,9 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
             const v = spec.of(c, fn);
             if (v !== undefined) sym.facts[spec.key] = v;
           }, budget - (spent.get(rule) ?? 0));
-          spent.set(rule, (spent.get(rule) ?? 0) + performance.now() - t0 + (failure ? budget : 0));
+          const dt = performance.now() - t0;
+          spent.set(rule, (spent.get(rule) ?? 0) + dt + (failure ? budget : 0));
+          if (prof) prof.set(`summary:${spec.key}`, (prof.get(`summary:${spec.key}`) ?? 0) + dt);
           if (failure) result.ruleErrors.push(failure.replace(/ on (.*?): /, ` summarising ${fn.id} in $1: `));
         }
       });

@@ -75,6 +75,22 @@ export class FileFacts {
     return this.decls;
   }
 
+  // name -> whether a declaration of it is top-level (isTopLevel, memoised: asked once per call of a name)
+  private readonly topLevel = new Map<string, boolean>();
+
+  /** Whether `name` has a top-level declaration (a statement of the program, or of a top-level `export`). */
+  isTopLevel(name: string): boolean {
+    let r = this.topLevel.get(name);
+    if (r === undefined) {
+      r = (this.declarations.get(name) ?? []).some(d => {
+        const p = d.type === 'variable_declarator' ? d.parent?.parent : d.parent;
+        return p?.type === 'program' || p?.type === 'export_statement' && p.parent?.type === 'program';
+      });
+      this.topLevel.set(name, r);
+    }
+    return r;
+  }
+
   /** Same-file function declarations by name (the first one wins). */
   get functionsByName(): Map<string, Node> {
     if (!this.funcs) {

@@ -614,10 +614,7 @@ export function calleeRef(callee: Node, facts: FileFacts, topNames?: ReadonlySet
 
 
 function isTopLevelDecl(facts: FileFacts, name: string): boolean {
-  return (facts.declarations.get(name) ?? []).some(d => {
-    const p = d.type === 'variable_declarator' ? d.parent?.parent : d.parent;
-    return p?.type === 'program' || p?.type === 'export_statement' && p.parent?.type === 'program';
-  });
+  return facts.isTopLevel(name);
 }
 
 /** A stable string key of a Ref (memo keys, dedup). */

@@ -108,6 +108,43 @@ const AWS_COMMANDS: Record<string, EffectKind> = {
 /** Method names `classifyEffect` can return an effect for (its SQL names and switch cases): other member calls are not looked at further. */
 const EFFECT_PROPS = new Set(['insertOne', 'insertMany', 'bulkCreate', 'createMany', 'bulkInsert', 'insert', 'insertInto', 'create', 'save', 'persistAndFlush', 'persist', 'persistOrReplace', 'emit', 'increment', 'decrement', 'update', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findAndModify', 'bulkWrite', 'upsert', 'sendMail', 'send', 'sendMultiple', 'sendBatch', 'sendMulticast', 'sendEachForMulticast', 'sendEach', 'sendToDevice', 'sendToTopic', 'sendAll', 'sendNotification', 'sendPushNotificationsAsync', 'sendSms', 'sendSMS', 'sendEmail', 'sendEmailWithTemplate', 'sendEmailBatch', 'sendRawEmail', 'sendTemplatedEmail', 'sendMessage', 'sendMessageBatch', 'publish', 'publishMessage', 'publishJSON', 'sendToQueue', 'putEvents', 'putRecord', 'add', 'addBulk', 'triggerJob', 'enqueue', 'enqueueJob', 'addJob', 'trigger', 'batchTrigger', 'triggerAndWait', 'sale', 'query', 'execute', 'exec', 'run', 'none', 'one', 'oneOrNone', 'many', 'any', 'raw', '$executeRaw', '$executeRawUnsafe', '$queryRaw', '$queryRawUnsafe', 'all', 'get', 'result', 'unsafe', 'first']);
 
+/** A plain member chain and the call's arguments, from a call's start: `a.b?.c(` (group 1: the last name). */
+const MEMBER_CALL_HEAD = /[\w$]+(?:\s*\??\.\s*[\w$]+)*\s*\??\.\s*([\w$]+)\s*\(/y;
+/** The rest of a chain after an inner call (`a.b(x)` + `.c.d(`): group 1, the last name. */
+const MEMBER_CALL_TAIL = /(?:\s*\??\.\s*[\w$]+)*\s*\??\.\s*([\w$]+)\s*\(/y;
+/** A call of a plain name: `name(`. */
+const NAME_CALL_HEAD = /[\w$]+\s*\(/y;
+/** A string or template literal that starts like the SQL `sqlEffect` reads (INSERT_SQL, SQL_INCREMENT). */
+const SQL_LITERAL_START = /['"`]\s*(?:insert\s|update\b)/i;
+
+/**
+ * Whether a call certainly has no effect, read from the text alone (no tree access; `classifyEffect` reads several
+ * nodes through WASM per call), else false (the tree decides):
+ * - a member call (`a.b.c(...)`, `a.b(x).c(y)`) whose method is not one `classifyEffect` or
+ *   `classifyMessagesCreate` looks at; `innerEnd`: the end of the largest other call that starts where this one does
+ *   (`a.b(x)` in `a.b(x).c(y)`), whose text is skipped (the first `chain(` of the text is that call's);
+ * - a call of a plain name (`f(...)`) in a file without a string or template that starts with INSERT or UPDATE
+ *   (its only effect is SQL in its first argument: a literal or a same-file const).
+ */
+export function plainlyNoEffect(text: string, call: Node, innerEnd: number | undefined, fileHasSql: () => boolean): boolean {
+  if (innerEnd !== undefined) {
+    if (innerEnd < 0) return false;
+    MEMBER_CALL_TAIL.lastIndex = innerEnd;
+    const m = MEMBER_CALL_TAIL.exec(text);
+    return !!m && !EFFECT_PROPS.has(m[1]);
+  }
+  MEMBER_CALL_HEAD.lastIndex = call.startIndex;
+  const m = MEMBER_CALL_HEAD.exec(text);
+  if (m) return !EFFECT_PROPS.has(m[1]);
+  NAME_CALL_HEAD.lastIndex = call.startIndex;
+  return NAME_CALL_HEAD.test(text) && !fileHasSql();
+}
+
+/** Whether the text holds a string or template literal that starts with INSERT or UPDATE (see plainlyNoEffect). */
+export function hasSqlLiteral(text: string): boolean {
+  return SQL_LITERAL_START.test(text);
+}
+
 /** Classifies one call as a non-idempotent effect (or not). Stripe is handled by the caller. */
 export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined {
   const fn = unwrap(call.childForFieldName('function'));

@@ -6,7 +6,7 @@
 import type { Node } from '../../core/parser';
 import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import { FUNCTION_TYPES } from '../../core/ast';
-import { classifyEffect, classifyMessagesCreate, explicitInputId, noiseOf, type Effect, type EffectKind } from './effects';
+import { classifyEffect, classifyMessagesCreate, explicitInputId, hasSqlLiteral, noiseOf, plainlyNoEffect, type Effect, type EffectKind } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
 
 export const SUMMARY_KEY = 'effects';
@@ -102,6 +102,35 @@ export function callsIn(calls: readonly Node[], start: number, end: number): Nod
 }
 
 /**
+ * Calls that share their start with other calls (`a.b(x).c(y)` holds `a.b(x)`), by start: their ends, largest first
+ * (from the `call` captures, whatever their order).
+ */
+function sharedStarts(ctx: RuleContext): ReadonlyMap<number, number[]> {
+  return ctx.memo('nih.sharedStarts', () => {
+    const by = new Map<number, number[]>();
+    for (const c of ctx.captures('call')) {
+      const l = by.get(c.startIndex);
+      if (l) l.push(c.endIndex); else by.set(c.startIndex, [c.endIndex]);
+    }
+    const out = new Map<number, number[]>();
+    for (const [s, ends] of by) if (ends.length > 1) out.set(s, ends.sort((a, b) => b - a));
+    return out;
+  });
+}
+
+/**
+ * The end of the largest call inside `call` that starts where it does (its callee's call: `a.b(x)` in
+ * `a.b(x).c(y)`), or undefined when there is none; -1 when the captures cannot tell (the tree decides).
+ */
+function innerCallEnd(ctx: RuleContext, call: Node): number | undefined {
+  const ends = sharedStarts(ctx).get(call.startIndex);
+  if (!ends) return undefined;
+  const i = ends.indexOf(call.endIndex);
+  if (i < 0 || ends[i + 1] === call.endIndex) return -1;
+  return i + 1 < ends.length ? ends[i + 1] : undefined;
+}
+
+/**
  * The effect of one call (undefined when none), classified once per file: a call in a nested function is seen again
  * by every enclosing function's summary and by the handler that holds it.
  */
@@ -110,7 +139,8 @@ export function classify(ctx: RuleContext, call: Node): Effect | undefined {
   const key = call.startIndex + ':' + call.endIndex;
   const got = seen.get(key);
   if (got !== undefined) return got ?? undefined;
-  const e = classifyEffect(ctx, call) ?? classifyMessagesCreate(ctx, call);
+  const e = plainlyNoEffect(ctx.text, call, innerCallEnd(ctx, call), () => ctx.memo('nih.sqlLiteral', () => hasSqlLiteral(ctx.text))) ? undefined
+    : classifyEffect(ctx, call) ?? classifyMessagesCreate(ctx, call);
   seen.set(key, e ?? null);
   return e;
 }

@@ -259,10 +259,27 @@ function clientFunction(ctx: RuleContext, n: Node, nested: boolean): boolean {
 }
 
 function hasJsx(ctx: RuleContext): boolean {
-  return ctx.memo('mt:jsx', () => /<\/|\/>/.test(ctx.text) && containsType(ctx.root, JSX_TYPES, 20000));
+  return ctx.memo('mt:jsx', () => ctx.lang !== 'typescript' && /<\/|\/>/.test(ctx.text) && mayHaveJsx(ctx) && containsType(ctx.root, JSX_TYPES, 20000));
 }
 
 const JSX_TYPES = new Set(['jsx_element', 'jsx_self_closing_element', 'jsx_fragment']);
+const JSX_CLOSE = /<\/|\/>/g;
+
+/**
+ * Whether the tree may hold a JSX node, from the text (the walk of `containsType` reads up to 20,000 nodes through
+ * WASM; `</` in a string or a regex is common in plain JS): every JSX element ends with `</…>` and every
+ * self-closing one with `/>`, so a tree whose `</` and `/>` all sit outside JSX has none. The `typescript` grammar
+ * has no JSX at all (the caller's first test). After 200 occurrences outside JSX, the walk decides.
+ */
+function mayHaveJsx(ctx: RuleContext): boolean {
+  let n = 0;
+  for (const m of ctx.text.matchAll(JSX_CLOSE)) {
+    if (++n > 200) return true;
+    let node: Node | null = ctx.root.descendantForIndex(m.index, m.index + 2);
+    for (let up = 0; node && up < 3; up++, node = node.parent) if (JSX_TYPES.has(node.type)) return true;
+  }
+  return false;
+}
 
 /** Whether a node of one of `types` occurs under `root` (outside nested functions when `shallow`), within `budget` nodes. */
 function containsType(root: Node, types: Set<string>, budget: number, shallow = false): boolean {
