@@ -276,6 +276,8 @@ export class DocumentEngine {
    */
   holdConditional = false;
   private readonly settleOpts = new Map<string, { file: string; opts: AnalyzeOptions }>();
+  /** Settled pending findings per document, by finding object (see settleCached). */
+  private readonly settleCache = new Map<string, { gen: number; file: string; rules: Rule[]; ruleSettings: string; facts: string; answers: WeakMap<Finding, { out: Finding[]; deps: Set<string> }> }>();
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly incremental = new Map<string, { key: string; analyzer: IncrementalAnalyzer }>();
   /** Documents tree-sitter crashed on (the notice shown for them). */
@@ -379,17 +381,47 @@ export class DocumentEngine {
   }
 
   /** Settles a result's pending findings against the project index (no parse, no analysis). */
+  /**
+   * Settles pending findings, each answer kept per finding object while the project index and the settle options
+   * are unchanged: an incremental analysis keeps the finding objects of the statements it did not re-analyse (and
+   * not moved), so a keystroke settles only the new and moved ones (a 3,000-line file has hundreds of pending
+   * findings). The answer of `settleFindings` for one finding depends only on it, the index, the project facts and
+   * the options.
+   */
+  private settleCached(key: string, s: { file: string; opts: AnalyzeOptions }, pending: readonly Finding[], facts: ReadonlySet<string>): { settled: Finding[]; dependsOn: Set<string> } {
+    let c = this.settleCache.get(key);
+    const rs = JSON.stringify(s.opts.ruleSettings ?? null);
+    // rules may ask the project facts (ProjectView.hasFact) while settling
+    const fs = [...facts].sort().join('\n');
+    const same = c && c.gen === this.project.generation && c.file === s.file && c.ruleSettings === rs && c.facts === fs
+      && c.rules.length === s.opts.rules.length && c.rules.every((x, i) => x === s.opts.rules[i]);
+    if (!c || !same) this.settleCache.set(key, c = { gen: this.project.generation, file: s.file, rules: [...s.opts.rules], ruleSettings: rs, facts: fs, answers: new WeakMap() });
+    const settled: Finding[] = [];
+    const dependsOn = new Set<string>();
+    this.project.takeConsulted();
+    for (const f of pending) {
+      let a = c.answers.get(f);
+      if (!a) {
+        a = { out: settleFindings(s.file, [f], s.opts.rules, this.project, s.opts.ruleSettings), deps: this.project.takeConsulted() };
+        c.answers.set(f, a);
+      }
+      settled.push(...a.out);
+      for (const d of a.deps) dependsOn.add(d);
+    }
+    return { settled, dependsOn };
+  }
+
   private settleInto(key: string, r: DocumentAnalysis): void {
     const s = this.settleOpts.get(key);
     if (!s || !r.pending.length) {
       r.findings = r.localFindings;
       r.dependsOn = new Set();
     } else {
-      this.project.takeConsulted();
       const facts = new Set([...this.facts.factsExcluding(s.file), ...r.projectFacts]);
       this.project.setFacts(facts);
-      const settled = settleFindings(s.file, r.pending, s.opts.rules, this.project, s.opts.ruleSettings).filter(f => !f.unlessFacts?.some(x => facts.has(x)));
-      r.dependsOn = this.project.takeConsulted();
+      const { settled: all, dependsOn } = this.settleCached(key, s, r.pending, facts);
+      const settled = all.filter(f => !f.unlessFacts?.some(x => facts.has(x)));
+      r.dependsOn = dependsOn;
       r.findings = settled.length ? sortAndDedupe([...r.localFindings, ...settled]) : r.localFindings;
     }
     if (this.holdConditional && r.findings.some(f => f.unlessFacts?.length)) r.findings = r.findings.filter(f => !f.unlessFacts?.length);
@@ -461,6 +493,7 @@ export class DocumentEngine {
   private drop(key: string): void {
     this.results.delete(key);
     this.settleOpts.delete(key);
+    this.settleCache.delete(key);
     this.parseTimes.delete(key);
     this.overBudget.delete(key);
     this.incremental.delete(key);
@@ -472,6 +505,7 @@ export class DocumentEngine {
     this.notices.clear();
     this.results.clear();
     this.settleOpts.clear();
+    this.settleCache.clear();
     this.incremental.clear();
     this.trees.clear();
   }

@@ -54,7 +54,12 @@ export class ProjectIndex implements ProjectView {
   get size(): number { return this.files.size; }
   fileNames(): IterableIterator<string> { return this.files.keys(); }
 
+  /** Changes whenever the index changes (set) or forgets its answers (clearMemo): settled findings cached by a caller stay valid while it does not. */
+  get generation(): number { return this.gen; }
+  private gen = 0;
+
   clearMemo(): void {
+    this.gen++;
     this.memoMap = new Map();
     this.resolveMemo = new Map();
     this.reachMemo = new Map();

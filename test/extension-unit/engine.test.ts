@@ -243,3 +243,33 @@ test('reconcile: after incremental typing, a whole-file pass on the reused tree 
   assert.ok(want.some(f => text.slice(f.start, f.end).startsWith('fetch(backupUrl)')), 'the typed call is flagged');
   engine.dispose();
 });
+
+test('settled pending findings reused across keystrokes (per finding object) are the ones settling every keystroke anew gives', async () => {
+  await loadAllLanguages();
+  // handlers, wrappers and retries: pending findings before and after the typing position
+  const { generateServiceFile } = await import('../../bench/editor');
+  let text = generateServiceFile(240);
+  const file = path.join(os.tmpdir(), 'settle-cache.ts');
+  const cached = new DocumentEngine(30, false), fresh = new DocumentEngine(30, false);
+  for (const e of [cached, fresh]) e.analyze('doc', file, text, 'typescript', 0, ALL_RULES);
+  assert.ok(cached.result('doc')!.pending.length > 10);
+  const at = text.indexOf('  return ', text.length >> 1) + 2;
+  const typed = 'const x = 1;\n  ';
+  for (let i = 0; i < typed.length * 2; i++) {
+    const del = i >= typed.length;
+    const pos = del ? at + 2 * typed.length - i - 1 : at + i;
+    const before = text.slice(0, pos);
+    const line = before.split('\n').length - 1, character = pos - (before.lastIndexOf('\n') + 1);
+    const change = del
+      ? { range: { start: { line, character }, end: text[pos] === '\n' ? { line: line + 1, character: 0 } : { line, character: character + 1 } }, rangeOffset: pos, rangeLength: 1, text: '' }
+      : { range: { start: { line, character }, end: { line, character } }, rangeOffset: pos, rangeLength: 0, text: typed[i] };
+    text = del ? text.slice(0, pos) + text.slice(pos + 1) : text.slice(0, pos) + typed[i] + text.slice(pos);
+    // the uncached engine forgets its answers before each keystroke (a new index generation)
+    fresh.project.clearMemo();
+    const results = [cached, fresh].map(e => { e.trees.applyChanges('doc', [change]); return e.analyze('doc', file, text, 'typescript', i + 1, ALL_RULES); });
+    assert.deepEqual(results[0].findings, results[1].findings, `keystroke ${i}`);
+    assert.deepEqual([...results[0].dependsOn].sort(), [...results[1].dependsOn].sort());
+  }
+  assert.ok(cached.result('doc')!.findings.length > 0);
+  cached.dispose(); fresh.dispose();
+});
