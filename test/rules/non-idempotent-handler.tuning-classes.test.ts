@@ -810,5 +810,22 @@ table('non-idempotent-handler: a unique insert that fails on a retry stops what 
     return ctx.prisma.datasetRuns.create({ data: { datasetId: input.datasetId, projectId: input.projectId, name: input.runName } });`),
       errors: [{ file: 'router.ts', line: 4, column: 61, messageId: 'publish', related: ['router.ts:5'] }],
     },
+    {
+      name: 'a unique insert a guard already covers (get-or-create) does not throw on a retry, so it stops nothing',
+      files: {
+        ...runsProject(`    await prepareRun(ctx.prisma, input);
+    await experimentQueue.add('experiment', { runName: input.runName });`).valueOf(),
+        'router.ts': runsProject(`    await prepareRun(ctx.prisma, input);
+    await experimentQueue.add('experiment', { runName: input.runName });`)['router.ts'].replace(`import { experimentQueue } from './queue';`, `import { experimentQueue } from './queue';
+import { prepareRun } from './runs';`),
+        'runs.ts': `export async function prepareRun(prisma, input) {
+  const found = await prisma.datasetRuns.findFirst({ where: { datasetId: input.datasetId, name: input.runName } });
+  if (found) return found;
+  return prisma.datasetRuns.create({ data: { datasetId: input.datasetId, projectId: input.projectId, name: input.runName } });
+}
+`,
+      },
+      errors: [{ file: 'router.ts', line: 5, column: 61, messageId: 'publish', related: ['router.ts:7'] }],
+    },
   ],
 });

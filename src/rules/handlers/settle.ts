@@ -177,8 +177,9 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     }
     return prisma.has(m);
   };
-  // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler)
-  const uniques = cands.filter(unique);
+  // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler); not one
+  // a guard already covers (get-or-create: on a retry it finds the row and does not throw)
+  const uniques = cands.filter(x => unique(x) && !guards(x.g, x.r.fx.k, x.model, inserted));
   const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at : u.h !== undefined && x.h !== undefined && x.h > u.h));
   for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x) && !after(x)) add(x.r);
   return out;
