@@ -814,7 +814,7 @@ table('non-idempotent-handler: a unique insert that fails on a retry stops what 
       name: 'a unique insert a guard already covers (get-or-create) does not throw on a retry, so it stops nothing',
       files: {
         ...runsProject(`    await prepareRun(ctx.prisma, input);
-    await experimentQueue.add('experiment', { runName: input.runName });`).valueOf(),
+    await experimentQueue.add('experiment', { runName: input.runName });`),
         'router.ts': runsProject(`    await prepareRun(ctx.prisma, input);
     await experimentQueue.add('experiment', { runName: input.runName });`)['router.ts'].replace(`import { experimentQueue } from './queue';`, `import { experimentQueue } from './queue';
 import { prepareRun } from './runs';`),
