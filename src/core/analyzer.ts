@@ -63,6 +63,8 @@ export interface FileAnalysis {
   raw: Finding[];
   /** Rules that threw on this file (their findings are missing; the others are complete). */
   ruleErrors: string[];
+  /** Rules that stopped at MAX_FINDINGS_PER_RULE findings in this file (their later findings are not reported). */
+  findingCap?: string[];
   /** Findings that depend on other files (Finding.pending), suppressions applied: the project pass settles them. */
   pending: Finding[];
   /** The file's symbols and function summaries (with `symbols: true`). */
@@ -210,7 +212,7 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
       const ctx = contextOf(rule);
       const before = { raw: raw.length, facts: result.projectFacts.length };
       const failure = runRule(rule.meta.id, file, deadline, () => rule.check(ctx));
-      if (failure && (reported.get(rule) ?? 0) >= MAX_FINDINGS_PER_RULE) result.ruleErrors.push(failure);
+      if (failure && (reported.get(rule) ?? 0) >= MAX_FINDINGS_PER_RULE) { result.ruleErrors.push(failure); (result.findingCap ??= []).push(rule.meta.id); }
       else if (failure) {
         raw.length = before.raw;
         result.projectFacts.length = before.facts;

@@ -13,7 +13,7 @@ import { resolverFor, type ResolvedConfig, type ResolverOptions } from './config
 import type { Finding, TextEdit } from './types';
 import type { Rule } from './rule';
 import type { FileSymbols } from './symbols';
-import { DEFAULT_RULE_TIME_BUDGET_MS, cpuMs, guardFile } from './guard';
+import { DEFAULT_RULE_TIME_BUDGET_MS, MAX_FINDINGS_PER_RULE, cpuMs, guardFile } from './guard';
 
 export interface FileReport {
   file: string;
@@ -180,7 +180,9 @@ export interface FixRun {
  * one the next analysis uses. Fixes whose range touches a syntax error (an ERROR or MISSING node) are not applied
  * (notice in `skipped`): the tree there is the parser's guess. A round after the first starts only when one more
  * analysis (the mean so far) still ends within the time budget (CPU time unless the settings' clock is 'wall');
- * checked only when a round has fixes to apply.
+ * checked only when a round has fixes to apply. When a rule stopped at its finding cap (MAX_FINDINGS_PER_RULE), only
+ * the round that fixes the reported findings runs (notice in `stopped`): the fixes applied then do not depend on the
+ * machine's load, and a file that needs more is fixed by running --fix again.
  */
 export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): FixRun {
   const wall = opts.settings?.ruleTimeBudgetClock === 'wall';
@@ -197,7 +199,9 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
     let rounds = 0;
     let stopped: string | undefined;
     let inErrors = 0;
+    let capped: string | undefined;
     for (; rounds < 10; rounds++) {
+      capped ??= analysis.findingCap?.join(', ');
       const errors = analysis.hasSyntaxErrors ? syntaxErrorRanges(tree.rootNode) : [];
       inErrors = 0;
       const edits: TextEdit[] = [];
@@ -215,6 +219,12 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
       if (!edits.length) break;
       // each round re-analyses the whole file: a file with thousands of fixes stops when one more analysis (the mean
       // so far) would end past the time budget
+      // a rule that stopped at its finding cap reported only the first MAX_FINDINGS_PER_RULE: after the round that
+      // applied their fixes, stop (the same fixes on any machine, whatever its load) and say how to go on
+      if (rounds > 0 && capped) {
+        stopped = `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (${capped} stopped at ${MAX_FINDINGS_PER_RULE} findings in this file); run --fix again to continue`;
+        break;
+      }
       const spent = now() - t0;
       if (rounds > 0 && spent + spent / analyses > budget) {
         stopped = `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (over the ${budget} ms time budget, ruleTimeBudgetMs); run --fix again to continue`;
