@@ -4,62 +4,10 @@
  * test messages; Prisma delete-then-create replaces; computed duplicate flags. Positions are 1-based (line, column of
  * the finding's start).
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import * as path from 'path';
-import { analyzeProject } from '../../src/project/analyze';
-import { defaultConfig } from '../../src/core/config';
-import { allRules } from '../../src/rules';
-import type { Finding } from '../../src/core/types';
-import { tempProject } from '../helpers/temp-project';
+import { projectTable, type ProjectCase, type ProjectValidCase } from '../helpers/project-table';
 
 const ID = 'non-idempotent-handler';
-
-interface Expected { file: string; line: number; column: number; messageId?: string; message?: RegExp; related?: string[] }
-interface ValidCase { name: string; files: Record<string, string> }
-interface Case extends ValidCase { errors: Expected[] }
-
-async function run(files: Record<string, string>): Promise<{ dir: string; found: { file: string; f: Finding }[]; crashes: string[] }> {
-  const dir = tempProject(files);
-  const list = Object.keys(files).filter(f => /\.[cm]?[jt]sx?$/.test(f)).map(f => path.join(dir, f));
-  const r = await analyzeProject(list, { config: defaultConfig(dir), rules: allRules });
-  const found = r.files.flatMap(x => x.findings.filter(f => f.ruleId === ID).map(f => ({ file: path.relative(dir, x.file), f })));
-  return { dir, found, crashes: r.notices.filter(n => /crash/.test(n)) };
-}
-
-const describeFound = (x: { file: string; f: Finding }) => `${x.file}:${x.f.startPos.line + 1}:${x.f.startPos.column + 1} [${x.f.messageId}] ${x.f.message}`;
-
-function table(title: string, cases: { valid: ValidCase[]; invalid: Case[] }): void {
-  describe(title, () => {
-    describe('valid', () => {
-      for (const c of cases.valid) {
-        test(c.name, async () => {
-          const { found, crashes } = await run(c.files);
-          assert.deepEqual(crashes, []);
-          assert.deepEqual(found.map(describeFound), []);
-        });
-      }
-    });
-    describe('invalid', () => {
-      for (const c of cases.invalid) {
-        test(c.name, async () => {
-          const { dir, found, crashes } = await run(c.files);
-          assert.deepEqual(crashes, []);
-          assert.equal(found.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${found.map(describeFound).join('\n')}`);
-          c.errors.forEach((e, i) => {
-            const x = found[i];
-            const got: Record<string, unknown> = { file: x.file, line: x.f.startPos.line + 1, column: x.f.startPos.column + 1 };
-            const want: Record<string, unknown> = { file: e.file, line: e.line, column: e.column };
-            if (e.messageId) { got.messageId = x.f.messageId; want.messageId = e.messageId; }
-            if (e.related) { got.related = (x.f.related ?? []).map(r => `${path.relative(dir, r.file)}:${r.startPos.line + 1}`); want.related = e.related; }
-            assert.deepEqual(got, want, x.f.message);
-            if (e.message) assert.match(x.f.message, e.message);
-          });
-        });
-      }
-    });
-  });
-}
+const table = (title: string, cases: { valid: ProjectValidCase[]; invalid: ProjectCase[] }) => projectTable(ID, title, cases);
 
 // ------------------------------------------------------------------------------------------------ fixtures
 
