@@ -60,6 +60,17 @@ function loadExtension(fake: FakeVscode): { ext: typeof Extension; restore: () =
 }
 
 /** Lets pending promise callbacks and immediates run (the analysis after prewarm settles through them). */
+/** The fixture project with its client file open and visible in a stand-in VS Code with these settings, the bundle loaded. */
+function openClient(settings: Record<string, unknown>) {
+  const { extRoot, dist, ws, client } = setUp();
+  const fake = new FakeVscode(ws);
+  fake.settings = settings;
+  const doc = fakeDocument(client, CLIENT);
+  fake.documents = [doc];
+  fake.visible = [doc];
+  return { extRoot, dist, ws, client, fake, doc, ...loadExtension(fake) };
+}
+
 async function settle(until: () => boolean, rounds = 2000): Promise<void> {
   for (let i = 0; i < rounds && !until(); i++) await new Promise(r => setImmediate(r));
 }
@@ -89,13 +100,7 @@ async function activateAndDeactivate(ext: typeof Extension, fake: FakeVscode, ex
 }
 
 test('before activate(): the open document is analysed and published from the bundle\'s load; activate() takes it over; deactivation disposes everything', async () => {
-  const { extRoot, dist, ws, client } = setUp();
-  const fake = new FakeVscode(ws);
-  fake.settings = { ...NO_RULE_BUDGET };
-  const doc = fakeDocument(client, CLIENT);
-  fake.documents = [doc];
-  fake.visible = [doc];
-  const { ext, restore } = loadExtension(fake);
+  const { extRoot, dist, ws, client, fake, doc, ext, restore } = openClient({ ...NO_RULE_BUDGET });
   try {
     ext.prewarm(dist);
     await settle(() => fake.published.length > 0);
@@ -143,13 +148,7 @@ test('before activate(): the open document is analysed and published from the bu
 });
 
 test('before activate(): a disabled extension publishes nothing, before or after activation', async () => {
-  const { extRoot, dist, ws, client } = setUp();
-  const fake = new FakeVscode(ws);
-  fake.settings = { 'incidentLens.enable': false };
-  const doc = fakeDocument(client, CLIENT);
-  fake.documents = [doc];
-  fake.visible = [doc];
-  const { ext, restore } = loadExtension(fake);
+  const { extRoot, dist, ws, client, fake, doc, ext, restore } = openClient({ 'incidentLens.enable': false });
   try {
     ext.prewarm(dist);
     await settle(() => false, 200);
@@ -163,13 +162,7 @@ test('before activate(): a disabled extension publishes nothing, before or after
 });
 
 test('before activate(): a rule turned off in the settings publishes none of its findings; the others are published', async () => {
-  const { extRoot, dist, ws, client } = setUp();
-  const fake = new FakeVscode(ws);
-  fake.settings = { ...NO_RULE_BUDGET, 'incidentLens.rules': { 'missing-timeout': 'off' } };
-  const doc = fakeDocument(client, CLIENT);
-  fake.documents = [doc];
-  fake.visible = [doc];
-  const { ext, restore } = loadExtension(fake);
+  const { extRoot, dist, ws, client, fake, doc, ext, restore } = openClient({ ...NO_RULE_BUDGET, 'incidentLens.rules': { 'missing-timeout': 'off' } });
   try {
     ext.prewarm(dist);
     await settle(() => fake.published.length > 0);
