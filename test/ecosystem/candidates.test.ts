@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParser, loadLanguage } from '../../src/core/parser';
-import { drawExtraSample, drawRecallSample, generateForText } from './lib/candidates';
+import { drawExtraSample, drawRecallSample, drawRoundSample, generateForText, ofRound } from './lib/candidates';
 import type { Candidate } from './lib/measure';
 
 const gen = (code: string, file = 'src/x.ts') => generateForText(code, file).map(c => `${c.line}-${c.endLine} ${c.family} ${c.kind}`);
@@ -134,6 +134,26 @@ describe('candidate generator', () => {
       const inMain = new Set(main.get(fam)!.map(c => c.id));
       assert.ok(rows.every(r => !inMain.has(r.id)));
       assert.deepEqual(rows.map(r => r.id), wide.get(fam)!.filter(c => c.half === 'tuning').slice(10).map(c => c.id));
+    }
+  });
+
+  it('round-2 repositories stay out of the round-1 samples and get their own seeded tuning sample', () => {
+    const repos = [{ repo: 'o/one', split: 'tuning' }, { repo: 'o/held', split: 'heldout' }, { repo: 'o/two', split: 'tuning', round: 2 }] as never;
+    const cands: Candidate[] = [];
+    for (let i = 0; i < 300; i++) {
+      const repo = (['o/one', 'o/held', 'o/two'] as const)[i % 3];
+      cands.push({ id: `id${i}`, repo, commit: 'c', path: `f${i}.ts`, line: 1, endLine: 1, family: (['timeout', 'retry', 'handlers', 'wall-clock'] as const)[i % 4], kind: 'k', half: repo === 'o/held' ? 'heldout' : 'tuning' });
+    }
+    const r1 = ofRound(cands, 1, repos), r2 = ofRound(cands, 2, repos);
+    assert.equal(r1.length + r2.length, 300);
+    assert.ok(r1.every(c => c.repo !== 'o/two') && r2.every(c => c.repo === 'o/two'));
+    // the round-1 sample over round-1 candidates is the one drawn before round 2 existed
+    assert.deepEqual([...drawRecallSample(r1, 10, 'seed').values()].map(x => x.map(c => c.id)), [...drawRecallSample(cands.filter(c => c.repo !== 'o/two'), 10, 'seed').values()].map(x => x.map(c => c.id)));
+    const round = drawRoundSample(r2, 8, 'seed');
+    for (const [fam, rows] of round) {
+      assert.equal(rows.length, 8);
+      assert.ok(rows.every(r => r.repo === 'o/two' && r.family === fam && r.sample === 'r2'));
+      assert.deepEqual(rows.map(r => r.id), drawRecallSample(r2, 8, 'seed').get(fam)!.filter(c => c.half === 'tuning').map(c => c.id));
     }
   });
 });

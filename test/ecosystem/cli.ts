@@ -7,7 +7,7 @@
  *   sample-findings --run file               the seeded precision sample of a run's findings
  *   show <id|sample file> [--context N]      print sites for labelling
  *   todo                                     list unlabelled samples
- *   extra-samples [--n N]                    the extended tuning recall sample (tuners only)
+ *   extra-samples [--n N] [--round 2]        the extended tuning recall sample / the round-2 repositories' sample (tuners only)
  *   report [--run file] [--readme] [--misses] precision / recall per family and half, held-out first
  */
 import { parseArgs } from 'util';
@@ -21,6 +21,7 @@ const HELP = `usage: npm run ecosystem -- <command> [options]
   show <candidate-or-finding id | sample file> [--context N] [--all]
   todo [--family f] [--half h]
   extra-samples [--n 60]          the extended TUNING recall sample (seeded ranks 41..40+n), for tuners
+  extra-samples --round 2 [--n 60]  the round-2 (tuning-only) repositories' recall sample (seeded ranks 1..n)
   report [--run <run file>] [--readme] [--misses]   --misses: flag-labelled tuning candidates the run misses
   check-scope [--repos a,b]       default excludes / .gitignore / size limits on the whole checkouts`;
 
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       repos: { type: 'string' }, half: { type: 'string' }, cli: { type: 'string' }, out: { type: 'string' },
       baseline: { type: 'string' }, run: { type: 'string' }, context: { type: 'string' }, readme: { type: 'boolean' },
       family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' }, misses: { type: 'boolean' }, 'show-heldout': { type: 'boolean' },
-      n: { type: 'string' },
+      n: { type: 'string' }, round: { type: 'string' },
     },
   });
   const repos = o.repos ? o.repos.split(',').map(s => s.trim()).filter(Boolean) : [];
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     case 'show': return (await import('./lib/show')).show(positionals, { context: o.context ? Number(o.context) : undefined, all: !!o.all });
     case 'todo': return (await import('./lib/samples')).todo({ family: o.family, half: o.half });
     case 'report': return (await import('./lib/report')).report({ run: o.run, readme: !!o.readme, misses: !!o.misses });
-    case 'extra-samples': return (await import('./lib/candidates')).extraSamplesCommand({ n: o.n ? Number(o.n) : undefined });
+    case 'extra-samples': return (await import('./lib/candidates')).extraSamplesCommand({ n: o.n ? Number(o.n) : undefined, round: o.round ? Number(o.round) : undefined });
     case 'check-scope': return (await import('./lib/scope')).checkScope(repos);
     default: process.stdout.write(HELP + '\n'); return cmd ? 2 : 0;
   }

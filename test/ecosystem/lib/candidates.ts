@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initParser, languageForPath, loadLanguage, parseSync, type Node } from '../../../src/core/parser';
 import { generatedReason, readSourceFile } from '../../../src/core/files';
-import { CANDIDATES_FILE, FAMILIES, HALVES, SAMPLES_DIR, checkoutDir, expandDirs, loadRepos, readJsonl, repoMatches, table, writeJsonl, type Family, type Half, type RepoEntry } from './common';
+import { CANDIDATES_FILE, FAMILIES, HALVES, SAMPLES_DIR, checkoutDir, expandDirs, loadRepos, readJsonl, repoMatches, roundOf, table, writeJsonl, type Family, type Half, type RepoEntry } from './common';
 import { seededSample, stableId, type Candidate } from './measure';
 import { discover } from './run';
 import {
@@ -673,8 +673,14 @@ export async function candidatesCommand(o: { repos: string[]; samples: boolean }
   process.stdout.write(`\nall candidates: ${CANDIDATES_FILE} (${all.length})\n`);
   if (!o.samples) return 0;
   if (o.repos.length) { process.stderr.write('candidates: --repos given, samples not rewritten (they are drawn over all repositories)\n'); return 0; }
-  writeRecallSamples(all);
+  writeRecallSamples(ofRound(all, 1));
   return 0;
+}
+
+/** The candidates of the repositories of one round (round 1 = the 19 the split was drawn over; see repos.json `round`). */
+export function ofRound(all: Candidate[], round: number, repos = loadRepos().repos): Candidate[] {
+  const keep = new Set(repos.filter(r => roundOf(r) === round).map(r => r.repo));
+  return all.filter(c => keep.has(c.repo));
 }
 
 /** The seeded recall sample: per family and half, the RECALL_PER_FAMILY_HALF candidates with the smallest seeded rank. */
@@ -718,15 +724,39 @@ export function drawExtraSample(all: Candidate[], n: number, perCell = RECALL_PE
   return m;
 }
 
-export function extraSamplesCommand(o: { n?: number }): number {
+export function extraSamplesCommand(o: { n?: number; round?: number }): number {
   const n = o.n ?? RECALL_EXTRA_PER_FAMILY;
-  const all = readJsonl<Candidate>(CANDIDATES_FILE);
-  if (!all.length) throw new Error(`no candidates in ${CANDIDATES_FILE}: run \`npm run ecosystem -- candidates\` first`);
+  const every = readJsonl<Candidate>(CANDIDATES_FILE);
+  if (!every.length) throw new Error(`no candidates in ${CANDIDATES_FILE}: run \`npm run ecosystem -- candidates\` first`);
+  if (o.round && o.round !== 1) return roundSampleCommand(every, o.round, n);
+  const all = ofRound(every, 1);
   const extra = drawExtraSample(all, n);
   for (const fam of FAMILIES) {
     const rows = extra.get(fam)!;
     writeJsonl(path.join(SAMPLES_DIR, `recall-extra-${fam}.jsonl`), rows);
     process.stdout.write(`samples/recall-extra-${fam}.jsonl: ${rows.length} tuning candidates (seeded ranks ${RECALL_PER_FAMILY_HALF + 1}..${RECALL_PER_FAMILY_HALF + n})\n`);
+  }
+  return 0;
+}
+
+/**
+ * `extra-samples --round 2 [--n N]`: the recall sample of the round-2 repositories (tuning-only additions): per family,
+ * their N candidates with the smallest seeded rank (same seed), in rank order, to samples/recall-r2-<family>.jsonl
+ * with `sample: "r2"`. Round-1 samples are drawn without these repositories, so adding them changed none of them.
+ */
+export function drawRoundSample(all: Candidate[], n: number, seed = RECALL_SEED): Map<Family, (Candidate & { sample: 'r2' })[]> {
+  const m = new Map<Family, (Candidate & { sample: 'r2' })[]>();
+  for (const fam of FAMILIES) m.set(fam, seededSample(all.filter(c => c.family === fam && c.half === 'tuning'), c => c.id, seed, n).map(c => ({ ...c, sample: 'r2' as const })));
+  return m;
+}
+
+function roundSampleCommand(every: Candidate[], round: number, n: number): number {
+  if (round !== 2) throw new Error(`round ${round}: only round 2 has a sample file`);
+  const all = ofRound(every, round);
+  if (!all.length) throw new Error(`no round-${round} candidates in ${CANDIDATES_FILE}: run \`npm run ecosystem -- candidates\` over every repository first`);
+  for (const [fam, rows] of drawRoundSample(all, n)) {
+    writeJsonl(path.join(SAMPLES_DIR, `recall-r2-${fam}.jsonl`), rows);
+    process.stdout.write(`samples/recall-r2-${fam}.jsonl: ${rows.length} of ${all.filter(c => c.family === fam).length} round-2 candidates (seeded ranks 1..${n})\n`);
   }
   return 0;
 }

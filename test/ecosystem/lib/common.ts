@@ -38,10 +38,15 @@ export interface RepoEntry {
   mirror: string;
   split: Half;
   added?: string;
+  /** Absent = round 1 (the repositories the split was drawn over). Round 2: tuning-only additions with their own recall sample. */
+  round?: number;
   dirs: string[];
   why: string;
 }
 export interface ReposFile { repos: RepoEntry[]; dropped: { repo: string; reason: string }[] }
+
+/** The repositories whose candidates make up the round-1 samples (recall-<family>, recall-extra-<family>). */
+export function roundOf(r: { round?: number }): number { return r.round ?? 1; }
 
 export function loadRepos(file = path.join(ECO_DIR, 'repos.json')): ReposFile {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as ReposFile;

@@ -14,7 +14,7 @@ export interface PrecisionSample {
   ruleId: string; messageId: string | null; message: string; family: Family; half: Half; rank: number;
 }
 
-export type RecallSample = Candidate & { webhook?: boolean; sample?: 'extra' };
+export type RecallSample = Candidate & { webhook?: boolean; sample?: 'extra' | 'r2' };
 
 /** Problems of one label row (empty when it is valid). */
 export function labelProblems(l: Partial<Label>): string[] {
@@ -49,7 +49,7 @@ export function loadLabels(file = LABELS_FILE): LabelSet {
   return { byId, problems };
 }
 
-/** The main recall sample (40 per family and half); with `extra`, also the extended tuning sample (`sample: 'extra'`). */
+/** The main recall sample (40 per family and half); with `extra`, also the extended tuning sample (`sample: 'extra'`) and the round-2 tuning sample (`sample: 'r2'`). */
 export function loadRecallSamples(o: { extra?: boolean } = {}): RecallSample[] {
   const main = FAMILIES.flatMap(f => readJsonl<RecallSample>(path.join(SAMPLES_DIR, `recall-${f}.jsonl`)));
   if (!o.extra) return main;
@@ -57,7 +57,11 @@ export function loadRecallSamples(o: { extra?: boolean } = {}): RecallSample[] {
     const file = path.join(SAMPLES_DIR, `recall-extra-${f}.jsonl`);
     return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: 'extra' as const })) : [];
   });
-  return [...main, ...extra];
+  const r2 = FAMILIES.flatMap(f => {
+    const file = path.join(SAMPLES_DIR, `recall-r2-${f}.jsonl`);
+    return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: 'r2' as const })) : [];
+  });
+  return [...main, ...extra, ...r2];
 }
 export function loadPrecisionSamples(): PrecisionSample[] {
   return FAMILIES.flatMap(f => readJsonl<PrecisionSample>(path.join(SAMPLES_DIR, `precision-${f}.jsonl`)));

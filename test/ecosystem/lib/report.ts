@@ -60,7 +60,7 @@ export function renderTable(cells: Cell[], markdown: boolean): string {
  * its labelled candidates, and the flag-labelled tuning candidates (main + extended) the run misses. Tuners' evidence;
  * never part of the README table, and held-out candidates are never listed.
  */
-export function tuningExtra(runFile?: string): { rows: { family: Family; flagged: number; found: number; noFlag: number; unlabelled: number }[]; misses: { id: string; family: Family; site: string; kind: string; sample: string }[] } {
+export function tuningExtra(runFile?: string, sample: 'extra' | 'r2' = 'extra'): { rows: { family: Family; flagged: number; found: number; noFlag: number; unlabelled: number }[]; misses: { id: string; family: Family; site: string; kind: string; sample: string }[] } {
   const run = readRun(runFile);
   const { byId } = loadLabels();
   const index = indexFindings(run.findings);
@@ -68,7 +68,7 @@ export function tuningExtra(runFile?: string): { rows: { family: Family; flagged
   const all = loadRecallSamples({ extra: true }).filter(s => s.half === 'tuning' && inRun.has(s.repo));
   const rows = FAMILIES.map(family => {
     const r = { family, flagged: 0, found: 0, noFlag: 0, unlabelled: 0 };
-    for (const s of all.filter(x => x.family === family && x.sample === 'extra')) {
+    for (const s of all.filter(x => x.family === family && x.sample === sample)) {
       const l = byId.get(s.id);
       if (!l) r.unlabelled++;
       else if (l.label === 'flag') { r.flagged++; if (isFound(s, index)) r.found++; }
@@ -96,6 +96,10 @@ export function report(o: { run?: string; readme: boolean; misses?: boolean }): 
   const ex = tuningExtra(o.run);
   if (ex.rows.some(r => r.flagged + r.noFlag + r.unlabelled)) {
     process.stdout.write(`\nextended tuning recall sample (tuners' evidence, not in the README table):\n${table([['family', 'recall', 'found/flag', 'no-flag', 'unlabelled'], ...ex.rows.map(r => [r.family, fmtRate(r.found, r.flagged), `${r.found}/${r.flagged}`, r.noFlag, r.unlabelled])], 1)}\n`);
+  }
+  const r2 = tuningExtra(o.run, 'r2');
+  if (r2.rows.some(r => r.flagged + r.noFlag + r.unlabelled)) {
+    process.stdout.write(`\nround-2 tuning repositories' recall sample (tuners' evidence, not in the README table):\n${table([['family', 'recall', 'found/flag', 'no-flag', 'unlabelled'], ...r2.rows.map(r => [r.family, fmtRate(r.found, r.flagged), `${r.found}/${r.flagged}`, r.noFlag, r.unlabelled])], 1)}\n`);
   }
   if (o.misses) {
     process.stdout.write(`\ntuning recall candidates labelled flag that the run misses (${ex.misses.length}):\n`);

@@ -90,9 +90,9 @@ export function todo(o: { family?: string; half?: string }): number {
   const counts = new Map<string, { open: number; all: number }>();
   const count = (k: string, open: boolean) => { const c = counts.get(k) ?? { open: 0, all: 0 }; c.all++; if (open) c.open++; counts.set(k, c); };
   for (const s of loadRecallSamples({ extra: true })) {
-    count(`recall${s.sample === 'extra' ? '-extra' : ''} ${s.family} ${s.half}`, !byId.has(s.id));
+    count(`recall${s.sample ? `-${s.sample}` : ''} ${s.family} ${s.half}`, !byId.has(s.id));
     if (byId.has(s.id) || !want(s.family, s.half)) continue;
-    rows.push([s.id, s.sample === 'extra' ? 'recall-extra' : 'recall', s.family, s.half, `${s.repo}:${s.path}:${s.line}${s.endLine !== s.line ? `-${s.endLine}` : ''}`, s.kind]); n++;
+    rows.push([s.id, s.sample ? `recall-${s.sample}` : 'recall', s.family, s.half, `${s.repo}:${s.path}:${s.line}${s.endLine !== s.line ? `-${s.endLine}` : ''}`, s.kind]); n++;
   }
   for (const s of loadPrecisionSamples()) {
     count(`precision ${s.family} ${s.half}`, !byId.has(s.id));
