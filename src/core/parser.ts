@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { webTreeSitterSource } from './wts-source';
+import { rewriteGrammarGaps } from './grammar-gaps';
 
 export type LangId = 'typescript' | 'tsx' | 'javascript';
 export type Tree = TS.Tree;
@@ -470,7 +471,47 @@ export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tr
   const rt = usableRuntime();
   const tree = oldTree ? reparseWithin(text, lang, oldTree, Infinity) : guarded(rt, () => parserFor(rt, lang).parse(text));
   if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
+  return oldTree ? tree : bridgeGrammarGaps(rt, tree, text, lang);
+}
+
+/** Trees parsed from a text rewritten by grammar-gaps.ts: their re-parses read the rewritten text too. */
+const rewrittenTrees = new WeakSet<object>();
+/** True when the tree was parsed from the same-length rewrite of its text (grammar-gaps.ts). */
+export function parsedFromRewrite(tree: Tree): boolean { return rewrittenTrees.has(tree); }
+
+/**
+ * A fresh tree with syntax errors gets a second parse of the text with the grammar's gaps rewritten
+ * (grammar-gaps.ts: same length, positions unchanged); the tree with fewer errors is kept.
+ */
+function bridgeGrammarGaps(rt: Runtime, tree: Tree, text: string, lang: LangId): Tree {
+  if (!tree.rootNode.hasError) return tree;
+  const alt = rewriteGrammarGaps(text, lang);
+  if (alt === undefined) return tree;
+  const altTree = guarded(rt, () => parserFor(rt, lang).parse(alt));
+  if (!altTree) return tree;
+  if (errorWeight(altTree) < errorWeight(tree)) {
+    tree.delete();
+    rewrittenTrees.add(altTree);
+    return altTree;
+  }
+  altTree.delete();
   return tree;
+}
+
+/** Characters inside ERROR nodes plus missing tokens: 0 for a clean tree. */
+function errorWeight(tree: Tree): number {
+  if (!tree.rootNode.hasError) return 0;
+  let w = 0;
+  const c = tree.walk();
+  try {
+    for (;;) {
+      const n = c.currentNode;
+      if (n.type === 'ERROR') w += n.endIndex - n.startIndex + 1;
+      else if (n.isMissing) w += 1;
+      if (n.type !== 'ERROR' && n.hasError && c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return w;
+    }
+  } finally { c.delete(); }
 }
 
 /**
@@ -482,6 +523,18 @@ export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tr
  */
 export function reparseWithin(text: string, lang: LangId, oldTree: Tree, budgetMs: number): Tree | undefined {
   const rt = usableRuntime();
+  if (rewrittenTrees.has(oldTree)) {
+    const alt = rewriteGrammarGaps(text, lang) ?? text;
+    const t = reparseText(rt, alt, lang, oldTree, budgetMs);
+    if (t) rewrittenTrees.add(t);
+    return t;
+  }
+  const t = reparseText(rt, text, lang, oldTree, budgetMs);
+  // an edit that typed one of the grammar's gaps: the same tree as a fresh parse (and the CLI) would give
+  return t && bridgeGrammarGaps(rt, t, text, lang);
+}
+
+function reparseText(rt: Runtime, text: string, lang: LangId, oldTree: Tree, budgetMs: number): Tree | undefined {
   return guarded(rt, () => {
     const parser = parserFor(rt, lang);
     if (!(oldTree instanceof rt.WTS.Tree)) {
