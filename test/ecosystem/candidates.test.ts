@@ -135,6 +135,11 @@ describe('candidate generator', () => {
       assert.ok(rows.every(r => !inMain.has(r.id)));
       assert.deepEqual(rows.map(r => r.id), wide.get(fam)!.filter(c => c.half === 'tuning').slice(10).map(c => c.id));
     }
+    // the extended held-out sample: the next held-out candidates by rank, never a tuning one
+    for (const [fam, rows] of drawExtraSample(cands, 15, 10, 'seed', 'heldout', 'xh')) {
+      assert.ok(rows.length > 0 && rows.every(r => r.half === 'heldout' && r.family === fam && r.sample === 'xh'));
+      assert.deepEqual(rows.map(r => r.id), wide.get(fam)!.filter(c => c.half === 'heldout').slice(10).map(c => c.id));
+    }
   });
 
   it('round-2 repositories stay out of the round-1 samples and get their own seeded tuning sample', () => {

@@ -19,9 +19,10 @@ const HELP = `usage: npm run ecosystem -- <command> [options]
   candidates [--repos a,b] [--no-samples]
   sample-findings --run <run file>
   show <candidate-or-finding id | sample file> [--context N] [--all]
-  todo [--family f] [--half h]
+  todo [--family f] [--half h] [--recall] [--sample main|extra|r2|xh]   --recall: recall samples only (blind labelling)
   extra-samples [--n 60]          the extended TUNING recall sample (seeded ranks 41..40+n), for tuners
   extra-samples --round 2 [--n 60]  the round-2 (tuning-only) repositories' recall sample (seeded ranks 1..n)
+  extra-samples --half heldout [--n 60]  the extended HELD-OUT recall sample (seeded ranks 41..40+n; measuring only, labellers only)
   report [--run <run file>] [--readme] [--misses]   --misses: flag-labelled tuning candidates the run misses
   check-scope [--repos a,b]       default excludes / .gitignore / size limits on the whole checkouts`;
 
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
       repos: { type: 'string' }, half: { type: 'string' }, cli: { type: 'string' }, out: { type: 'string' },
       baseline: { type: 'string' }, run: { type: 'string' }, context: { type: 'string' }, readme: { type: 'boolean' },
       family: { type: 'string' }, all: { type: 'boolean' }, 'no-samples': { type: 'boolean' }, misses: { type: 'boolean' }, 'show-heldout': { type: 'boolean' },
-      n: { type: 'string' }, round: { type: 'string' },
+      n: { type: 'string' }, round: { type: 'string' }, recall: { type: 'boolean' }, sample: { type: 'string' },
     },
   });
   const repos = o.repos ? o.repos.split(',').map(s => s.trim()).filter(Boolean) : [];
@@ -45,9 +46,9 @@ async function main(argv: string[]): Promise<number> {
     case 'candidates': return (await import('./lib/candidates')).candidatesCommand({ repos, samples: !o['no-samples'] });
     case 'sample-findings': return (await import('./lib/samples')).sampleFindings(o.run);
     case 'show': return (await import('./lib/show')).show(positionals, { context: o.context ? Number(o.context) : undefined, all: !!o.all });
-    case 'todo': return (await import('./lib/samples')).todo({ family: o.family, half: o.half });
+    case 'todo': return (await import('./lib/samples')).todo({ family: o.family, half: o.half, recall: !!o.recall, sample: o.sample });
     case 'report': return (await import('./lib/report')).report({ run: o.run, readme: !!o.readme, misses: !!o.misses });
-    case 'extra-samples': return (await import('./lib/candidates')).extraSamplesCommand({ n: o.n ? Number(o.n) : undefined, round: o.round ? Number(o.round) : undefined });
+    case 'extra-samples': return (await import('./lib/candidates')).extraSamplesCommand({ n: o.n ? Number(o.n) : undefined, round: o.round ? Number(o.round) : undefined, half: o.half as never });
     case 'check-scope': return (await import('./lib/scope')).checkScope(repos);
     default: process.stdout.write(HELP + '\n'); return cmd ? 2 : 0;
   }

@@ -715,21 +715,28 @@ function writeRecallSamples(all: Candidate[]): void {
  * sample: their 40 per family stay the only held-out recall evidence, and nobody tunes on them.
  */
 /** Per family, the tuning candidates of seeded rank perCell+1..perCell+n, in rank order (label them in file order). */
-export function drawExtraSample(all: Candidate[], n: number, perCell = RECALL_PER_FAMILY_HALF, seed = RECALL_SEED): Map<Family, (Candidate & { sample: 'extra' })[]> {
-  const m = new Map<Family, (Candidate & { sample: 'extra' })[]>();
+export function drawExtraSample<S extends 'extra' | 'xh' = 'extra'>(all: Candidate[], n: number, perCell = RECALL_PER_FAMILY_HALF, seed = RECALL_SEED, half: Half = 'tuning', sample: S = 'extra' as S): Map<Family, (Candidate & { sample: S })[]> {
+  const m = new Map<Family, (Candidate & { sample: S })[]>();
   for (const fam of FAMILIES) {
-    const ranked = seededSample(all.filter(c => c.family === fam && c.half === 'tuning'), c => c.id, seed, perCell + n);
-    m.set(fam, ranked.slice(perCell).map(c => ({ ...c, sample: 'extra' as const })));
+    const ranked = seededSample(all.filter(c => c.family === fam && c.half === half), c => c.id, seed, perCell + n);
+    m.set(fam, ranked.slice(perCell).map(c => ({ ...c, sample })));
   }
   return m;
 }
 
-export function extraSamplesCommand(o: { n?: number; round?: number }): number {
+export function extraSamplesCommand(o: { n?: number; round?: number; half?: Half }): number {
   const n = o.n ?? RECALL_EXTRA_PER_FAMILY;
   const every = readJsonl<Candidate>(CANDIDATES_FILE);
   if (!every.length) throw new Error(`no candidates in ${CANDIDATES_FILE}: run \`npm run ecosystem -- candidates\` first`);
   if (o.round && o.round !== 1) return roundSampleCommand(every, o.round, n);
   const all = ofRound(every, 1);
+  if (o.half === 'heldout') {
+    for (const [fam, rows] of drawExtraSample(all, n, RECALL_PER_FAMILY_HALF, RECALL_SEED, 'heldout', 'xh')) {
+      writeJsonl(path.join(SAMPLES_DIR, `recall-xh-${fam}.jsonl`), rows);
+      process.stdout.write(`samples/recall-xh-${fam}.jsonl: ${rows.length} held-out candidates (seeded ranks ${RECALL_PER_FAMILY_HALF + 1}..${RECALL_PER_FAMILY_HALF + rows.length})\n`);
+    }
+    return 0;
+  }
   const extra = drawExtraSample(all, n);
   for (const fam of FAMILIES) {
     const rows = extra.get(fam)!;

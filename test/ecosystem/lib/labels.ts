@@ -14,7 +14,7 @@ export interface PrecisionSample {
   ruleId: string; messageId: string | null; message: string; family: Family; half: Half; rank: number;
 }
 
-export type RecallSample = Candidate & { webhook?: boolean; sample?: 'extra' | 'r2' };
+export type RecallSample = Candidate & { webhook?: boolean; sample?: 'extra' | 'r2' | 'xh' };
 
 /** Problems of one label row (empty when it is valid). */
 export function labelProblems(l: Partial<Label>): string[] {
@@ -49,7 +49,7 @@ export function loadLabels(file = LABELS_FILE): LabelSet {
   return { byId, problems };
 }
 
-/** The main recall sample (40 per family and half); with `extra`, also the extended tuning sample (`sample: 'extra'`) and the round-2 tuning sample (`sample: 'r2'`). */
+/** The main recall sample (40 per family and half); with `extra`, also the extended tuning sample (`sample: 'extra'`) the round-2 tuning sample (`sample: 'r2'`) and the extended held-out sample (`sample: 'xh'`). */
 export function loadRecallSamples(o: { extra?: boolean } = {}): RecallSample[] {
   const main = FAMILIES.flatMap(f => readJsonl<RecallSample>(path.join(SAMPLES_DIR, `recall-${f}.jsonl`)));
   if (!o.extra) return main;
@@ -57,11 +57,11 @@ export function loadRecallSamples(o: { extra?: boolean } = {}): RecallSample[] {
     const file = path.join(SAMPLES_DIR, `recall-extra-${f}.jsonl`);
     return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: 'extra' as const })) : [];
   });
-  const r2 = FAMILIES.flatMap(f => {
-    const file = path.join(SAMPLES_DIR, `recall-r2-${f}.jsonl`);
-    return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: 'r2' as const })) : [];
-  });
-  return [...main, ...extra, ...r2];
+  const more = (['r2', 'xh'] as const).flatMap(tag => FAMILIES.flatMap(f => {
+    const file = path.join(SAMPLES_DIR, `recall-${tag}-${f}.jsonl`);
+    return fs.existsSync(file) ? readJsonl<RecallSample>(file).map(s => ({ ...s, sample: tag })) : [];
+  }));
+  return [...main, ...extra, ...more];
 }
 export function loadPrecisionSamples(): PrecisionSample[] {
   return FAMILIES.flatMap(f => readJsonl<PrecisionSample>(path.join(SAMPLES_DIR, `precision-${f}.jsonl`)));

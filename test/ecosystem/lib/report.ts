@@ -81,6 +81,28 @@ export function tuningExtra(runFile?: string, sample: 'extra' | 'r2' = 'extra'):
   return { rows, misses };
 }
 
+/**
+ * Held-out recall over the main sample plus the extended held-out sample (samples/recall-xh-*.jsonl, seeded ranks
+ * 41.., labelled blind by labellers who do not tune): counts only, never sites. The main 40 stay the README's figure.
+ */
+export function heldoutWide(runFile?: string): { family: Family; flagged: number; found: number; unlabelled: number; extended: number }[] {
+  const run = readRun(runFile);
+  const { byId } = loadLabels();
+  const index = indexFindings(run.findings);
+  const inRun = new Set(run.repos.map(r => r.repo));
+  const all = loadRecallSamples({ extra: true }).filter(s => s.half === 'heldout' && (!s.sample || s.sample === 'xh') && inRun.has(s.repo));
+  return FAMILIES.map(family => {
+    const r = { family, flagged: 0, found: 0, unlabelled: 0, extended: 0 };
+    for (const s of all.filter(x => x.family === family)) {
+      if (s.sample === 'xh') r.extended++;
+      const l = byId.get(s.id);
+      if (!l) r.unlabelled++;
+      else if (l.label === 'flag') { r.flagged++; if (isFound(s, index)) r.found++; }
+    }
+    return r;
+  });
+}
+
 export function report(o: { run?: string; readme: boolean; misses?: boolean }): number {
   const { cells, runName, describe, problems } = computeReport(o.run);
   for (const p of problems) process.stderr.write(`labels: ${p}\n`);
@@ -92,6 +114,10 @@ export function report(o: { run?: string; readme: boolean; misses?: boolean }): 
     process.stdout.write(`\nunjudged sampled findings (${unjudged.length}; judge them: \`npm run ecosystem -- sample-findings --run <this run>\`, then \`todo\`):\n`);
     for (const u of unjudged.filter(x => x.half === 'tuning')) process.stdout.write(`  ${u.id}  ${u.half.padEnd(7)} ${u.ruleId.padEnd(24)} ${u.site}\n`);
     if (held.length) process.stdout.write(`  + ${held.length} held-out (${FAMILIES.map(f => `${f} ${held.filter(u => u.family === f).length}`).join(', ')}): sites only in \`todo\`\n`);
+  }
+  const wide = heldoutWide(o.run);
+  if (wide.some(r => r.extended)) {
+    process.stdout.write(`\nheld-out recall over the main + extended held-out sample (counts only):\n${table([['family', 'recall', 'found/flag', 'candidates (extended)', 'unlabelled'], ...wide.map(r => [r.family, fmtRate(r.found, r.flagged), `${r.found}/${r.flagged}`, `${r.extended + 40} (${r.extended})`, r.unlabelled])], 1)}\n`);
   }
   const ex = tuningExtra(o.run);
   if (ex.rows.some(r => r.flagged + r.noFlag + r.unlabelled)) {

@@ -81,7 +81,8 @@ export function sampleFindings(runPath?: string): number {
   return 0;
 }
 
-export function todo(o: { family?: string; half?: string }): number {
+/** `recall`: recall samples only — what a blind labeller may see (precision rows name the analyzer's findings). */
+export function todo(o: { family?: string; half?: string; recall?: boolean; sample?: string }): number {
   const { byId, problems } = loadLabels();
   for (const p of problems) process.stderr.write(`labels: ${p}\n`);
   const rows: (string | number)[][] = [['id', 'kind', 'family', 'half', 'site', 'what']];
@@ -90,11 +91,12 @@ export function todo(o: { family?: string; half?: string }): number {
   const counts = new Map<string, { open: number; all: number }>();
   const count = (k: string, open: boolean) => { const c = counts.get(k) ?? { open: 0, all: 0 }; c.all++; if (open) c.open++; counts.set(k, c); };
   for (const s of loadRecallSamples({ extra: true })) {
+    if (o.sample && (s.sample ?? 'main') !== o.sample) continue;
     count(`recall${s.sample ? `-${s.sample}` : ''} ${s.family} ${s.half}`, !byId.has(s.id));
     if (byId.has(s.id) || !want(s.family, s.half)) continue;
     rows.push([s.id, s.sample ? `recall-${s.sample}` : 'recall', s.family, s.half, `${s.repo}:${s.path}:${s.line}${s.endLine !== s.line ? `-${s.endLine}` : ''}`, s.kind]); n++;
   }
-  for (const s of loadPrecisionSamples()) {
+  for (const s of o.recall ? [] : loadPrecisionSamples()) {
     count(`precision ${s.family} ${s.half}`, !byId.has(s.id));
     if (byId.has(s.id) || !want(s.family, s.half)) continue;
     rows.push([s.id, 'precision', s.family, s.half, `${s.repo}:${s.path}:${s.line}`, s.ruleId]); n++;
