@@ -43,6 +43,8 @@ export function checkFetch(ctx: RuleContext, t: Target): void {
   const args = callArgs(t.call);
   if (args.length === 0 || boundedByWrapper(t.call)) return;
   const first = unwrap(args[0]);
+  // fetch(new URL('../fonts/x.ttf', import.meta.url)): an asset bundled beside the module, not a remote server
+  if (moduleAsset(ctx, first)) return;
   // fetch(new Request(url, { signal })) / fetch(request): the Request may carry its own signal
   if (args.length < 2 && first) {
     const req = first.type === 'new_expression' ? first : requestConstruction(ctx, first);
@@ -70,6 +72,34 @@ export function checkFetch(ctx: RuleContext, t: Target): void {
     }
   }
   report(ctx, t, t.call, 'fetch', `\`${t.name}\` has no timeout: it can wait forever if the server stalls (fetch has no overall deadline)`, signalFixes(ctx, t, st, 1));
+}
+
+/**
+ * A URL resolved against the module's own location: `new URL('./x.wasm', import.meta.url)` (also `.href`,
+ * `.toString()`, through a same-file const). Bundlers (webpack, Next.js, Vite) and runtimes resolve it to a file
+ * shipped with the module (`file:` on Node, a bundled asset on the edge): reading it does not wait on a remote
+ * server. The first argument must be a path (a string or template that does not start with a scheme or `//`).
+ */
+function moduleAsset(ctx: RuleContext, expr: Node | null | undefined, depth = 0): boolean {
+  let n = unwrap(expr);
+  if (!n || depth > 3) return false;
+  if (n.type === 'identifier') {
+    const v = ctx.facts.resolveValue(n);
+    return !!v && v !== n && moduleAsset(ctx, v, depth + 1);
+  }
+  if (n.type === 'call_expression') {
+    const fn = unwrap(n.childForFieldName('function'));
+    if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'toString') return false;
+    n = unwrap(fn.childForFieldName('object'));
+  } else if (n.type === 'member_expression' && n.childForFieldName('property')?.text === 'href') {
+    n = unwrap(n.childForFieldName('object'));
+  }
+  if (n?.type !== 'new_expression' || n.childForFieldName('constructor')?.text !== 'URL') return false;
+  const a = callArgs(n);
+  if (a.length !== 2 || unwrap(a[1])?.text.replace(/\s+/g, '') !== 'import.meta.url') return false;
+  const rel = unwrap(a[0]);
+  if (rel?.type !== 'string' && rel?.type !== 'template_string') return false;
+  return !/^['"`]([a-z][a-z0-9+.-]*:|\/\/)/i.test(rel.text);
 }
 
 export function axiosConfigIndex(t: Target, args: Node[]): number {

@@ -35,6 +35,18 @@ export function clockReadOf(src: Node): ClockRead | null {
   return { expr: src, numeric: false };
 }
 
+/** `useRef(x)` / `React.useRef(x)`. */
+export function isUseRefCall(call: Node): boolean {
+  const p = memberPath(call.childForFieldName('function'));
+  return !!p && p[p.length - 1] === 'useRef' && (p.length === 1 || (p.length === 2 && p[0] === 'React'));
+}
+
+/** The name a holder's purpose is read from: a React ref's own name for `startTimeRef.current` (`startTime`). */
+export function stateName(name: string): string {
+  const m = /(?:^|\.)([A-Za-z_$][\w$]*?)(?:Ref|_ref)\.current$/.exec(name);
+  return m ? m[1] : name;
+}
+
 /* ----------------------------------------------------------------------------------------------------------
  * Holders: variables and `this` fields that hold a clock reading (a start time or a deadline)
  * -------------------------------------------------------------------------------------------------------- */
@@ -199,6 +211,7 @@ export class ClockAnalysis {
       else if (p.type === 'assignment_expression' && p.childForFieldName('right')?.startIndex === top.startIndex) this.holderForTarget(p.childForFieldName('left'));
       else if (p.type === 'public_field_definition' || p.type === 'field_definition') this.fieldHolder(p);
       else if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === top.startIndex) this.pairHolder(p);
+      else if (p.type === 'arguments' && p.namedChild(0)?.startIndex === top.startIndex) this.refHolder(p.parent);
     }
     // one level of propagation: `this.last = now` where `now` holds a clock reading
     for (const a of ctx.captures('assign')) {
@@ -243,6 +256,18 @@ export class ClockAnalysis {
     const h: Holder = { id: this.holders.length, kind: 'path', name: path, anchor: scope, scope, deadline: false, once: false, convertible: false, privateField: false, reads: [], valid: true };
     this.pathHolders.set(key, h);
     this.holders.push(h);
+  }
+
+  /**
+   * `const startRef = useRef(Date.now())`: a React ref is a component's instance field, kept across renders; its
+   * `.current` is a path holder `startRef.current`.
+   */
+  private refHolder(call: Node | null): void {
+    if (call?.type !== 'call_expression' || !isUseRefCall(call)) return;
+    const d = skipParensUp(call).parent;
+    if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.type !== 'identifier') return;
+    const scope = declarationScope(d);
+    if (scope) this.pathHolder(d.childForFieldName('name')!.text + '.current', scope);
   }
 
   /** `{ startedAt: Date.now() }` as a variable's initial value: a path holder `run.startedAt`. */
@@ -313,6 +338,12 @@ export class ClockAnalysis {
       for (const d of this.ctx.captures('decl')) {
         if (!contains(h.scope, d) || d.childForFieldName('name')?.text !== root || declarationScope(d)?.id !== h.scope.id) continue;
         const init = unwrap(d.childForFieldName('value'));
+        // `useRef(x)`: x is the first value of `ref.current` (kept across renders: not a start taken once)
+        if (init?.type === 'call_expression' && rest.length === 1 && rest[0] === 'current' && isUseRefCall(init)) {
+          const first = init.childForFieldName('arguments')?.namedChild(0);
+          if (first) values.push(first);
+          continue;
+        }
         if (init?.type !== 'object' || rest.length !== 1) continue;
         for (const c of namedChildrenOf(init)) {
           if (c.type === 'pair' && keyName(c.childForFieldName('key')) === rest[0]) {

@@ -5,7 +5,7 @@
 import type { Node } from '../../core/parser';
 import type { Fix, TextEdit } from '../../core/types';
 import { replaceNodeEdit } from '../../core/edits';
-import type { ClockAnalysis, Holder, Use } from './clock';
+import { stateName, type ClockAnalysis, type Holder, type Use } from './clock';
 import { rangeKey, skipParensUp, shortText } from './syntax';
 import { unwrap } from '../../core/ast';
 import { NOT_DURATION_RE, START_RE, TIMEOUT_RE, COOLDOWN_RE, CIRCUIT_RE, SLEEP_RE, LAST_STAMP_RE, DURATION_NAME_RE } from './names';
@@ -61,8 +61,8 @@ export function checkDurations(a: ClockAnalysis): void {
 }
 
 function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>, escapes: boolean): boolean {
-  const names = [h.name];
-  for (const x of u.holders) names.push(x.name);
+  const names = [stateName(h.name)];
+  for (const x of u.holders) names.push(stateName(x.name));
   // the bound the elapsed time is compared with, or the variable that receives it
   const up = skipParensUp(u.site);
   const p = up.parent;
@@ -82,13 +82,18 @@ function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>,
   // a circuit breaker's cooldown is a duration (`Date.now() - openedAt < COOLDOWN_MS`); other cooldowns are rate limits
   const circuit = [...names, bound, fname].some(n => CIRCUIT_RE.test(n));
   const notDuration = (n: string) => NOT_DURATION_RE.test(n) && !(circuit && COOLDOWN_RE.test(n) && !NOT_DURATION_RE.test(n.replace(/cool_?(down|off)/ig, '')));
-  if (names.some(notDuration) || notDuration(bound)) return false;
+  if (names.some(notDuration)) return false;
+  // (round 2) a "max age" measured from a start this code took (`Date.now() - browserStartTs >= BROWSER_MAX_AGE_MS`)
+  // is how long a resource has lived, not a cache entry's age: a cache or expiry word anywhere still silences it
+  const ageOnly = (n: string) => !NOT_DURATION_RE.test(n.replace(/max_?age|(^|[a-z_])age(?=$|[^a-z])/ig, '$1'));
+  if (notDuration(bound) && !(START_RE.test(stateName(h.name)) && !h.deadline && ageOnly(bound))) return false;
   if (h.deadline) {
     // a deadline that is stored or passed on is an expiry timestamp, not a local deadline
     if (escapes) return false;
     return h.once || TIMEOUT_RE.test(h.name) || /deadline|until|end|stop|give_?up/i.test(h.name);
   }
-  return h.once || START_RE.test(h.name) || LAST_STAMP_RE.test(h.name.split('.').pop()!) || circuit || TIMEOUT_RE.test(bound);
+  const own = stateName(h.name);
+  return h.once || START_RE.test(own) || LAST_STAMP_RE.test(own.split('.').pop()!) || circuit || TIMEOUT_RE.test(bound);
 }
 
 function performanceUsable(a: ClockAnalysis): boolean {

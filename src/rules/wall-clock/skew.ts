@@ -37,6 +37,8 @@ import { SKEW_LINKS, LEASE_LINKS } from './links';
 const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded|last used|last accessed|starts? at|ends? at|scheduled|publish|release|valid (from|until)|hmac|signature|signed|replay|nonce|lifetime|tolerance)/;
 /** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
 const LEASE_VOCAB_WORDS = /\b(max age|oldest|lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
+/** Words that name a holder's claim on work: the decision's own names saying so outweigh its function's name. */
+const STRONG_LEASE_RE = /\b(lock|lease|heartbeat|claim)/;
 const words = (s: string) => identWords(s).join(' ');
 const silent = (s: string) => SKEW_SILENT_WORDS.test(words(s));
 const leaseVocab = (s: string) => LEASE_VOCAB_WORDS.test(words(s));
@@ -66,6 +68,8 @@ interface Decision {
   names: string[];
   windowMs?: number;
   metric?: boolean;
+  /** A query filter that keeps the records stamped after the threshold (`{ createdAt: { gte: t } }`): a look-back. */
+  lookback?: boolean;
 }
 
 export function checkSkew(a: ClockAnalysis): void {
@@ -321,7 +325,7 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
       const obj = p.parent;
       const outer = obj?.type === 'object' ? obj.parent : null;
       const field = outer?.type === 'pair' ? keyName(outer.childForFieldName('key')) : undefined;
-      if (field && STAMP_NAME_RE.test(field)) return { at, site: outer!, stamp: field, names: [field, windowText, ...extraNames, ...queryNames(outer!)], windowMs };
+      if (field && STAMP_NAME_RE.test(field)) return { at, site: outer!, stamp: field, names: [field, windowText, ...extraNames, ...queryNames(outer!)], windowMs, lookback: /^\$?(gte?|after)$/.test(keyName(p.childForFieldName('key')) ?? '') };
       continue;
     }
     // lt(table.lockedAt, threshold) / .where('locked_at', '<', threshold)
@@ -333,7 +337,7 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
       if (CMP_FNS.test(fname) && args.length === 2 && args[1].startIndex === u.startIndex) {
         const col = unwrap(args[0]);
         const field = col?.type === 'member_expression' ? col.childForFieldName('property')?.text : undefined;
-        if (field && STAMP_NAME_RE.test(field)) return { at, site: call, stamp: col!.text, names: [field, windowText, ...extraNames], windowMs };
+        if (field && STAMP_NAME_RE.test(field)) return { at, site: call, stamp: col!.text, names: [field, windowText, ...extraNames], windowMs, lookback: /^gte?$/.test(fname) };
       }
       // redis sorted sets scored by time: zrangebyscore(key, '-inf', threshold) in a function about stale entries
       if (/^z(rev)?rangebyscore|^zremrangebyscore$|^zcount$/i.test(fname) && args.slice(1).some(x => x.startIndex === u.startIndex)) {
@@ -341,7 +345,7 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
       }
       if (/^(where|andWhere|orWhere|having)$/.test(fname) && args.length === 3 && args[2].startIndex === u.startIndex && /^['"][<>]=?['"]$/.test(args[1].text)) {
         const field = args[0].text.replace(/^['"`]|['"`]$/g, '').split('.').pop() ?? '';
-        if (STAMP_NAME_RE.test(field)) return { at, site: call, stamp: field, names: [field, windowText, ...extraNames], windowMs };
+        if (STAMP_NAME_RE.test(field)) return { at, site: call, stamp: field, names: [field, windowText, ...extraNames], windowMs, lookback: /^['"]>=?['"]$/.test(args[1].text) };
       }
     }
   }
@@ -404,8 +408,12 @@ function judgeDirect(a: ClockAnalysis, cmp: Node, otherNode: Node | null): void 
 
 function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
   const fname = (() => { const f = enclosingFunctionOf(d.site); return f ? functionName(f) ?? '' : ''; })();
-  const names = [...d.names, ...extra, fname].filter(Boolean);
-  if (names.some(silent)) return;
+  const own = [...d.names, ...extra].filter(Boolean);
+  const names = [...own, fname].filter(Boolean);
+  if (own.some(silent)) return;
+  // (round 2) the enclosing function's name is context, weaker than the decision's own names: a scheduler's
+  // `processDueJobs` taking over executions whose lease ran out is still a lease takeover
+  if (fname && silent(fname) && !own.some(x => STRONG_LEASE_RE.test(words(x)))) return;
   if (d.windowMs !== undefined && d.windowMs >= SIX_HOURS) return; // calendar arithmetic
   // UI code decides what to show; only a lock or lease judged there counts
   const ui = a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file);
@@ -417,6 +425,9 @@ function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
     // than what to show (`badge = 'new'`)
     if (d.windowMs === undefined || d.windowMs > ONE_HOUR) return;
     if (displayOnly(a, d.site)) return;
+    // (round 2) a query that keeps the records stamped after `now - W` selects what to list or count (recent uploads
+    // for a notification, reports in the last 15 minutes): a look-back window, not "was this one just created"
+    if (d.lookback) return;
   }
   const lease = names.some(x => /\b(lock|lease|claim|owner|holder|take ?over|reclaim|leader|leadership|primary|election)/.test(words(x)));
   const what = lease ? 'a lock or lease is judged free' : 'staleness or recency is decided';
