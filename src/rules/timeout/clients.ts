@@ -15,7 +15,7 @@ import type { RuleContext } from '../../core/rule';
 import type { Fix } from '../../core/types';
 import { callRange, memberPath, unwrap } from '../../core/ast';
 import { replaceNodeEdit } from '../../core/edits';
-import type { ModuleBinding } from '../../core/facts';
+import { declarationScope, type ModuleBinding } from '../../core/facts';
 import { inspectOptions, isDisablingValue, optionsEdit } from './common';
 import { returnedValues, sameFileFunction } from './browser';
 
@@ -153,10 +153,14 @@ function presignOnly(ctx: RuleContext, created: Node): boolean {
   const h = n.parent;
   let holder: string | undefined;
   let pattern: RegExp | undefined;
+  // (round 2) a local of a function is looked for in that function only: `client` elsewhere in the file is another one
+  let from = 0, to = ctx.text.length;
   if (h?.type === 'variable_declarator' && h.childForFieldName('value')?.startIndex === n.startIndex && h.childForFieldName('name')?.type === 'identifier') {
     if (h.parent?.parent?.type === 'export_statement') return false; // used by other modules too
     holder = h.childForFieldName('name')!.text;
     pattern = new RegExp(`(?<![\\w$.])${holder}(?![\\w$])`, 'g');
+    const scope = declarationScope(h);
+    if (scope && scope.type !== 'program') { from = scope.startIndex; to = scope.endIndex; }
   } else if (h?.type === 'assignment_expression' && h.childForFieldName('right')?.startIndex === n.startIndex) {
     const l = memberPath(h.childForFieldName('left'));
     if (!l || l.length !== 2 || l[0] !== 'this') return false;
@@ -167,6 +171,7 @@ function presignOnly(ctx: RuleContext, created: Node): boolean {
   let uses = 0;
   for (const m of ctx.text.matchAll(pattern)) {
     const at = m.index;
+    if (at < from || at >= to) continue;
     if (at >= h!.startIndex && at < h!.endIndex) continue;
     // another assignment to the holder, or a declaration (`private signedUrlClient: S3Client;`)
     const after = ctx.text.slice(at + m[0].length, at + m[0].length + 40);

@@ -259,10 +259,27 @@ export function httpOptionsIndex(ctx: RuleContext, args: Node[]): number {
     const name = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? a.childForFieldName('property')?.text ?? '' : '';
     if (name && URL_NAME.test(name) && !ctx.facts.resolveObject(a)) continue;
     if (name && CALLBACK_NAME.test(name)) break;
+    // (round 2) a name that holds a function: a same-file function, or the resolve/reject of a Promise executor
+    // (`new Promise((res) => https.get(url, res))`)
+    if (a.type === 'identifier' && (sameFileFunction(ctx, a) || promiseExecutorParam(a))) break;
     optIdx = i;
     break;
   }
   return optIdx;
+}
+
+/** `res` in `new Promise((res, rej) => ...)`: the executor's parameters are the promise's resolve and reject functions. */
+function promiseExecutorParam(id: Node): boolean {
+  for (let f: Node | null = id.parent; f; f = f.parent) {
+    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function') continue;
+    const params = f.childForFieldName('parameters') ?? f.childForFieldName('parameter');
+    const names = params ? (params.type === 'identifier' ? [params] : params.namedChildren.map(c => c && (c.type === 'identifier' ? c : c.childForFieldName('pattern')))) : [];
+    if (!names.some(x => x?.type === 'identifier' && x.text === id.text)) continue; // not declared here: look further out
+    const args = f.parent;
+    const ctor = args?.type === 'arguments' ? args.parent : null;
+    return ctor?.type === 'new_expression' && ctor.childForFieldName('constructor')?.text === 'Promise' && args!.namedChild(0)?.startIndex === f.startIndex;
+  }
+  return false;
 }
 
 function urlMakingCall(ctx: RuleContext, call: Node): boolean {
