@@ -53,6 +53,12 @@ ruleTester('missing-timeout', {
       output: `export const load = () => fetch(new URL('https://cdn.example.com/x.json', import.meta.url), { signal: AbortSignal.timeout(${N}) });`,
     },
     {
+      name: 'a template starting with a base URL, against import.meta.url, is remote',
+      code: "export const load = (baseUrl: string) => fetch(new URL(`${baseUrl}/fonts/a.ttf`, import.meta.url));",
+      errors: [{ messageId: 'fetch', line: 1, column: 42, endLine: 1, endColumn: 99 }],
+      output: `export const load = (baseUrl: string) => fetch(new URL(\`\${baseUrl}/fonts/a.ttf\`, import.meta.url), { signal: AbortSignal.timeout(${N}) });`,
+    },
+    {
       name: 'a relative path against another base is judged',
       code: "export const load = (base: string) => fetch(new URL('./x.json', base));",
       errors: [{ messageId: 'fetch', line: 1, column: 39, endLine: 1, endColumn: 71 }],

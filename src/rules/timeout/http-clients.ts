@@ -78,7 +78,8 @@ export function checkFetch(ctx: RuleContext, t: Target): void {
  * A URL resolved against the module's own location: `new URL('./x.wasm', import.meta.url)` (also `.href`,
  * `.toString()`, through a same-file const). Bundlers (webpack, Next.js, Vite) and runtimes resolve it to a file
  * shipped with the module (`file:` on Node, a bundled asset on the edge): reading it does not wait on a remote
- * server. The first argument must be a path (a string or template that does not start with a scheme or `//`).
+ * server. The first argument must be a path (a string or template that does not start with a scheme, `//` or a
+ * substitution, which may hold an absolute URL).
  */
 function moduleAsset(ctx: RuleContext, expr: Node | null | undefined, depth = 0): boolean {
   let n = unwrap(expr);
@@ -99,7 +100,8 @@ function moduleAsset(ctx: RuleContext, expr: Node | null | undefined, depth = 0)
   if (a.length !== 2 || unwrap(a[1])?.text.replace(/\s+/g, '') !== 'import.meta.url') return false;
   const rel = unwrap(a[0]);
   if (rel?.type !== 'string' && rel?.type !== 'template_string') return false;
-  return !/^['"`]([a-z][a-z0-9+.-]*:|\/\/)/i.test(rel.text);
+  // `${baseUrl}/fonts/x.ttf` starts with something else than a path: an absolute base makes it remote
+  return !/^['"`]([a-z][a-z0-9+.-]*:|\/\/|\$\{)/i.test(rel.text);
 }
 
 export function axiosConfigIndex(t: Target, args: Node[]): number {
