@@ -286,7 +286,23 @@ function configSpreads(obj: Node): boolean {
 function resetsIn(w: Node, fn: Node): boolean {
   if (w.type !== 'assignment_expression' || unwrap(w.childForFieldName('right'))?.type !== 'number') return false;
   if (!contains(fn, w) || innermostFunction(w)?.id !== fn.id) return false;
-  return !inLoopWithin(w, fn);
+  if (inLoopWithin(w, fn)) return false;
+  // it must run on every call before the failure (round 2): not on the success path (after an await in the `try`:
+  // `try { await flush(); this.retries = 0 } catch { … }`), nor in a branch (`if (!this.retries) this.retries = 0`
+  // only initialises it; `else { this.retries = 0 }` after giving up), nor in the failure path itself
+  for (let child: Node = w, p = w.parent; p && p.id !== fn.id; child = p, p = p.parent) {
+    if (p.type === 'expression_statement' || p.type === 'parenthesized_expression' || p.type === 'sequence_expression') continue;
+    if (p.type === 'statement_block') {
+      const t = p.parent;
+      if (t?.type === 'try_statement' && t.childForFieldName('body')?.id === p.id &&
+        /\bawait\b/.test(p.text.slice(0, child.startIndex - p.startIndex))) return false;
+      if (t && t.id !== fn.id && t.type !== 'try_statement') return false;
+      continue;
+    }
+    if (p.type === 'try_statement') continue;
+    return false;
+  }
+  return true;
 }
 
 function inLoopWithin(n: Node, fn: Node): boolean {

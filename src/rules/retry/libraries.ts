@@ -13,11 +13,22 @@ import {
   paramNames, returnExprs, visibleDecl, par, pushFinding, UPPER, findLocal,
 } from './common';
 import type { Classifier } from './delay';
+import { waitsForState } from './noise';
+import { functionName } from './recursion';
 
-export const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry|effect|effect\/Effect)$/;
+export const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry|effect|effect\/Effect|@effect\/workflow|@effect\/workflow\/Activity|effect\/unstable\/workflow|effect\/unstable\/workflow\/Activity)$/;
 /** RxJS operators: `rxjs`, `rxjs/operators`, and the per-operator deep paths (`rxjs/operators/retry`, RxJS 5.5 / internal). */
 export const isRxOperatorModule = (m: string) => m === 'rxjs' || m === 'rxjs/operators' || /^rxjs\/(?:internal\/)?operators\/\w+$/.test(m);
-export const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry|['"]effect/;
+export const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry|['"]effect|@effect\/workflow/;
+
+/** Libraries configured on a client rather than wrapped around one operation. */
+const CLIENT_LIBS = new Set(['axios-retry', 'got', 'ky']);
+
+/** The name of the nearest named function around `n` (an arrow passed to a call has none: look further out). */
+function enclosingName(n: Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) { const name = functionName(p); if (name) return name; }
+  return undefined;
+}
 
 export class LibraryChecks {
   constructor(private ctx: RuleContext, private cls: Classifier, private out: RetryFinding[]) {}
@@ -41,6 +52,9 @@ export class LibraryChecks {
       const fn = unwrap(call.childForFieldName('function'));
       if (!fn) return;
       const lib = this.libOf(fn);
+      // a retry library driving a wait for a state (`waitForEventAvailability` throws until the rows are there,
+      // round 2): polling, not a retry of a failure (RULES v2); client configs (axios-retry, got, ky) are not waits
+      if (lib && !CLIENT_LIBS.has(lib) && waitsForState(enclosingName(call))) return;
       if (lib) this.dispatch(lib, call, fn);
       else if (superagent && fn.type === 'member_expression' && fn.childForFieldName('property')?.text === 'retry' && this.chainRoot(fn)) this.superagent(call, fn);
     };
@@ -117,6 +131,12 @@ export class LibraryChecks {
       if (b && ((b.module === 'effect' && b.imported === 'Effect') || (b.module === 'effect/Effect' && b.imported === '*'))) {
         return fn.childForFieldName('property')?.text === 'retry' ? 'effect.retry' : undefined;
       }
+      // Effect workflows: `Activity.retry({ times })` (`@effect/workflow`, Effect 4's `effect/unstable/workflow`)
+      // forwards its options to `Effect.retry` and takes no `schedule` at all (round 2)
+      if (b && ((/^(@effect\/workflow|effect\/unstable\/workflow)$/.test(b.module) && b.imported === 'Activity') ||
+        (/^(@effect\/workflow|effect\/unstable\/workflow)\/Activity$/.test(b.module) && b.imported === '*'))) {
+        return fn.childForFieldName('property')?.text === 'retry' ? 'activity.retry' : undefined;
+      }
       if (!b || (b.imported !== '*' && b.imported !== 'default')) return undefined;
       member = fn.childForFieldName('property')?.text;
       if (member === 'default') member = '';
@@ -146,6 +166,7 @@ export class LibraryChecks {
       case 'cockatiel': return this.cockatiel(call);
       case 'got': case 'ky': return this.gotKy(call, lib);
       case 'effect.retry': return this.effectRetry(call);
+      case 'activity.retry': return this.effectRetry(call, 'Activity.retry');
     }
   }
 
@@ -559,7 +580,7 @@ export class LibraryChecks {
    * (effect.website/docs/scheduling/built-in-schedules): `exponential`/`fibonacci` grow with no randomness unless
    * `Schedule.jittered` is applied; `spaced`/`fixed` are constant; `recurs`/`forever`/`{ times }` alone retry at once.
    */
-  private effectRetry(call: Node): void {
+  private effectRetry(call: Node, name = 'Effect.retry'): void {
     const args = callArgs(call);
     const policy = args.length >= 2 ? args[1] : args[0];
     if (!policy) return;
@@ -573,9 +594,12 @@ export class LibraryChecks {
         const times = this.prop(obj, 'times');
         if (times.kind !== 'present' || numberOf(this.ctx, times.value) === 0) return;
         return this.report(BACKOFF_ID, { ...calleeRange(call), messageId: 'libNoDelay', fixes: [],
-          message: '`Effect.retry` with `times` and no `schedule` retries immediately: when the dependency fails, every client hammers it at once (a retry storm); retry with `Schedule.exponential(…).pipe(Schedule.jittered)`' });
+          message: name === 'Effect.retry'
+            ? '`Effect.retry` with `times` and no `schedule` retries immediately: when the dependency fails, every client hammers it at once (a retry storm); retry with `Schedule.exponential(…).pipe(Schedule.jittered)`'
+            : '`Activity.retry` takes no schedule: its `times` retries go again immediately (it forwards to `Effect.retry` without a delay), so when the dependency fails every workflow hammers it at once (a retry storm); retry the activity\'s effect with `Effect.retry` and `Schedule.exponential(…).pipe(Schedule.jittered)`' });
       }
-    } else schedule = policy;
+    } else if (name === 'Effect.retry') schedule = policy;
+    else return;
     const s = unwrap(this.ctx.facts.resolveValue(schedule));
     if (!s || /\bjittered\b/.test(s.text)) return;
     let grow: Node | undefined, constant: Node | undefined, bare = false, other = false;

@@ -177,11 +177,14 @@ export class LoopChecks {
     // condition, or (when the catch `continue`s) a return/break after the try
     const tstmts = namedChildren(block).filter(s => s.type !== 'comment');
     if (tstmts.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)) || isProcessExit(s))) return this.goesRoundAfter(body, t, catchContinues);
+    // the awaited call's own result tested for success (`const result = await upload(); if (result.success) return`,
+    // round 2): a failed result goes round like a thrown error
+    let results: { result?: string; error?: string } | undefined;
     for (const s of tstmts) {
-      if (s.type !== 'if_statement') continue;
+      if (s.type !== 'if_statement') { results = resultNames(s) ?? results; continue; }
       const c = s.childForFieldName('condition');
       const cons = s.childForFieldName('consequence');
-      if (!c || !cons || !OK_TEST.test(c.text)) continue;
+      if (!c || !cons || !(OK_TEST.test(c.text) || (results && successTest(c.text, results)))) continue;
       if (exits(cons)) return this.goesRoundAfter(body, t, catchContinues);
     }
     if (cond) {
@@ -235,6 +238,15 @@ export class LoopChecks {
     const block = t.childForFieldName('body')!;
     const counters = this.loopCounters(loop, body).map(c => c.name);
     if (tryIndexedByCounter(block, counters)) return true;
+    // the item picked into a local first (`const query = queries[i]; try { await search(query) }`, round 2)
+    for (const st of statementsBefore(body, t)) {
+      if (st.type !== 'lexical_declaration' && st.type !== 'variable_declaration') continue;
+      for (const d of namedChildren(st)) {
+        const name = d.type === 'variable_declarator' ? d.childForFieldName('name') : null;
+        const value = d.childForFieldName('value');
+        if (name?.type === 'identifier' && value && tryIndexedByCounter(value, counters) && wordRe(name.text).test(block.text)) return true;
+      }
+    }
     const cbody = t.childForFieldName('handler')?.childForFieldName('body');
     for (const s of namedChildren(body)) {
       if (isSameNode(s, t) || (cbody && contains(s, cbody))) continue;

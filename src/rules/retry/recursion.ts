@@ -69,7 +69,8 @@ export class RecursionChecks {
       const f = ref?.type === 'identifier' ? sameFileFunction(ctx, ref, m[1]) : undefined;
       if (f) out.push(f);
     }
-    for (const m of ctx.matchAll(/\bif\s*\(\s*(err|error|e|er)\s*\)/g)) {
+    // `if (err)`, and `if (result.error)` of an error-first result (`const result = await tryCatch(op())`, round 2)
+    for (const m of ctx.matchAll(/\bif\s*\(\s*(?:err|error|e|er|[A-Za-z_$][\w$]*\??\.(?:error|err))\s*\)/g)) {
       const n = at(m.index!);
       const ifs = n?.type === 'if_statement' ? n : n?.parent?.type === 'if_statement' ? n.parent : null;
       const cons = ifs?.childForFieldName('consequence');
@@ -161,7 +162,17 @@ export class RecursionChecks {
       const reg = x.path?.region;
       return !!reg && GIVES_UP.test(reg.text.slice(0, Math.max(0, x.call.startIndex - reg.startIndex)));
     });
-    const unbounded = counter ? !this.counterChecked(fn, counter.name) && !this.counterDecidedElsewhere(fn, counter.name) : !givesUp;
+    // or the self-call sits in a branch taken only under a limit (`if (this.retryCount < this.MAX) { … setTimeout(…) }`,
+    // round 2): a bound on state we do not track as a counter
+    const underLimit = resolved.some(x => {
+      const reg = x.path?.region;
+      for (let p = (x.timer ?? x.call).parent; p && reg && contains(reg, p); p = p.parent) {
+        if (p.type !== 'if_statement' && p.type !== 'ternary_expression') continue;
+        if (LIMIT_WORDS.test(p.childForFieldName('condition')?.text ?? '')) return true;
+      }
+      return false;
+    });
+    const unbounded = counter ? !this.counterChecked(fn, counter.name) && !this.counterDecidedElsewhere(fn, counter.name) : !givesUp && !underLimit;
     const tail = unbounded ? ', and nothing limits the number of attempts (it retries forever)' : '';
     const increasing = counter?.increasing ? counter.name : undefined;
     reportDelay(this.s, verdict, increasing, tail, r.call, null, fn, 'recursion');
@@ -275,6 +286,7 @@ export class RecursionChecks {
       if (p.type === 'if_statement' && isSameNode(p.childForFieldName('consequence'), child)) {
         const c = unwrap(p.childForFieldName('condition'));
         if (c?.type === 'identifier' && /^(err|error|e|er)$/.test(c.text)) return { region: child };
+        if (c && isResultErrorTest(c)) return { region: child };
         if (c && isFailedStatusTest(c)) return { region: child };
       }
     }
@@ -442,6 +454,9 @@ export class RecursionChecks {
 
 export interface FailurePath { region: Node }
 
+/** Words of a condition that limits attempts (`retryCount < MAX_RETRIES`, `attemptsLeft > 0`). */
+const LIMIT_WORDS = /attempt|retr|tries|count|max|limit|budget|remaining|left/i;
+
 export const ARITH = new Set(['+', '-', '*', '/', '<<', '**']);
 
 /** The self-call passes each parameter through unchanged, or only counts/scales it (`n - 1`, `delay * 2`). */
@@ -465,6 +480,20 @@ export function sameOperationArgs(fn: Node, call: Node, timer?: Node): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * `result.error` / `result?.err`, where `result` holds an awaited call's error-first result (`const result = await
+ * tryCatch(op())`, `{ data, error }` objects): the branch where the call failed.
+ */
+export function isResultErrorTest(c: Node): boolean {
+  const e = unwrap(c);
+  if (e?.type !== 'member_expression' || !/^(error|err)$/.test(e.childForFieldName('property')?.text ?? '')) return false;
+  const obj = unwrap(e.childForFieldName('object'));
+  if (obj?.type !== 'identifier') return false;
+  const re = new RegExp(`\\b${obj.text.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*await\\b`);
+  const fn = innermostFunction(e);
+  return !!fn && re.test(fn.text.slice(0, e.startIndex - fn.startIndex));
 }
 
 /** `x.status === 429`, `x.status >= 500`, `x.statusCode === 503`, `!x.ok`: a response that failed. */
