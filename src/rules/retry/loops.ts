@@ -181,7 +181,13 @@ export class LoopChecks {
     // round 2): a failed result goes round like a thrown error
     let results: { result?: string; error?: string } | undefined;
     for (const s of tstmts) {
-      if (s.type !== 'if_statement') { results = resultNames(s) ?? results; continue; }
+      if (s.type !== 'if_statement') {
+        // not a read of a state or a readiness probe (`const job = await getJobStatus(id); if (job.success) …` polls)
+        const callee = resultNames(s) ? awaitedCall(this.idx.awaitsIn(s)[0]) : undefined;
+        const calleeName = callee ? memberPath(callee.childForFieldName('function'))?.join('.') ?? '' : '';
+        if (callee && !READINESS.test(calleeName) && !STATE_READ.test(calleeName)) results = resultNames(s);
+        continue;
+      }
       const c = s.childForFieldName('condition');
       const cons = s.childForFieldName('consequence');
       if (!c || !cons || !(OK_TEST.test(c.text) || (results && successTest(c.text, results)))) continue;

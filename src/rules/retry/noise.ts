@@ -50,7 +50,13 @@ export function waitsForState(fnName: string | undefined, region?: Node | null):
  */
 export function loopChangesInput(loopBody: Node, tryBlock: Node, counters: string[]): boolean {
   const names = new Set<string>();
-  for (const c of findLocal(tryBlock, x => x.type === 'call_expression', false, 400)) {
+  // the retried operation is awaited: a synchronous call on the way (`isRateLimited = this.isRateLimit(lastError)`
+  // after a failed result, round 2) takes no input of the operation
+  const awaited = (c: Node) => { for (let p = c.parent; p && p.id !== tryBlock.id; p = p.parent) if (p.type === 'await_expression' || p.type === 'yield_expression') return true; return false; };
+  const calls = findLocal(tryBlock, x => x.type === 'call_expression', false, 400);
+  const anyAwaited = calls.some(awaited);
+  for (const c of calls) {
+    if (anyAwaited && !awaited(c)) continue;
     for (const a of callArgs(c)) {
       // `insert(rows)`, `links.insert({ url, slug })`: the identifiers the call is given
       for (const id of findLocal(a, x => x.type === 'identifier' || x.type === 'shorthand_property_identifier', false, 100)) {
