@@ -499,6 +499,8 @@ export function explicitInputId(ctx: RuleContext, call: Node): boolean {
     const r = ctx.facts.lookupProp(obj, k);
     if (r.kind !== 'present' || !r.value) continue;
     let v: Node | null = unwrap(r.value);
+    // `id: undefined` / `id: null` (a copy that clears the source row's id): the database generates a fresh one
+    if (v && /^(undefined|null|void 0)$/.test(v.text)) return false;
     if (v?.type === 'shorthand_property_identifier' || v?.type === 'identifier') {
       // a parameter or a value computed from the input; a same-file const made by a generator is not
       const init = unwrap(ctx.facts.constDeclarator(v.text, v)?.childForFieldName('value'));

@@ -31,9 +31,9 @@ export interface GuardFact {
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 /** A computed duplicate flag that gates the work: `if (isDuplicate && last) { reuse } else { create }`, `if (alreadyExists) return`. */
 const DUP_FLAG = /\bif\s*\(\s*!?\s*(?:isDuplicate|isDup|alreadyExists?|alreadyExisting|alreadyCreated|alreadyInvited|alreadyMember)\b/;
-const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events|inbox)\b|\b(message|msg|event|evt|record)\.(id|offset|messageId|MessageId)\b/;
+const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events)\b|\b(message|msg|event|evt)\.(id|offset|messageId|MessageId)\b|\brecord\.(messageId|MessageId)\b/;
 const ID_USE = /\b(if|while|where|find\w*|exists\w*|has|get|set\w*|insert\w*|create\w*|upsert\w*|unique\w*|processed\w*|seen|dedup\w*|lock\w*|claim\w*|return)\b|===|!==|\b(const|let|var)\s+[\w$]+\s*(?::[^=]+)?=/;
-const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|ignoreDuplicates|skipDuplicates|onDuplicateKeyUpdate|onDuplicateUpdate/i;
+const UPSERT_GUARD = /\bupsert\b|on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|\$setOnInsert|onConflict|findOrCreate|getOrCreate|createOrUpdate|insertOrIgnore|firstOrCreate|upsert\s*:\s*true|merge\s+into|orIgnore\(|onDuplicateKeyUpdate|onDuplicateUpdate/i;
 const UNIQUE_GUARD = /P2002|23505|E11000|\b11000\b|DUPLICATE_KEY|DuplicateKeyError|isDuplicateKey|duplicate_key|UniqueViolation|ER_DUP_ENTRY|SQLITE_CONSTRAINT|UniqueConstraint|duplicate key|unique_violation|UNIQUE constraint|isUniqueConstraintError|isUniqueViolation/i;
 const LOG_LINE = /^\s*(console\.\w+|(this\.)?(log|logger|_logger)\.\w+|\w*[lL]ogger\.\w+|span\.\w+|\w*[sS]pan\.setAttributes?)\s*\(/;
 

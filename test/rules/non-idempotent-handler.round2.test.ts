@@ -1,0 +1,116 @@
+/**
+ * non-idempotent-handler: classes from the ecosystem check's round-2 tuning repositories (issue 14), each valid and
+ * invalid, over multi-file projects where the effect sits in another file: guards the rule used to see where there is
+ * none (a database-change webhook's `record.id`, an `inbox` domain word, a `skipDuplicates` on another insert, a
+ * copy's `id: undefined`), unique keys the insert does not determine (a column the database fills, a value generated
+ * at the insert), job-client wrappers that forward an optional job id, and Resend batch sends. Positions are 1-based.
+ */
+import { projectTable, type ProjectCase, type ProjectValidCase } from '../helpers/project-table';
+
+const ID = 'non-idempotent-handler';
+const table = (title: string, cases: { valid: ProjectValidCase[]; invalid: ProjectCase[] }) => projectTable(ID, title, cases);
+
+// ------------------------------------------------------------------------------------------------ guards that are none
+
+const SUPABASE_WEBHOOK = (trigger: string) => `import * as crypto from 'node:crypto';
+import { tasks } from '@trigger.dev/sdk';
+import { verify } from './verify';
+
+export async function POST(req: Request) {
+  const text = await req.clone().text();
+  if (!verify(text, req.headers.get('x-supabase-signature'))) return new Response('unauthorized', { status: 401 });
+  const body = await req.json();
+  const userId = body.record.id;
+  ${trigger}
+  return Response.json({ success: true });
+}
+`;
+const VERIFY = `import * as crypto from 'node:crypto';
+export function verify(text: string, signature: string | null) {
+  return !!signature && crypto.timingSafeEqual(Buffer.from(signature, 'base64'), crypto.createHmac('sha256', 'k').update(text).digest());
+}
+`;
+
+const DUPLICATE_LINK = (id: string, tagOptions: string) => `import type { NextApiRequest, NextApiResponse } from 'next';
+import prisma from './prisma';
+
+export default async function handle(req: NextApiRequest, res: NextApiResponse) {
+  if (req.method !== 'POST') return res.status(405).end();
+  const link = await prisma.link.findUnique({ where: { id: req.query.id as string } });
+  if (!link) return res.status(404).end();
+  const created = await prisma.$transaction(async (tx) => {
+    const copy = await tx.link.create({ data: { ...link, id: ${id}, name: link.name + ' (Copy)' } });
+    await tx.tagItem.createMany({ data: req.body.tags.map((tagId) => ({ tagId, linkId: copy.id }))${tagOptions} });
+    return copy;
+  });
+  return res.status(201).json(created);
+}
+`;
+const PRISMA = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export default prisma;
+`;
+
+const INBOX_QUERIES = `import { db } from './db';
+import { inboxItems } from './schema';
+
+export async function createInboxItem(input) {
+  const [inbox] = await db.insert(inboxItems).values({ teamId: input.teamId, fileName: input.fileName }).returning();
+  return inbox;
+}
+`;
+const INBOX_ROUTER = (body: string) => `import { Hono } from 'hono';
+import { createInboxItem } from './inbox.queries';
+
+const app = new Hono();
+app.post('/inbox', async (c) => {
+  const input = await c.req.json();
+  ${body}
+  return c.json(inbox);
+});
+export default app;
+`;
+
+table('non-idempotent-handler: guards that are none (round 2)', {
+  valid: [
+    {
+      name: 'a database-change webhook whose task trigger carries an idempotency key',
+      files: { 'route.ts': SUPABASE_WEBHOOK(`await tasks.trigger('onboard-team', { userId }, { idempotencyKey: \`onboard-\${userId}\` });`), 'verify.ts': VERIFY },
+    },
+    {
+      name: 'a copy whose id comes from the request converges on the primary key; the tags skip duplicates',
+      files: { 'pages/api/links/duplicate.ts': DUPLICATE_LINK('req.body.newId', ', skipDuplicates: true'), 'pages/api/links/prisma.ts': PRISMA },
+    },
+    {
+      name: 'an inbox item insert guarded by the message id it records (the inbox pattern)',
+      files: {
+        'inbox.queries.ts': INBOX_QUERIES,
+        'inbox.router.ts': INBOX_ROUTER(`const seen = await db.query.processed.findFirst({ where: eq(processed.messageId, input.messageId) });
+  if (seen) return c.json({ duplicate: true });
+  const inbox = await createInboxItem(input);`).replace("import { Hono } from 'hono';", "import { Hono } from 'hono';\nimport { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { processed } from './schema';"),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: "a Supabase database webhook: `body.record.id` is the changed row's id, not an event id: the redelivered event triggers the task again",
+      files: { 'route.ts': SUPABASE_WEBHOOK(`await tasks.trigger('onboard-team', { userId }, { delay: '10m' });`), 'verify.ts': VERIFY },
+      errors: [{ file: 'route.ts', line: 5, column: 23, messageId: 'publish', message: /tasks\.trigger/ }],
+    },
+    {
+      name: 'a copy with `id: undefined` gets a fresh id; `skipDuplicates` on the tag rows guards only those rows',
+      files: { 'pages/api/links/duplicate.ts': DUPLICATE_LINK('undefined', ', skipDuplicates: true'), 'pages/api/links/prisma.ts': PRISMA },
+      errors: [{ file: 'pages/api/links/duplicate.ts', line: 5, column: 7, messageId: 'insert', message: /tx\.link\.create/ }],
+    },
+    {
+      name: 'a copy with `id: null` and tag rows without skipDuplicates: both inserts repeat',
+      files: { 'pages/api/links/duplicate.ts': DUPLICATE_LINK('null', ''), 'pages/api/links/prisma.ts': PRISMA },
+      errors: [{ file: 'pages/api/links/duplicate.ts', line: 5, column: 7, messageId: 'insert', related: ['pages/api/links/duplicate.ts:9', 'pages/api/links/duplicate.ts:10'] }],
+    },
+    {
+      name: 'a product whose domain is an inbox: a variable named `inbox` is no inbox-pattern dedup',
+      files: { 'inbox.queries.ts': INBOX_QUERIES, 'inbox.router.ts': INBOX_ROUTER('const inbox = await createInboxItem(input);') },
+      errors: [{ file: 'inbox.router.ts', line: 5, column: 1, messageId: 'insert', related: ['inbox.queries.ts:5'] }],
+    },
+  ],
+});
