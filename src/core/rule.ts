@@ -130,6 +130,8 @@ export interface ProjectView {
    * one file states about the whole project (a schema's unique keys). Optional: views without the run's facts say no.
    */
   hasFact?(fact: string): boolean;
+  /** The run's project facts that start with `prefix` (a schema's unique keys of one model). Optional, like `hasFact`. */
+  factsWith?(prefix: string): string[];
   /**
    * The package directories of the project `file` belongs to (its package, the workspace roots, their packages), for
    * project files that are not analysed sources (a Prisma schema). Optional: views without a resolver say none.

@@ -88,9 +88,23 @@ export class ProjectIndex implements ProjectView {
   }
 
   /** The run's project facts (every file's `addProjectFact`), for `hasFact`; set before settling. */
-  setFacts(facts: ReadonlySet<string>): void { this.facts = facts; }
+  setFacts(facts: ReadonlySet<string>): void { this.facts = facts; this.factsByPrefix.clear(); }
 
   hasFact(fact: string): boolean { return this.facts.has(fact); }
+
+  private readonly factsByPrefix = new Map<string, string[]>();
+  private factsSize = -1;
+
+  factsWith(prefix: string): string[] {
+    if (this.factsSize !== this.facts.size) { this.factsByPrefix.clear(); this.factsSize = this.facts.size; }
+    let r = this.factsByPrefix.get(prefix);
+    if (!r) {
+      r = [];
+      for (const f of this.facts) if (f.startsWith(prefix)) r.push(f);
+      this.factsByPrefix.set(prefix, r);
+    }
+    return r;
+  }
 
   packageDirs(file: string): string[] { return this.resolver.packageDirs?.(file) ?? []; }
 

@@ -17,7 +17,7 @@ import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
 import { credentialHandler, removalHandler, testSender, updateHandler } from './handlers/effects';
 import { callsIn, deferredIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
-import { UNIQUE_FACT, UNIQUE_TRIGGER, uniqueModels } from './handlers/schema';
+import { UNIQUE_FACT, UNIQUE_TRIGGER, ukeyFact, uniqueModels } from './handlers/schema';
 import { guardFix, isStripe, stripeFix, stripeOptions, type StripeOpts } from './handlers/fixes';
 
 const meta = {
@@ -116,7 +116,10 @@ export const nonIdempotentHandler: Rule = {
   summaries: [{ key: SUMMARY_KEY, triggers: SUMMARY_TRIGGERS, of: summarise }],
   check(ctx) {
     // a schema file: the models it declares with a natural unique key (a retried insert of one fails, see settle)
-    for (const m of uniqueModels(ctx)) ctx.addProjectFact(UNIQUE_FACT + m);
+    for (const [m, keys] of uniqueModels(ctx)) {
+      ctx.addProjectFact(UNIQUE_FACT + m);
+      for (const k of keys) ctx.addProjectFact(ukeyFact(m, k));
+    }
     const { local, remote } = findHandlers(ctx);
     const calls = ctx.captures('call');
     const appGuard = APP_LEVEL_GUARD.test(ctx.text) ? ' idempotency' : '';

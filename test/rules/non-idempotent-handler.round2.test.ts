@@ -114,3 +114,80 @@ table('non-idempotent-handler: guards that are none (round 2)', {
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ unique keys the insert does not determine
+
+const TEAMS_SCHEMA = `import { pgTable, text, uuid, unique } from 'drizzle-orm/pg-core';
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid().defaultRandom().primaryKey().notNull(),
+    name: text(),
+    inboxId: text('inbox_id').default('generate_inbox(10)'),
+    slug: text('slug'),
+  },
+  (table) => [unique('teams_inbox_id_key').on(table.inboxId)],
+);
+
+export const apps = pgTable('apps', {
+  id: uuid('id').notNull().defaultRandom().primaryKey(),
+  name: text('name').notNull(),
+  clientId: text('client_id').notNull().unique(),
+});
+`;
+const TEAM_QUERIES = (values: string) => `import { nanoid } from 'nanoid';
+import type { Database } from './client';
+import { apps, teams } from './schema';
+
+export async function createTeam(db: Database, params: { name: string; inboxId?: string }) {
+  const [team] = await db.insert(teams).values(${values}).returning();
+  return team;
+}
+
+export async function createApp(db: Database, params: { name: string; clientId?: string }) {
+  const clientId = params.clientId ?? \`client_\${nanoid(24)}\`;
+  const [app] = await db.insert(apps).values({ name: params.name, clientId }).returning();
+  return app;
+}
+
+export async function importApp(db: Database, params: { name: string; clientId: string }) {
+  const [app] = await db.insert(apps).values({ ...params }).returning();
+  return app;
+}
+`;
+const TEAM_ROUTER = (call: string) => `import { z } from 'zod';
+import { createTRPCRouter, protectedProcedure } from './init';
+import { createApp, createTeam, importApp } from './queries';
+
+export const teamRouter = createTRPCRouter({
+  create: protectedProcedure.input(z.object({ name: z.string() })).mutation(async ({ ctx: { db }, input }) => {
+    return ${call};
+  }),
+});
+`;
+
+table('non-idempotent-handler: unique keys the insert does not determine (round 2)', {
+  valid: [
+    {
+      name: 'the insert gives the unique column from the input: a retry hits the key',
+      files: { 'schema.ts': TEAMS_SCHEMA, 'queries.ts': TEAM_QUERIES('{ name: params.name, inboxId: params.inboxId }'), 'router.ts': TEAM_ROUTER('createTeam(db, { name: input.name, inboxId: input.name })') },
+    },
+    {
+      name: 'the unique column may come from a spread of the input (unknown: the key is trusted)',
+      files: { 'schema.ts': TEAMS_SCHEMA, 'queries.ts': TEAM_QUERIES('{ ...params }'), 'router.ts': TEAM_ROUTER("importApp(db, { name: input.name, clientId: 'c' })") },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a unique column the database fills (the insert does not give it) makes a fresh key on every create',
+      files: { 'schema.ts': TEAMS_SCHEMA, 'queries.ts': TEAM_QUERIES('{ name: params.name }'), 'router.ts': TEAM_ROUTER('createTeam(db, { name: input.name })') },
+      errors: [{ file: 'router.ts', line: 6, column: 68, messageId: 'insert', related: ['queries.ts:6'] }],
+    },
+    {
+      name: 'a unique column given a value generated at the insert (nanoid) dedups nothing',
+      files: { 'schema.ts': TEAMS_SCHEMA, 'queries.ts': TEAM_QUERIES('{ name: params.name }'), 'router.ts': TEAM_ROUTER('createApp(db, { name: input.name })') },
+      errors: [{ file: 'router.ts', line: 6, column: 68, messageId: 'insert', related: ['queries.ts:12'] }],
+    },
+  ],
+});

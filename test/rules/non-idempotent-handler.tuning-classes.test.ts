@@ -28,7 +28,7 @@ const TAG_SERVICE = `import { db } from './db';
 import { tags } from './schema';
 
 export async function createTag(input, organizationId) {
-  return db.insert(tags).values({ name: input.name, organizationId }).returning();
+  return db.insert(tags).values({ name: input.name, organizationId, email: input.email }).returning();
 }
 `;
 
@@ -473,7 +473,7 @@ export const deploy = inngest.createFunction(
 
 const PRISMA_ROUTER = `export const llmApiKeyRouter = createTRPCRouter({
   create: protectedProjectProcedure.input(schema).mutation(async ({ ctx, input }) => {
-    return ctx.prisma.llmApiKeys.create({ data: { projectId: input.projectId, provider: input.provider, secretKey: input.secretKey } });
+    return ctx.prisma.llmApiKeys.create({ data: { projectId: input.projectId, provider: input.provider, secretKey: input.secretKey, name: input.name, ownerId: ctx.session.user.id } });
   }),
 });
 `;

@@ -478,23 +478,8 @@ const GENERATED_ID = /\b(uuid\w*|randomUUID|nanoid|cuid\w*|ulid|ksuid|generate\w
  * `insert(t).values({ id: input.id })`), so a retry hits the primary key instead of adding a row.
  */
 export function explicitInputId(ctx: RuleContext, call: Node): boolean {
-  const args = callArgs(call);
-  let obj = ctx.facts.resolveObject(args[0]);
-  if (obj) {
-    const data = ctx.facts.lookupProp(obj, 'data');
-    if (data.kind === 'present') obj = ctx.facts.resolveObject(data.value);
-  }
-  // drizzle / knex: db.insert(t).values({ ... })
-  if (!obj) {
-    let n: Node = call;
-    for (let i = 0; i < 3 && !obj; i++) {
-      const p = n.parent;
-      if (p?.type !== 'member_expression' || p.parent?.type !== 'call_expression') break;
-      if (p.childForFieldName('property')?.text === 'values') obj = ctx.facts.resolveObject(callArgs(p.parent)[0]);
-      n = p.parent;
-    }
-  }
-  if (!obj || obj.type !== 'object') return false;
+  const obj = insertedData(ctx, call);
+  if (!obj) return false;
   for (const k of ['id', '_id']) {
     const r = ctx.facts.lookupProp(obj, k);
     if (r.kind !== 'present' || !r.value) continue;
@@ -510,6 +495,85 @@ export function explicitInputId(ctx: RuleContext, call: Node): boolean {
     return !GENERATED_ID.test(v.text);
   }
   return false;
+}
+
+/**
+ * The object literal an insert writes: `create({ data: {...} })`, `Model.create({...})`, `insert(t).values({...})`; else
+ * null. `rowOnly`: only a literal that is the whole row (Prisma's `data`, Drizzle/knex `values`), not the argument of a
+ * model method that may add columns of its own (`models.configs.create({ key })` adding the organization).
+ */
+function insertedData(ctx: RuleContext, call: Node, rowOnly = false): Node | null {
+  const args = callArgs(call);
+  let obj = ctx.facts.resolveObject(args[0]);
+  if (obj) {
+    const data = ctx.facts.lookupProp(obj, 'data');
+    if (data.kind === 'present') obj = ctx.facts.resolveObject(data.value);
+    else if (rowOnly) obj = null;
+  }
+  // drizzle / knex: db.insert(t).values({ ... })
+  if (!obj) {
+    let n: Node = call;
+    for (let i = 0; i < 3 && !obj; i++) {
+      const p = n.parent;
+      if (p?.type !== 'member_expression' || p.parent?.type !== 'call_expression') break;
+      if (p.childForFieldName('property')?.text === 'values') obj = ctx.facts.resolveObject(callArgs(p.parent)[0]);
+      n = p.parent;
+    }
+  }
+  return obj?.type === 'object' ? obj : null;
+}
+
+/** A column name in a comparable form (`organization_id` = `organizationId`). */
+export const normColumn = (c: string): string => c.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
+/** The columns an insert writes, as far as its data literal shows them (see `insertColumns`). */
+export interface InsertColumns {
+  /** columns given a value from the input (a natural key value) */
+  n: string[];
+  /** columns given a value generated at the insert (`nanoid()`, `generateUniqueSlug(...)`, a row this request just created) */
+  g?: string[];
+  /** the literal spreads another object: any other column may be given too */
+  sp?: 1;
+}
+
+/**
+ * A value generated at the insert: a generator call (`nanoid()`, `generateClientCredentials()`), or a name bound to one
+ * or to a row this request just created (`const [team] = await tx.insert(teams)...`, then `teamId: team.id`).
+ */
+function generatedValue(ctx: RuleContext, v: Node | null): boolean {
+  if (!v) return false;
+  if (GENERATED_ID.test(v.text) || RANDOM_ID.test(v.text)) return true;
+  let root: Node | null = v;
+  while (root && root.type === 'member_expression') root = unwrap(root.childForFieldName('object'));
+  if (root?.type !== 'identifier' && root?.type !== 'shorthand_property_identifier') return false;
+  const decls = (ctx.facts.declarations.get(root.text) ?? []).filter(d => d.type === 'variable_declarator' && ctx.facts.inScopeOf(d, root!));
+  return decls.some(d => { const t = d.childForFieldName('value')?.text ?? ''; return GENERATED_ID.test(t) || RANDOM_ID.test(t) || FRESH_ROW.test(t); });
+}
+
+/**
+ * The columns an insert's data literal gives (undefined when there is no literal to read): with the unique keys a
+ * schema declares, whether a retried insert hits a key (the key's columns come from the input) or gets a fresh one
+ * (a key column the database fills, or a value generated at the insert).
+ */
+export function insertColumns(ctx: RuleContext, call: Node): InsertColumns | undefined {
+  const obj = insertedData(ctx, call, true);
+  if (!obj) return undefined;
+  const n: string[] = [], g: string[] = [];
+  let sp = false;
+  for (const p of namedChildren(obj)) {
+    if (p.type === 'spread_element') { sp = true; continue; }
+    if (p.type === 'shorthand_property_identifier') { (generatedValue(ctx, p) ? g : n).push(normColumn(p.text)); continue; }
+    if (p.type !== 'pair') continue;
+    const k = p.childForFieldName('key');
+    if (!k) continue;
+    const v = unwrap(p.childForFieldName('value'));
+    if (v && /^(undefined|null)$/.test(v.text)) continue;
+    (generatedValue(ctx, v) ? g : n).push(normColumn(k.text));
+  }
+  const out: InsertColumns = { n };
+  if (g.length) out.g = g;
+  if (sp) out.sp = 1;
+  return out;
 }
 
 /** Routes and handlers that issue credentials: login, token, refresh, session, verify, OTP, magic link, password reset. */

@@ -15,8 +15,14 @@ import * as path from 'path';
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
 import { normModel } from './guards';
+import { normColumn } from './effects';
 
 export const UNIQUE_FACT = 'nih.unique:';
+/** One natural key of a model: `nih.ukey:<model>:<column>+<column>` (columns normalised by `normColumn`, sorted). */
+export const UKEY_FACT = 'nih.ukey:';
+
+/** The fact naming one natural key of a model. */
+export const ukeyFact = (model: string, cols: string[]): string => UKEY_FACT + model + ':' + [...new Set(cols.map(normColumn))].sort().join('+');
 
 /** A file that may declare a unique key (the rule's triggers include it). */
 export const UNIQUE_TRIGGER = /\bunique(?:Index)?\s*\(|\bunique\s*:\s*true\b|@Unique\s*\(|\bprimaryKey\s*\(\s*\{/;
@@ -113,14 +119,15 @@ function keyOfUniqueTrue(ctx: RuleContext, at: number): { fields: string[]; sche
   return undefined;
 }
 
-/** Whether a Drizzle table's call text declares a natural unique key. */
-function drizzleUnique(text: string): boolean {
+/** The natural unique keys a Drizzle table's call text declares (their columns). */
+function drizzleKeys(text: string): string[][] {
+  const keys: string[][] = [];
   for (const m of text.matchAll(DRIZZLE_KEY)) {
     const cols = (m[1] ?? m[2] ?? '').split(',').map(c => c.trim().split('.').pop() ?? '').filter(Boolean);
     // a composite primary key is a natural key; a single-column one is the id
-    if (m[2] !== undefined ? cols.length >= 2 && naturalKey(cols) : naturalKey(cols)) return true;
+    if (m[2] !== undefined ? cols.length >= 2 && naturalKey(cols) : naturalKey(cols)) keys.push(cols);
   }
-  if (!text.includes('unique')) return false;
+  if (!text.includes('unique')) return keys;
   const starts = [...text.matchAll(COLUMN_START)].map(m => ({ at: m.index!, name: m[1] }));
   for (const m of text.matchAll(DRIZZLE_COLUMN_UNIQUE)) {
     let col: { at: number; name: string } | undefined;
@@ -128,39 +135,46 @@ function drizzleUnique(text: string): boolean {
     for (const s of starts) { if (s.at < m.index!) col = s; else { next = s.at; break; } }
     if (!col) continue;
     const entry = text.slice(col.at, next);
-    if (naturalKey([col.name]) && !GENERATED.test(entry)) return true;
+    if (naturalKey([col.name]) && !GENERATED.test(entry)) keys.push([col.name]);
   }
-  return false;
+  return keys;
 }
 
-/** The models this file declares with a natural unique key, normalised. */
-export function uniqueModels(ctx: RuleContext): string[] {
-  if (!UNIQUE_TRIGGER.test(ctx.text)) return [];
-  const out = new Set<string>();
-  const add = (name: string | undefined) => { const n = normModel(name); if (n) out.add(n); };
+/** The models this file declares with a natural unique key (normalised), each with its keys' columns. */
+export function uniqueModels(ctx: RuleContext): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  if (!UNIQUE_TRIGGER.test(ctx.text)) return out;
+  const add = (name: string | undefined, keys: string[][]) => {
+    const n = normModel(name);
+    if (n) out.set(n, [...(out.get(n) ?? []), ...keys]);
+  };
   // Drizzle: per table, from the table call's own text
   for (const m of ctx.matchAll(DRIZZLE_TABLE)) {
     const at = m.index! + m[0].lastIndexOf('(');
     const call = enclosing(ctx.root.descendantForIndex(at, at), 'call_expression', 3);
-    if (!call || !drizzleUnique(call.text)) continue;
-    add(m[1]);
-    add(m[2].split('.').pop());
+    const keys = call ? drizzleKeys(call.text) : [];
+    if (!keys.length) continue;
+    add(m[1], keys);
+    add(m[2].split('.').pop(), keys);
   }
   // Mongoose, Sequelize, GrowthBook-style model classes, TypeORM: a natural key anywhere in the file counts for the
   // models the file declares (one per file, as these projects write them)
-  let natural = /@Unique\s*\(\s*(?:['"`][\w]+['"`]\s*,\s*)?\[\s*['"`]/.test(ctx.text);
+  const keys: string[][] = [];
+  for (const m of ctx.text.matchAll(/@Unique\s*\(\s*(?:['"`][\w]+['"`]\s*,\s*)?\[\s*(['"`][^\]]*)\]/g)) {
+    keys.push(m[1].split(',').map(c => c.trim().replace(/^['"`]|['"`]$/g, '')).filter(Boolean));
+  }
   const schemas: string[] = [];
   for (const m of ctx.matchAll(UNIQUE_TRUE)) {
     ctx.checkDeadline();
     const k = keyOfUniqueTrue(ctx, m.index!);
     if (!k || !naturalKey(k.fields)) continue;
-    natural = true;
+    keys.push(k.fields);
     if (k.schema) schemas.push(k.schema.replace(/Schema$/, ''));
   }
-  if (!natural) return [...out];
-  for (const s of schemas) add(s);
-  for (const m of ctx.matchAll(MODEL_NAME)) add(m[1] ?? m[2] ?? m[3] ?? m[4]);
-  return [...out];
+  if (!keys.length) return out;
+  for (const s of schemas) add(s, keys);
+  for (const m of ctx.matchAll(MODEL_NAME)) add(m[1] ?? m[2] ?? m[3] ?? m[4], keys);
+  return out;
 }
 
 // ---- Prisma schemas (`.prisma` files are not analysed sources: read from the project's package directories)
@@ -181,19 +195,19 @@ function prismaFiles(dir: string): string[] {
 const PRISMA_MODEL = /^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm;
 const PRISMA_BLOCK_KEY = /@@(unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/g;
 
-/** The models of a Prisma schema's text with a natural unique key, normalised (same tests as the TypeScript schemas). */
-export function prismaUniqueModels(text: string): string[] {
-  const out: string[] = [];
+/** The models of a Prisma schema's text with a natural unique key, normalised (same tests as the TypeScript schemas), with their keys. */
+export function prismaUniqueModels(text: string): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
   for (const m of text.matchAll(PRISMA_MODEL)) {
     const body = m[2].replace(/\/\/[^\n]*/g, '');
     // optional fields: NULLs are distinct in a unique key, so a key with a nullable field stops no duplicate
     const optional = new Set([...body.matchAll(/^\s*(\w+)\s+\w+\?/gm)].map(f => f[1]));
-    let natural = false;
+    const keys: string[][] = [];
     for (const k of body.matchAll(PRISMA_BLOCK_KEY)) {
       const fields = k[2].split(',').map(f => f.trim().replace(/\(.*$/, '')).filter(Boolean);
-      if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields) && !fields.some(f => optional.has(f))) natural = true;
+      if ((k[1] === 'unique' || fields.length >= 2) && naturalKey(fields) && !fields.some(f => optional.has(f))) keys.push(fields);
     }
-    if (!natural) {
+    {
       // foreign keys (`@relation(fields: [userId], ...)`): one row per parent is a natural key; another `xId` column
       // (`friendlyId`, `externalId`) holds a generated id
       const relations = new Set([...body.matchAll(/@relation\([^)]*fields\s*:\s*\[([^\]]*)\]/g)].flatMap(r => r[1].split(',').map(x => x.trim())));
@@ -201,18 +215,18 @@ export function prismaUniqueModels(text: string): string[] {
         // `email String @unique`; a defaulted value (`@default(cuid())`, `@default(now())`) is generated
         const f = /^\s*(\w+)\s+\w+(?:\[\])?\s.*@unique\b/.exec(line);
         if (!f || /@default\s*\(/.test(line) || (/(?:Id|_id)$/.test(f[1]) && !relations.has(f[1]))) continue;
-        if (naturalKey([f[1]])) { natural = true; break; }
+        if (naturalKey([f[1]])) keys.push([f[1]]);
       }
     }
-    const n = natural ? normModel(m[1]) : undefined;
-    if (n) out.push(n);
+    const n = keys.length ? normModel(m[1]) : undefined;
+    if (n) out.set(n, [...(out.get(n) ?? []), ...keys]);
   }
   return out;
 }
 
-/** The models with a natural unique key in the Prisma schemas of these package directories (read once per set). */
-export function prismaUniques(dirs: readonly string[]): ReadonlySet<string> {
-  const out = new Set<string>();
+/** The models with a natural unique key in the Prisma schemas of these package directories (read once per set), with their keys. */
+export function prismaUniques(dirs: readonly string[]): ReadonlyMap<string, string[][]> {
+  const out = new Map<string, string[][]>();
   const seen = new Set<string>();
   for (const d of dirs) {
     for (const f of prismaFiles(d)) {
@@ -221,7 +235,7 @@ export function prismaUniques(dirs: readonly string[]): ReadonlySet<string> {
       let text = '';
       try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
       if (text.length > 4_000_000) continue;
-      for (const n of prismaUniqueModels(text)) out.add(n);
+      for (const [n, keys] of prismaUniqueModels(text)) out.set(n, [...(out.get(n) ?? []), ...keys]);
     }
   }
   return out;

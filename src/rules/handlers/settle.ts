@@ -8,10 +8,10 @@ import * as path from 'path';
 import type { ProjectView, Ref } from '../../core/rule';
 import { refText } from '../../core/symbols';
 import type { Finding, RelatedLocation } from '../../core/types';
-import { CREDENTIAL_MESSAGE, testSender, words, type EffectKind } from './effects';
+import { CREDENTIAL_MESSAGE, normColumn, testSender, words, type EffectKind } from './effects';
 import { guards, mergeGuards, normModel, type GuardFact } from './guards';
 import { SUMMARY_KEY, type EffectFact, type FnFacts } from './summary';
-import { prismaUniques, UNIQUE_FACT } from './schema';
+import { prismaUniques, UKEY_FACT, UNIQUE_FACT } from './schema';
 
 /** What a handler's pending finding carries (JSON). */
 export interface PendingHandler {
@@ -165,17 +165,23 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   const inserted = new Set<string>();
   for (const x of cands) { const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined; if (m) inserted.add(m); }
   // an insert of a model whose schema declares a natural unique key fails on a retry (handlers/schema.ts)
-  let prisma: ReadonlySet<string> | undefined;
+  let prisma: ReadonlyMap<string, string[][]> | undefined;
   const unique = (x: (typeof cands)[number]) => {
     const m = x.r.fx.k === 'insert' ? normModel(x.model) : undefined;
     if (!m) return false;
-    if (project.hasFact?.(UNIQUE_FACT + m)) return true;
     // Prisma schemas are read once per set of package directories (the project's, seen from this file)
     if (!prisma) {
       const dirs = project.packageDirs?.(file) ?? [];
-      prisma = dirs.length ? project.memo('nih.prisma:' + dirs.join('\u0000'), () => prismaUniques(dirs)) : new Set();
+      prisma = dirs.length ? project.memo('nih.prisma:' + dirs.join('\u0000'), () => prismaUniques(dirs)) : new Map();
     }
-    return prisma.has(m);
+    const fromTs = !!project.hasFact?.(UNIQUE_FACT + m);
+    if (!fromTs && !prisma.has(m)) return false;
+    // the key must be one the insert determines: its columns given from the input (a column the database fills, or a
+    // value generated at the insert, makes the key fresh on a retry); an insert whose data cannot be read is trusted
+    const u = x.r.fx.u;
+    const keys = [...(fromTs && project.factsWith ? project.factsWith(UKEY_FACT + m + ':').map(f => f.slice(f.lastIndexOf(':') + 1).split('+')) : []), ...(prisma.get(m) ?? []).map(k => k.map(normColumn))];
+    if (!u || !keys.length) return true;
+    return keys.some(k => k.every(c => u.n.includes(c) || (!!u.sp && !u.g?.includes(c))));
   };
   // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler); not one
   // a guard already covers (get-or-create: on a retry it finds the row and does not throw)

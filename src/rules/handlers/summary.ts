@@ -6,7 +6,7 @@
 import type { Node } from '../../core/parser';
 import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import { FUNCTION_TYPES } from '../../core/ast';
-import { classifyEffect, classifyMessagesCreate, explicitInputId, hasSqlLiteral, noiseOf, plainlyNoEffect, type Effect, type EffectKind } from './effects';
+import { classifyEffect, classifyMessagesCreate, explicitInputId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
 
 export const SUMMARY_KEY = 'effects';
@@ -22,6 +22,8 @@ export interface EffectFact {
   el: number;
   ec: number;
   m?: string;
+  /** an insert's columns, as far as its data literal shows them (for the schema's unique keys; see settle.ts) */
+  u?: InsertColumns;
 }
 
 export interface FnFacts {
@@ -169,7 +171,9 @@ function effectRange(ctx: RuleContext, call: Node): { start: number; end: number
 }
 
 export function factOf(ctx: RuleContext, e: Effect): EffectFact {
-  return toFact(ctx, e, effectRange(ctx, e.call));
+  const f = toFact(ctx, e, effectRange(ctx, e.call));
+  if (e.kind === 'insert') { const u = insertColumns(ctx, e.call); if (u) f.u = u; }
+  return f;
 }
 
 /** The summary of one function (undefined when it has neither effects nor guards). */
