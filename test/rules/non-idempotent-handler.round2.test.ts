@@ -191,3 +191,109 @@ table('non-idempotent-handler: unique keys the insert does not determine (round 
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ a message id only logged
+
+const QSTASH_VERIFY = (onInvalid: string) => `import { Receiver } from '@upstash/qstash';
+const receiver = new Receiver({ currentSigningKey: 'a', nextSigningKey: 'b' });
+
+export const verifyQstashSignature = async ({ req, rawBody }: { req: Request; rawBody: string }) => {
+  const signature = req.headers.get('Upstash-Signature');
+  if (!signature) throw new Error('Upstash-Signature header not found.');
+  const isValid = await receiver.verify({ signature, body: rawBody });
+  if (!isValid) {
+    const messageId = req.headers.get('Upstash-Message-Id');
+${onInvalid}
+    throw new Error('Invalid QStash request signature.');
+  }
+};
+`;
+const SEND_WELCOME = `import { Resend } from 'resend';
+const resend = new Resend(process.env.RESEND_API_KEY);
+
+export async function sendWelcomeEmail(email: string) {
+  await resend.emails.send({ from: 'hi@example.com', to: email, subject: 'Welcome!', html: '<p>Welcome</p>' });
+}
+`;
+const WELCOME_ROUTE = `import { verifyQstashSignature } from './verify-qstash';
+import { sendWelcomeEmail } from './send-welcome';
+
+export async function POST(req: Request) {
+  const rawBody = await req.text();
+  await verifyQstashSignature({ req, rawBody });
+  const { email } = JSON.parse(rawBody);
+  await sendWelcomeEmail(email);
+  return new Response('ok');
+}
+`;
+
+table('non-idempotent-handler: a message id held only for a log line (round 2)', {
+  valid: [
+    {
+      name: 'the QStash message id is checked against the ones already processed',
+      files: {
+        'verify-qstash.ts': QSTASH_VERIFY(`    console.error('invalid signature', messageId);`).replace("  if (!isValid) {", "  const delivery = req.headers.get('Upstash-Message-Id');\n  if (await redis.get(`qstash:${delivery}`)) throw new Error('duplicate');\n  if (!isValid) {").replace('const delivery', 'const messageId').replace('${delivery}', '${messageId}'),
+        'send-welcome.ts': SEND_WELCOME,
+        'route.ts': WELCOME_ROUTE,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the QStash message id read in the signature check only goes into the error log: no dedup, the redelivery emails again',
+      files: {
+        'verify-qstash.ts': QSTASH_VERIFY(`    log({
+      message: \`Invalid QStash request signature: *\${req.url}* - *\${messageId}*\`,
+      type: 'error',
+    });`),
+        'send-welcome.ts': SEND_WELCOME,
+        'route.ts': WELCOME_ROUTE,
+      },
+      errors: [{ file: 'route.ts', line: 4, column: 23, messageId: 'send', related: ['send-welcome.ts:5'] }],
+    },
+    {
+      name: 'the same, logged on one line',
+      files: { 'verify-qstash.ts': QSTASH_VERIFY(`    console.error('invalid signature', messageId);`), 'send-welcome.ts': SEND_WELCOME, 'route.ts': WELCOME_ROUTE },
+      errors: [{ file: 'route.ts', line: 4, column: 23, messageId: 'send' }],
+    },
+  ],
+});
+
+// ------------------------------------------------------------------------------------------------ Resend batch sends
+
+const RESEND_CLIENT = `import { Resend } from 'resend';
+export const resend = new Resend(process.env.RESEND_API_KEY);
+`;
+const INVITE_TASK = (send: string) => `import { schemaTask } from '@trigger.dev/sdk';
+import { resend } from './resend';
+import { inviteSchema } from './schema';
+
+export const inviteTeamMembers = schemaTask({
+  id: 'invite-team-members',
+  schema: inviteSchema,
+  run: async ({ invites }) => {
+    const emails = invites.map((invite) => ({ from: 'bot@example.com', to: [invite.email], subject: 'You are invited', html: '<p>Join</p>' }));
+    ${send}
+  },
+});
+`;
+
+table('non-idempotent-handler: Resend batch sends (round 2)', {
+  valid: [
+    {
+      name: 'a batch send with an idempotency key',
+      files: { 'resend.ts': RESEND_CLIENT, 'task.ts': INVITE_TASK("await resend.batch.send(emails, { idempotencyKey: `invite/${invites[0].id}` });") },
+    },
+    {
+      name: 'a `batch.send` on something that is not Resend (a job batch) is no email',
+      files: { 'resend.ts': RESEND_CLIENT, 'task.ts': INVITE_TASK('await jobs.batch.send(emails);') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a trigger.dev task retried after the batch went out emails the invitees again',
+      files: { 'resend.ts': RESEND_CLIENT, 'task.ts': INVITE_TASK('await resend.batch.send(emails);') },
+      errors: [{ file: 'task.ts', line: 5, column: 34, messageId: 'send', message: /resend\.batch\.send/ }],
+    },
+  ],
+});

@@ -269,6 +269,8 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       const head = obj && obj.type === 'identifier' ? ctx.facts.moduleOf(obj) : undefined;
       if (head && /^@sendgrid\/mail$/.test(head.module)) return { kind: 'email', call, what };
       if (last === 'emails' || last === 'email') return { kind: 'email', call, what };
+      // Resend's batch API: `resend.batch.send([...])`
+      if (last === 'batch' && (/resend/i.test(names[0] ?? '') || importsAny(ctx, /^resend$/))) return { kind: 'email', call, what };
       if (names.includes('messaging()') || last === 'messaging') return { kind: 'push', call, what };
       if (last === 'sms' || /vonage|nexmo/i.test(names[0] ?? '')) return { kind: 'sms', call, what };
       // kafkajs producer.send({ topic, messages })

@@ -69,6 +69,19 @@ function stateRecheck(code: string): 0 | 1 | 2 {
   return seen;
 }
 
+/** `const messageId = req.headers.get('Upstash-Message-Id')` held only to be interpolated into a log or error message. */
+const ID_BINDING = /^\s*(?:const|let|var)\s+([\w$]+)\s*(?::[^=]+)?=/;
+function onlyLogged(line: string, rest: string[]): boolean {
+  const b = ID_BINDING.exec(line);
+  // the id is used on this line beyond its binding (`const seen = await redis.get(event.id)`)
+  if (!b || ID_USE.test(line.slice(b[0].length).replace(/\b(?:headers?|get)\s*(?:\.\s*get\s*)?\(\s*['"`][\w-]+['"`]\s*\)/gi, ''))) return false;
+  const v = new RegExp(`(?<![\\w$.])${esc(b[1])}(?![\\w$])`);
+  const uses = rest.filter(l => v.test(l));
+  // never used again: the fix's scaffold (`const messageId = ...; // record it`) marks where the dedup goes
+  if (!uses.length) return false;
+  return uses.every(l => LOG_LINE.test(l) || new RegExp(`\\$\\{\\s*${esc(b[1])}\\s*\\}`).test(l) && !/\b(if|where|find\w*|get|set\w*|insert\w*|create\w*|upsert\w*|exists\w*|has)\s*\(/.test(l));
+}
+
 export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
 }
@@ -185,7 +198,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   const code = stripComments(text);
   // a message/event id used in a lookup, a condition or a write (or held in its own variable: the fix's scaffold),
   // not one passed along in a log or alert payload (`eventId: event.id,` on its own line)
-  const idLines = ID_GUARD.test(code) && code.split('\n').some(l => ID_GUARD.test(l) && !LOG_LINE.test(l) && ID_USE.test(l));
+  const idLines = ID_GUARD.test(code) && code.split('\n').some((l, i, lines) => ID_GUARD.test(l) && !LOG_LINE.test(l) && ID_USE.test(l) && !onlyLogged(l, lines.slice(i + 1)));
   const look = new Set<string>();
   const stop = new Set<string>();
   // a test of `v` that gates the work, looked for after the lookup only
