@@ -297,3 +297,74 @@ table('non-idempotent-handler: Resend batch sends (round 2)', {
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ model classes with their own create
+
+const TAG_MODEL = (catchBlock: string) => `import { db } from '../db';
+import { bookmarkTags } from '../schema';
+
+export class Tag {
+  constructor(private row: { id: string; name: string }) {}
+
+  static async create(userId: string, input: { name: string }): Promise<Tag> {
+    try {
+      const [result] = await db.insert(bookmarkTags).values({ name: input.name, userId }).returning();
+      return new Tag(result);
+    } catch (e) {
+${catchBlock}
+      throw e;
+    }
+  }
+}
+`;
+const TAG_SCHEMA = (key: string) => `import { sqliteTable, text, unique } from 'drizzle-orm/sqlite-core';
+
+export const bookmarkTags = sqliteTable(
+  'bookmarkTags',
+  {
+    id: text('id').notNull().primaryKey(),
+    name: text('name').notNull(),
+    userId: text('userId').notNull(),
+  },
+  (bt) => [${key}],
+);
+`;
+const TAGS_ROUTER = `import { z } from 'zod';
+import { router, authedProcedure } from '../index';
+import { Tag } from '../models/tags';
+
+export const tagsAppRouter = router({
+  create: authedProcedure.input(z.object({ name: z.string() })).mutation(async ({ input, ctx }) => {
+    const tag = await Tag.create(ctx.user.id, input);
+    return tag;
+  }),
+});
+`;
+
+table('non-idempotent-handler: model classes with their own create (round 2)', {
+  valid: [
+    {
+      name: "`Tag.create` is the project's class method: its insert hits the schema's unique (userId, name) key",
+      files: { 'models/tags.ts': TAG_MODEL(''), 'schema.ts': TAG_SCHEMA('unique().on(bt.userId, bt.name)'), 'routers/tags.ts': TAGS_ROUTER },
+    },
+    {
+      name: 'the class method maps the unique violation to a conflict',
+      files: { 'models/tags.ts': TAG_MODEL("      if (e instanceof SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') throw new Error('exists');"), 'schema.ts': TAG_SCHEMA(''), 'routers/tags.ts': TAGS_ROUTER },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the class method inserts into a table without a natural key: the effect is shown in the model file',
+      files: { 'models/tags.ts': TAG_MODEL(''), 'schema.ts': TAG_SCHEMA(''), 'routers/tags.ts': TAGS_ROUTER },
+      errors: [{ file: 'routers/tags.ts', line: 6, column: 65, messageId: 'insert', related: ['models/tags.ts:9'] }],
+    },
+    {
+      name: 'a Mongoose model imported from a models module (no project function named create) is still an insert',
+      files: {
+        'models/tags.ts': `import mongoose from 'mongoose';\nexport const Tag = mongoose.model('Tag', new mongoose.Schema({ name: String }));\n`,
+        'routers/tags.ts': TAGS_ROUTER,
+      },
+      errors: [{ file: 'routers/tags.ts', line: 6, column: 65, messageId: 'insert', related: ['routers/tags.ts:7'] }],
+    },
+  ],
+});

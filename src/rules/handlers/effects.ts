@@ -21,6 +21,12 @@ export interface Effect {
   model?: string;
   /** Stripe resource (charges, refunds, ...). */
   stripe?: string;
+  /**
+   * `X.create(...)` on an identifier taken for a model by its name or module (`Tag` from `../models/tags`): when `X`
+   * resolves to a project class or object whose `create` is a function, that function is followed instead (its own
+   * writes and guards decide; see settle.ts).
+   */
+  byName?: true;
 }
 
 const DB_NAME = /^(db|database|knex|trx|tx|transaction|prisma|prismaClient|supabase|supabaseClient|sql|pg|pool|kysely|drizzle|orm|sequelize|em|entityManager|manager|dataSource|queryRunner|mongo|mongoClient|models?|dbClient|conn|connection)$/i;
@@ -196,7 +202,7 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (names.length >= 2 && isDbName(names[names.length - 2]) && /^[A-Za-z_$][\w$]*$/.test(last)) return { kind: 'insert', call, what, model: last };
       // this.orderModel.create (Nest + Mongoose), models.Order.create
       if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: modelName(names) };
-      if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text };
+      if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text, byName: true };
       return undefined;
     }
     case 'save': {

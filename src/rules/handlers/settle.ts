@@ -126,7 +126,15 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   // scope: the function the effect is in ('' = the handler); at: its offset there; h: its offset in the handler (the
   // handler's own effects, and the call of a depth-1 callee), for effects that run after a unique insert
   const cands: { r: Repeated; g: GuardFact; model?: string; scope: string; at: number; h?: number }[] = [];
-  for (const fx of d.own) if (counts(fx, [])) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s });
+  // `Tag.create(...)` taken for a model by its name: when it resolves to a project function, that function (reached
+  // through the handler's calls) decides instead
+  // (one that shows no write or guard of its own, a stub or a pass-through to an ORM base class, leaves the insert)
+  const followed = (fx: EffectFact, from: string) => {
+    const h = fx.r && project.resolve(from, fx.r);
+    const f = h ? factsOf(project.fn(h)) : undefined;
+    return !!f && (!!f.fx?.length || !!f.g);
+  };
+  for (const fx of d.own) if (counts(fx, []) && !followed(fx, file)) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     // functions reached only through a deferred call (a scheduler callback, an event listener) run later, not in the request
@@ -153,7 +161,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       const inHandler = d.depth === 4 && r.depth === 1;
       const hCall = r.depth === (d.depth === 4 ? 2 : 1) ? r.call.start : undefined;
       for (const fx of facts.fx) {
-        if (!counts(fx, ids)) continue;
+        if (!counts(fx, ids) || followed(fx, r.file)) continue;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);

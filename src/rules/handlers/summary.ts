@@ -4,7 +4,7 @@
  * and composed over the call graph in the project pass (./settle.ts). Plain JSON.
  */
 import type { Node } from '../../core/parser';
-import type { RuleContext, SymbolFunctionInfo } from '../../core/rule';
+import type { Ref, RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import { FUNCTION_TYPES } from '../../core/ast';
 import { classifyEffect, classifyMessagesCreate, explicitInputId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
@@ -24,6 +24,8 @@ export interface EffectFact {
   m?: string;
   /** an insert's columns, as far as its data literal shows them (for the schema's unique keys; see settle.ts) */
   u?: InsertColumns;
+  /** the callee of a `Model.create(...)` taken for a model by its name (Effect.byName): followed when it resolves */
+  r?: Ref;
 }
 
 export interface FnFacts {
@@ -173,6 +175,7 @@ function effectRange(ctx: RuleContext, call: Node): { start: number; end: number
 export function factOf(ctx: RuleContext, e: Effect): EffectFact {
   const f = toFact(ctx, e, effectRange(ctx, e.call));
   if (e.kind === 'insert') { const u = insertColumns(ctx, e.call); if (u) f.u = u; }
+  if (e.byName) { const callee = e.call.childForFieldName('function'); const r = callee ? ctx.refOf(callee) : undefined; if (r) f.r = r; }
   return f;
 }
 
