@@ -368,3 +368,52 @@ table('non-idempotent-handler: model classes with their own create (round 2)', {
     },
   ],
 });
+
+const ENV_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Project {
+  id   String @id @default(cuid())
+  envs RuntimeEnvironment[]
+}
+
+model RuntimeEnvironment {
+  id        String  @id @default(cuid())
+  slug      String
+  shortcode String
+  project   Project @relation(fields: [projectId], references: [id])
+  projectId String
+  @@unique([projectId, shortcode])
+}
+`;
+const ENV_CREATE = (project: string) => `import { prisma } from './db';
+
+export async function createEnvironment(projectId: string, shortcode: string) {
+  return prisma.runtimeEnvironment.create({ data: { slug: 'prod', shortcode, ${project} } });
+}
+`;
+const ENV_ROUTE = `import { createEnvironment } from '../../../environment.server';
+
+export async function POST(request: Request) {
+  const body = await request.json();
+  return Response.json(await createEnvironment(body.projectId, body.shortcode));
+}
+`;
+
+table('non-idempotent-handler: Prisma relations give their foreign key (round 2)', {
+  valid: [
+    {
+      name: 'the key (projectId, shortcode) is given through the relation `project: { connect: { id } }`',
+      files: { 'package.json': JSON.stringify({ name: 'web', private: true }), 'prisma/schema.prisma': ENV_SCHEMA, 'environment.server.ts': ENV_CREATE('project: { connect: { id: projectId } }'), 'app/api/envs/route.ts': ENV_ROUTE },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the insert gives neither projectId nor the relation: the key column is not the request\'s',
+      files: { 'package.json': JSON.stringify({ name: 'web', private: true }), 'prisma/schema.prisma': ENV_SCHEMA, 'environment.server.ts': ENV_CREATE("organizationId: 'o'"), 'app/api/envs/route.ts': ENV_ROUTE },
+      errors: [{ file: 'app/api/envs/route.ts', line: 3, column: 23, messageId: 'insert', related: ['environment.server.ts:4'] }],
+    },
+  ],
+});

@@ -576,6 +576,8 @@ export function insertColumns(ctx: RuleContext, call: Node): InsertColumns | und
     if (!k) continue;
     const v = unwrap(p.childForFieldName('value'));
     if (v && /^(undefined|null)$/.test(v.text)) continue;
+    // a Prisma relation (`project: { connect: { id } }`) gives its foreign key column `projectId`
+    if (v?.type === 'object' && /^\{\s*(connect|connectOrCreate)\s*:/.test(v.text)) n.push(normColumn(k.text + 'Id'));
     (generatedValue(ctx, v) ? g : n).push(normColumn(k.text));
   }
   const out: InsertColumns = { n };
