@@ -200,6 +200,11 @@ export class LoopChecks {
         if (left?.type === 'identifier' && wordRe(left.text).test(cond.text)) return this.goesRoundAfter(body, t, catchContinues);
       }
     }
+    // a loop that calls itself a retry (`for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)`: its counter named
+    // for attempts and its condition bounding it) leaves on any conditional return in the `try` (round 2: an optimistic
+    // update that returns once its write lands, `if (persisted.count === 1) return`)
+    if (loop.type === 'for_statement' && cond && ATTEMPT_COUNTER.test(cond.text) && tstmts.some(s => s.type === 'if_statement' && exits(s.childForFieldName('consequence')!) && !s.childForFieldName('alternative')) &&
+      this.loopCounters(loop, body).some(c => c.increasing && ATTEMPT_NAME.test(c.name) && wordRe(c.name).test(cond.text))) return this.goesRoundAfter(body, t, catchContinues);
     const after = statementsAfter(body, t);
     if (catchContinues) {
       if (after.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return true;
@@ -353,6 +358,10 @@ export class LoopChecks {
   // ---- recursion -----------------------------------------------------------------------------------------------
 
 }
+
+/** A counter named for attempts, and a loop condition that bounds it by a count named for attempts or retries. */
+const ATTEMPT_NAME = /^(attempts?|attemptNumber|attemptCount|retry|retries|retryCount|tries|tryCount|try)$/i;
+const ATTEMPT_COUNTER = /attempt|retr|tries/i;
 
 /** A loop condition that is only a run/stop flag: `this.running`, `!this.stopped`, `this.#isRunning`, `!signal.aborted`. */
 const RUN_FLAG = /^(!\s*)?((this|self)\.)?([#_]?[A-Za-z_$][\w$]*\.)*[#_]?(is_?)?(running|started|active|alive|polling|consuming|listening|stopped|stopping|closed|closing|shutting_?down|shut_?down|aborted|cancelled|canceled|disposed|destroyed)$/i;
