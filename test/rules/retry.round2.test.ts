@@ -49,6 +49,31 @@ async function launchBrowser() {
   });
 }`;
 
+const persist = `export async function persist({ id, findPart, buildParts }: Args) {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= CONFIRMATION_PERSIST_MAX_ATTEMPTS; attempt++) {
+    try {
+      const chatMessage = await prisma.chatMessage.findFirst({ where: { id } });
+      if (!chatMessage) {
+        throw new Error('Chat message not found');
+      }
+      const lookup = findPart(chatMessage.parts);
+      const persisted = await prisma.chatMessage.updateMany({
+        where: { id: chatMessage.id, updatedAt: chatMessage.updatedAt },
+        data: { parts: buildParts(lookup) },
+      });
+      if (persisted.count === 1) {
+        return;
+      }
+      logger.warn('lost update race', { attempt });
+    } catch (error) {
+      lastError = error;
+      logger.warn('attempt failed', { attempt, error });
+    }
+  }
+  throw lastError ?? new Error('Failed');
+}`;
+
 const flush = (success: string, init: string) => `class Persistence {
   private readonly MAX_RETRIES = 3;
   private retryCount = 0;
@@ -125,6 +150,35 @@ async function waitForEventAvailability({ expectedCount, ids }: { expectedCount:
     { retries: 10, minTimeout: 1000, maxTimeout: 30000, factor: 2 },
   );
 }` },
+    { name: 'a for loop over items (its counter is not named for attempts) with a conditional return in the try', code: persist.replace(/attempt/g, 'i').replace('CONFIRMATION_PERSIST_MAX_ATTEMPTS', 'ids.length') },
+    { name: 'an attempts loop that also waits when the try finds nothing yet (sleep after the try): a poll', code: `export async function resolveSentMessageId(provider: Provider, threadId: string) {
+  for (let attempt = 0; attempt < RESOLVE_MAX_ATTEMPTS; attempt++) {
+    try {
+      const page = await provider.getSentMessageIds({ maxResults: 20 });
+      const matching = page.messages.filter((m) => m.threadId === threadId);
+      if (matching.length === 1) {
+        return matching[0].id;
+      }
+    } catch {}
+    if (attempt < RESOLVE_MAX_ATTEMPTS - 1) {
+      await sleep(RESOLVE_RETRY_MS);
+    }
+  }
+  return null;
+}` },
+    { name: 'an attempts loop that waits at the top of every round: a poll', code: `export async function waitForResult(code: string) {
+  const attempts = WAIT_MS / POLL_INTERVAL_MS;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    try {
+      const result = await getCodeResult(code);
+      if (result) return result;
+    } catch (error) {
+      logger.warn('read failed', { error });
+    }
+  }
+}` },
+    { name: 'an attempts loop whose catch goes round only after a compare-and-set conflict (converges)', code: persist.replace("logger.warn('attempt failed', { attempt, error });", "if (!(error instanceof OptimisticLockConflict)) throw error;") },
     { name: 'Activity.retry of a module that is not Effect\'s', code: `import { Activity } from './activity';
 export const run = task.pipe(Activity.retry({ times: 3 }));` },
     { name: 'Activity.retry with times: 0 retries nothing', code: `import { Activity } from 'effect/unstable/workflow';
@@ -144,6 +198,12 @@ export const run = task.pipe(Activity.retry({ times: 0 }));` },
         .replace('lastError = result.error;', 'lastError = result.error;\n      rateLimited = isRateLimitError(lastError);')
         .replace("lastError = error instanceof Error ? error.message : 'Unknown error';", "lastError = error instanceof Error ? error.message : 'Unknown error';\n      rateLimited = isRateLimitError(lastError);"),
       errors: [{ line: 5, column: 3, endLine: 5, endColumn: 6, ruleId: 'retry-without-jitter', messageId: 'noJitter' }],
+    },
+    {
+      name: 'a loop that calls itself a retry (attempt counter bounded by MAX_ATTEMPTS) and returns once its write lands: a failure goes round at once',
+      code: persist,
+      errors: [{ line: 3, column: 3, endLine: 3, endColumn: 6, ruleId: 'retry-without-backoff', messageId: 'noDelay' }],
+      output: persist.replace("logger.warn('attempt failed', { attempt, error });", "logger.warn('attempt failed', { attempt, error });\n      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30_000, 100 * 2 ** attempt)));"),
     },
     {
       name: 'result-tested try with a constant delay',

@@ -203,8 +203,12 @@ export class LoopChecks {
     // a loop that calls itself a retry (`for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)`: its counter named
     // for attempts and its condition bounding it) leaves on any conditional return in the `try` (round 2: an optimistic
     // update that returns once its write lands, `if (persisted.count === 1) return`)
-    if (loop.type === 'for_statement' && cond && ATTEMPT_COUNTER.test(cond.text) && tstmts.some(s => s.type === 'if_statement' && exits(s.childForFieldName('consequence')!) && !s.childForFieldName('alternative')) &&
-      this.loopCounters(loop, body).some(c => c.increasing && ATTEMPT_NAME.test(c.name) && wordRe(c.name).test(cond.text))) return this.goesRoundAfter(body, t, catchContinues);
+    if (loop.type === 'for_statement' && cond && tstmts.some(s => s.type === 'if_statement' && exits(s.childForFieldName('consequence')!) && !s.childForFieldName('alternative')) &&
+      this.loopCounters(loop, body).some(c => c.increasing && ATTEMPT_NAME.test(c.name) && wordRe(c.name).test(cond.text) &&
+        ATTEMPT_COUNTER.test(cond.text.replace(new RegExp(wordRe(c.name).source, 'g'), ' '))) &&
+      !awaits.some(a => { const c = awaitedCall(a); const n = c ? memberPath(c.childForFieldName('function'))?.join('.') ?? '' : ''; return READINESS.test(n) || STATE_READ.test(n); }) &&
+      // a loop that also waits when the try completes without returning ("not there yet") polls
+      !this.idx.awaitsIn(body).some(a => !contains(cbody, a) && sleepOf(this.ctx, a))) return this.goesRoundAfter(body, t, catchContinues);
     const after = statementsAfter(body, t);
     if (catchContinues) {
       if (after.some(s => s.type === 'return_statement' || (s.type === 'break_statement' && !s.namedChild(0)))) return true;
