@@ -139,6 +139,7 @@ ruleTester(RULES, {
     }, 5000);
   }
 }` },
+    { name: 'a self-call from `!parsed.success` of a synchronous parse: not a failed call', code: relaunch('!result.success', 'const result = schema.safeParse(readConfig());') },
     { name: 'relaunch from the error branch with a jittered delay', code: relaunch('result.error').replace('}, 5000);', '}, 5000 + Math.random() * 5000);') },
     { name: 'p-retry driving a wait for a state (a function named waitFor…): polling, not a retry', code: `import pRetry from 'p-retry';
 async function waitForEventAvailability({ expectedCount, ids }: { expectedCount: number; ids: string[] }) {
@@ -219,6 +220,12 @@ export const run = task.pipe(Activity.retry({ times: 0 }));` },
     {
       name: 'the same with an optional chain and a `{ data, error }` result',
       code: relaunch('result?.error', 'const result = await supabase.from("browsers").select();'),
+      errors: [{ line: 13, column: 9, endLine: 13, endColumn: 24, ruleId: 'retry-without-backoff', messageId: 'constantDelay' }],
+      output: null,
+    },
+    {
+      name: 'the same from `!result.success` of an awaited `{ success, error }` result',
+      code: relaunch('!result.success', 'const result = await connectBrowser();'),
       errors: [{ line: 13, column: 9, endLine: 13, endColumn: 24, ruleId: 'retry-without-backoff', messageId: 'constantDelay' }],
       output: null,
     },

@@ -70,7 +70,7 @@ export class RecursionChecks {
       if (f) out.push(f);
     }
     // `if (err)`, and `if (result.error)` of an error-first result (`const result = await tryCatch(op())`, round 2)
-    for (const m of ctx.matchAll(/\bif\s*\(\s*(?:err|error|e|er|[A-Za-z_$][\w$]*\??\.(?:error|err))\s*\)/g)) {
+    for (const m of ctx.matchAll(/\bif\s*\(\s*(?:err|error|e|er|[A-Za-z_$][\w$]*\??\.(?:error|err)|!\s*[A-Za-z_$][\w$]*\??\.success)\s*\)/g)) {
       const n = at(m.index!);
       const ifs = n?.type === 'if_statement' ? n : n?.parent?.type === 'if_statement' ? n.parent : null;
       const cons = ifs?.childForFieldName('consequence');
@@ -483,12 +483,17 @@ export function sameOperationArgs(fn: Node, call: Node, timer?: Node): boolean {
 }
 
 /**
- * `result.error` / `result?.err`, where `result` holds an awaited call's error-first result (`const result = await
+ * `result.error` / `result?.err` / `!result.success`, where `result` holds an awaited call's error-first result (`const result = await
  * tryCatch(op())`, `{ data, error }` objects): the branch where the call failed.
  */
 export function isResultErrorTest(c: Node): boolean {
-  const e = unwrap(c);
-  if (e?.type !== 'member_expression' || !/^(error|err)$/.test(e.childForFieldName('property')?.text ?? '')) return false;
+  let e = unwrap(c);
+  // `!result.success`: the same branch of a `{ success, error }` result
+  if (e?.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+    const arg = unwrap(e.childForFieldName('argument'));
+    if (arg?.type !== 'member_expression' || arg.childForFieldName('property')?.text !== 'success') return false;
+    e = arg;
+  } else if (e?.type !== 'member_expression' || !/^(error|err)$/.test(e.childForFieldName('property')?.text ?? '')) return false;
   const obj = unwrap(e.childForFieldName('object'));
   if (obj?.type !== 'identifier') return false;
   const re = new RegExp(`\\b${obj.text.replace(/\$/g, '\\$')}\\s*(?::[^=;]+)?=\\s*await\\b`);
