@@ -47,8 +47,47 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "let cacheStartedAt = 0;\nexport function get() {\n  if (Date.now() - cacheStartedAt > MAX_AGE) { cacheStartedAt = Date.now(); reload(); }\n}",
     },
+    // throttles of logs and analytics: the guarded block re-arms the state and only logs or tracks
+    {
+      name: 'log throttle in a closure',
+      filename: 'file.ts',
+      code: "export function throttledLogger(periodMs: number) {\n  let lastLogTime = 0;\n  return (level: string, message: string) => {\n    const now = Date.now();\n    if (now - lastLogTime >= periodMs) {\n      lastLogTime = now;\n      logger.log(level, message);\n    }\n  };\n}",
+    },
+    {
+      name: 'analytics event throttled in a player listener',
+      filename: 'file.ts',
+      code: "export function watch(video: HTMLVideoElement, tracker: { trackEvent(e: string): void }) {\n  let lastUpdateTime = 0;\n  video.addEventListener('timeupdate', () => {\n    const now = Date.now();\n    if (!video.paused && now - lastUpdateTime >= 10_000) {\n      tracker.trackEvent('played');\n      lastUpdateTime = now;\n    }\n  });\n}",
+    },
+    // an entry of a Map this module fills is its own cache, not a stamp another process wrote
+    {
+      name: 'max age of an in-memory Map entry',
+      filename: 'file.ts',
+      code: "const prepared = new Map<string, { html: string; preparedAt: number }>();\nexport function take(id: string) {\n  const p = prepared.get(id);\n  if (!p || Date.now() - p.preparedAt > PREPARED_MAX_AGE_MS) return undefined;\n  return p.html;\n}\nexport function put(id: string, html: string) { prepared.set(id, { html, preparedAt: Date.now() }); }",
+    },
+    // how often to poll, picked by a record's age: skew only changes the cadence
+    {
+      name: 'a refresh interval picked by age',
+      filename: 'file.ts',
+      code: "export function getItemRefreshInterval(item: { createdAt: Date }): number | false {\n  if (Date.now() - item.createdAt.getTime() < 30 * 1000) return 1000;\n  return false;\n}",
+    },
   ],
   invalid: [
+    // a throttle that gates real work (an acknowledgement) stays elapsed time
+    {
+      name: 'acknowledgement throttled on an instance field',
+      filename: 'file.ts',
+      code: "export class Acker {\n  private lastAckAt = Date.now();\n  tick() {\n    if (Date.now() - this.lastAckAt > 1000) { this.lastAckAt = Date.now(); this.ack(); }\n  }\n  ack() {}\n}",
+      errors: [{ ...DURATION, line: 4, column: 9, endLine: 4, endColumn: 36 }],
+      output: "export class Acker {\n  private lastAckAt = performance.now();\n  tick() {\n    if (performance.now() - this.lastAckAt > 1000) { this.lastAckAt = performance.now(); this.ack(); }\n  }\n  ack() {}\n}",
+    },
+    // an entry read from something this module does not create is a stored stamp
+    {
+      name: 'a heartbeat read from a store, compared with a bound',
+      filename: 'file.ts',
+      code: "export async function reap(store: Store, id: string) {\n  const w = await store.get(id);\n  if (Date.now() - w.heartbeatAt > HEARTBEAT_TIMEOUT_MS) await store.delete(id);\n}",
+      errors: [{ ...SKEW, line: 3, column: 7, endLine: 3, endColumn: 33, severity: 'warning' }],
+      output: null,
+    },
     // a lease named in the window outweighs a scheduler's function name (`processDue…`)
     {
       name: 'stale executions taken over in a function named for due work',

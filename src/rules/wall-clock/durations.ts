@@ -93,7 +93,36 @@ function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>,
     return h.once || TIMEOUT_RE.test(h.name) || /deadline|until|end|stop|give_?up/i.test(h.name);
   }
   const own = stateName(h.name);
+  if (!h.once && throttlesOutput(a, h, u.site)) return false;
   return h.once || START_RE.test(own) || LAST_STAMP_RE.test(own.split('.').pop()!) || circuit || TIMEOUT_RE.test(bound);
+}
+
+/**
+ * (round 2) A throttle of logs or analytics: `if (now - lastLogTime >= periodMs) { lastLogTime = now; logger.log(…) }`.
+ * The comparison guards a block that re-arms the same state and otherwise only logs or tracks an event: at most one
+ * line or event per period, a rate limit (RULES: not a finding). A block that does anything else (flush, acknowledge,
+ * export, restart) is judged as before.
+ */
+function throttlesOutput(a: ClockAnalysis, h: Holder, site: Node): boolean {
+  let n: Node = skipParensUp(site);
+  while (n.parent?.type === 'binary_expression' && /^(&&|<|<=|>|>=)$/.test(n.parent.childForFieldName('operator')?.type ?? '')) n = skipParensUp(n.parent);
+  const st = n.parent?.type === 'parenthesized_expression' ? n.parent.parent : n.parent;
+  if (st?.type !== 'if_statement' || st.childForFieldName('alternative')) return false;
+  const body = st.childForFieldName('consequence');
+  if (!body) return false;
+  const text = a.textOf(body);
+  const name = h.name.split('.').pop()!.replace(/[$]/g, '\\$');
+  if (!new RegExp(`(^|[^\\w$])${name}\\s*=(?![=>])`).test(text)) return false;
+  let calls = 0;
+  for (const m of text.matchAll(/([A-Za-z_$][\w$]*)\s*(?:\?\.\s*)?\(/g)) {
+    const callee = m[1];
+    if (/^(if|for|while|switch|catch|function|return|typeof|await|new|now)$/.test(callee)) continue;
+    const before = text.slice(Math.max(0, m.index! - 6), m.index!);
+    if (callee === 'now' && /Date\s*\.\s*$/.test(before)) continue;
+    if (!/^(log|warn|info|debug|error|trace|verbose|print|track\w*|capture\w*|send\w*Event|log\w+|emitMetric|report\w*)$/i.test(callee)) return false;
+    calls++;
+  }
+  return calls > 0;
 }
 
 function performanceUsable(a: ClockAnalysis): boolean {

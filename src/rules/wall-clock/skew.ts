@@ -34,7 +34,7 @@ import { SKEW_LINKS, LEASE_LINKS } from './links';
  * Expiry, session, rate-limit and calendar vocabulary: never a skew finding. Matched on the words of a name
  * (`lastAccessedThrottleMs` -> "last accessed throttle ms"), so each entry is a word prefix.
  */
-const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded|last used|last accessed|starts? at|ends? at|scheduled|publish|release|valid (from|until)|hmac|signature|signed|replay|nonce|lifetime|tolerance)/;
+const SKEW_SILENT_WORDS = /\b(session|token|cookie|cache|ttl|otp|expir|verif|invit|password|passcode|magic|rate ?limit|throttl|debounce|attempt|login|sign ?in|retention|look ?back|period|archiv|purge|days?\b|daily|week|month|year|birth|display|badge|window|cooldown|cool ?off|grace period|schedul|cron|due\b|remind|digest|trial|billing|invoice|subscription|computed|fetched|refreshed|cached|loaded|refresh ?interval|refetch|poll(ing)? interval|last used|last accessed|starts? at|ends? at|scheduled|publish|release|valid (from|until)|hmac|signature|signed|replay|nonce|lifetime|tolerance)/;
 /** Lease vocabulary: the stamp or the window says that a holder or a running job is judged alive or gone. */
 const LEASE_VOCAB_WORDS = /\b(max age|oldest|lock|lease|heartbeat|claim|stale|stall|alive|liveness|keep ?alive|ping|owner|holder|orphan|stuck|zombie|take ?over|reclaim|in ?flight|running|processing|draining|dead|hung|lag\b|replica|replication|dequeued|enqueued|last seen|last active|worker|progress)/;
 /** Words that name a holder's claim on work: the decision's own names saying so outweigh its function's name. */
@@ -153,6 +153,7 @@ function foreignStamp(a: ClockAnalysis, n: Node | null, comparedWithThreshold = 
     if (obj?.type === 'this') return undefined; // this process's own state: a duration (./durations.ts)
     const prop = u.childForFieldName('property')?.text ?? '';
     if (a.localObjectStamp(u)) return undefined; // `{ startedAt: Date.now() }` built here: a duration
+    if (ownMapEntry(a, obj)) return undefined; // an entry of a Map this module fills: its own cache
     if (ownStateField(a, u)) return undefined; // `const values = {}` kept by this module: its own clock, not a foreign stamp
     return STAMP_NAME_RE.test(prop) ? u.text : undefined;
   }
@@ -222,6 +223,24 @@ function unitWindowMs(n: Node | null): number | undefined {
   if (/\b(minutes?|mins?)\b/.test(name) || /\*\s*(60000|60\s*\*\s*1000|1000\s*\*\s*60)\b/.test(t)) return ONE_HOUR;
   if (/\b(seconds?|secs?)\b/.test(name)) return 60_000;
   return undefined;
+}
+
+/**
+ * (round 2) An entry read back from a Map (or a cache) this file creates: `const prepared = preparedHtml.get(id)` with
+ * `const preparedHtml = new Map()` here. In-memory state of this process, stamped with its own clock, not a row or a
+ * message another process wrote.
+ */
+function ownMapEntry(a: ClockAnalysis, obj: Node | null): boolean {
+  if (obj?.type !== 'identifier') return false;
+  const d = a.declaratorOf(obj.text, obj);
+  let v = unwrap(d?.childForFieldName('value') ?? null);
+  if (v?.type === 'await_expression') return false;
+  const fn = v?.type === 'call_expression' ? unwrap(v.childForFieldName('function')) : null;
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'get') return false;
+  const store = unwrap(fn.childForFieldName('object'));
+  if (store?.type !== 'identifier') return false;
+  v = unwrap(a.declaratorOf(store.text, store)?.childForFieldName('value') ?? null);
+  return v?.type === 'new_expression' && /^(Map|WeakMap|LRUCache|LRU|QuickLRU)$/.test(v.childForFieldName('constructor')?.text ?? '');
 }
 
 /** A field of an object this module declares itself (`const values: {...} = {}`), written here only from the clock or literals: its own state. */
