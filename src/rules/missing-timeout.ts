@@ -12,7 +12,7 @@ import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
 import { browserOnly, inReactClientCode, isUseClientFile, skipBrowser } from './timeout/browser';
 import { noteClientCall, reportWrapperCall, settleWrapperCall, wrapperCallMaySettle, wrapperSummary } from './timeout/wrappers';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, checkUndiciRequest, collectFacts } from './timeout/http-clients';
-import { checkClientConstructors } from './timeout/clients';
+import { checkClientConstructors, settleStringConfig, stringReturnSummary } from './timeout/clients';
 
 export { AXIOS_DEFAULTS_FACT, instanceDefaultsFact };
 
@@ -31,9 +31,11 @@ const meta = {
 export const missingTimeout: Rule = {
   meta,
   // no text trigger: a call through a project wrapper (`apiFetch('/x')`) can be anywhere
-  summaries: [wrapperSummary],
+  summaries: [wrapperSummary, stringReturnSummary],
   settle(finding, project, file) {
-    return (finding.pending as { kind?: string } | undefined)?.kind === 'wrapper-call' ? settleWrapperCall(finding, project, file) : undefined;
+    const kind = (finding.pending as { kind?: string } | undefined)?.kind;
+    if (kind === 'string-config') return settleStringConfig(finding, project, file);
+    return kind === 'wrapper-call' ? settleWrapperCall(finding, project, file) : undefined;
   },
   keepPending: wrapperCallMaySettle,
   check(ctx) {
