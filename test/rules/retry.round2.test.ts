@@ -289,3 +289,39 @@ projectTable('retry-without-jitter', 'retry-without-jitter round 2: a result-tes
     },
   ],
 });
+
+const backoffLoop = `import { backoff } from './backoff';
+export async function send(payload: unknown) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await post(payload);
+    } catch (err) {
+      await backoff(attempt);
+    }
+  }
+}
+`;
+const backoffHelper = (body: string) => `export async function backoff(attempt: number) {\n  ${body}\n}\n`;
+
+for (const rule of RULES) {
+  projectTable(rule, `${rule} round 2: a sleep helper in another file that sleeps longer with the attempt it is given`, {
+    valid: [
+      { name: 'the helper sleeps with full jitter', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('return new Promise((r) => setTimeout(r, Math.random() * Math.min(30_000, 100 * 2 ** attempt)));') } },
+      ...(rule === 'retry-without-backoff' ? [
+        { name: 'the helper doubles with the attempt: growing, so not this rule (it was read as a constant delay)', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('return new Promise((r) => setTimeout(r, 100 * 2 ** attempt));') } },
+        { name: 'the same through a local of the helper, capped', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('const ms = Math.min(100 * 2 ** attempt, 5000);\n  await new Promise((r) => setTimeout(r, ms));') } },
+      ] : [
+        { name: 'the helper sleeps a constant time whatever the attempt: not this rule', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('void attempt;\n  return new Promise((r) => setTimeout(r, 1000));') } },
+      ]),
+    ],
+    invalid: rule === 'retry-without-backoff' ? [
+      { name: 'the helper sleeps a constant time whatever the attempt', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('void attempt;\n  return new Promise((r) => setTimeout(r, 1000));') },
+        errors: [{ file: 'src/send.ts', line: 3, column: 3, messageId: 'constantDelay', related: ['src/send.ts:7'] }] },
+    ] : [
+      { name: 'the helper doubles with the attempt and has no randomness', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('return new Promise((r) => setTimeout(r, 100 * 2 ** attempt));') },
+        errors: [{ file: 'src/send.ts', line: 3, column: 3, messageId: 'noJitter', related: ['src/send.ts:7'] }] },
+      { name: 'the same through a local of the helper, capped', files: { 'src/send.ts': backoffLoop, 'src/backoff.ts': backoffHelper('const ms = Math.min(100 * 2 ** attempt, 5000);\n  await new Promise((r) => setTimeout(r, ms));') },
+        errors: [{ file: 'src/send.ts', line: 3, column: 3, messageId: 'noJitter', related: ['src/send.ts:7'] }] },
+    ],
+  });
+}

@@ -36,8 +36,12 @@ export interface ComposePending extends Composition { c: 'compose'; rule: RetryR
 
 /** What a function tells other files' retries (FunctionSymbol.facts.retryDelay). */
 export interface DelaySummary {
-  /** It sleeps for its parameter `param`, or for a delay of kind `kind` (its parameters taken as constants). */
-  sleep?: { param: number } | { kind: Kind };
+  /**
+   * It sleeps for its parameter `param`, or for a delay of kind `kind` (its parameters taken as constants) and, when
+   * that delay depends on a parameter, `by[i]`: its kind when parameter i counts attempts (`backoff(attempt)` sleeping
+   * `100 * 2 ** attempt`).
+   */
+  sleep?: { param: number } | { kind: Kind; by?: Kind[] };
   /** It returns a delay: `base` with constant arguments, `by[i]` when parameter i counts attempts. */
   ret?: { base: Kind; by: Kind[] };
 }
@@ -66,7 +70,12 @@ export const delaySummary: SummarySpec = {
       if (s?.arg) {
         const a = unwrap(s.arg);
         const i = a?.type === 'identifier' ? names.indexOf(a.text) : -1;
-        out.sleep = i >= 0 ? { param: i } : { kind: cls.expr(s.arg, { counters: new Set(), depth: 0 }) };
+        if (i >= 0) out.sleep = { param: i };
+        else {
+          const kind = cls.expr(s.arg, { counters: new Set(), depth: 0 });
+          const by = names.map(p => (p ? cls.expr(s.arg!, { counters: new Set([p]), depth: 0 }) : kind));
+          out.sleep = by.some(k => k !== kind) ? { kind, by } : { kind };
+        }
       }
     }
     const name = fn.id.split('.').pop() ?? '';
@@ -102,6 +111,9 @@ export function kindOfSleepCall(s: DelaySummary | undefined, args: Kind[]): Kind
   const sl = s?.sleep;
   if (!sl) return 'unknown';
   if ('param' in sl) return args[sl.param] ?? 'const'; // no argument: the parameter's default
+  // a sleep that grows with a parameter the caller passes its attempt counter for grows (round 2: it was read as
+  // constant, and a `backoff(attempt)` helper in another file gave a constant-delay finding)
+  if (sl.by) return kindOfCall({ ret: { base: sl.kind, by: sl.by } }, args);
   return sl.kind;
 }
 
