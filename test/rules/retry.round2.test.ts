@@ -180,6 +180,8 @@ async function waitForEventAvailability({ expectedCount, ids }: { expectedCount:
   }
 }` },
     { name: 'an attempts loop whose catch goes round only after a compare-and-set conflict (converges)', code: persist.replace("logger.warn('attempt failed', { attempt, error });", "if (!(error instanceof OptimisticLockConflict)) throw error;") },
+    { name: '`jitter: 0` on a constant schedule (factor 1) is not a jitter question', code: `export const o = { retries: 3, minTimeout: 100, factor: 1, jitter: 0 };` },
+    { name: '`useJitter: false` with no backoff-shaped keys', code: `export const ui = { animate: true, useJitter: false };` },
     { name: 'Activity.retry of a module that is not Effect\'s', code: `import { Activity } from './activity';
 export const run = task.pipe(Activity.retry({ times: 3 }));` },
     { name: 'Activity.retry with times: 0 retries nothing', code: `import { Activity } from 'effect/unstable/workflow';
@@ -205,6 +207,23 @@ export const run = task.pipe(Activity.retry({ times: 0 }));` },
       code: persist,
       errors: [{ line: 3, column: 3, endLine: 3, endColumn: 6, ruleId: 'retry-without-backoff', messageId: 'noDelay' }],
       output: persist.replace("logger.warn('attempt failed', { attempt, error });", "logger.warn('attempt failed', { attempt, error });\n      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30_000, 100 * 2 ** attempt)));"),
+    },
+    {
+      name: 'a home-grown retry config with `jitter: 0` beside a growing factor: jitter explicitly off (no fix: the scale is the helper\'s)',
+      code: `export const RETRY = { retries: 5, minTimeout: 100, factor: 2, jitter: 0 };`,
+      errors: [{ line: 1, column: 64, endLine: 1, endColumn: 73, ruleId: 'retry-without-jitter', messageId: 'configNoJitter' }],
+      output: null,
+    },
+    {
+      name: 'a BullMQ exponential backoff with `jitter: 0`: one finding, the queue check\'s (not a second config finding)',
+      code: `export const backoff = { type: 'exponential', delay: 1000, jitter: 0 };`,
+      errors: [{ line: 1, column: 60, endLine: 1, endColumn: 69, ruleId: 'retry-without-jitter', messageId: 'queueNoJitter' }],
+    },
+    {
+      name: 'a home-grown retry config with `useJitter: false`',
+      code: `export const RETRY = { attempts: 5, baseDelay: 100, multiplier: 2, useJitter: false };`,
+      errors: [{ line: 1, column: 68, endLine: 1, endColumn: 84, ruleId: 'retry-without-jitter', messageId: 'configNoJitter' }],
+      output: `export const RETRY = { attempts: 5, baseDelay: 100, multiplier: 2, useJitter: true };`,
     },
     {
       name: 'result-tested try with a constant delay',

@@ -1,7 +1,7 @@
 /**
  * Retry configs that switch jitter off (RULES v2): an options object with backoff-shaped keys (`factor` > 1,
- * `minTimeout(InMs)`, `maxTimeout(InMs)`, `multiplier`, …) that sets `randomize: false`, `jitter: false` or
- * `jitter: 'none'` is a jitter finding wherever it is declared (a constant in another module, a home-grown retry
+ * `minTimeout(InMs)`, `maxTimeout(InMs)`, `multiplier`, …) that sets `randomize: false`, `jitter: false`,
+ * `jitter: 'none'`, `jitter: 0` or `useJitter`/`enableJitter`/`withJitter: false` is a jitter finding wherever it is declared (a constant in another module, a home-grown retry
  * helper's defaults, a call's argument): someone explicitly turned jitter off. The finding sits on that property.
  * Options of a known retry library call are judged (once) by ./libraries.ts.
  */
@@ -25,7 +25,7 @@ export class JitterOffOptions {
   run(): void {
     const { ctx } = this.s;
     for (const f of this.s.out) this.judged.add(`${f.report.start}:${f.report.end}`);
-    for (const m of ctx.matchAll(/\b(randomize|jitter)\s*:\s*(false|'none'|"none")/g)) {
+    for (const m of ctx.matchAll(/\b(randomize|jitter|useJitter|enableJitter|withJitter)\s*:\s*(false|0(?![\w.])|'none'|"none")/g)) {
       const key = ctx.root.descendantForIndex(m.index!, m.index! + m[1].length);
       const pair = key?.parent;
       if (pair?.type !== 'pair' || keyName(pair.childForFieldName('key')) !== m[1]) continue;
@@ -39,7 +39,10 @@ export class JitterOffOptions {
     const { ctx } = this.s;
     const value = unwrap(pair.childForFieldName('value'));
     if (!value) return;
-    const off = value.type === 'false' || stringValue(value) === 'none';
+    // `jitter: 0` (a jitter amount of nothing, round 2) turns it off like `jitter: false`; its scale (a fraction, ms)
+    // is the helper's, so no fix is offered for it
+    const zero = key === 'jitter' && value.type === 'number' && numberOf(ctx, value) === 0;
+    const off = value.type === 'false' || stringValue(value) === 'none' || zero;
     if (!off) return;
     let shape: string | undefined;
     for (const k of FACTOR_KEYS) {
@@ -63,7 +66,7 @@ export class JitterOffOptions {
     const on = key === 'randomize' ? 'true' : value.type === 'false' ? 'true' : "'full'";
     pushFinding(this.s.out, JITTER_ID, {
       start: pair.startIndex, end: pair.endIndex, messageId: 'configNoJitter',
-      fixes: [{ title: `Set \`${key}: ${on}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(value, on)] }],
+      fixes: zero ? [] : [{ title: `Set \`${key}: ${on}\``, safety: 'safe', isPreferred: true, edits: [replaceNodeEdit(value, on)] }],
       message: `This retry configuration backs off (\`${shape}\`) but \`${pair.text.replace(/\s+/g, ' ')}\` turns jitter off: clients that failed together retry in lockstep, in synchronized waves against the recovering dependency`,
     });
   }
