@@ -12,7 +12,8 @@ import { classify, CLIENT_MODULES, HTTP_MODULES } from './timeout/classify';
 import { browserOnly, inReactClientCode, isUseClientFile, skipBrowser } from './timeout/browser';
 import { noteClientCall, reportWrapperCall, settleWrapperCall, wrapperCallMaySettle, wrapperSummary } from './timeout/wrappers';
 import { AXIOS_DEFAULTS_FACT, instanceDefaultsFact, checkAxios, checkAxiosCreate, checkFetch, checkGot, checkHttp, checkKy, checkSuperagent, checkUndiciRequest, collectFacts } from './timeout/http-clients';
-import { checkClientConstructors, settleStringConfig, stringReturnSummary } from './timeout/clients';
+import { checkClientConstructors } from './timeout/clients';
+import { builtOptionsSummary, settleOptionsCall } from './timeout/built-options';
 
 export { AXIOS_DEFAULTS_FACT, instanceDefaultsFact };
 
@@ -31,10 +32,10 @@ const meta = {
 export const missingTimeout: Rule = {
   meta,
   // no text trigger: a call through a project wrapper (`apiFetch('/x')`) can be anywhere
-  summaries: [wrapperSummary, stringReturnSummary],
+  summaries: [wrapperSummary, builtOptionsSummary],
   settle(finding, project, file) {
     const kind = (finding.pending as { kind?: string } | undefined)?.kind;
-    if (kind === 'string-config') return settleStringConfig(finding, project, file);
+    if (kind === 'options-call') return settleOptionsCall(finding, project, file);
     return kind === 'wrapper-call' ? settleWrapperCall(finding, project, file) : undefined;
   },
   keepPending: wrapperCallMaySettle,

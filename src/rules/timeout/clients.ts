@@ -11,10 +11,9 @@
  * The finding sits on the `new` expression (the callee, for a multi-line call), as for `axios.create`.
  */
 import type { Node } from '../../core/parser';
-import * as path from 'path';
-import type { ProjectView, RuleContext } from '../../core/rule';
-import type { Ref } from '../../core/symbols';
-import type { Finding, Fix } from '../../core/types';
+import type { RuleContext } from '../../core/rule';
+import { pendOptionsCall } from './built-options';
+import type { Fix } from '../../core/types';
 import { callRange, memberPath, unwrap } from '../../core/ast';
 import { replaceNodeEdit } from '../../core/edits';
 import { declarationScope, type ModuleBinding } from '../../core/facts';
@@ -87,12 +86,7 @@ function checkPg(ctx: RuleContext, t: NewTarget): void {
   }
   // (round 2) `new Client(databaseUrl())`: a call of a project function whose every return is a string (a connection
   // URL) is a connection string; settled in the project pass from the function's summary (same file or another)
-  if (u?.type === 'call_expression') {
-    const callee = unwrap(u.childForFieldName('function'));
-    const ref = callee && (callee.type === 'identifier' || callee.type === 'member_expression') ? ctx.refOf(callee) : undefined;
-    if (ref) ctx.report({ ...callRange(ctx.lines, t.node), messageId: 'pg', message, fixes: [], pending: { kind: 'string-config', ref, callee: callee!.text } });
-    return;
-  }
+  if (pendOptionsCall(ctx, arg, callRange(ctx.lines, t.node), 'pg', message, PG_KEYS, true)) return;
   const st = inspectOptions(ctx, arg ?? null, PG_KEYS);
   if (st.state === 'ok' || st.state === 'opaque') return;
   if (st.state === 'disabled') return;
@@ -197,8 +191,9 @@ function checkAws(ctx: RuleContext, t: NewTarget): void {
   const ms = ctx.settings.defaultTimeoutMs;
   const message = `\`${t.name}\` has no request timeout (the AWS SDK v3 request handler's requestTimeout, connectionTimeout and socketTimeout default to 0, none): a stalled AWS call can wait forever`;
   const st = inspectOptions(ctx, arg ?? null, ['requestHandler']);
-  if (st.state === 'opaque' || st.state === 'disabled') return;
+  if (st.state === 'disabled') return;
   if (presignOnly(ctx, t.node)) return;
+  if (st.state === 'opaque') { pendOptionsCall(ctx, arg, callRange(ctx.lines, t.node), 'aws', message, ['requestHandler']); return; }
   if (st.state === 'missing') {
     // no requestHandler: the short form (an options object, AWS SDK >= 3.521) adds one; older SDKs need
     // `new NodeHttpHandler(...)`, so the fix is not applied automatically
@@ -254,43 +249,3 @@ export function checkClientConstructors(ctx: RuleContext, skip: (n: Node) => boo
   }
 }
 
-/**
- * Summary (round 2): a function whose every `return` is a string (a literal, a template, `x.toString()`, `String(x)`,
- * `url.href`, a concatenation with a string) and whose text never mentions a timeout: what it returns is a plain
- * connection URL. Recorded for functions that mention a URL, a DSN or a connection (cheap trigger).
- */
-export const STRING_RETURN_KEY = 'mt-string-return';
-
-function stringLike(n: Node | null): boolean {
-  const u = unwrap(n);
-  if (!u) return false;
-  if (u.type === 'string' || u.type === 'template_string') return true;
-  if (u.type === 'member_expression') return u.childForFieldName('property')?.text === 'href';
-  if (u.type === 'binary_expression') return u.childForFieldName('operator')?.type === '+' && (stringLike(u.childForFieldName('left')) || stringLike(u.childForFieldName('right')));
-  if (u.type === 'call_expression') {
-    const fn = unwrap(u.childForFieldName('function'));
-    if (fn?.type === 'identifier') return fn.text === 'String';
-    return fn?.type === 'member_expression' && /^(toString|toISOString|join)$/.test(fn.childForFieldName('property')?.text ?? '');
-  }
-  return false;
-}
-
-export const stringReturnSummary = {
-  key: STRING_RETURN_KEY,
-  triggers: /url|uri|dsn|connection|database|postgres/i,
-  of(ctx: RuleContext, fn: { node: Node }): { s: 1 } | undefined {
-    const rets = returnedValues(fn.node);
-    if (!rets.length || !rets.every(stringLike)) return undefined;
-    if (/timeout/i.test(ctx.text.slice(fn.node.startIndex, fn.node.endIndex))) return undefined;
-    return { s: 1 };
-  },
-};
-
-/** Settles `new Client(f())`: a finding when `f` resolves to a project function recorded as returning a plain string. */
-export function settleStringConfig(f: Finding, project: ProjectView, file: string): Finding | undefined {
-  const p = f.pending as { ref: Ref; callee: string };
-  const h = project.resolve(file, p.ref);
-  if (!h || !project.fn(h)?.facts[STRING_RETURN_KEY]) return undefined;
-  const where = h.file === file ? 'in this file' : `in \`${path.basename(h.file)}\``;
-  return { ...f, message: `${f.message} (\`${p.callee}()\` ${where} returns a connection string, which sets none)`, pending: undefined };
-}

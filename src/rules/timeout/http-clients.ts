@@ -2,7 +2,8 @@
 import * as path from 'path';
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, memberPath, unwrap, enclosingFunction, stringValue } from '../../core/ast';
+import { callArgs, callRange, memberPath, unwrap, enclosingFunction, stringValue } from '../../core/ast';
+import { pendOptionsCall } from './built-options';
 import { addPropertyEdit, replaceNodeEdit } from '../../core/edits';
 import type { TextEdit } from '../../core/types';
 import { AXIOS_WITH_DATA, CALLBACK_NAME, URL_NAME, type Target } from './classify';
@@ -61,7 +62,12 @@ export function checkFetch(ctx: RuleContext, t: Target): void {
   }
   const keys = t.module === 'node-fetch' ? ['signal', 'timeout', 'dispatcher'] : ['signal', 'dispatcher'];
   const st = inspectOptions(ctx, args[1] ?? null, keys);
-  if (st.state === 'ok' || st.state === 'opaque') return;
+  if (st.state === 'ok') return;
+  if (st.state === 'opaque') {
+    // (round 2) `fetch(url, authInit(token))`: options built by a project function, settled from its summary
+    pendOptionsCall(ctx, args[1], callRange(ctx.lines, t.call), 'fetch', `\`${t.name}\` has no timeout: it can wait forever if the server stalls (fetch has no overall deadline)`, keys);
+    return;
+  }
   if (st.state === 'disabled') return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout\` is set to ${st.value.text}: this \`${t.name}\` can wait forever if the server stalls`, []);
   // a fetch `timeout` option does not exist: say so, it is a classic silent bug
   if (st.obj && t.module !== 'node-fetch') {
@@ -120,7 +126,11 @@ export function checkAxios(ctx: RuleContext, t: Target): void {
   if (args.length === 0 || boundedByWrapper(t.call)) return;
   const idx = axiosConfigIndex(t, args);
   const st = inspectOptions(ctx, args[idx] ?? null, ['timeout', 'signal', 'cancelToken']);
-  if (st.state === 'ok' || st.state === 'opaque') return;
+  if (st.state === 'ok') return;
+  if (st.state === 'opaque') {
+    pendOptionsCall(ctx, args[idx], callRange(ctx.lines, t.call), 'axios', `\`${t.name}\` has no timeout (axios defaults to 0, no timeout): it can wait forever if the server stalls`, ['timeout', 'signal', 'cancelToken'], false, [AXIOS_DEFAULTS_FACT]);
+    return;
+  }
   const n = msFix(ctx);
   if (st.state === 'disabled') {
     return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` disables axios's timeout: this request can wait forever if the server stalls`,
@@ -198,7 +208,11 @@ export function checkGot(ctx: RuleContext, t: Target): void {
   if (boundedByWrapper(t.call) || args.length === 0) return;
   const idx = t.kind === 'got-extend' ? 0 : gotOptionsIndex(args);
   const st = inspectOptions(ctx, args[idx] ?? null, ['timeout', 'signal']);
-  if (st.state === 'ok' || st.state === 'opaque') return;
+  if (st.state === 'ok') return;
+  if (st.state === 'opaque') {
+    if (t.kind === 'got') pendOptionsCall(ctx, args[idx], callRange(ctx.lines, t.call), 'got', `\`${t.name}\` has no timeout (got sets none by default): it can wait forever if the server stalls`, ['timeout', 'signal']);
+    return;
+  }
   const n = msFix(ctx);
   if (st.state === 'disabled') {
     return report(ctx, t, st.pair, 'timeoutDisabled', `\`timeout: ${st.value.text}\` leaves \`${t.name}\` without a timeout: it can wait forever if the server stalls`,
