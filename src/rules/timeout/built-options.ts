@@ -53,14 +53,16 @@ function objectKeys(n: Node | null): string[] | undefined {
 }
 
 /**
- * Summary: recorded for functions that return a literal (cheap trigger on the text: `return {`, `=> ({`, a string or
- * template return, `toString()`), when every return is a plain string (and the function never mentions a timeout)
+ * Summary: recorded for functions of at most 4,000 characters that return a literal (cheap trigger on the text:
+ * `return {`, `=> ({`, a string or template return, `toString()`), when every return is a plain string (and the function never mentions a timeout)
  * or every return is an object literal without spreads (the union of their keys).
  */
 export const builtOptionsSummary = {
   key: BUILT_OPTIONS_KEY,
   triggers: /return\s*[{`'"]|=>\s*\(\s*\{|=>\s*[`'"]|toString\(\)|\.href\b/,
   of(ctx: RuleContext, fn: { node: Node }): BuiltFact | undefined {
+    // options builders and URL makers are small: a long function is not walked (its returns stay unknown)
+    if (fn.node.endIndex - fn.node.startIndex > 4000) return undefined;
     const rets = returnedValues(fn.node);
     if (!rets.length) return undefined;
     if (rets.every(stringLike)) return /timeout/i.test(ctx.text.slice(fn.node.startIndex, fn.node.endIndex)) ? undefined : { s: 1 };
