@@ -78,6 +78,27 @@ function devOnly(ctx: RuleContext, path0: string | undefined, head: number, body
   return false;
 }
 
+/** A call that only logs or reports (`logger.error(...)`, `console.warn(...)`, `Sentry.captureException(e)`). */
+const LOG_CALL = /^\s*(?:await\s+)?(?:console|(?:this\.)?(?:log|logger|_logger)|\w*[lL]ogger|Sentry|span|\w*[sS]pan)\s*\.\s*\w+\s*\(|^\s*(?:await\s+)?(?:log\w*|captureException|captureError|reportError)\s*\(/;
+
+/**
+ * A consumer that never fails: its body is one `try` (then only `return`s) whose `catch` only logs and returns, with no
+ * `throw`, so the queue never sees a failure to retry (RULES.md is silent; see the rule docs).
+ */
+function neverFails(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'statement_block') return false;
+  const stmts = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (!stmts.length || stmts[0].type !== 'try_statement' || !stmts.slice(1).every(x => x.type === 'return_statement')) return false;
+  const handler = stmts[0].childForFieldName('handler');
+  const fin = stmts[0].childForFieldName('finalizer');
+  if (!handler || (fin && /\bthrow\b/.test(fin.text))) return false;
+  const block = handler.childForFieldName('body');
+  if (!block) return false;
+  return block.namedChildren.every(x => !x || x.type === 'comment' || x.type === 'return_statement' && !/\bthrow\b|\(/.test(x.text)
+    || x.type === 'expression_statement' && LOG_CALL.test(x.text) && !/\bthrow\b/.test(x.text));
+}
+
 function refsOf(ctx: RuleContext, calls: Node[]): { r: PendingHandler['calls']; first?: Node } {
   const r: PendingHandler['calls'] = [];
   const keys = new Set<string>();
@@ -130,6 +151,8 @@ export const nonIdempotentHandler: Rule = {
     for (const h of local) {
       const text = ctx.text.slice(h.start, h.end);
       if (devOnly(ctx, h.path, h.head.start, text)) continue;
+      // a consumer that swallows every error never fails, so the queue never runs it again
+      if (h.kind === 'consumer' && neverFails(h.fn)) continue;
       // a handler with an unkeyed Stripe call in its own body: the Stripe finding (and its fix) is the one to show
       if (stripeCalls.some(c => h.start <= c.startIndex && c.endIndex <= h.end && stripeState.get(c.startIndex)!.state === 'missing' && innermost(local, c) === h)) continue;
       const own: EffectFact[] = [];

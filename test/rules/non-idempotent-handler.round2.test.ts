@@ -417,3 +417,69 @@ table('non-idempotent-handler: Prisma relations give their foreign key (round 2)
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ consumers that never fail
+
+const CHECKIN_TASK = (catchBody: string) => `import { logger, task } from '@trigger.dev/sdk/v3';
+import { sendCheckinEmail } from './emails';
+
+export const sendCheckinEmailTask = task({
+  id: 'send-checkin-email',
+  retry: { maxAttempts: 3 },
+  run: async (payload: { to: string; name: string }) => {
+    try {
+      await sendCheckinEmail({ email: payload.to, name: payload.name });
+      logger.info('Email sent', { to: payload.to });
+    } catch (error) {
+${catchBody}
+    }
+  },
+});
+`;
+const CHECKIN_EMAILS = `import { Resend } from 'resend';
+const resend = new Resend(process.env.RESEND_API_KEY);
+
+export async function sendCheckinEmail({ email, name }: { email: string; name: string }) {
+  await resend.emails.send({ from: 'hi@example.com', to: email, subject: \`How is it going, \${name}?\`, html: '<p>Hi</p>' });
+}
+`;
+
+table('non-idempotent-handler: consumers that never fail (round 2)', {
+  valid: [
+    {
+      name: 'a trigger.dev task whose run is one try whose catch only logs and returns: the run never fails, so it is never retried',
+      files: { 'task.ts': CHECKIN_TASK("      logger.error('Error sending checkin email', { error });\n      return;"), 'emails.ts': CHECKIN_EMAILS },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the catch rethrows: the run fails and trigger.dev retries it after the email went out',
+      files: { 'task.ts': CHECKIN_TASK("      logger.error('Error sending checkin email', { error });\n      throw error;"), 'emails.ts': CHECKIN_EMAILS },
+      errors: [{ file: 'task.ts', line: 4, column: 37, messageId: 'send', related: ['emails.ts:5'] }],
+    },
+    {
+      name: 'the catch does more than log (it records the failure, which may throw)',
+      files: { 'task.ts': CHECKIN_TASK("      await markFailed(payload.to, error);"), 'emails.ts': CHECKIN_EMAILS },
+      errors: [{ file: 'task.ts', line: 4, column: 37, messageId: 'send' }],
+    },
+    {
+      name: 'an HTTP POST that swallows its errors is still retried by the client after a timeout',
+      files: {
+        'app/api/checkin/route.ts': `import { sendCheckinEmail } from '../../../emails';
+
+export async function POST(req: Request) {
+  try {
+    const { email, name } = await req.json();
+    await sendCheckinEmail({ email, name });
+  } catch (error) {
+    console.error(error);
+  }
+  return new Response('ok');
+}
+`,
+        'emails.ts': CHECKIN_EMAILS,
+      },
+      errors: [{ file: 'app/api/checkin/route.ts', line: 3, column: 23, messageId: 'send' }],
+    },
+  ],
+});
