@@ -483,3 +483,76 @@ export async function POST(req: Request) {
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ effects after a unique insert, deeper down
+
+const RULE_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model EmailAccount {
+  id    String @id @default(cuid())
+  rules Rule[]
+}
+
+model Rule {
+  id             String       @id @default(cuid())
+  name           String
+  emailAccount   EmailAccount @relation(fields: [emailAccountId], references: [id])
+  emailAccountId String
+  @@unique([name, emailAccountId])
+}
+
+model RuleHistory {
+  id     String @id @default(cuid())
+  ruleId String
+  note   String
+}
+`;
+const RULE_SERVICE = (order: 'history-after' | 'history-before') => `import prisma from './prisma';
+
+async function insertRule(emailAccountId: string, name: string) {
+  return prisma.rule.create({ data: { name, emailAccountId } });
+}
+
+async function recordHistory(ruleId: string) {
+  await prisma.ruleHistory.create({ data: { ruleId, note: 'created' } });
+}
+
+export async function createRule(emailAccountId: string, name: string) {
+${order === 'history-after'
+    ? "  const rule = await insertRule(emailAccountId, name);\n  await recordHistory(rule.id);\n  return rule;"
+    : "  await recordHistory(name);\n  return insertRule(emailAccountId, name);"}
+}
+`;
+const RULE_ROUTE = `import { createRule } from '../../../rules.service';
+
+export async function POST(request: Request) {
+  const body = await request.json();
+  return Response.json(await createRule(body.emailAccountId, body.name));
+}
+`;
+const ruleProject = (order: 'history-after' | 'history-before') => ({
+  'package.json': JSON.stringify({ name: 'web', private: true }),
+  'prisma/schema.prisma': RULE_SCHEMA,
+  'prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n",
+  'rules.service.ts': RULE_SERVICE(order),
+  'app/api/rules/route.ts': RULE_ROUTE,
+});
+
+table('non-idempotent-handler: effects after a unique insert in a function the handler calls (round 2)', {
+  valid: [
+    {
+      name: 'the service inserts the rule (unique on name and account) before it writes the history row: a retry fails at the rule',
+      files: ruleProject('history-after'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the history row is written before the unique insert: a retry writes it again, then fails',
+      files: ruleProject('history-before'),
+      errors: [{ file: 'app/api/rules/route.ts', line: 3, column: 23, messageId: 'insert', related: ['rules.service.ts:8'] }],
+    },
+  ],
+});

@@ -125,7 +125,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
   // scope: the function the effect is in ('' = the handler); at: its offset there; h: its offset in the handler (the
   // handler's own effects, and the call of a depth-1 callee), for effects that run after a unique insert
-  const cands: { r: Repeated; g: GuardFact; model?: string; scope: string; at: number; h?: number }[] = [];
+  // ch: where it runs, from the handler down: [function ('' = the handler), offset of the call or effect in it] per level
+  const cands: { r: Repeated; g: GuardFact; model?: string; scope: string; at: number; h?: number; ch: [string, number][] }[] = [];
   // `Tag.create(...)` taken for a model by its name: when it resolves to a project function, that function (reached
   // through the handler's calls) decides instead
   // (one that shows no write or guard of its own, a stub or a pass-through to an ORM base class, leaves the insert)
@@ -134,7 +135,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     const f = h ? factsOf(project.fn(h)) : undefined;
     return !!f && (!!f.fx?.length || !!f.g);
   };
-  for (const fx of d.own) if (counts(fx, []) && !followed(fx, file)) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s });
+  for (const fx of d.own) if (counts(fx, []) && !followed(fx, file)) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s, ch: [['', fx.s]] });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     // functions reached only through a deferred call (a scheduler callback, an event listener) run later, not in the request
@@ -145,8 +146,17 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       const cf = factsOf(project.fn(caller));
       if (later.has(caller.file + '#' + caller.id) || cf?.dc?.includes(r.call.start)) later.add(r.file + '#' + r.fn.id);
     }
+    // each reached function's place: the chain of calls from the handler that reach it (breadth-first: callers first)
+    const chains = new Map<string, [string, number][]>();
+    for (const r of reached) {
+      const caller = r.path[r.path.length - 1];
+      const pk = caller ? caller.file + '#' + caller.id : '';
+      const k = r.file + '#' + r.fn.id;
+      if (!chains.has(k)) chains.set(k, [...(pk ? chains.get(pk) ?? [] : []), [pk, r.call.start]]);
+    }
     for (const r of reached) {
       if (later.has(r.file + '#' + r.fn.id)) continue;
+      const chain = chains.get(r.file + '#' + r.fn.id) ?? [];
       const facts = factsOf(r.fn);
       if (!facts?.fx?.length) continue;
       // an upsert guards its own function's writes (and, in the handler, the handler's), not what its callees insert
@@ -165,8 +175,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);
-          cands.push({ r: { file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t }, g, model: viaRepo, scope, at: fx.s, h: inHandler ? fx.s : hCall });
-        } else cands.push({ r: { file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t }, g, model: fx.m ?? model, scope, at: fx.s, h: inHandler ? fx.s : hCall });
+          cands.push({ r: { file: r.callerFile, fx: { ...fx, w, m: viaRepo, s: r.call.start, e: r.call.end, l: r.call.line, c: r.call.column, el: r.call.line, ec: r.call.column + w.length }, via: c.t }, g, model: viaRepo, scope, at: fx.s, h: inHandler ? fx.s : hCall, ch: [...chain, [scope, fx.s]] });
+        } else cands.push({ r: { file: r.file, fx: fx.m || !model ? fx : { ...fx, m: model }, via: c.t }, g, model: fx.m ?? model, scope, at: fx.s, h: inHandler ? fx.s : hCall, ch: [...chain, [scope, fx.s]] });
       }
     }
   }
@@ -194,7 +204,16 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler); not one
   // a guard already covers (get-or-create: on a retry it finds the row and does not throw)
   const uniques = cands.filter(x => unique(x) && !guards(x.g, x.r.fx.k, x.model, inserted));
-  const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at : u.h !== undefined && x.h !== undefined && x.h > u.h));
+  // x runs after u when, in the deepest function both run in, x's call (or effect) comes later than u's: a unique insert
+  // in `createRuleWithResolvedActions` stops the history row `createRule` writes after calling it
+  const later2 = (x: [string, number][], u: [string, number][]) => {
+    for (let i = 0; i < x.length && i < u.length; i++) {
+      if (x[i][0] !== u[i][0]) return false;
+      if (x[i][1] !== u[i][1]) return x[i][1] > u[i][1];
+    }
+    return false;
+  };
+  const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at : later2(x.ch, u.ch)));
   for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x) && !after(x)) add(x.r);
   return out;
 }
