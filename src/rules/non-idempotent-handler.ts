@@ -14,7 +14,7 @@ import { callRange } from '../core/ast';
 import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
-import { credentialHandler, removalHandler, testSender, updateHandler } from './handlers/effects';
+import { credentialHandler, removalHandler, rerunHandler, testSender, updateHandler } from './handlers/effects';
 import { callsIn, deferredIn, countedEffect, factOf, summarise, SUMMARY_KEY, SUMMARY_TRIGGERS, type EffectFact } from './handlers/summary';
 import { settleHandler, who, type PendingHandler } from './handlers/settle';
 import { UNIQUE_FACT, UNIQUE_TRIGGER, ukeyFact, uniqueModels } from './handlers/schema';
@@ -122,6 +122,7 @@ function pendingOf(h: Handler | RemoteHandler, own: EffectFact[], calls: Pending
   if (h.kind === 'http' && removalHandler(h.path, name)) d.removal = true;
   if (h.kind === 'http' && testSender(h.path, name)) d.test = true;
   if (h.kind === 'http' && updateHandler(h.path, name)) d.update = true;
+  if (h.kind === 'http' && rerunHandler(h.path, name)) d.rerun = true;
   if (h.cls) d.cls = h.cls;
   if (webhook !== undefined) d.webhook = webhook;
   return d;

@@ -556,3 +556,43 @@ table('non-idempotent-handler: effects after a unique insert in a function the h
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ handlers that re-run derived work
+
+const QUEUES = `import { Queue } from 'bullmq';
+export const inferenceQueue = new Queue('inference');
+
+export async function enqueueInference(bookmarkId: string) {
+  await inferenceQueue.add('inference', { bookmarkId });
+}
+`;
+const ADMIN_ROUTER = (name: string, extra = '') => `import { z } from 'zod';
+import { router, adminProcedure } from './trpc';
+import { enqueueInference } from './queues';
+
+export const adminRouter = router({
+  ${name}: adminProcedure.input(z.object({ bookmarkId: z.string() })).mutation(async ({ ctx, input }) => {
+${extra}    await enqueueInference(input.bookmarkId);
+  }),
+});
+`;
+
+table('non-idempotent-handler: handlers that re-run derived work (round 2)', {
+  valid: [
+    { name: 'reRunInference: the job recomputes the same result from the same rows', files: { 'queues.ts': QUEUES, 'admin.ts': ADMIN_ROUTER('reRunInference') } },
+    { name: 'reprocessAssets', files: { 'queues.ts': QUEUES, 'admin.ts': ADMIN_ROUTER('reprocessAssets') } },
+    { name: 'retryMatching', files: { 'queues.ts': QUEUES, 'admin.ts': ADMIN_ROUTER('retryMatching') } },
+  ],
+  invalid: [
+    {
+      name: 'a handler that starts new work (not a re-run): its enqueue repeats',
+      files: { 'queues.ts': QUEUES, 'admin.ts': ADMIN_ROUTER('runInference') },
+      errors: [{ file: 'admin.ts', line: 6, column: 76, messageId: 'publish', related: ['queues.ts:5'] }],
+    },
+    {
+      name: 'a re-run that also inserts a row: the insert still repeats',
+      files: { 'queues.ts': QUEUES, 'admin.ts': ADMIN_ROUTER('reRunInference', '    await ctx.db.insert(inferenceRuns).values({ bookmarkId: input.bookmarkId, startedBy: ctx.user.id });\n') },
+      errors: [{ file: 'admin.ts', line: 6, column: 78, messageId: 'insert', related: ['admin.ts:7'] }],
+    },
+  ],
+});

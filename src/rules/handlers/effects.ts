@@ -625,3 +625,18 @@ const UPDATE_WORDS = new Set(['update', 'updates', 'set', 'edit', 'rename', 'tog
 export function updateHandler(...names: (string | undefined)[]): boolean {
   return names.some(n => !!n && words(n).some(w => UPDATE_WORDS.has(w)));
 }
+
+/**
+ * Handlers that re-run derived work on existing data (`reprocessAssets`, `reRunInference`, `resummarizeBookmark`,
+ * `retryMatching`, `reindex`): the job they enqueue recomputes the same result from the same rows, so a retry only
+ * repeats the work. Only publishes: rows they insert and messages they send still count.
+ */
+const RERUN_WORDS = /^re(process\w*|run\w*|summari[sz]e\w*|crawl\w*|index\w*|try|tries|retrying|sync\w*|compute\w*|build\w*|fetch\w*|analy[sz]e\w*|tag\w*|classify|embed\w*|generate)$/;
+
+export function rerunHandler(...names: (string | undefined)[]): boolean {
+  return names.some(n => {
+    if (!n) return false;
+    const ws = words(n);
+    return ws.some((w, i) => RERUN_WORDS.test(w) || (w === 're' && /^(run|process|index|sync|try)$/.test(ws[i + 1] ?? '')));
+  });
+}

@@ -37,6 +37,8 @@ export interface PendingHandler {
   test?: boolean;
   /** The handler sets state to the given values (`updateDocument`, `setRecipients`): its publishes re-announce that state. */
   update?: boolean;
+  /** The handler re-runs derived work (`reprocessAssets`, `reRunInference`): the jobs it enqueues recompute the same result. */
+  rerun?: boolean;
 }
 
 const CONSEQUENCE: Record<EffectKind, string> = {
@@ -121,7 +123,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     // a test message checks the settings just entered: a second one is what the button is for
     && !(fx.k !== 'insert' && fx.k !== 'increment' && (d.test || testSender(...path)))
     // an update's publish announces the state it set: a retry announces the same state again
-    && !(fx.k === 'publish' && d.update));
+    && !(fx.k === 'publish' && (d.update || d.rerun)));
   // every effect reached, with the guards on its path; then the models the handler inserts (for existence checks that stop)
   // scope: the function the effect is in ('' = the handler); at: its offset there; h: its offset in the handler (the
   // handler's own effects, and the call of a depth-1 callee), for effects that run after a unique insert
