@@ -596,3 +596,44 @@ table('non-idempotent-handler: handlers that re-run derived work (round 2)', {
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ hand-written upserts as a conditional expression
+
+const PREMIUM = (created: string) => `import prisma from './prisma';
+
+export async function upgradeToPremium(userId: string, data: { tier: string }) {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { premiumId: true } });
+  if (!user) throw new Error('User not found');
+  const premium = user.premiumId
+    ? await prisma.premium.update({ where: { id: user.premiumId }, data })
+    : await prisma.${created}.create({ data: { users: { connect: { id: userId } }, ...data } });
+  return premium;
+}
+`;
+const PREMIUM_WEBHOOK = `import { upgradeToPremium } from './premium';
+import { verifySignature } from './verify';
+
+export async function POST(request: Request) {
+  const body = await request.text();
+  if (!verifySignature(body, request.headers.get('x-signature'))) return new Response('bad signature', { status: 401 });
+  const event = JSON.parse(body);
+  await upgradeToPremium(event.meta.custom_data.user_id, { tier: event.data.attributes.variant_name });
+  return Response.json({ ok: true });
+}
+`;
+
+table('non-idempotent-handler: hand-written upserts as a conditional expression (round 2)', {
+  valid: [
+    {
+      name: '`found ? x.premium.update(...) : x.premium.create(...)`: a redelivery finds the premium row and updates it',
+      files: { 'premium.ts': PREMIUM('premium'), 'prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n", 'verify.ts': 'export function verifySignature(b: string, s: string | null) { return !!s; }\n', 'app/api/webhook/route.ts': PREMIUM_WEBHOOK.replace(/'\.\//g, "'../../../") },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the other branch creates another model: no upsert',
+      files: { 'premium.ts': PREMIUM('subscription'), 'prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n", 'verify.ts': 'export function verifySignature(b: string, s: string | null) { return !!s; }\n', 'app/api/webhook/route.ts': PREMIUM_WEBHOOK.replace(/'\.\//g, "'../../../") },
+      errors: [{ file: 'app/api/webhook/route.ts', line: 4, column: 23, messageId: 'insert', related: ['premium.ts:8'] }],
+    },
+  ],
+});

@@ -105,6 +105,12 @@ const SERVICE_LOOKUP = /\b(?:const|let|var)\s+([\w$]+)\s*(?::[^=\n]+)?=\s*(?:awa
 const HAND_UPSERT = /\bif\s*\(\s*[\w$.]+\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{[^{}]*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,1200}?\}\s*else\s*\{(?:[^{}]|\{[^{}]*\}){0,300}?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
 
 /**
+ * The same as a conditional expression: `const row = found ? await x.premium.update(...) : await x.premium.create(...)`
+ * (a `?` that is no optional chain; groups: the updated and the created model).
+ */
+const TERNARY_UPSERT = /[\w$)\]]\s*\?(?![.?])\s*(?:await\s+)?(?:[\w$]+\s*\.\s*)*?([\w$]+)\s*\.\s*(?:update\w*|replace\w*|save)\s*\([\s\S]{0,1200}?\)\s*:\s*(?:await\s+)?(?:[\w$]+\s*\.\s*)*?([\w$]+)\s*\.\s*(?:create|insert\w*)\s*\(/g;
+
+/**
  * `prisma.tier.deleteMany(`, `tx.member.delete({ where })` (Prisma's single delete), `Tier.destroy(`, `db.delete(tiers)`,
  * `knex('tiers').del(`, `DELETE FROM tiers`.
  */
@@ -237,6 +243,7 @@ export function guardState(text: string, extra = ''): GuardFact {
     if (vn && vn !== n && !GENERIC_VAR.test(vn) && stopsWhenFound(code.slice(m.index!), v)) stop.add(vn);
   }
   if (code.includes('else')) for (const m of code.matchAll(HAND_UPSERT)) { const u = normModel(m[1]), n = normModel(m[2]); if (u && n && sameModel(u, n)) look.add(n); }
+  if (code.includes('?')) for (const m of code.matchAll(TERNARY_UPSERT)) { const u = normModel(m[1]), n = normModel(m[2]); if (u && n && sameModel(u, n)) look.add(n); }
   const repl = new Set<string>();
   if (DELETE_WORD.test(code)) for (const m of code.matchAll(DELETE_CALL)) {
     // Prisma's single `x.delete({ where })` replaces only when the same model is created after it (a delete of the old
