@@ -202,7 +202,11 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       if (names.length >= 2 && isDbName(names[names.length - 2]) && /^[A-Za-z_$][\w$]*$/.test(last)) return { kind: 'insert', call, what, model: last };
       // this.orderModel.create (Nest + Mongoose), models.Order.create
       if (names.length >= 2 && names[0] === 'this' && /Model$/.test(last)) return { kind: 'insert', call, what, model: modelName(names) };
-      if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) return { kind: 'insert', call, what, model: obj.text, byName: true };
+      if (names.length === 1 && obj && isModelIdentifier(ctx, obj)) {
+        // imported from a project module (`Tag` from `../models/tags`): it may be a class with its own `create`
+        const imported = /^[.@~#/]/.test(ctx.facts.moduleOf(obj)?.module ?? '');
+        return imported ? { kind: 'insert', call, what, model: obj.text, byName: true } : { kind: 'insert', call, what, model: obj.text };
+      }
       return undefined;
     }
     case 'save': {

@@ -134,7 +134,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   // (one that shows no write or guard of its own, a stub or a pass-through to an ORM base class, leaves the insert)
   const followed = (fx: EffectFact, from: string) => {
     const h = fx.r && project.resolve(from, fx.r);
-    const f = h ? factsOf(project.fn(h)) : undefined;
+    // the project's own `create` (a static or object method of that name), not whatever else the name resolves to
+    const f = h && /(^|\.)create$/.test(h.id) ? factsOf(project.fn(h)) : undefined;
     return !!f && (!!f.fx?.length || !!f.g);
   };
   for (const fx of d.own) if (counts(fx, []) && !followed(fx, file)) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s, ch: [['', fx.s]] });
@@ -215,7 +216,10 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     }
     return false;
   };
-  const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at : later2(x.ch, u.ch)));
+  // (deeper than the handler's own calls only for a unique insert whose key columns were seen given from the input:
+  // one trusted without them, through a model method, may key on a row the same request just created)
+  const after = (x: (typeof cands)[number]) => uniques.some(u => u !== x && (u.scope === x.scope ? x.at > u.at
+    : u.r.fx.u ? later2(x.ch, u.ch) : u.h !== undefined && x.h !== undefined && x.h > u.h));
   for (const x of cands) if (!guards(x.g, x.r.fx.k, x.model, inserted) && !unique(x) && !after(x)) add(x.r);
   return out;
 }
