@@ -637,3 +637,42 @@ table('non-idempotent-handler: hand-written upserts as a conditional expression 
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ an idempotency key option keys its own call only
+
+const VERSIONS_ROUTE = (insert: string) => `import type { NextApiRequest, NextApiResponse } from 'next';
+import { tasks } from '@trigger.dev/sdk/v3';
+import prisma from '../../../../lib/prisma';
+
+export default async function handle(req: NextApiRequest, res: NextApiResponse) {
+  if (req.method === 'POST') {
+    const { documentId, url } = req.body;
+${insert}
+    await tasks.trigger('convert-files', { versionId: version.id }, { idempotencyKey: \`\${documentId}-\${version.id}\` });
+    return res.status(201).json(version);
+  }
+  return res.status(405).end();
+}
+`;
+
+table('non-idempotent-handler: an idempotency key option keys its own call only (round 2)', {
+  valid: [
+    {
+      name: 'the version insert is an upsert on the document and url; the task trigger carries its key',
+      files: {
+        'lib/prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n",
+        'pages/api/documents/[id]/versions/index.ts': VERSIONS_ROUTE('    const version = await prisma.documentVersion.upsert({ where: { documentId_file: { documentId, file: url } }, create: { documentId, file: url }, update: {} });'),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'an idempotencyKey on the task trigger does not key the version insert before it',
+      files: {
+        'lib/prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n",
+        'pages/api/documents/[id]/versions/index.ts': VERSIONS_ROUTE('    const version = await prisma.documentVersion.create({ data: { documentId, file: url } });'),
+      },
+      errors: [{ file: 'pages/api/documents/[id]/versions/index.ts', line: 6, column: 7, messageId: 'insert', related: ['pages/api/documents/[id]/versions/index.ts:8'] }],
+    },
+  ],
+});

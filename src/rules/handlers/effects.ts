@@ -167,6 +167,8 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
   const prop = fn.childForFieldName('property')?.text ?? '';
   if (!EFFECT_PROPS.has(prop)) return undefined;
   const args = callArgs(call);
+  // an idempotency key handed to the call (Resend, trigger.dev, Inngest, Stripe-like SDKs): the callee dedups it
+  if (args.some(a => a.type === 'object' && /\bidempotency_?key\b/i.test(a.text))) return undefined;
   const obj = unwrap(fn.childForFieldName('object'));
   const names = chain(obj);
   const last = names[names.length - 1] ?? '';

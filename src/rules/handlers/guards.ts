@@ -29,6 +29,11 @@ export interface GuardFact {
 }
 
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
+/**
+ * An idempotency key handed to one call as an option (`tasks.trigger(id, payload, { idempotencyKey: ... })`): it keys
+ * that call only (its classification leaves it out), not the function's other effects.
+ */
+const KEY_OPTION = /\bidempotency_?key\s*:\s*(?:`[^`]*`|'[^']*'|"[^"]*"|[^,}\n]+)/gi;
 /** A computed duplicate flag that gates the work: `if (isDuplicate && last) { reuse } else { create }`, `if (alreadyExists) return`. */
 const DUP_FLAG = /\bif\s*\(\s*!?\s*(?:isDuplicate|isDup|alreadyExists?|alreadyExisting|alreadyCreated|alreadyInvited|alreadyMember)\b/;
 const ID_GUARD = /\b(messageId|MessageId|message_id|eventId|EventId|event_id|deliveryId|svix-id|webhook-id|x-github-delivery|alreadyProcessed|isProcessed|wasProcessed|hasProcessed|processedMessages|processed_messages|processedEvents|processed_events)\b|\b(message|msg|event|evt)\.(id|offset|messageId|MessageId)\b|\brecord\.(messageId|MessageId)\b/;
@@ -254,7 +259,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   }
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
-  if (KEY_GUARD.test(code) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || DUP_FLAG.test(code) || idLines) g.key = 1;
+  if (KEY_GUARD.test(code.replace(KEY_OPTION, '')) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || DUP_FLAG.test(code) || idLines) g.key = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
   const recheck = stateRecheck(code);
   if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || recheck === 2) g.state = 1;
