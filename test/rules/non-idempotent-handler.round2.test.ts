@@ -676,3 +676,77 @@ table('non-idempotent-handler: an idempotency key option keys its own call only 
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ a unique-violation catch for a key the insert may not give
+
+const RESUME_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Resume {
+  id     String @id @default(cuid())
+  title  String
+  slug   String
+  userId String
+  @@unique([userId, slug])
+}
+`;
+const RESUME_SERVICE = (slug: string) => `import { Injectable } from '@nestjs/common';
+import { PrismaService } from './prisma.service';
+
+function generateRandomName() {
+  return Math.random().toString(36).slice(2);
+}
+
+@Injectable()
+export class ResumeService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  import(userId: string, dto: { title?: string; slug?: string }) {
+    const randomTitle = generateRandomName();
+    return this.prisma.resume.create({ data: { userId, title: dto.title ?? randomTitle, slug: ${slug} } });
+  }
+}
+`;
+const RESUME_CONTROLLER = `import { BadRequestException, Body, Controller, Post } from '@nestjs/common';
+import { ResumeService } from './resume.service';
+
+@Controller('resume')
+export class ResumeController {
+  constructor(private readonly resumeService: ResumeService) {}
+
+  @Post('import')
+  async import(@Body() body: { userId: string; title?: string; slug?: string }) {
+    try {
+      return await this.resumeService.import(body.userId, body);
+    } catch (error) {
+      if (error.code === 'P2002') throw new BadRequestException('slug already exists');
+      throw error;
+    }
+  }
+}
+`;
+const resumeProject = (slug: string) => ({
+  'package.json': JSON.stringify({ name: 'server', private: true, prisma: { schema: 'tools/prisma/schema.prisma' } }),
+  'tools/prisma/schema.prisma': RESUME_SCHEMA,
+  'src/prisma.service.ts': "import { PrismaClient } from '@prisma/client';\nexport class PrismaService extends PrismaClient {}\n",
+  'src/resume.service.ts': RESUME_SERVICE(slug),
+  'src/resume.controller.ts': RESUME_CONTROLLER,
+});
+
+table('non-idempotent-handler: a unique-violation catch for a key the insert may not give (round 2)', {
+  valid: [
+    {
+      name: 'the slug comes from the request: a retry hits (userId, slug) and the P2002 catch answers (schema found through package.json `prisma.schema`)',
+      files: resumeProject("dto.slug ?? dto.title ?? ''"),
+    },
+  ],
+  invalid: [
+    {
+      name: 'without a slug from the client the slug is generated: the retry gets a fresh key and the P2002 catch never fires',
+      files: resumeProject('dto.slug ?? randomTitle'),
+      errors: [{ file: 'src/resume.controller.ts', line: 8, column: 3, messageId: 'insert', related: ['src/resume.service.ts:14'] }],
+    },
+  ],
+});

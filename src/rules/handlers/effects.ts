@@ -557,11 +557,22 @@ export interface InsertColumns {
 function generatedValue(ctx: RuleContext, v: Node | null): boolean {
   if (!v) return false;
   if (GENERATED_ID.test(v.text) || RANDOM_ID.test(v.text)) return true;
-  let root: Node | null = v;
-  while (root && root.type === 'member_expression') root = unwrap(root.childForFieldName('object'));
-  if (root?.type !== 'identifier' && root?.type !== 'shorthand_property_identifier') return false;
-  const decls = (ctx.facts.declarations.get(root.text) ?? []).filter(d => d.type === 'variable_declarator' && ctx.facts.inScopeOf(d, root!));
-  return decls.some(d => { const t = d.childForFieldName('value')?.text ?? ''; return GENERATED_ID.test(t) || RANDOM_ID.test(t) || FRESH_ROW.test(t); });
+  // the names the value is made of (`input.slug ?? slugify(randomTitle)`): one bound to a generated value or a fresh row
+  // makes it fresh on the requests that take that path
+  const roots: Node[] = [];
+  const walk = (n: Node, depth: number) => {
+    if (roots.length > 8 || depth > 6) return;
+    if (n.type === 'identifier' || n.type === 'shorthand_property_identifier') { roots.push(n); return; }
+    if (n.type === 'member_expression') { const o = unwrap(n.childForFieldName('object')); if (o) walk(o, depth + 1); return; }
+    if (n.type === 'binary_expression' || n.type === 'ternary_expression' || n.type === 'parenthesized_expression' || n.type === 'call_expression' || n.type === 'arguments' || n.type === 'template_string' || n.type === 'template_substitution' || n.type === 'await_expression') {
+      for (const c of namedChildren(n)) walk(c, depth + 1);
+    }
+  };
+  walk(v, 0);
+  return roots.some(root => {
+    const decls = (ctx.facts.declarations.get(root.text) ?? []).filter(d => d.type === 'variable_declarator' && ctx.facts.inScopeOf(d, root));
+    return decls.some(d => { const t = d.childForFieldName('value')?.text ?? ''; return GENERATED_ID.test(t) || RANDOM_ID.test(t) || FRESH_ROW.test(t); });
+  });
 }
 
 /**

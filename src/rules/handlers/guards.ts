@@ -10,6 +10,11 @@
 export interface GuardFact {
   /** idempotency key, message/event-id dedup, unique-violation handling, idempotency middleware: guards everything. */
   key?: 1;
+  /**
+   * unique-violation handling (`P2002`, `23505`, ...): guards everything like `key`, except an insert of a model whose
+   * schema keys are known and which the insert does not determine (settle.ts drops it for that insert).
+   */
+  uv?: 1;
   /** upserts / conflict clauses: guard inserts and sends, not increments. */
   upsert?: 1;
   /** compare-and-set update (`where: { id, status: 'PENDING' }`) or a state re-check that returns/throws: guards everything after it. */
@@ -259,7 +264,8 @@ export function guardState(text: string, extra = ''): GuardFact {
   }
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
-  if (KEY_GUARD.test(code.replace(KEY_OPTION, '')) || KEY_GUARD.test(extra) || UNIQUE_GUARD.test(code) || DUP_FLAG.test(code) || idLines) g.key = 1;
+  if (KEY_GUARD.test(code.replace(KEY_OPTION, '')) || KEY_GUARD.test(extra) || DUP_FLAG.test(code) || idLines) g.key = 1;
+  else if (UNIQUE_GUARD.test(code)) g.uv = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
   const recheck = stateRecheck(code);
   if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || recheck === 2) g.state = 1;
@@ -270,7 +276,7 @@ export function guardState(text: string, extra = ''): GuardFact {
 }
 
 export function isEmptyGuard(g: GuardFact): boolean {
-  return !g.key && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length && !g.repl?.length;
+  return !g.key && !g.uv && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length && !g.repl?.length;
 }
 
 /** Union of guard states (guards seen anywhere on the path). */
@@ -282,6 +288,7 @@ export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
   for (const g of gs) {
     if (!g) continue;
     if (g.key) out.key = 1;
+    if (g.uv) out.uv = 1;
     if (g.upsert) out.upsert = 1;
     if (g.state) out.state = 1;
     for (const l of g.look ?? []) look.add(l);
@@ -296,7 +303,7 @@ export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
 
 /** Whether a guard state covers an effect of this kind on this model (`inserted`: models the handler inserts). */
 export function guards(g: GuardFact, kind: string, model: string | undefined, inserted?: ReadonlySet<string>): boolean {
-  if (g.key || g.state) return true;
+  if (g.key || g.uv || g.state) return true;
   if (inserted && g.stop?.some(s => [...inserted].some(i => sameModel(s, i)))) return true;
   if (kind === 'increment' || kind === 'payment') return false;
   if (g.upsert) return true;

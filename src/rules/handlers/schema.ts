@@ -182,7 +182,13 @@ export function uniqueModels(ctx: RuleContext): Map<string, string[][]> {
 /** Where a package keeps its Prisma schema: `prisma/schema.prisma`, `schema.prisma`, or a `prisma/schema/` folder. */
 function prismaFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const f of [path.join(dir, 'prisma', 'schema.prisma'), path.join(dir, 'schema.prisma')]) {
+  // package.json `"prisma": { "schema": "tools/prisma/schema.prisma" }` (Prisma's documented override)
+  let declared: string | undefined;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { prisma?: { schema?: unknown } };
+    if (typeof pkg.prisma?.schema === 'string') declared = path.join(dir, pkg.prisma.schema);
+  } catch { /* no package.json */ }
+  for (const f of [...(declared ? [declared] : []), path.join(dir, 'prisma', 'schema.prisma'), path.join(dir, 'schema.prisma')]) {
     try { if (fs.statSync(f).isFile()) out.push(f); } catch { /* absent */ }
   }
   try {

@@ -197,15 +197,29 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
     }
     const fromTs = !!project.hasFact?.(UNIQUE_FACT + m);
     if (!fromTs && !prisma.has(m)) return false;
+    return determines(x, m, fromTs);
+  };
+  // whether the insert gives its model's natural key (the model has one): a retry hits it
+  const determines = (x: (typeof cands)[number], m: string, fromTs: boolean) => {
     // the key must be one the insert determines: its columns given from the input (a column the database fills, or a
     // value generated at the insert, makes the key fresh on a retry); an insert whose data cannot be read is trusted
     const u = x.r.fx.u;
-    const keys = [...(fromTs && project.factsWith ? project.factsWith(UKEY_FACT + m + ':').map(f => f.slice(f.lastIndexOf(':') + 1).split('+')) : []), ...(prisma.get(m) ?? []).map(k => k.map(normColumn))];
+    const keys = [...(fromTs && project.factsWith ? project.factsWith(UKEY_FACT + m + ':').map(f => f.slice(f.lastIndexOf(':') + 1).split('+')) : []), ...(prisma?.get(m) ?? []).map(k => k.map(normColumn))];
     if (!u || !keys.length) return true;
     return keys.some(k => k.every(c => u.n.includes(c) || (!!u.sp && !u.g?.includes(c))));
   };
   // a unique insert that fails on a retry stops what runs after it (in its function, or later in the handler); not one
   // a guard already covers (get-or-create: on a retry it finds the row and does not throw)
+  // a unique-violation catch guards an insert unless the insert's model has natural keys the insert does not give
+  // (a slug generated when the client sends none: the catch never fires on a retry)
+  for (const x of cands) {
+    if (!x.g.uv || x.g.key || x.r.fx.k !== 'insert' || !x.r.fx.u) continue;
+    const m = normModel(x.model);
+    if (!m) continue;
+    unique(x); // reads the Prisma keys once
+    const fromTs = !!project.hasFact?.(UNIQUE_FACT + m);
+    if ((fromTs || prisma?.has(m)) && !determines(x, m, fromTs)) x.g = { ...x.g, uv: undefined };
+  }
   const uniques = cands.filter(x => unique(x) && !guards(x.g, x.r.fx.k, x.model, inserted));
   // x runs after u when, in the deepest function both run in, x's call (or effect) comes later than u's: a unique insert
   // in `createRuleWithResolvedActions` stops the history row `createRule` writes after calling it
