@@ -212,13 +212,18 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   // a guard already covers (get-or-create: on a retry it finds the row and does not throw)
   // a unique-violation catch guards an insert unless the insert's model has natural keys the insert does not give
   // (a slug generated when the client sends none: the catch never fires on a retry)
-  for (const x of cands) {
-    if (!x.g.uv || x.g.key || x.r.fx.k !== 'insert' || !x.r.fx.u) continue;
-    const m = normModel(x.model);
-    if (!m) continue;
+  // (a function with an insert that does give its key keeps the catch for all its writes: that insert fails first)
+  const keyed = (x: (typeof cands)[number]) => {
+    const m = x.r.fx.k === 'insert' && x.r.fx.u ? normModel(x.model) : undefined;
+    if (!m) return undefined;
     unique(x); // reads the Prisma keys once
     const fromTs = !!project.hasFact?.(UNIQUE_FACT + m);
-    if ((fromTs || prisma?.has(m)) && !determines(x, m, fromTs)) x.g = { ...x.g, uv: undefined };
+    return fromTs || prisma?.has(m) ? determines(x, m, fromTs) : undefined;
+  };
+  const catching = new Set(cands.filter(x => x.g.uv && keyed(x) === true).map(x => x.scope));
+  for (const x of cands) {
+    if (!x.g.uv || x.g.key || catching.has(x.scope)) continue;
+    if (keyed(x) === false) x.g = { ...x.g, uv: undefined };
   }
   const uniques = cands.filter(x => unique(x) && !guards(x.g, x.r.fx.k, x.model, inserted));
   // x runs after u when, in the deepest function both run in, x's call (or effect) comes later than u's: a unique insert
