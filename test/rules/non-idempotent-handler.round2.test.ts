@@ -750,3 +750,66 @@ table('non-idempotent-handler: a unique-violation catch for a key the insert may
     },
   ],
 });
+
+const TEAM_SCHEMA2 = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model Team {
+  id      String   @id @default(cuid())
+  name    String   @unique
+  members Member[]
+}
+
+model Member {
+  id     String @id @default(cuid())
+  team   Team   @relation(fields: [teamId], references: [id])
+  teamId String
+  userId String
+  @@unique([teamId, userId])
+}
+`;
+const TEAM_SERVICE2 = (name: string) => `import prisma from './prisma';
+
+export async function createTeam(userId: string, input: { name?: string }) {
+  try {
+    const team = await prisma.team.create({ data: { name: ${name} } });
+    await prisma.member.create({ data: { teamId: team.id, userId } });
+    return team;
+  } catch (e) {
+    if (e.code === 'P2002') throw new Error('name taken');
+    throw e;
+  }
+}
+`;
+const TEAM_ROUTE2 = `import { createTeam } from '../../../team.service';
+
+export async function POST(request: Request) {
+  const body = await request.json();
+  return Response.json(await createTeam(body.userId, body));
+}
+`;
+const teamProject2 = (name: string) => ({
+  'package.json': JSON.stringify({ name: 'web', private: true }),
+  'prisma/schema.prisma': TEAM_SCHEMA2,
+  'prisma.ts': "import { PrismaClient } from '@prisma/client';\nexport default new PrismaClient();\n",
+  'team.service.ts': TEAM_SERVICE2(name),
+  'app/api/teams/route.ts': TEAM_ROUTE2,
+});
+
+table('non-idempotent-handler: a unique-violation catch around an insert that gives its key (round 2)', {
+  valid: [
+    {
+      name: "the team insert gives its name from the request: a retry fails there, so the member row keyed on the new team's id is not written again",
+      files: teamProject2("input.name ?? 'default'"),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the name is generated when none is sent: neither insert hits a key on a retry, the catch never fires',
+      files: teamProject2('input.name ?? crypto.randomUUID()'),
+      errors: [{ file: 'app/api/teams/route.ts', line: 3, column: 23, messageId: 'insert', related: ['team.service.ts:5', 'team.service.ts:6'] }],
+    },
+  ],
+});
