@@ -70,8 +70,25 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "export function getItemRefreshInterval(item: { createdAt: Date }): number | false {\n  if (Date.now() - item.createdAt.getTime() < 30 * 1000) return 1000;\n  return false;\n}",
     },
+    // a loop variable over a collection without lease words is just a number
+    { name: 'prices compared with now in a loop', filename: 'file.ts', code: "export function count(stamps: number[]) {\n  let n = 0;\n  for (const t of stamps) { if (t > Date.now()) n++; }\n  return n;\n}" },
   ],
   invalid: [
+    // a loop variable is named by the collection it walks: the stored expiries of leases
+    {
+      name: 'live leases counted from stored expiries (info: only counted)',
+      filename: 'file.ts',
+      code: "export async function size(ctx: Ctx) {\n  const metadata = await ctx.get('metadata');\n  const now = Date.now();\n  let running = 0;\n  for (const expiry of Object.values(metadata.leases)) {\n    if (expiry > now) {\n      running++;\n    }\n  }\n  return running;\n}",
+      errors: [{ ...LEASE, line: 6, column: 9, endLine: 6, endColumn: 21, severity: 'info' }],
+      output: null,
+    },
+    {
+      name: 'expired leases taken over in a loop (warning)',
+      filename: 'file.ts',
+      code: "export async function reap(leases: Record<string, number>) {\n  for (const [holder, until] of Object.entries(leases)) {\n    if (until < Date.now()) await steal(holder);\n  }\n}",
+      errors: [{ ...LEASE, line: 3, column: 9, endLine: 3, endColumn: 27, severity: 'warning' }],
+      output: null,
+    },
     // a throttle that gates real work (an acknowledgement) stays elapsed time
     {
       name: 'acknowledgement throttled on an instance field',

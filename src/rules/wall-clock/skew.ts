@@ -419,10 +419,37 @@ function judgeDirect(a: ClockAnalysis, cmp: Node, otherNode: Node | null): void 
   const m = leaseStamp(otherNode);
   if (!m) return;
   if (a.holderOfRef(m) || a.localObjectStamp(m)) return; // a stamp or deadline taken locally: ./durations.ts
-  const words = identWords(m.text);
-  if (!words.some(w => LEASE_WORDS.has(w)) || LOCKOUT_RE.test(m.text)) return;
-  if (NOT_DURATION_RE.test(m.text) && !/lease|lock|leader/i.test(m.text)) return;
-  a.report(cmp, 'clockSkew', `lease or lock judged by comparing a stored timestamp (\`${shortText(m.text)}\`) with the local wall clock: the holder's clock and this one differ (and either can step), so two processes can both believe they own it; use fencing tokens, or time the lease on the holder's monotonic clock`, [], undefined, LEASE_LINKS.incidents, LEASE_LINKS.patterns);
+  // (round 2) `for (const expiry of Object.values(metadata.leases)) if (expiry > now)`: a loop variable is named by
+  // the collection it walks
+  const source = m.type === 'identifier' ? loopSource(m) : '';
+  const named = `${m.text} ${source}`;
+  const words = identWords(named);
+  if (!words.some(w => LEASE_WORDS.has(w)) || LOCKOUT_RE.test(named)) return;
+  if (NOT_DURATION_RE.test(m.text) && !/lease|lock|leader/i.test(named)) return;
+  // the comparison only counts (`running++`): a gauge of live leases, recorded rather than acted on
+  const counted = countsOnly(cmp);
+  a.report(cmp, 'clockSkew', `lease or lock judged by comparing a stored timestamp (\`${shortText(m.text)}\`${source ? ` from \`${shortText(source)}\`` : ''}) with the local wall clock: the holder's clock and this one differ (and either can step), so two processes can both believe they own it${counted ? ' (here only counted)' : ''}; use fencing tokens, or time the lease on the holder's monotonic clock`, [], counted ? 'info' : undefined, LEASE_LINKS.incidents, LEASE_LINKS.patterns);
+}
+
+/** The iterable of the `for (… of …)` / `for (… in …)` loop that declares `id`, or ''. */
+function loopSource(id: Node): string {
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type === 'for_in_statement') {
+      const left = p.childForFieldName('left');
+      if (left && new RegExp(`(^|[^\\w$])${escapeRe(id.text)}([^\\w$]|$)`).test(left.text)) return p.childForFieldName('right')?.text ?? '';
+    }
+    if (p.type === 'function_declaration' || p.type === 'method_definition' || p.type === 'program') break;
+  }
+  return '';
+}
+
+/** `if (cmp) n++` / `{ n += 1; }`: the decision only increments a counter. */
+function countsOnly(cmp: Node): boolean {
+  let n: Node = skipParensUp(cmp);
+  const st = n.parent?.type === 'parenthesized_expression' ? n.parent.parent : n.parent;
+  if (st?.type !== 'if_statement' || st.childForFieldName('alternative')) return false;
+  const body = st.childForFieldName('consequence')?.text ?? '';
+  return /^\{?\s*([A-Za-z_$][\w$.]*\s*(\+\+|\+=\s*1)|\+\+\s*[A-Za-z_$][\w$.]*)\s*;?\s*\}?$/.test(body.trim());
 }
 
 function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
