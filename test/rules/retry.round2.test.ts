@@ -182,6 +182,26 @@ async function waitForEventAvailability({ expectedCount, ids }: { expectedCount:
     { name: 'an attempts loop whose catch goes round only after a compare-and-set conflict (converges)', code: persist.replace("logger.warn('attempt failed', { attempt, error });", "if (!(error instanceof OptimisticLockConflict)) throw error;") },
     { name: '`jitter: 0` on a constant schedule (factor 1) is not a jitter question', code: `export const o = { retries: 3, minTimeout: 100, factor: 1, jitter: 0 };` },
     { name: '`useJitter: false` with no backoff-shaped keys', code: `export const ui = { animate: true, useJitter: false };` },
+    { name: 'p-retry with `minTimeout: 0` whose awaited onFailedAttempt hook sleeps a capped exponential delay plus random jitter: the hook paces the retries', code: `import pRetry from 'p-retry';
+export async function withLLMRetry<T>(operation: () => Promise<T>, maxRetries = 3) {
+  return pRetry(operation, {
+    retries: maxRetries,
+    minTimeout: 0,
+    onFailedAttempt: async (error) => {
+      const info = extractInfo(error);
+      if (!info.retryable) throw error;
+      const baseDelayMs = 2000 * 2 ** (error.attemptNumber - 1);
+      const delayMs = info.retryAfterMs ?? Math.min(baseDelayMs, 60_000);
+      const jitter = Math.random() * 0.1 * delayMs;
+      await sleep(delayMs + jitter);
+    },
+  });
+}` },
+    { name: 'p-retry whose hook (a same-file function) sleeps a jittered delay', code: `import pRetry from 'p-retry';
+async function pace({ attemptNumber }: { attemptNumber: number }) {
+  await new Promise((r) => setTimeout(r, Math.random() * 1000 * 2 ** attemptNumber));
+}
+export const run = () => pRetry(op, { retries: 5, onFailedAttempt: pace });` },
     { name: 'Activity.retry of a module that is not Effect\'s', code: `import { Activity } from './activity';
 export const run = task.pipe(Activity.retry({ times: 3 }));` },
     { name: 'Activity.retry with times: 0 retries nothing', code: `import { Activity } from 'effect/unstable/workflow';
@@ -218,6 +238,18 @@ export const run = task.pipe(Activity.retry({ times: 0 }));` },
       name: 'a BullMQ exponential backoff with `jitter: 0`: one finding, the queue check\'s (not a second config finding)',
       code: `export const backoff = { type: 'exponential', delay: 1000, jitter: 0 };`,
       errors: [{ line: 1, column: 60, endLine: 1, endColumn: 69, ruleId: 'retry-without-jitter', messageId: 'queueNoJitter' }],
+    },
+    {
+      name: 'p-retry with a hook that only logs: the library\'s unrandomized default decides (as before)',
+      code: `import pRetry from 'p-retry';
+export const run = () => pRetry(op, { retries: 3, onFailedAttempt: ({ attemptNumber }) => console.log(attemptNumber) });`,
+      errors: [{ line: 2, column: 26, endLine: 2, endColumn: 32, ruleId: 'retry-without-jitter', messageId: 'libNoJitter' }],
+    },
+    {
+      name: 'p-retry with `minTimeout: 0` and a hook sleeping a constant delay: judged as before (no jitter anywhere)',
+      code: `import pRetry from 'p-retry';
+export const run = () => pRetry(op, { retries: 3, minTimeout: 0, onFailedAttempt: async () => { await sleep(1000); } });`,
+      errors: [{ line: 2, column: 51, endLine: 2, endColumn: 64, ruleId: 'retry-without-backoff', messageId: 'libNoDelay' }],
     },
     {
       name: 'a home-grown retry config with `useJitter: false`',

@@ -10,8 +10,9 @@ import { callArgs, unwrap, stringValue, FUNCTION_TYPES, namedChildren, keyName, 
 import { addPropertyEdit, insertArgumentEdit, replaceNodeEdit, addNamedImportEdit, insertLineAfterEdit } from '../../core/edits';
 import {
   type Env, type Kind, type RetryFinding, type RetryRuleId, BACKOFF_ID, JITTER_ID, CAP, BASE_NONE, combineAll, numberOf, numberValue, boolOf,
-  paramNames, returnExprs, visibleDecl, par, pushFinding, UPPER, findLocal,
+  paramNames, returnExprs, visibleDecl, par, pushFinding, UPPER, findLocal, branches, sameFileFunction,
 } from './common';
+import { sleepOf } from './sleeps';
 import type { Classifier } from './delay';
 import { waitsForState } from './noise';
 import { functionName } from './recursion';
@@ -196,6 +197,7 @@ export class LibraryChecks {
   private nodeRetry(call: Node, index: number, name: string): void {
     const o = this.options(call, index);
     if (!o) return;
+    if (name === 'p-retry' && this.hookPaces(o.obj)) return;
     const retries = this.prop(o.obj, 'retries');
     if (retries.kind === 'unknown') return;
     if (retries.kind === 'present' && numberOf(this.ctx, retries.value) === 0) return;
@@ -237,6 +239,33 @@ export class LibraryChecks {
     this.report(JITTER_ID, { ...range, messageId: 'libNoJitter',
       fixes: edit ? [{ title: 'Add `randomize: true`', safety: 'safe', isPreferred: true, edits: [edit] }] : [],
       message: `\`${callee}\` backs off exponentially but without jitter (${name}'s \`randomize\` defaults to false): all clients retry in lockstep${tail}` });
+  }
+
+  /**
+   * p-retry awaits `onFailedAttempt` before each retry (p-retry 9 readme "onFailedAttempt": "can return a promise",
+   * e.g. to add a delay; `index.js` L207): a hook that sleeps a jittered or server-decided delay paces the retries
+   * itself, whatever `minTimeout` says (round 2: `minTimeout: 0` beside a hook sleeping a capped exponential delay
+   * plus random jitter). Only that case is cleared: a hook sleeping a constant or growing delay is judged as before.
+   */
+  private hookPaces(obj: Node | null): boolean {
+    const hook = this.prop(obj, 'onFailedAttempt');
+    if (hook.kind !== 'present') return false;
+    let fn = unwrap(hook.value);
+    if (fn?.type === 'identifier') fn = sameFileFunction(this.ctx, fn, fn.text) ?? null;
+    if (!fn || !FUNCTION_TYPES.has(fn.type)) return false;
+    const body = fn.childForFieldName('body');
+    if (!body) return false;
+    // the attempt number, read from the context parameter (`error.attemptNumber`, `({ attemptNumber })`)
+    const p0 = paramNames(fn)[0];
+    const counters = new Set(['attemptNumber', ...(p0 ? [`${p0}.attemptNumber`] : [])]);
+    const kinds: Kind[] = [];
+    for (const a of findLocal(body, n => n.type === 'await_expression', false, 400)) {
+      const sl = sleepOf(this.ctx, a);
+      if (sl) kinds.push(sl.arg ? this.cls.expr(sl.arg, sl.params ? { counters: new Set(), params: sl.params, outer: { counters, depth: 0 }, depth: 1 } : { counters, depth: 0 }) : 'unknown');
+    }
+    if (!kinds.length) return false;
+    const k = branches(kinds);
+    return k === 'jitter' || k === 'server' || k === 'unknown';
   }
 
   /** async-retry randomizes by default: only `randomize: false` or `factor: 1`. */
