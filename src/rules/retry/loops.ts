@@ -44,6 +44,8 @@ export class LoopChecks {
   private ctx: RuleContext;
   private idx: FileIndex;
   private cls: RetryState['cls'];
+  /** Tries of run-flag worker loops accepted because nothing pauses them after a failure (see isRetryTry). */
+  private spinning = new Set<number>();
   constructor(private s: RetryState) { this.ctx = s.ctx; this.idx = s.idx; this.cls = s.cls; }
 
   /** The loop a catch clause belongs to (nearest loop in the same function), if any. */
@@ -80,7 +82,7 @@ export class LoopChecks {
     if (loopChangesInput(body, retryTry.childForFieldName('body')!, counters.map(c => c.name))) return;
 
     const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
-    const verdict = this.loopDelay(loop, body, retryTry, fnOfLoop, env);
+    const verdict: DelayVerdict | undefined = this.spinning.has(retryTry.id) ? { kind: 'none' } : this.loopDelay(loop, body, retryTry, fnOfLoop, env);
     if (!verdict) return;
     if (itemLoop && (verdict.compose || (verdict.kind !== 'exp' && verdict.kind !== 'linear'))) return;
     const increasing = counters.find(c => c.increasing)?.name;
@@ -235,6 +237,21 @@ export class LoopChecks {
       !statementsAfter(body, t).some(st => this.idx.awaitsIn(st).some(a => sleepOf(this.ctx, a)) || /\b(setTimeout|sleep|delay|wait)\s*\(/.test(st.text)) &&
       !statementsBefore(body, t).some(st => this.idx.awaitsIn(st).some(a => sleepOf(this.ctx, a))) &&
       !handlesReceivedItem(block)) return this.goesRoundAfter(body, t, catchContinues);
+    // a worker loop on a run flag whose catch neither waits nor leaves, and nothing else pauses the loop after a
+    // failure: a failing read (the broker or the database down) is re-issued at once and the loop spins (round 3,
+    // extended tuning recall sample). Same guards as above (an item handed on, a wait on success: not this case);
+    // a sleep before the try in a guard that `continue`s (`if (!this.handler) { await sleep(100); continue }`) waits
+    // for something else, and a wait inside a nested loop of the try (a rate-limit token) paces the operation, not
+    // the failure.
+    if (awaits.length && !catchSleeps && !catchContinues && cond && RUN_FLAG.test(cond.text.replace(/^\(|\)$/g, '').trim()) &&
+      !this.idx.awaitsIn(cbody).length && !SPIN_WAIT_WORDS.test(cbody.text) &&
+      !this.idx.awaitsIn(block).some(a => sleepOf(this.ctx, a) && !inNestedLoop(a, block)) &&
+      !statementsAfter(body, t).some(st => this.idx.awaitsIn(st).length || /\b(setTimeout|sleep|delay|wait)\s*\(/.test(st.text)) &&
+      !statementsBefore(body, t).some(st => !isContinueGuard(st) && (this.idx.awaitsIn(st).some(a => sleepOf(this.ctx, a)) || /\b(setTimeout|sleep|delay|wait)\s*\(/.test(st.text))) &&
+      !handlesReceivedItem(block)) {
+      this.spinning.add(t.id);
+      return this.goesRoundAfter(body, t, catchContinues);
+    }
     // the try wraps only the call and the response is checked after it: `try { res = await fetch(u) } catch (e) {
     // last = e }` then `if (res?.ok) return res`
     if (after.some(s => conditionalExits(s, c => OK_TEST.test(c)))) return this.goesRoundAfter(body, t, catchContinues);
@@ -361,6 +378,17 @@ export class LoopChecks {
 
   // ---- recursion -----------------------------------------------------------------------------------------------
 
+}
+
+/** A catch that mentions a wait of any kind (a backoff, a reconnect, a rate limit) may pause the loop itself. */
+const SPIN_WAIT_WORDS = /\b\w*(wait|sleep|delay|backoff|throttl|reconnect|setTimeout|schedule|retry)\w*\b/i;
+
+/** `if (…) { …; continue }` (no else): a guard that skips the rest of the iteration (waiting for a handler, a slot). */
+function isContinueGuard(st: Node): boolean {
+  if (st.type !== 'if_statement' || st.childForFieldName('alternative')) return false;
+  const cons = st.childForFieldName('consequence');
+  const last = cons?.type === 'statement_block' ? namedChildren(cons).filter(x => x.type !== 'comment').pop() : cons;
+  return last?.type === 'continue_statement';
 }
 
 /** A counter named for attempts, and a loop condition that bounds it by a count named for attempts or retries. */

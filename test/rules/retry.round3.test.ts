@@ -1,0 +1,71 @@
+/**
+ * The retry family's third tuning pass (issue 15): worker loops on a run flag that spin on a failure (the catch goes
+ * round at once). Positions are exact (rule tester: every fix applied, re-parsed and re-analysed).
+ */
+import { ruleTester } from '../helpers/rule-tester';
+
+const RULES = ['retry-without-backoff', 'retry-without-jitter'];
+
+/** A consumer loop on a run flag; `pre` before the try, `tryBody` inside it, `catchBody` in the catch, `post` after it. */
+const consumer = (o: { cond?: string; pre?: string; tryBody?: string; catchBody?: string; post?: string }) => `export class Consumer {
+  async loop(id: string) {
+    while (${o.cond ?? 'this.isRunning'}) {${o.pre ?? ''}
+      try {
+        ${o.tryBody ?? `await this.spans.withSpan(id, async () => {
+          const key = await this.queue.blockingPop('q', 5, this.signal);
+          if (key) await this.handle(key);
+        });`}
+      } catch (error) {
+        ${o.catchBody ?? `if (this.signal.aborted) break;
+        this.logger.error('consumer error', { error });`}
+      }${o.post ?? ''}
+    }
+  }
+}`;
+
+ruleTester(RULES, {
+  valid: [
+    { name: 'a run-flag loop that waits after every iteration (success too): polling', code: consumer({ post: `
+      await sleep(this.pollMs);` }) },
+    { name: 'a run-flag loop with an unconditional sleep before the try: it polls at that rate', code: consumer({ pre: `
+      await sleep(this.pollMs);` }) },
+    { name: 'a run-flag loop whose catch reconnects (awaits something that may wait)', code: consumer({ catchBody: `this.logger.error('lost', { error });
+        await this.connection.reset();` }) },
+    { name: 'a run-flag loop whose catch names its own pacing (a reconnect scheduled elsewhere)', code: consumer({ catchBody: `this.scheduleReconnect(error);` }) },
+    { name: 'a run-flag loop whose try hands each received item on: a failing item moves to the next one', code: consumer({ tryBody: `const msg = await this.queue.receive();
+        await this.handle(msg);` }) },
+    { name: 'a loop on a non-flag condition (items left) whose catch logs', code: consumer({ cond: 'this.items.length > 0' }) },
+    { name: 'a run-flag loop whose catch leaves', code: consumer({ catchBody: `this.logger.error('fatal', { error });
+        return;` }) },
+    { name: 'a run-flag loop whose try has nothing async', code: consumer({ tryBody: `this.tick();` }) },
+  ],
+  invalid: [
+    {
+      name: 'a consumer loop on a run flag whose catch logs and goes round at once: a failing pop spins (trigger.dev batch-queue shape)',
+      code: consumer({}),
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 5, endLine: 3, endColumn: 10, message: /^Retried immediately in a loop with no delay(?!.*forever)/ }],
+    },
+    {
+      name: 'a "not ready" guard that sleeps and continues, and a rate-limit wait in a nested loop of the try, do not pace a failure',
+      code: consumer({ pre: `
+      if (!this.handler) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }`, tryBody: `while (this.isRunning) {
+          const r = await this.limiter.limit();
+          if (r.allowed) break;
+          await sleep(r.waitMs);
+        }
+        await this.spans.withSpan(id, async () => {
+          const key = await this.queue.blockingPop('q', 5, this.signal);
+          if (key) await this.handle(key);
+        });` }),
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 5, endLine: 3, endColumn: 10 }],
+    },
+    {
+      name: 'a stop flag negated (`!this.stopped`), a private field',
+      code: consumer({ cond: '!this.#stopped' }),
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 5, endLine: 3, endColumn: 10 }],
+    },
+  ],
+});
