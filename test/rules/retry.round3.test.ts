@@ -37,6 +37,14 @@ ruleTester(RULES, {
     { name: 'a loop on a non-flag condition (items left) whose catch logs', code: consumer({ cond: 'this.items.length > 0' }) },
     { name: 'a run-flag loop whose catch leaves', code: consumer({ catchBody: `this.logger.error('fatal', { error });
         return;` }) },
+    { name: 'a try nested in the iteration\'s own try: its failure runs on into the rest of the iteration, which waits', code: consumer({ tryBody: `try {
+          await this.archiveOld();
+        } catch (inner) {
+          this.logger.error('archive failed', { inner });
+        }
+        const n = await this.processBatch();
+        if (n === 0) await sleep(this.pollMs);`, catchBody: `this.logger.error('loop failed', { error });
+        await sleep(this.pollMs);` }) },
     { name: 'a run-flag loop whose try has nothing async', code: consumer({ tryBody: `this.tick();` }) },
   ],
   invalid: [

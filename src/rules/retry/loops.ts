@@ -242,8 +242,9 @@ export class LoopChecks {
     // extended tuning recall sample). Same guards as above (an item handed on, a wait on success: not this case);
     // a sleep before the try in a guard that `continue`s (`if (!this.handler) { await sleep(100); continue }`) waits
     // for something else, and a wait inside a nested loop of the try (a rate-limit token) paces the operation, not
-    // the failure.
-    if (awaits.length && !catchSleeps && !catchContinues && cond && RUN_FLAG.test(cond.text.replace(/^\(|\)$/g, '').trim()) &&
+    // the failure. The try is a statement of the loop body itself: a try nested in another one fails into the rest of
+    // the outer try, not into the next round.
+    if (awaits.length && !catchSleeps && !catchContinues && cond && t.parent?.id === body.id && RUN_FLAG.test(cond.text.replace(/^\(|\)$/g, '').trim()) &&
       !this.idx.awaitsIn(cbody).length && !SPIN_WAIT_WORDS.test(cbody.text) &&
       !this.idx.awaitsIn(block).some(a => sleepOf(this.ctx, a) && !inNestedLoop(a, block)) &&
       !statementsAfter(body, t).some(st => this.idx.awaitsIn(st).length || /\b(setTimeout|sleep|delay|wait)\s*\(/.test(st.text)) &&
