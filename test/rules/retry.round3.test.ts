@@ -45,6 +45,17 @@ ruleTester(RULES, {
         const n = await this.processBatch();
         if (n === 0) await sleep(this.pollMs);`, catchBody: `this.logger.error('loop failed', { error });
         await sleep(this.pollMs);` }) },
+    // ---- self-calls from a failed-response branch (pass 4)
+    { name: 'a self-call under `!res.ok || force`: the branch also runs on success', code: `export async function load(url: string, force = false, left = 3): Promise<Response> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if ((!res.ok || force) && left > 0) return load(url, false, left - 1);
+  return res;
+}` },
+    { name: 'a self-call on a success branch (the next page)', code: `export async function all(url: string, acc: Item[] = []): Promise<Item[]> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (res.ok && res.headers.get('link')) return all(url, acc);
+  return acc;
+}` },
     { name: 'a run-flag loop whose try has nothing async', code: consumer({ tryBody: `this.tick();` }) },
   ],
   invalid: [
@@ -74,6 +85,68 @@ ruleTester(RULES, {
       name: 'a stop flag negated (`!this.stopped`), a private field',
       code: consumer({ cond: '!this.#stopped' }),
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 5, endLine: 3, endColumn: 10 }],
+    },
+    // ---- self-calls from a failed-response branch (pass 4)
+    {
+      name: 'the textbook fetchWithRetry: a self-call under `!res.ok && retries > 0` after a constant sleep',
+      code: `export async function fetchWithRetry(url: string, retries = 3, delay = 500): Promise<Response> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok && retries > 0) {
+    await new Promise((r) => setTimeout(r, delay));
+    return fetchWithRetry(url, retries - 1, delay);
+  }
+  return res;
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 5, column: 12, endLine: 5, endColumn: 51 }],
+    },
+    {
+      name: 'a self-call under `res.status >= 500 && retries > 0` at once',
+      code: `export async function fetchWithRetry(url: string, retries = 3): Promise<Response> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (res.status >= 500 && retries > 0) return fetchWithRetry(url, retries - 1);
+  return res;
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 3, column: 48, endLine: 3, endColumn: 80 }],
+    },
+    {
+      name: 'a method that calls itself on 429 or 5xx after a delay growing with the attempt',
+      code: `export class Client {
+  private async request(path: string, attempt = 1): Promise<unknown> {
+    const res = await fetch(this.base + path, { signal: AbortSignal.timeout(5000) });
+    if ((res.status === 429 || res.status >= 500) && attempt < 3) {
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      return this.request(path, attempt + 1);
+    }
+    return res.json();
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 6, column: 14, endLine: 6, endColumn: 45 }],
+    },
+    {
+      name: 'a destructured options parameter whose delay the self-call doubles grows (was taken for a constant)',
+      code: `export async function withRetry<T>(fn: () => Promise<T>, { retries = 3, delayMs = 500 } = {}): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (retries === 0) throw err;
+    await sleep(delayMs);
+    return withRetry(fn, { retries: retries - 1, delayMs: delayMs * 2 });
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 7, column: 12, endLine: 7, endColumn: 73 }],
+    },
+    {
+      name: 'a destructured options parameter passed on unchanged stays a constant',
+      code: `export async function withRetry<T>(fn: () => Promise<T>, { retries = 3, delayMs = 500 } = {}): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (retries === 0) throw err;
+    await sleep(delayMs);
+    return withRetry(fn, { retries: retries - 1, delayMs });
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 12, endLine: 7, endColumn: 60 }],
     },
   ],
 });

@@ -294,12 +294,9 @@ export class RecursionChecks {
   }
 
   private recursionCounter(fn: Node, calls: Node[]): { name: string; increasing: boolean } | undefined {
-    const names = paramNames(fn);
     for (const call of calls) {
-      const args = callArgs(call);
-      for (let i = 0; i < names.length; i++) {
-        const a = unwrap(args[i]);
-        const p = names[i];
+      for (const [p, a0] of paramArgPairs(fn, call)) {
+        const a = unwrap(a0);
         if (!a || !p) continue;
         const t = a.text.replace(/\s+/g, '');
         if (t === `${p}+1` || t === `1+${p}` || t === `++${p}`) return { name: p, increasing: true };
@@ -318,11 +315,9 @@ export class RecursionChecks {
   }
 
   private recursionArgs(fn: Node, calls: Node[]): Map<string, Node[]> {
-    const names = paramNames(fn);
     const m = new Map<string, Node[]>();
     for (const call of calls) {
-      const args = callArgs(call);
-      names.forEach((p, i) => { if (p && args[i]) { const l = m.get(p); if (l) l.push(args[i]); else m.set(p, [args[i]]); } });
+      for (const [p, a] of paramArgPairs(fn, call)) { const l = m.get(p); if (l) l.push(a); else m.set(p, [a]); }
     }
     return m;
   }
@@ -457,6 +452,42 @@ export interface FailurePath { region: Node }
 /** Words of a condition that limits attempts (`retryCount < MAX_RETRIES`, `attemptsLeft > 0`). */
 const LIMIT_WORDS = /attempt|retr|tries|count|max|limit|budget|remaining|left/i;
 
+/**
+ * What a self-call passes for each parameter: positional parameters by position, and the fields of a destructured
+ * options parameter (`{ retries = 3, delayMs = 500 } = {}`) from an object literal in its place (`{ retries: retries -
+ * 1, delayMs: delayMs * 2 }`; a shorthand `{ delayMs }` passes it through, as when it is left out). Tuning pass 4: an options object that doubles
+ * the delay on each self-call grows (it was taken for a constant).
+ */
+export function paramArgPairs(fn: Node, call: Node): [string, Node][] {
+  const params = fn.childForFieldName('parameters');
+  const args = callArgs(call);
+  const out: [string, Node][] = [];
+  const list = params ? namedChildren(params).filter(x => x.type !== 'comment') : [];
+  const names = paramNames(fn);
+  for (let i = 0; i < names.length; i++) {
+    const a = args[i];
+    if (!a) continue;
+    if (names[i]) { out.push([names[i], a]); continue; }
+    let pat: Node | null = list[i] ?? null;
+    if (pat?.type === 'required_parameter' || pat?.type === 'optional_parameter') pat = pat.childForFieldName('pattern');
+    if (pat?.type === 'assignment_pattern') pat = pat.childForFieldName('left');
+    const obj = unwrap(a);
+    if (pat?.type !== 'object_pattern' || obj?.type !== 'object') continue;
+    const fields = new Set<string>();
+    for (const f of namedChildren(pat)) {
+      if (f.type === 'shorthand_property_identifier_pattern') fields.add(f.text);
+      else if (f.type === 'object_assignment_pattern') { const l = f.childForFieldName('left'); if (l?.type === 'shorthand_property_identifier_pattern') fields.add(l.text); }
+    }
+    for (const pr of namedChildren(obj)) {
+      if (pr.type === 'pair') {
+        const k = pr.childForFieldName('key'), v = pr.childForFieldName('value');
+        if (k && v && fields.has(k.text)) out.push([k.text, v]);
+      }
+    }
+  }
+  return out;
+}
+
 export const ARITH = new Set(['+', '-', '*', '/', '<<', '**']);
 
 /** The self-call passes each parameter through unchanged, or only counts/scales it (`n - 1`, `delay * 2`). */
@@ -512,6 +543,13 @@ export function isFailedStatusTest(c: Node): boolean {
   }
   if (e.type !== 'binary_expression') return false;
   const op = e.childForFieldName('operator')?.text ?? '';
+  // `!res.ok && retries > 0` holds only on a failed response; `res.status === 429 || res.status >= 500` too (both
+  // sides failed). Tuning pass 4: the textbook `fetchWithRetry` that calls itself from such a branch.
+  if (op === '&&' || op === '||') {
+    const a = e.childForFieldName('left'), b = e.childForFieldName('right');
+    const fa = !!a && isFailedStatusTest(a), fb = !!b && isFailedStatusTest(b);
+    return op === '&&' ? fa || fb : fa && fb;
+  }
   const l = unwrap(e.childForFieldName('left')), r = numberValue(unwrap(e.childForFieldName('right')));
   if (l?.type !== 'member_expression' || !/^(status|statusCode)$/.test(l.childForFieldName('property')?.text ?? '') || r === undefined) return false;
   if (op === '===' || op === '==') return r === 408 || r === 429 || (r >= 500 && r <= 599);
