@@ -56,6 +56,11 @@ ruleTester(RULES, {
   if (res.ok && res.headers.get('link')) return all(url, acc);
   return acc;
 }` },
+    // ---- promise-retry (pass 4)
+    { name: 'promise-retry with randomize: true', code: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 3, randomize: true });` },
+    { name: 'promise-retry with retries: 0 retries nothing', code: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 0 });` },
     { name: 'a run-flag loop whose try has nothing async', code: consumer({ tryBody: `this.tick();` }) },
   ],
   invalid: [
@@ -147,6 +152,23 @@ ruleTester(RULES, {
   }
 }`,
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 7, column: 12, endLine: 7, endColumn: 60 }],
+    },
+    // ---- promise-retry (pass 4): node-retry's options, randomize defaults to false
+    {
+      name: 'promise-retry with its defaults: exponential, no jitter (on the callee)',
+      code: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 3 });`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'libNoJitter', line: 2, column: 37, endLine: 2, endColumn: 49 }],
+      output: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 3, randomize: true });`,
+    },
+    {
+      name: 'promise-retry, options first, factor 1: a constant delay',
+      code: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry({ retries: 3, factor: 1 }, (retry) => client.get(url).catch(retry));`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'libConstant', line: 2, column: 64, endLine: 2, endColumn: 73 }],
+      output: `import promiseRetry from 'promise-retry';
+export const get = (url: string) => promiseRetry({ retries: 3, factor: 2, randomize: true }, (retry) => client.get(url).catch(retry));`,
     },
   ],
 });

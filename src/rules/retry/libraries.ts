@@ -17,10 +17,10 @@ import type { Classifier } from './delay';
 import { waitsForState } from './noise';
 import { functionName } from './recursion';
 
-export const RETRY_MODULES = /^(p-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry|effect|effect\/Effect|@effect\/workflow|@effect\/workflow\/Activity|effect\/unstable\/workflow|effect\/unstable\/workflow\/Activity)$/;
+export const RETRY_MODULES = /^(p-retry|promise-retry|@gar\/promise-retry|async-retry|retry|axios-retry|exponential-backoff|rxjs|rxjs\/operators|rxjs\/(?:internal\/)?operators\/\w+|cockatiel|got|ky|@smithy\/util-retry|@aws-sdk\/util-retry|effect|effect\/Effect|@effect\/workflow|@effect\/workflow\/Activity|effect\/unstable\/workflow|effect\/unstable\/workflow\/Activity)$/;
 /** RxJS operators: `rxjs`, `rxjs/operators`, and the per-operator deep paths (`rxjs/operators/retry`, RxJS 5.5 / internal). */
 export const isRxOperatorModule = (m: string) => m === 'rxjs' || m === 'rxjs/operators' || /^rxjs\/(?:internal\/)?operators\/\w+$/.test(m);
-export const LIB_TEXT = /p-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry|['"]effect|@effect\/workflow/;
+export const LIB_TEXT = /p-retry|promise-retry|async-retry|['"]retry['"]|axios-retry|exponential-backoff|rxjs|cockatiel|superagent|['"]got['"]|['"]ky['"]|util-retry|['"]effect|@effect\/workflow/;
 
 /** Libraries configured on a client rather than wrapped around one operation. */
 const CLIENT_LIBS = new Set(['axios-retry', 'got', 'ky']);
@@ -146,6 +146,8 @@ export class LibraryChecks {
     const mod = b.module;
     if (mod === 'p-retry' && (member === '' || member === 'pRetry')) return 'p-retry';
     if (mod === 'async-retry' && member === '') return 'async-retry';
+    // promise-retry (and the @gar fork npm uses) maps its options to node-retry's: randomize defaults to false
+    if ((mod === 'promise-retry' || mod === '@gar/promise-retry') && member === '') return 'promise-retry';
     if (mod === 'retry' && (member === 'operation' || member === 'timeouts')) return 'retry.' + member;
     if (mod === 'axios-retry' && (member === '' || member === 'axiosRetry')) return 'axios-retry';
     if (mod === 'exponential-backoff' && member === 'backOff') return 'exponential-backoff';
@@ -159,6 +161,11 @@ export class LibraryChecks {
     switch (lib) {
       case 'p-retry': return this.nodeRetry(call, 1, 'p-retry');
       case 'retry.operation': case 'retry.timeouts': return this.nodeRetry(call, 0, 'retry');
+      // `promiseRetry(fn, [options])`, or options first: `promiseRetry([options], fn)`
+      case 'promise-retry': {
+        const first = unwrap(callArgs(call)[0]);
+        return this.nodeRetry(call, first && FUNCTION_TYPES.has(first.type) ? 1 : first && callArgs(call).length > 1 ? 0 : 1, 'promise-retry');
+      }
       case 'async-retry': return this.asyncRetry(call);
       case 'axios-retry': return this.axiosRetry(call, fn);
       case 'exponential-backoff': return this.expBackoff(call);
