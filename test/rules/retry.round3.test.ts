@@ -61,6 +61,32 @@ ruleTester(RULES, {
 export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 3, randomize: true });` },
     { name: 'promise-retry with retries: 0 retries nothing', code: `import promiseRetry from 'promise-retry';
 export const get = (url: string) => promiseRetry((retry) => client.get(url).catch(retry), { retries: 0 });` },
+    // ---- loops on a failed-response condition (pass 4)
+    { name: 'a loop on `!res.ok` that probes health: a readiness poll', code: `export async function start(url: string) {
+  let res = await fetch(url + '/health', { signal: AbortSignal.timeout(1000) });
+  while (!res.ok) {
+    await sleep(500);
+    res = await fetch(url + '/health', { signal: AbortSignal.timeout(1000) });
+  }
+}` },
+    { name: 'a loop on `!res.ok` that fails over to the next host', code: `export async function send(hosts: string[], body: string) {
+  let i = 0;
+  let res = await fetch(hosts[i++], { method: 'PUT', body, signal: AbortSignal.timeout(1000) });
+  while (!res.ok && i < hosts.length) {
+    await sleep(200);
+    res = await fetch(hosts[i++], { method: 'PUT', body, signal: AbortSignal.timeout(1000) });
+  }
+  return res;
+}` },
+    { name: 'a loop on `!res.ok` that awaits something else between attempts (a token refresh may wait)', code: `export async function get(url: string) {
+  let n = 0;
+  let res = await api.get(url);
+  while (!res.ok && n++ < 3) {
+    await auth.refresh();
+    res = await api.get(url);
+  }
+  return res;
+}` },
     { name: 'a run-flag loop whose try has nothing async', code: consumer({ tryBody: `this.tick();` }) },
   ],
   invalid: [
@@ -169,6 +195,45 @@ export const get = (url: string) => promiseRetry({ retries: 3, factor: 1 }, (ret
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'libConstant', line: 2, column: 64, endLine: 2, endColumn: 73 }],
       output: `import promiseRetry from 'promise-retry';
 export const get = (url: string) => promiseRetry({ retries: 3, factor: 2, randomize: true }, (retry) => client.get(url).catch(retry));`,
+    },
+    // ---- loops on a failed-response condition (pass 4)
+    {
+      name: 'a while on `!res.ok && retries < 3` that re-issues the call after a delay growing with the attempt',
+      code: `export async function load(url: string) {
+  let retries = 0;
+  let res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  while (!res.ok && retries < 3) {
+    retries++;
+    await sleep(1000 * retries);
+    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  }
+  return res;
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 4, column: 3, endLine: 4, endColumn: 8, message: /^(?!.*forever)/ }],
+    },
+    {
+      name: 'a do-while on a 5xx that re-issues at once',
+      code: `export async function call(client: Client, opts: Opts) {
+  let n = 0;
+  let res;
+  do {
+    res = await client.call(opts);
+  } while (res.status >= 500 && ++n < 3);
+  return res;
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'noDelay', line: 4, column: 3, endLine: 4, endColumn: 5 }],
+    },
+    {
+      name: 'a while on a 503 alone with a constant pause: unbounded',
+      code: `export async function call(url: string) {
+  let res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  while (res.status === 503) {
+    await new Promise((r) => setTimeout(r, 2000));
+    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  }
+  return res;
+}`,
+      errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 3, endLine: 3, endColumn: 8, message: /forever/ }],
     },
   ],
 });

@@ -14,7 +14,7 @@ import { sleepOf, type Sleep } from './sleeps';
 import { reportDelay, type DelayVerdict } from './fixes';
 import { convergentRerun, loopChangesInput, tryIndexedByCounter, waitsForState } from './noise';
 import { awaitedCall, composableKind, deferredCall } from './compose';
-import { functionName } from './recursion';
+import { functionName, isFailedStatusTest } from './recursion';
 
 /** Words of a condition that bounds a retry: a count, a budget, a deadline, a stop flag. */
 const BOUND_WORDS = /attempt|retr|tries|count|max|limit|budget|deadline|elapsed|stop|abort|clos|shut|running|expire|until|remaining|left|exhaust/i;
@@ -99,6 +99,7 @@ export class LoopChecks {
    * call's own result right after it, an awaited sleep after the test, and nothing else awaited in the loop.
    */
   checkResultLoop(loop: Node): void {
+    if (this.checkStatusLoop(loop)) return;
     const body = loop.childForFieldName('body');
     if (body?.type !== 'statement_block' || !RESULT_HINT.test(body.text)) return;
     const stmts = namedChildren(body).filter(x => x.type !== 'comment');
@@ -153,6 +154,62 @@ export class LoopChecks {
     }
     const increasing = counters.find(c => c.increasing)?.name;
     reportDelay(this.s, verdict, increasing, '', loop, null, fnOfLoop, 'loop');
+  }
+
+  /**
+   * A loop whose condition is a failed-response test and whose body re-issues the call into the tested variable
+   * (tuning pass 4): `while (!res.ok && retries < 3) { retries++; await sleep(1000 * retries); res = await fetch(url) }`
+   * or `do { res = await call() } while (res.status >= 500 && ++n < 3)`. The sleeps in the body are the pause (none:
+   * an immediate retry); anything else awaited in the body may be what it waits on (silent). True when the loop had
+   * this shape (reported or not).
+   */
+  private checkStatusLoop(loop: Node): boolean {
+    const cond = unwrap(loop.childForFieldName('condition'));
+    const body = loop.childForFieldName('body');
+    if (!cond || !body || loop.type === 'for_statement' || !isFailedStatusTest(cond)) return false;
+    const v = /([A-Za-z_$][\w$]*)\s*\??\.\s*(?:status|statusCode|ok)\b/.exec(cond.text)?.[1];
+    if (!v) return false;
+    const reissue = this.idx.writesTo(v, body).find(w => w.type === 'assignment_expression' &&
+      unwrap(w.childForFieldName('right'))?.type === 'await_expression' && unwrap(unwrap(w.childForFieldName('right'))!.namedChild(0))?.type === 'call_expression');
+    if (!reissue) return false;
+    // a readiness probe or a read of a state answers "not yet" with a failed status: a poll (as for result loops)
+    const fnOfLoop = innermostFunction(loop);
+    const fnName = fnOfLoop ? functionName(fnOfLoop) : undefined;
+    if (waitsForState(fnName) || (fnName && READINESS.test(fnName))) return true;
+    const callee = awaitedCall(unwrap(reissue.childForFieldName('right'))!);
+    const calleeName = callee ? memberPath(callee.childForFieldName('function'))?.join('.') ?? '' : '';
+    if (READINESS.test(calleeName) || STATE_READ.test(calleeName) || READINESS.test(reissue.text)) return true;
+    const counters = this.loopCounters(loop, body);
+    // the next host or item each time round (`res = await fetch(hosts[i++])`): failover, other input
+    if (tryIndexedByCounter(reissue, counters.map(c => c.name)) || loopChangesInput(body, reissue, counters.map(c => c.name))) return true;
+    const sleeps: Sleep[] = [];
+    for (const a of this.idx.awaitsIn(body)) {
+      if (contains(reissue, a)) continue;
+      const sl = sleepOf(this.ctx, a);
+      if (!sl) return true;
+      sleeps.push(sl);
+    }
+    const env: Env = { counters: new Set(counters.map(c => c.name)), depth: 0 };
+    let verdict: DelayVerdict;
+    if (!sleeps.length) {
+      if (/\b(setTimeout|sleep|delay|wait|backoff)\b/.test(body.text)) return true;
+      verdict = { kind: 'none' };
+    } else {
+      if (sleeps.some(x => !x.arg)) return true;
+      const envOf = (x: Sleep): Env => x.params ? { counters: new Set(), params: x.params, outer: env, depth: 1 } : env;
+      const composed = composableKind(this.ctx, this.cls, sleeps.map(x => ({ node: x.arg!, env: envOf(x) })));
+      if (composed.compose) verdict = { kind: 'unknown', sleep: sleeps[0], compose: composed.compose };
+      else {
+        const kinds = sleeps.map(x => this.cls.expr(x.arg!, envOf(x)));
+        const kind = branches(kinds);
+        if (silentKind(kind)) return true;
+        verdict = { kind, sleep: sleeps[Math.max(0, kinds.indexOf(kind))] };
+        if (kind === 'const' && verdict.sleep?.arg && !verdict.sleep.helperCall && numberOf(this.ctx, verdict.sleep.arg) === 0) verdict.zero = true;
+      }
+    }
+    const unbounded = !counters.some(c => wordRe(c.name).test(cond.text)) && !/Date\.now|performance\.now|deadline|elapsed|aborted|signal|until|max|limit|attempt|retr|tries/i.test(cond.text);
+    reportDelay(this.s, verdict, counters.find(c => c.increasing)?.name, unbounded ? ', and the loop has no attempt limit (it retries forever)' : '', loop, null, fnOfLoop, 'loop');
+    return true;
   }
 
   /** A try whose catch goes round again and whose success leaves the loop. */
