@@ -235,5 +235,23 @@ export const get = (url: string) => promiseRetry({ retries: 3, factor: 2, random
 }`,
       errors: [{ ruleId: 'retry-without-backoff', messageId: 'constantDelay', line: 3, column: 3, endLine: 3, endColumn: 8, message: /forever/ }],
     },
+    {
+      name: 'a result loop whose success test is an HTTP status compared with a number (`res.status !== 503`)',
+      code: `export async function load(url: string) {
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (res.status !== 503) return res;
+    await new Promise((r) => setTimeout(r, 1000 * 2 ** i));
+  }
+}`,
+      errors: [{ ruleId: 'retry-without-jitter', messageId: 'noJitter', line: 2, column: 3, endLine: 2, endColumn: 6 }],
+      output: `export async function load(url: string) {
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (res.status !== 503) return res;
+    await new Promise((r) => setTimeout(r, Math.random() * 1000 * 2 ** i));
+  }
+}`,
+    },
   ],
 });

@@ -456,8 +456,8 @@ const ATTEMPT_COUNTER = /attempt|retr|tries/i;
 /** A loop condition that is only a run/stop flag: `this.running`, `!this.stopped`, `this.#isRunning`, `!signal.aborted`. */
 const RUN_FLAG = /^(!\s*)?((this|self)\.)?([#_]?[A-Za-z_$][\w$]*\.)*[#_]?(is_?)?(running|started|active|alive|polling|consuming|listening|stopped|stopping|closed|closing|shutting_?down|shut_?down|aborted|cancelled|canceled|disposed|destroyed)$/i;
 
-/** Cheap pre-filter for result-checked loops: a success field or an error-first destructuring. */
-const RESULT_HINT = /\.(ok|success|succeeded)\b|\[\s*(err|error|e)\w*\s*,|\{[^{}]*\berror\b[^{}]*\}\s*=\s*await/;
+/** Cheap pre-filter for result-checked loops: a success field, an HTTP status compared with a number (pass 4), or an error-first destructuring. */
+const RESULT_HINT = /\.(ok|success|succeeded)\b|\.(status|statusCode)\s*(!==?|===?|<=?|>=?)\s*\d|\[\s*(err|error|e)\w*\s*,|\{[^{}]*\berror\b[^{}]*\}\s*=\s*await/;
 /** Names of functions and callees that check readiness or health: polls, not retries. */
 const READINESS = /health|ready|readiness|alive|ping|probe|poll|waitFor|waitUntil/i;
 /** Callees that read a state (`getStatus`, `checkStatus`): a loop on them waits for the state to change. */
