@@ -7,7 +7,7 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
+import { callArgs, enclosingFunction, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
 import { importsAny } from './recognize';
 
 export type EffectKind = 'payment' | 'insert' | 'increment' | 'email' | 'sms' | 'push' | 'publish';
@@ -27,6 +27,12 @@ export interface Effect {
    * writes and guards decide; see settle.ts).
    */
   byName?: true;
+  /**
+   * The enqueue's dedup option is forwarded from the enclosing function's own parameter (`jobId: options?.jobId` in a
+   * job-client wrapper): it keys only the calls that pass one (settle.ts: covered when a caller on the path names a job
+   * id).
+   */
+  pk?: true;
 }
 
 const DB_NAME = /^(db|database|knex|trx|tx|transaction|prisma|prismaClient|supabase|supabaseClient|sql|pg|pool|kysely|drizzle|orm|sequelize|em|entityManager|manager|dataSource|queryRunner|mongo|mongoClient|models?|dbClient|conn|connection)$/i;
@@ -321,13 +327,18 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
     case 'add': case 'addBulk':
       // BullMQ queue.add(name, data, { jobId }) dedups by job id
       if (!/queue$/i.test(bare(last))) return undefined;
-      if (args.some(a => /\b(jobId|deduplication|repeat|repeatJobKey)\b/.test(a.text))) return undefined;
+      if (args.some(a => /\b(jobId|deduplication|repeat|repeatJobKey)\b/.test(a.text))) {
+        // a wrapper that forwards its caller's optional job id (`jobId: options?.jobId`): keyed only when a caller gives one
+        return forwardedKey(call, args, /\b(jobId|deduplication|repeat|repeatJobKey)\b/) ? { kind: 'publish', call, what, pk: true } : undefined;
+      }
       return { kind: 'publish', call, what };
     case 'triggerJob': case 'enqueue': case 'enqueueJob': case 'addJob': {
       // a ReadableStream/TransformStream controller's enqueue writes to a response stream
       if (/^(controller|ctrl|stream|writer|readable|writable|c)$/i.test(bare(last)) || /stream|controller/i.test(bare(last))) return undefined;
       // background jobs: documenso's jobs.triggerJob({ name, payload }), graphile/pg-boss enqueue; dedup options make them converge
-      if (args.some(a => /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/.test(a.text))) return undefined;
+      if (args.some(a => /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/.test(a.text))) {
+        return forwardedKey(call, args, /\b(jobId|jobKey|idempotencyKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*)\b/) ? { kind: 'publish', call, what, pk: true } : undefined;
+      }
       // a job envelope with its own deterministic id (trigger.dev's redis-worker `enqueue({ id: \`converge:${orgId}\`, job, payload })`):
       // the queue keeps one job per id, so a retried enqueue replaces or is dropped (a random id dedups nothing)
       if (args.some(a => deterministicJobId(ctx, a))) return undefined;
@@ -343,6 +354,37 @@ export function classifyEffect(ctx: RuleContext, call: Node): Effect | undefined
       return last === 'transaction' ? { kind: 'payment', call, what } : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether every dedup option of an enqueue (`{ jobId: options?.jobId }`, `{ jobId }`) takes its value from a parameter
+ * of the function the call sits in, so the wrapper keys nothing itself: its callers decide (see the rule docs).
+ */
+function forwardedKey(call: Node, args: Node[], names: RegExp): boolean {
+  const fn = enclosingFunction(call);
+  const params = fn?.childForFieldName('parameters')?.text ?? (fn?.type === 'arrow_function' ? fn.childForFieldName('parameter')?.text : undefined);
+  if (!params) return false;
+  const paramNames = new Set(params.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  let seen = 0;
+  for (const a of args) {
+    if (a.type !== 'object') { if (names.test(a.text)) return false; continue; }
+    for (const p of namedChildren(a)) {
+      if (p.type === 'shorthand_property_identifier') {
+        if (!names.test(p.text)) continue;
+        if (!paramNames.has(p.text)) return false;
+        seen++;
+      } else if (p.type === 'pair') {
+        const k = p.childForFieldName('key')?.text ?? '';
+        if (!names.test(k)) { if (names.test(p.text)) return false; continue; }
+        const v = unwrap(p.childForFieldName('value'));
+        // `options?.jobId`, `opts.jobId`, `jobId` (a parameter), nothing else
+        const m = v && /^([A-Za-z_$][\w$]*)(?:\s*\??\.\s*([\w$]+))?$/.exec(v.text);
+        if (!m || !paramNames.has(m[1]) || !names.test(m[2] ?? m[1])) return false;
+        seen++;
+      } else if (names.test(p.text)) return false;
+    }
+  }
+  return seen > 0;
 }
 
 const RANDOM_ID = /\b(randomUUID|randomBytes|uuid\w*|v4|v7|nanoid|customAlphabet|cuid\w*|createId|generateId|ulid|ObjectId|uniqid\w*|uniqueId|hyperid|Math\.random|Date\.now|new\s+Date)\b/;
@@ -507,6 +549,42 @@ export function explicitInputId(ctx: RuleContext, call: Node): boolean {
     }
     if (!v) return false;
     return !GENERATED_ID.test(v.text);
+  }
+  return false;
+}
+
+/** A row or message keyed by a message/event id: `message_id: e.messageId`, `key: messageId`, `eventId: event.eventId`. */
+const MESSAGE_KEYED = /\b(?:key|id|_id|message_?id|messageId|event_?id|eventId)\s*:\s*((?:[\w$]+\s*\??\.\s*)*(?:message_?[iI]d|messageId|event_?[iI]d|eventId))\b(?!\s*\()/;
+
+/**
+ * An insert or publish whose rows or messages carry the sender's message or event id as their key (`message_id:
+ * e.messageId` in the values, Kafka `key: messageId`): event ingestion keyed by a client message id, which the store
+ * or the consumers dedup by (RULES.md: a message id used in a unique insert). Read in the call's arguments and in the
+ * same-file `const`s they name (`values` built by a `map` above the call). A message id bound to a generator
+ * (`const messageId = randomUUID()`) keys nothing.
+ */
+export function keyedByMessageId(ctx: RuleContext, call: Node): boolean {
+  const argsNode = call.childForFieldName('arguments');
+  if (!argsNode) return false;
+  const texts: { t: string; at: Node }[] = [{ t: argsNode.text.slice(0, 4000), at: argsNode }];
+  const named = (id: Node) => {
+    const v = ctx.facts.constDeclarator(id.text, id)?.childForFieldName('value');
+    if (v) texts.push({ t: v.text.slice(0, 4000), at: v });
+  };
+  for (const a of callArgs(call)) {
+    if (a.type === 'identifier') named(a);
+    else if (a.type === 'object') for (const p of namedChildren(a)) {
+      if (p.type === 'shorthand_property_identifier') named(p);
+      else if (p.type === 'pair') { const v = unwrap(p.childForFieldName('value')); if (v?.type === 'identifier') named(v); }
+    }
+  }
+  for (const { t, at } of texts) {
+    const m = MESSAGE_KEYED.exec(t);
+    if (!m) continue;
+    const root = m[1].split(/\s*\??\.\s*/)[0];
+    const decls = (ctx.facts.declarations.get(root) ?? []).filter(d => d.type === 'variable_declarator' && ctx.facts.inScopeOf(d, at));
+    if (decls.some(d => { const v = d.childForFieldName('value')?.text ?? ''; return GENERATED_ID.test(v) || RANDOM_ID.test(v); })) continue;
+    return true;
   }
   return false;
 }

@@ -31,8 +31,15 @@ export interface GuardFact {
   repl?: string[];
   /** models looked up with an existence check (`findUnique` / `findTopicByKey` + `if (found) return`), normalised. */
   look?: string[];
+  /**
+   * the function hands a job id or another dedup option to a call (`triggerJob(name, payload, queue, { jobId })`): it
+   * keys an enqueue that a job-client wrapper forwards from its parameter (EffectFact.pk; settle.ts)
+   */
+  jid?: 1;
 }
 
+/** A dedup option handed to a call: `{ jobId: ... }`, `{ jobId }`, `deduplication: { id }`, `jobKey: ...`. */
+const JOB_KEY_OPTION = /\b(?:jobId|jobKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*|repeatJobKey)\s*[:,}]/;
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 /**
  * An idempotency key handed to one call as an option (`tasks.trigger(id, payload, { idempotencyKey: ... })`): it keys
@@ -272,11 +279,12 @@ export function guardState(text: string, extra = ''): GuardFact {
   else if (recheck === 1) g.check = 1;
   if (look.size) g.look = [...look].sort();
   if (stop.size) g.stop = [...stop].sort();
+  if (JOB_KEY_OPTION.test(code)) g.jid = 1;
   return g;
 }
 
 export function isEmptyGuard(g: GuardFact): boolean {
-  return !g.key && !g.uv && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length && !g.repl?.length;
+  return !g.key && !g.uv && !g.upsert && !g.state && !g.check && !g.look?.length && !g.stop?.length && !g.repl?.length && !g.jid;
 }
 
 /** Union of guard states (guards seen anywhere on the path). */
@@ -291,6 +299,7 @@ export function mergeGuards(gs: (GuardFact | undefined)[]): GuardFact {
     if (g.uv) out.uv = 1;
     if (g.upsert) out.upsert = 1;
     if (g.state) out.state = 1;
+    if (g.jid) out.jid = 1;
     for (const l of g.look ?? []) look.add(l);
     for (const l of g.stop ?? []) stop.add(l);
     for (const l of g.repl ?? []) repl.add(l);

@@ -135,10 +135,15 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
   const followed = (fx: EffectFact, from: string) => {
     const h = fx.r && project.resolve(from, fx.r);
     // the project's own `create` (a static or object method of that name), not whatever else the name resolves to
-    const f = h && /(^|\.)create$/.test(h.id) ? factsOf(project.fn(h)) : undefined;
-    return !!f && (!!f.fx?.length || !!f.g);
+    if (!h || !/(^|\.)create$/.test(h.id)) return false;
+    const f = factsOf(project.fn(h));
+    if (f && (!!f.fx?.length || !!f.g)) return true;
+    // a `create` that delegates its write to the project's own helpers (`User.create` calling `User.createRaw`, whose
+    // insert maps the unique violation): what those show decides too
+    return project.reach(from, fx.r!, undefined, 2).some(r => { const g = factsOf(r.fn); return !!g?.fx?.length || !!g?.g; });
   };
-  for (const fx of d.own) if (counts(fx, []) && !followed(fx, file)) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s, ch: [['', fx.s]] });
+  // (a dedup option the handler forwards from its own parameters comes from the request: it keys the enqueue)
+  for (const fx of d.own) if (counts(fx, []) && !followed(fx, file) && !fx.pk) cands.push({ r: { file, fx }, g: handlerGuard, model: fx.m, scope: '', at: fx.s, h: fx.s, ch: [['', fx.s]] });
   for (const c of d.calls) {
     const reached = project.reach(file, c.r, d.cls, d.depth);
     // functions reached only through a deferred call (a scheduler callback, an event listener) run later, not in the request
@@ -165,6 +170,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       // an upsert guards its own function's writes (and, in the handler, the handler's), not what its callees insert
       const onPath = r.path.map(h => { const g = factsOf(project.fn(h))?.g; return g?.upsert ? { ...g, upsert: undefined } : g; });
       const g = mergeGuards([handlerGuard, ...onPath, facts.g]);
+      // a job id forwarded by a job-client wrapper keys the enqueue when a caller on the path hands one over
+      const keyedByCaller = mergeGuards([handlerGuard, ...onPath]).jid;
       // a generic base-repository effect (`new this.MongooseModel(data).save()`) is known by the call that reached it
       const viaRepo = r.depth > 1 ? modelFromRef(r.call.ref) : undefined;
       const model = viaRepo ?? pathModel([...r.path.map(h => h.id), r.fn.id]);
@@ -174,7 +181,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       const inHandler = d.depth === 4 && r.depth === 1;
       const hCall = r.depth === (d.depth === 4 ? 2 : 1) ? r.call.start : undefined;
       for (const fx of facts.fx) {
-        if (!counts(fx, ids) || followed(fx, r.file)) continue;
+        if (!counts(fx, ids) || followed(fx, r.file) || (fx.pk && (keyedByCaller || inHandler))) continue;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);

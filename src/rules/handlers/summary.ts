@@ -6,7 +6,7 @@
 import type { Node } from '../../core/parser';
 import type { Ref, RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import { FUNCTION_TYPES } from '../../core/ast';
-import { classifyEffect, classifyMessagesCreate, explicitInputId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
+import { classifyEffect, classifyMessagesCreate, explicitInputId, keyedByMessageId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
 import { guardState, isEmptyGuard, type GuardFact } from './guards';
 
 export const SUMMARY_KEY = 'effects';
@@ -26,6 +26,8 @@ export interface EffectFact {
   u?: InsertColumns;
   /** the callee of a `Model.create(...)` taken for a model by its name (Effect.byName): followed when it resolves */
   r?: Ref;
+  /** an enqueue whose dedup option is forwarded from its function's parameter (Effect.pk): keyed when a caller gives one */
+  pk?: 1;
 }
 
 export interface FnFacts {
@@ -156,6 +158,8 @@ export function countedEffect(ctx: RuleContext, call: Node, fnId: string | undef
   const argsText = call.childForFieldName('arguments')?.text ?? '';
   if (noiseOf(e.kind, e.model, e.what, fnId, argsText.slice(0, 2000))) return undefined;
   if (e.kind === 'insert' && explicitInputId(ctx, call)) return undefined;
+  // event rows and messages keyed by the message id the sender gave (`message_id: e.messageId`, Kafka `key: messageId`)
+  if ((e.kind === 'insert' || e.kind === 'publish') && keyedByMessageId(ctx, call)) return undefined;
   return e;
 }
 
@@ -175,6 +179,7 @@ function effectRange(ctx: RuleContext, call: Node): { start: number; end: number
 export function factOf(ctx: RuleContext, e: Effect): EffectFact {
   const f = toFact(ctx, e, effectRange(ctx, e.call));
   if (e.kind === 'insert') { const u = insertColumns(ctx, e.call); if (u) f.u = u; }
+  if (e.pk) f.pk = 1;
   if (e.byName) { const callee = e.call.childForFieldName('function'); const r = callee ? ctx.refOf(callee) : undefined; if (r) f.r = r; }
   return f;
 }
