@@ -40,6 +40,8 @@ export interface GuardFact {
 
 /** A dedup option handed to a call: `{ jobId: ... }`, `{ jobId }`, `deduplication: { id }`, `jobKey: ...`. */
 const JOB_KEY_OPTION = /\b(?:jobId|jobKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*|repeatJobKey)\s*[:,}]/;
+/** An object destructuring pattern on the left of an assignment: `{ jobId: rawJobId } =`. */
+const DESTRUCTURING = /\{[^{}]*\}\s*=(?![=>])/g;
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 /**
  * An idempotency key handed to one call as an option (`tasks.trigger(id, payload, { idempotencyKey: ... })`): it keys
@@ -79,8 +81,10 @@ function stateRecheck(code: string): 0 | 1 | 2 {
   let seen: 0 | 1 = 0;
   for (const m of code.matchAll(STATE_RECHECK)) {
     const field = m[1];
-    if (/\b\d{3}\b/.test(m[0]) || /\b(res|response|resp|result)\.status\b/.test(m[0])) continue; // HTTP status checks
-    if (new RegExp(`\\b${field}\\s*:\\s*(?!\\{)`).test(code.slice(m.index! + m[0].length)) || new RegExp(`\\bset\\s+"?${field}"?\\s*=`, 'i').test(code)) return 2;
+    // HTTP status checks, and the outcome of parsing the request (`if (submission.status !== 'success') return json(...)`)
+    if (/\b\d{3}\b/.test(m[0]) || /\b(res|response|resp|result|submission|parsed|parseResult|validation|validated)\.status\b/.test(m[0])) continue;
+    // a write of the field, not an HTTP status in a response's init (`json(body, { status: 400 })`)
+    if (new RegExp(`\\b${field}\\s*:(?!\\s*(?:\\d|HttpStatus\\b|StatusCodes\\b))\\s*(?!\\{)`).test(code.slice(m.index! + m[0].length)) || new RegExp(`\\bset\\s+"?${field}"?\\s*=`, 'i').test(code)) return 2;
     seen = 1;
   }
   return seen;
@@ -279,7 +283,8 @@ export function guardState(text: string, extra = ''): GuardFact {
   else if (recheck === 1) g.check = 1;
   if (look.size) g.look = [...look].sort();
   if (stop.size) g.stop = [...stop].sort();
-  if (JOB_KEY_OPTION.test(code)) g.jid = 1;
+  // (not a destructuring that reads one back: `const { jobId: rawJobId } = decodeJobId(...)`)
+  if (JOB_KEY_OPTION.test(code) && JOB_KEY_OPTION.test(code.replace(DESTRUCTURING, ''))) g.jid = 1;
   return g;
 }
 
