@@ -94,6 +94,19 @@ function chainedAfter(call: Node): string[] {
   return out;
 }
 
+/**
+ * The table of a Drizzle/knex insert that carries a conflict clause (`db.insert(inbox).values(v).onConflictDoNothing()`
+ * -> `inbox`): no effect itself; a plain insert of the same table in the same function is the path that does not
+ * converge (see the rule docs).
+ */
+export function conflictInsertTable(call: Node): string | undefined {
+  const fn = unwrap(call.childForFieldName('function'));
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'insert') return undefined;
+  if (!chainedAfter(call).some(m => CONFLICT_CHAIN.test(m))) return undefined;
+  const t = unwrap(callArgs(call)[0]);
+  return t?.type === 'identifier' ? t.text : t?.type === 'member_expression' ? t.childForFieldName('property')?.text : undefined;
+}
+
 const INSERT_SQL = /^\s*insert\s+(into\s+)?[\w."`[\]]+/i;
 const SQL_GUARD = /on\s+conflict|on\s+duplicate\s+key|insert\s+ignore|insert\s+or\s+(ignore|replace)|where\s+not\s+exists|^\s*merge\b/i;
 const SQL_INCREMENT = /^\s*update\b[\s\S]*?\bset\b[\s\S]*?("?[A-Za-z_][\w]*"?)\s*=\s*\1\s*[+-]/i;
@@ -726,7 +739,7 @@ export function updateHandler(...names: (string | undefined)[]): boolean {
  * `retryMatching`, `reindex`): the job they enqueue recomputes the same result from the same rows, so a retry only
  * repeats the work. Only publishes: rows they insert and messages they send still count.
  */
-const RERUN_WORDS = /^re(process\w*|run\w*|summari[sz]e\w*|crawl\w*|index\w*|try|tries|retrying|sync\w*|compute\w*|build\w*|fetch\w*|analy[sz]e\w*|tag\w*|classify|embed\w*|generate)$/;
+const RERUN_WORDS = /^re(process\w*|run\w*|summari[sz]e\w*|crawl\w*|index\w*|try|tries|retrying|sync\w*|compute\w*|build\w*|fetch\w*|analy[sz]e\w*|tag\w*|classify|embed\w*|generate)$|^enrich\w*$/;
 
 export function rerunHandler(...names: (string | undefined)[]): boolean {
   return names.some(n => {

@@ -42,6 +42,12 @@ export interface GuardFact {
 const JOB_KEY_OPTION = /\b(?:jobId|jobKey|deduplication\w*|singletonKey|uniqueKey|dedupe\w*|repeatJobKey)\s*[:,}]/;
 /** An object destructuring pattern on the left of an assignment: `{ jobId: rawJobId } =`. */
 const DESTRUCTURING = /\{[^{}]*\}\s*=(?![=>])/g;
+/**
+ * An awaited assertion that the key is still free (`await assertSlugAvailable({ tx, slug })`, `await
+ * ensureNameUnique(...)`): a hand-written unique check that throws a conflict when the row exists, so a retry stops
+ * there once the first attempt inserted the row. Counted like unique-violation handling (`uv`).
+ */
+const AVAILABILITY_ASSERT = /\bawait\s+(?:[\w$]+\s*\.\s*)*(?:assert|ensure)\w*(?:Available|Availability|Unique|Uniqueness|NotTaken|NotExists?|DoesNotExist)\s*\(/;
 const KEY_GUARD = /idempoten|dedup|de-dup|deduplicat/i;
 /**
  * An idempotency key handed to one call as an option (`tasks.trigger(id, payload, { idempotencyKey: ... })`): it keys
@@ -276,7 +282,7 @@ export function guardState(text: string, extra = ''): GuardFact {
   const g: GuardFact = {};
   if (repl.size) g.repl = [...repl].sort();
   if (KEY_GUARD.test(code.replace(KEY_OPTION, '')) || KEY_GUARD.test(extra) || DUP_FLAG.test(code) || idLines) g.key = 1;
-  else if (UNIQUE_GUARD.test(code)) g.uv = 1;
+  else if (UNIQUE_GUARD.test(code) || AVAILABILITY_ASSERT.test(code)) g.uv = 1;
   if (UPSERT_GUARD.test(code)) g.upsert = 1;
   const recheck = stateRecheck(code);
   if (CAS_ORM.test(code) || CAS_SQL.test(code) || CAS_BUILDER.test(code) || recheck === 2) g.state = 1;

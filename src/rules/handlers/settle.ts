@@ -169,7 +169,7 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       if (!facts?.fx?.length) continue;
       // an upsert guards its own function's writes (and, in the handler, the handler's), not what its callees insert
       const onPath = r.path.map(h => { const g = factsOf(project.fn(h))?.g; return g?.upsert ? { ...g, upsert: undefined } : g; });
-      const g = mergeGuards([handlerGuard, ...onPath, facts.g]);
+      const g0 = mergeGuards([handlerGuard, ...onPath, facts.g]);
       // a job id forwarded by a job-client wrapper keys the enqueue when a caller on the path hands one over
       const keyedByCaller = mergeGuards([handlerGuard, ...onPath]).jid;
       // a generic base-repository effect (`new this.MongooseModel(data).save()`) is known by the call that reached it
@@ -182,6 +182,8 @@ export function repeatedEffects(d: PendingHandler, project: ProjectView, file: s
       const hCall = r.depth === (d.depth === 4 ? 2 : 1) ? r.call.start : undefined;
       for (const fx of facts.fx) {
         if (!counts(fx, ids) || followed(fx, r.file) || (fx.pk && (keyedByCaller || inHandler))) continue;
+        // a plain insert of a table its function upserts on another path: no upsert covers it
+        const g = fx.nu ? { ...g0, upsert: undefined } : g0;
         if (!fx.m && viaRepo && r.fn.cls) {
           // shown where the domain code calls the repository: `this.topicRepository.create` in the use case
           const w = refText(r.call.ref);

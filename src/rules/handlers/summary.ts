@@ -6,8 +6,8 @@
 import type { Node } from '../../core/parser';
 import type { Ref, RuleContext, SymbolFunctionInfo } from '../../core/rule';
 import { FUNCTION_TYPES } from '../../core/ast';
-import { classifyEffect, classifyMessagesCreate, explicitInputId, keyedByMessageId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
-import { guardState, isEmptyGuard, type GuardFact } from './guards';
+import { classifyEffect, classifyMessagesCreate, conflictInsertTable, explicitInputId, keyedByMessageId, hasSqlLiteral, insertColumns, noiseOf, plainlyNoEffect, type Effect, type EffectKind, type InsertColumns } from './effects';
+import { guardState, isEmptyGuard, normModel, type GuardFact } from './guards';
 
 export const SUMMARY_KEY = 'effects';
 
@@ -28,6 +28,8 @@ export interface EffectFact {
   r?: Ref;
   /** an enqueue whose dedup option is forwarded from its function's parameter (Effect.pk): keyed when a caller gives one */
   pk?: 1;
+  /** an insert of a table that another insert of the same function writes with a conflict clause: that clause guards not this one */
+  nu?: 1;
 }
 
 export interface FnFacts {
@@ -197,6 +199,13 @@ export function summarise(ctx: RuleContext, fn: SymbolFunctionInfo): FnFacts | u
     if (deferred(c)) { dc.push(c.startIndex); continue; }
     const e = countedEffect(ctx, c, fn.id);
     if (e) fx.push(factOf(ctx, e));
+  }
+  // `if (referenceId) { insert(inbox)...onConflictDoNothing() } else { insert(inbox).values(...) }`: the plain insert of
+  // a table the function also upserts is the path the author left without a key
+  if (fx.some(f => f.k === 'insert') && /onConflict|onDuplicate|orIgnore/.test(ctx.text.slice(body.startIndex, body.endIndex))) {
+    const tables = new Set<string>();
+    for (const c of calls) { const t = conflictInsertTable(c); const n = t && normModel(t); if (n) tables.add(n); }
+    for (const f of fx) { const n = f.k === 'insert' ? normModel(f.m) : undefined; if (n && tables.has(n)) f.nu = 1; }
   }
   const g = guardState(ctx.text.slice(node.startIndex, node.endIndex));
   const out: FnFacts = {};
