@@ -10,7 +10,7 @@
  */
 import type { Node } from '../core/parser';
 import type { Rule, RuleContext } from '../core/rule';
-import { callRange } from '../core/ast';
+import { callRange, FUNCTION_TYPES } from '../core/ast';
 import { refText } from '../core/symbols';
 import { findHandlers, scan, webhookOf, type Handler, type RemoteHandler } from './handlers/recognize';
 import { guardState, mergeGuards, type GuardFact } from './handlers/guards';
@@ -99,6 +99,60 @@ function neverFails(fn: Node): boolean {
     || x.type === 'expression_statement' && LOG_CALL.test(x.text) && !/\bthrow\b/.test(x.text));
 }
 
+/** A statement that cannot fail the job: a comment, a log call, a `return` of plain values (no call). */
+function inert(n: Node): boolean {
+  return n.type === 'comment' || n.type === 'empty_statement'
+    || n.type === 'expression_statement' && LOG_CALL.test(n.text) && !/\bthrow\b/.test(n.text)
+    || n.type === 'return_statement' && !/[(]|\bthrow\b/.test(n.text);
+}
+
+/** A `catch` block that only logs or reports (no rethrow, nothing that may fail). */
+function logOnlyCatch(tryStmt: Node): boolean {
+  const block = tryStmt.childForFieldName('handler')?.childForFieldName('body');
+  return !!block && block.namedChildren.every(x => !x || inert(x));
+}
+
+/**
+ * A call that is the last thing a consumer does and cannot fail it (round-3 tuning: trigger.dev tasks whose final step
+ * emails "your export is ready"): it sits in a `try` whose `catch` only logs, or calls a same-file function whose whole
+ * body is such a `try` (`neverFails`), and everything after it, up to the end of the handler, only logs or returns plain
+ * values (no loop around it, no `finally` that may fail). A failure before it is retried without it having run; once it
+ * has run nothing can fail the job, so the queue never runs it again: not a repeated effect.
+ */
+function finalSwallowed(ctx: RuleContext, call: Node, fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'statement_block') return false;
+  let swallowed = false;
+  for (let n: Node | null = call.parent; n && n.id !== body.id; n = n.parent) {
+    const p = n.parent;
+    if (p?.type === 'try_statement' && p.childForFieldName('body')?.id === n.id) { swallowed = logOnlyCatch(p); break; }
+  }
+  if (!swallowed) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'identifier') return false;
+    const name = callee.text;
+    const decls = ctx.memo('nih.fnDecls', () => {
+      const m = new Map<string, Node>();
+      for (const d of ctx.root.descendantsOfType('function_declaration')) { const k = d?.childForFieldName('name')?.text; if (d && k && !m.has(k)) m.set(k, d); }
+      return m;
+    });
+    const decl = decls.get(name);
+    const value = decl ?? ctx.facts.constDeclarator(name, callee)?.childForFieldName('value');
+    if (!value || !FUNCTION_TYPES.has(value.type) || !neverFails(value)) return false;
+  }
+  // everything after the call's statement, in every enclosing block up to the handler's body, cannot fail
+  for (let n: Node | null = call; n && n.id !== body.id; n = n.parent) {
+    const p = n.parent;
+    if (!p) return false;
+    if (/^(for|for_in|while|do)_statement$/.test(p.type)) return false;
+    if (p.type === 'try_statement' && p.childForFieldName('finalizer')?.namedChildren.some(x => !!x && !inert(x))) return false;
+    if (p.type === 'statement_block') {
+      for (let sib = n.nextNamedSibling; sib; sib = sib.nextNamedSibling) if (!inert(sib)) return false;
+    }
+  }
+  return true;
+}
+
 function refsOf(ctx: RuleContext, calls: Node[]): { r: PendingHandler['calls']; first?: Node } {
   const r: PendingHandler['calls'] = [];
   const keys = new Set<string>();
@@ -163,6 +217,8 @@ export const nonIdempotentHandler: Rule = {
       const deferred = deferredIn(ctx, h.fn);
       for (const c of callsIn(calls, h.start, h.end)) {
         if (stripeState.has(c.startIndex) || deferred(c)) continue;
+        // a consumer's last step that cannot fail it is never run again by the queue
+        if (h.kind === 'consumer' && finalSwallowed(ctx, c, h.fn)) continue;
         const e = countedEffect(ctx, c, fnId);
         if (e) { own.push(factOf(ctx, e)); firstEffect ??= c; }
         // `Tag.create(...)` taken for a model by its name is also followed as a call (settle keeps one of the two)

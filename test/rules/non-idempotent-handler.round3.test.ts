@@ -295,3 +295,62 @@ table('non-idempotent-handler: a plain insert of a table its function upserts on
     },
   ],
 });
+
+// ------------------------------------------------------------------------------------------------ a consumer's last step that cannot fail it
+
+const EXPORT_TASK = (step: string, after: string) => `import { logger, task } from '@trigger.dev/sdk/v3';
+import { buildExport, uploadExport } from './exports';
+import { sendExportReadyEmail } from './emails';
+
+async function notify(to: string) {
+  try {
+    await sendExportReadyEmail(to);
+  } catch (error) {
+    logger.error('Failed to send export ready email', { error });
+  }
+}
+
+export const exportTask = task({
+  id: 'export-visits',
+  retry: { maxAttempts: 2 },
+  run: async (payload: { exportId: string; to: string; cc: string[] }) => {
+    const file = await buildExport(payload.exportId);
+    ${step}
+    ${after}
+    return { success: true, exportId: payload.exportId };
+  },
+});
+`;
+const EXPORT_EMAILS = `import { Resend } from 'resend';
+const resend = new Resend(process.env.RESEND_API_KEY);
+
+export async function sendExportReadyEmail(to: string) {
+  await resend.emails.send({ from: 'hi@example.com', to, subject: 'Your export is ready', html: '<p>Ready</p>' });
+}
+`;
+const exportProject = (step: string, after = '') => ({ 'task.ts': EXPORT_TASK(step, after), 'emails.ts': EXPORT_EMAILS });
+
+table('non-idempotent-handler: a consumer\'s last step that cannot fail it', {
+  valid: [
+    {
+      name: 'the ready email is sent in a try whose catch only logs, and only a log and a plain return follow',
+      files: exportProject("try {\n      await sendExportReadyEmail(payload.to);\n    } catch (error) {\n      logger.error('send failed', { error });\n    }", "logger.info('export done', { exportId: payload.exportId });"),
+    },
+    {
+      name: 'the last step calls a same-file helper whose whole body is a try whose catch only logs',
+      files: exportProject('await notify(payload.to);'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the upload after the email may still fail the run: the retry sends the email again',
+      files: exportProject('await notify(payload.to);', 'await uploadExport(file);'),
+      errors: [{ file: 'task.ts', line: 13, column: 27, messageId: 'send', related: ['emails.ts:5'] }],
+    },
+    {
+      name: 'a send inside a loop is not taken for the last step (iterations are not followed): still reported',
+      files: exportProject("for (const to of payload.cc) {\n      try {\n        await sendExportReadyEmail(to);\n      } catch (error) {\n        logger.error('send failed', { error });\n      }\n    }"),
+      errors: [{ file: 'task.ts', line: 13, column: 27, messageId: 'send', related: ['emails.ts:5'] }],
+    },
+  ],
+});
