@@ -141,13 +141,18 @@ function finalSwallowed(ctx: RuleContext, call: Node, fn: Node): boolean {
     if (!value || !FUNCTION_TYPES.has(value.type) || !neverFails(value)) return false;
   }
   // everything after the call's statement, in every enclosing block up to the handler's body, cannot fail
+  // (a `return` among them ends the handler there: what follows its block never runs after the call)
+  let exited = false;
   for (let n: Node | null = call; n && n.id !== body.id; n = n.parent) {
     const p = n.parent;
     if (!p) return false;
-    if (/^(for|for_in|while|do)_statement$/.test(p.type)) return false;
+    if (!exited && /^(for|for_in|while|do)_statement$/.test(p.type)) return false;
     if (p.type === 'try_statement' && p.childForFieldName('finalizer')?.namedChildren.some(x => !!x && !inert(x))) return false;
-    if (p.type === 'statement_block') {
-      for (let sib = n.nextNamedSibling; sib; sib = sib.nextNamedSibling) if (!inert(sib)) return false;
+    if (!exited && p.type === 'statement_block') {
+      for (let sib = n.nextNamedSibling; sib; sib = sib.nextNamedSibling) {
+        if (!inert(sib)) return false;
+        if (sib.type === 'return_statement') { exited = true; break; }
+      }
     }
   }
   return true;

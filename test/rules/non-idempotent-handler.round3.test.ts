@@ -340,6 +340,10 @@ table('non-idempotent-handler: a consumer\'s last step that cannot fail it', {
       name: 'the last step calls a same-file helper whose whole body is a try whose catch only logs',
       files: exportProject('await notify(payload.to);'),
     },
+    {
+      name: 'the send ends a branch that returns: the code after that branch never runs after it',
+      files: exportProject("if (payload.cc.length === 0) {\n      await notify(payload.to);\n      logger.info('done');\n      return { success: true };\n    }", 'await uploadExport(file);'),
+    },
   ],
   invalid: [
     {

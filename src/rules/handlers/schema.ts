@@ -230,7 +230,53 @@ export function prismaUniqueModels(text: string): Map<string, string[][]> {
   return out;
 }
 
-/** The models with a natural unique key in the Prisma schemas of these package directories (read once per set), with their keys. */
+/** Where a package keeps its Drizzle schema: `schema.ts`, `src/schema.ts`, `src/db/schema.ts`, `db/schema.ts`, or a `schema/` folder. */
+function drizzleFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const base of ['', 'src', 'src/db', 'db']) {
+    const f = path.join(dir, base, 'schema.ts');
+    try { if (fs.statSync(f).isFile()) out.push(f); } catch { /* absent */ }
+    try {
+      const folder = path.join(dir, base, 'schema');
+      for (const n of fs.readdirSync(folder)) if (/\.ts$/.test(n) && !/\.(test|spec|d)\.ts$/.test(n)) out.push(path.join(folder, n));
+    } catch { /* absent */ }
+  }
+  return out;
+}
+
+/** The text of a call from its `(` to the matching `)` (strings skipped roughly), for schema files read as text. */
+function callTextFrom(text: string, open: number): string {
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < text.length && i < open + 200_000; i++) {
+    const ch = text[i];
+    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open, open + 20_000);
+}
+
+/**
+ * The Drizzle tables with a natural unique key in a schema file read as text (a workspace package that is not analysed,
+ * such as a `packages/db` the run leaves out), keyed like `uniqueModels` (variable and table name).
+ */
+export function drizzleUniqueModels(text: string): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  if (!UNIQUE_TRIGGER.test(text)) return out;
+  for (const m of text.matchAll(DRIZZLE_TABLE)) {
+    const keys = drizzleKeys(callTextFrom(text, m.index! + m[0].lastIndexOf('(')));
+    if (!keys.length) continue;
+    for (const n of new Set([normModel(m[1]), normModel(m[2].split('.').pop())])) if (n) out.set(n, [...(out.get(n) ?? []), ...keys]);
+  }
+  return out;
+}
+
+/**
+ * The models with a natural unique key in the Prisma schemas, and the Drizzle schema files, of these package
+ * directories (read once per set), with their keys.
+ */
 export function prismaUniques(dirs: readonly string[]): ReadonlyMap<string, string[][]> {
   const out = new Map<string, string[][]>();
   const seen = new Set<string>();
@@ -242,6 +288,14 @@ export function prismaUniques(dirs: readonly string[]): ReadonlyMap<string, stri
       try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
       if (text.length > 4_000_000) continue;
       for (const [n, keys] of prismaUniqueModels(text)) out.set(n, [...(out.get(n) ?? []), ...keys]);
+    }
+    for (const f of drizzleFiles(d)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      let text = '';
+      try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+      if (text.length > 4_000_000) continue;
+      for (const [n, keys] of drizzleUniqueModels(text)) out.set(n, [...(out.get(n) ?? []), ...keys]);
     }
   }
   return out;
