@@ -8,7 +8,7 @@ import { replaceNodeEdit } from '../../core/edits';
 import { stateName, type ClockAnalysis, type Holder, type Use } from './clock';
 import { rangeKey, skipParensUp, shortText } from './syntax';
 import { unwrap } from '../../core/ast';
-import { NOT_DURATION_RE, START_RE, TIMEOUT_RE, COOLDOWN_RE, CIRCUIT_RE, SLEEP_RE, LAST_STAMP_RE, DURATION_NAME_RE } from './names';
+import { NOT_DURATION_RE, MIN_GAP_RE, START_RE, TIMEOUT_RE, COOLDOWN_RE, CIRCUIT_RE, SLEEP_RE, LAST_STAMP_RE, DURATION_NAME_RE } from './names';
 import { enclosingFunctionOf, functionName, isParameterName } from './syntax';
 import { DURATION_LINKS } from './links';
 
@@ -76,17 +76,23 @@ function qualifies(a: ClockAnalysis, h: Holder, u: Extract<Use, { site: Node }>,
   if (u.kind === 'deadline' || u.kind === 'remaining') bound += ' ' + (u.other?.text ?? '');
   // a receiver that says it holds a duration (`rateLimitDuration`) is not a rate-limit window
   if (receiver && DURATION_NAME_RE.test(bound)) bound = '';
+  // (pass 4) a duration kept in a variable and then compared: the bound it is compared with counts too
+  // (`const timeSinceLast = now - this.lastRequestTime; if (timeSinceLast < MIN_REQUEST_INTERVAL_MS) await sleep(…)`)
+  if (receiver && p?.type === 'variable_declarator') bound += ' ' + comparedBounds(a, p).join(' ');
   // how long a page or device was hidden or asleep: the wall clock is chosen on purpose (it counts the sleep)
   if ([...names, bound].some(n => SLEEP_RE.test(n))) return false;
   const fname = (() => { const f = enclosingFunctionOf(u.site); return f ? functionName(f) ?? '' : ''; })();
   // a circuit breaker's cooldown is a duration (`Date.now() - openedAt < COOLDOWN_MS`); other cooldowns are rate limits
   const circuit = [...names, bound, fname].some(n => CIRCUIT_RE.test(n));
-  const notDuration = (n: string) => NOT_DURATION_RE.test(n) && !(circuit && COOLDOWN_RE.test(n) && !NOT_DURATION_RE.test(n.replace(/cool_?(down|off)/ig, '')));
+  const notDuration = (n: string) => (NOT_DURATION_RE.test(n) || MIN_GAP_RE.test(n)) && !(circuit && COOLDOWN_RE.test(n) && !NOT_DURATION_RE.test(n.replace(/cool_?(down|off)/ig, '')));
   if (names.some(notDuration)) return false;
   // (round 2) a "max age" measured from a start this code took (`Date.now() - browserStartTs >= BROWSER_MAX_AGE_MS`)
   // is how long a resource has lived, not a cache entry's age: a cache or expiry word anywhere still silences it
-  const ageOnly = (n: string) => !NOT_DURATION_RE.test(n.replace(/max_?age|(^|[a-z_])age(?=$|[^a-z])/ig, '$1'));
+  const ageOnly = (n: string) => !NOT_DURATION_RE.test(n.replace(/max_?age|(^|[a-z_])age(?=$|[^a-z])/ig, '$1')) && !MIN_GAP_RE.test(n);
   if (notDuration(bound) && !(START_RE.test(stateName(h.name)) && !h.deadline && ageOnly(bound))) return false;
+  // (pass 4) a Date moved by calendar setters (`startDate.setDate(endDate.getDate() - lookbackDays)`) is a calendar
+  // date: `endDate.getTime() - startDate.getTime()` is the span of a date range, not an elapsed time
+  if ([h, ...u.holders].some(x => calendarMoved(a, x))) return false;
   if (h.deadline) {
     // a deadline that is stored or passed on is an expiry timestamp, not a local deadline
     if (escapes) return false;
@@ -119,10 +125,47 @@ function throttlesOutput(a: ClockAnalysis, h: Holder, site: Node): boolean {
     if (/^(if|for|while|switch|catch|function|return|typeof|await|new|now)$/.test(callee)) continue;
     const before = text.slice(Math.max(0, m.index! - 6), m.index!);
     if (callee === 'now' && /Date\s*\.\s*$/.test(before)) continue;
+    // (pass 4) formatting inside the log line (`Math.round(ms / 1000)`, `JSON.stringify(x)`, `n.toFixed(1)`)
+    if (PURE_FORMAT_RE.test(callee)) continue;
     if (!/^(log|warn|info|debug|error|trace|verbose|print|track\w*|capture\w*|send\w*Event|log\w+|emitMetric|report\w*)$/i.test(callee)) return false;
     calls++;
   }
   return calls > 0;
+}
+
+/** Pure formatting calls that may appear inside a throttled log line. */
+const PURE_FORMAT_RE = /^(round|floor|ceil|trunc|abs|min|max|toFixed|toPrecision|toString|toISOString|toLocaleString|toLocaleTimeString|stringify|join|String|Number|Boolean|padStart|padEnd|slice|substring)$/;
+
+/** The bounds a variable holding a duration is compared with in its function: `if (timeSinceLast < MIN_GAP_MS)`. */
+function comparedBounds(a: ClockAnalysis, decl: Node): string[] {
+  const name = decl.childForFieldName('name');
+  if (name?.type !== 'identifier') return [];
+  const scope = enclosingFunctionOf(decl) ?? a.ctx.root;
+  const out: string[] = [];
+  const re = new RegExp(`(?<![\\w$.])${name.text.replace(/[$]/g, '\\$')}(?![\\w$])`, 'g');
+  const text = a.ctx.text;
+  re.lastIndex = decl.endIndex;
+  for (let m = re.exec(text); m && m.index < scope.endIndex; m = re.exec(text)) {
+    const ref = a.ctx.root.descendantForIndex(m.index, m.index + name.text.length);
+    if (ref?.type !== 'identifier' || a.declaratorOf(name.text, ref)?.startIndex !== decl.startIndex) continue;
+    const up = skipParensUp(ref);
+    const q = up.parent;
+    if (q?.type !== 'binary_expression' || !/^[<>]=?$/.test(q.childForFieldName('operator')?.type ?? '')) continue;
+    const l = q.childForFieldName('left');
+    const other = l && l.startIndex === up.startIndex ? q.childForFieldName('right') : l;
+    if (other) out.push(other.text);
+  }
+  return out;
+}
+
+/** A variable holding a `Date` that calendar setters move (`d.setDate(…)`, `d.setMonth(…)`, `d.setUTCHours(0, 0, 0, 0)`). */
+function calendarMoved(a: ClockAnalysis, h: Holder): boolean {
+  if (h.kind !== 'var') return false;
+  return a.references(h).some(r => {
+    const m = skipParensUp(r).parent;
+    return m?.type === 'member_expression' && m.childForFieldName('object')?.startIndex === skipParensUp(r).startIndex
+      && /^set(UTC)?(Date|Month|FullYear|Hours)$/.test(m.childForFieldName('property')?.text ?? '') && m.parent?.type === 'call_expression';
+  });
 }
 
 function performanceUsable(a: ClockAnalysis): boolean {

@@ -2,6 +2,8 @@
 
 /** Expiry, cache, rate-limit, throttle: RULES.md "NOT findings". Applied to every name around a duration. */
 export const NOT_DURATION_RE = /ttl|cache|stale|fresh|max_?age|(^|[a-z_])age$|throttl|debounce|cooldown|cool_?off|rate_?limit|ratelimit|limiter|window|refresh|expir|token|cookie|session|quota|reset_?interval|last_?reset/i;
+/** (pass 4) A minimum gap between requests (`MIN_REQUEST_INTERVAL_MS`, `minRequestGapMs`, `qps`): client-side rate limiting. */
+export const MIN_GAP_RE = /(^|[^A-Za-z])(min|MIN)_?[A-Za-z_]*(interval|Interval|INTERVAL|gap|Gap|GAP)|[a-z]Min[A-Z]\w*(Interval|Gap)|(^|[^A-Za-z])(qps|QPS)([^A-Za-z]|$)|[Pp]er_?[Ss]econd|PER_SECOND/;
 /** A cooldown is a duration when it belongs to a circuit breaker or an outage back-off (not a resend or rate limit). */
 export const COOLDOWN_RE = /cool_?down|cool_?off/i;
 export const CIRCUIT_RE = /circuit|breaker|open(ed)?(_?at|_?until|_?since)?$|^is_?open|trip|unavailable|unhealthy|failing|outage/i;

@@ -160,6 +160,7 @@ function foreignStamp(a: ClockAnalysis, n: Node | null, comparedWithThreshold = 
   if (u.type === 'identifier') {
     // a start time handed in and subtracted from now is a duration (./durations.ts); compared with `now - W` it is a stamp
     if (!comparedWithThreshold && isParameterName(u, u.text) && START_RE.test(u.text)) return undefined;
+    if (ownMapLoopEntry(a, u)) return undefined; // `for (const [id, ts] of seen)` over a Map this module fills
     return STAMP_NAME_RE.test(u.text) ? u.text : undefined;
   }
   return undefined;
@@ -211,14 +212,16 @@ function evalMs(a: ClockAnalysis, n: Node | null, depth = 0): number | undefined
 /**
  * A window whose value is configuration but whose unit is written out: `cli.skipRecentMinutes * 60_000`,
  * `opts.graceSeconds * 1000`, `STALE_AFTER_MINUTES * 60 * 1000`. Counted as a short window (at most an hour: a
- * value that needed hours or days would be written in hours or days); undefined when the unit is unknown or is hours
+ * value that needed hours or days would be written in hours or days); undefined when the unit is unknown; six hours (calendar) when it is hours
  * or longer.
  */
 function unitWindowMs(n: Node | null): number | undefined {
   const u = unwrap(n);
   if (u?.type !== 'binary_expression' || u.childForFieldName('operator')?.type !== '*') return undefined;
   const t = u.text.replace(/_/g, '');
-  if (/hour|day|week|month|year|\b3600000\b|\b86400000\b|\*\s*60\s*\*\s*60\b/i.test(t)) return undefined;
+  // (pass 4) hours or longer: calendar arithmetic, as the decision says (`hoursAgo * 60 * 60 * 1000` clearing flags
+  // not seen for N hours), reported as a window of six hours so the decision stays silent
+  if (/hour|day|week|month|year|\b3600000\b|\b86400000\b|\*\s*60\s*\*\s*60\b/i.test(t)) return SIX_HOURS;
   const name = identWords(t).join(' ');
   if (/\b(minutes?|mins?)\b/.test(name) || /\*\s*(60000|60\s*\*\s*1000|1000\s*\*\s*60)\b/.test(t)) return ONE_HOUR;
   if (/\b(seconds?|secs?)\b/.test(name)) return 60_000;
@@ -241,6 +244,37 @@ function ownMapEntry(a: ClockAnalysis, obj: Node | null): boolean {
   if (store?.type !== 'identifier') return false;
   v = unwrap(a.declaratorOf(store.text, store)?.childForFieldName('value') ?? null);
   return v?.type === 'new_expression' && /^(Map|WeakMap|LRUCache|LRU|QuickLRU)$/.test(v.childForFieldName('constructor')?.text ?? '');
+}
+
+/** A `new Map()` (or a cache) declared in this file. */
+function ownMapStore(a: ClockAnalysis, store: Node | null): boolean {
+  if (store?.type !== 'identifier') return false;
+  const v = unwrap(a.declaratorOf(store.text, store)?.childForFieldName('value') ?? null);
+  return v?.type === 'new_expression' && /^(Map|WeakMap|LRUCache|LRU|QuickLRU)$/.test(v.childForFieldName('constructor')?.text ?? '');
+}
+
+/**
+ * (pass 4) A loop variable over a Map this file creates: `for (const [id, ts] of processedEvents)` (also `.entries()`,
+ * `.values()`) with `const processedEvents = new Map()` here. Like an entry read with `.get()`: this process's own
+ * in-memory state (a dedup cache being evicted), not a stamp another process wrote.
+ */
+function ownMapLoopEntry(a: ClockAnalysis, id: Node): boolean {
+  const decl = a.declaratorOf(id.text, id);
+  for (let p: Node | null = decl ?? id.parent; p; p = p.parent) {
+    if (p.type === 'for_in_statement') {
+      const left = p.childForFieldName('left');
+      if (!left || !new RegExp(`(^|[^\\w$])${escapeRe(id.text)}([^\\w$]|$)`).test(left.text)) return false;
+      let right = unwrap(p.childForFieldName('right'));
+      if (right?.type === 'call_expression') {
+        const fn = unwrap(right.childForFieldName('function'));
+        if (fn?.type !== 'member_expression' || !/^(entries|values)$/.test(fn.childForFieldName('property')?.text ?? '')) return false;
+        right = unwrap(fn.childForFieldName('object'));
+      }
+      return ownMapStore(a, right);
+    }
+    if (/^(function_declaration|method_definition|arrow_function|function_expression|program)$/.test(p.type)) return false;
+  }
+  return false;
 }
 
 /** A field of an object this module declares itself (`const values: {...} = {}`), written here only from the clock or literals: its own state. */
@@ -330,7 +364,13 @@ function decisionOf(a: ClockAnalysis, uses: Node[], at: Node, windowText: string
       const l = p.childForFieldName('left');
       const other = l && l.startIndex === u.startIndex ? p.childForFieldName('right') : l;
       const stamp = foreignStamp(a, other, true);
-      if (stamp) return { at, site: p, stamp, names: [stamp, windowText, ...extraNames], windowMs };
+      if (stamp) {
+        // (pass 4) `items.filter(x => x.createdAt > oneHourAgo)`: keeps the records stamped after the threshold, a
+        // look-back selection like the query filters below
+        const op = p.childForFieldName('operator')?.type ?? '';
+        const newer = (l && l.startIndex === u.startIndex) ? /^<=?$/.test(op) : /^>=?$/.test(op);
+        return { at, site: p, stamp, names: [stamp, windowText, ...extraNames], windowMs, lookback: newer && filterPredicate(p) };
+      }
       continue;
     }
     // an option that names what it filters: `{ claimStaleBefore: threshold }`, `{ heartbeatOlderThan: x }`
@@ -465,6 +505,9 @@ function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
   const ui = a.ctx.lang === 'tsx' || /\.jsx$/i.test(a.ctx.file);
   if (ui && !names.some(x => /\b(lock|lease|claim)/.test(words(x)))) return;
   // lease vocabulary, or a bound that says the holder timed out (`maxWaitMs`, `RUN_TIMEOUT_MS`)
+  // (pass 4) a request refused because its state or grant has aged (`return c.json({ error: 'expired state' }, 400)`,
+  // `res.status(403)`): an expiry check, unless the decision's own names say lock, lease or claim
+  if (!own.some(x => STRONG_LEASE_RE.test(words(x))) && refusesAsExpired(a, d.site)) return;
   const vocab = names.some(leaseVocab) || names.some(x => TIMEOUT_RE.test(x));
   if (!vocab) {
     // "created in the last minute": a generic stamp needs a short known window, outside UI code, deciding more
@@ -480,6 +523,38 @@ function reportDecision(a: ClockAnalysis, d: Decision, extra: string[]): void {
   a.report(d.at, 'clockSkew', `${what} by comparing \`${shortText(d.stamp)}\`, stamped by another process or machine, with this machine's wall clock (\`${shortText(a.textOf(d.at))}\`): clock skew between them (or a clock step) makes a live holder look dead or a stale one look alive; use fencing tokens or a lease timed on one clock (the database's \`now()\` on both sides)`, [], undefined,
     lease ? LEASE_LINKS.incidents : SKEW_LINKS.incidents, lease ? LEASE_LINKS.patterns : SKEW_LINKS.patterns,
     d.site.startIndex !== d.at.startIndex ? [{ start: d.site.startIndex, end: d.site.endIndex, message: `compared with \`${shortText(d.stamp)}\` here` }] : undefined);
+}
+
+/** The comparison is what a `.filter(…)` callback returns (its expression body, or a `return` in its body). */
+function filterPredicate(cmp: Node): boolean {
+  let n: Node = skipParensUp(cmp);
+  while (n.parent?.type === 'binary_expression' && /^(&&|\|\|)$/.test(n.parent.childForFieldName('operator')?.type ?? '')) n = skipParensUp(n.parent);
+  const p = n.parent;
+  const fn = p?.type === 'arrow_function' && p.childForFieldName('body')?.startIndex === n.startIndex ? p
+    : p?.type === 'return_statement' ? enclosingFunctionOf(p) : null;
+  if (!fn || (fn.type !== 'arrow_function' && fn.type !== 'function_expression' && fn.type !== 'function')) return false;
+  const args = skipParensUp(fn).parent;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? unwrap(call.childForFieldName('function')) : null;
+  return callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'filter';
+}
+
+/** Text that refuses a request as expired or forbidden: an "expired" message, a 4xx status, Forbidden/Unauthorized. */
+const REFUSE_RE = /expir|\bstatus\s*\(\s*4\d\d\b|\bstatus(Code)?\s*:\s*4\d\d\b|,\s*4(00|01|03|10)\s*\)|\b(Forbidden|Unauthori[sz]ed)/i;
+
+/** The decision guards an `if` whose block refuses the request as expired (`if (!state || age > W) return c.json(…, 400)`). */
+function refusesAsExpired(a: ClockAnalysis, site: Node): boolean {
+  let n: Node = skipParensUp(site);
+  for (let i = 0; i < 6 && n.parent; i++) {
+    const p: Node = n.parent;
+    if ((p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.type ?? '')) || p.type === 'parenthesized_expression' || (p.type === 'unary_expression' && p.childForFieldName('operator')?.type === '!')) { n = p; continue; }
+    if (p.type === 'if_statement' && p.childForFieldName('condition')?.startIndex === n.startIndex) {
+      const body = a.textOf(p.childForFieldName('consequence') ?? p);
+      return REFUSE_RE.test(body);
+    }
+    break;
+  }
+  return false;
 }
 
 /** The decision only picks what to show: `if (age < X) badge = 'new'`, `recent ? 'just now' : 'earlier'`. */
