@@ -56,7 +56,7 @@ ruleTester('wall-clock-ordering', {
     {
       name: 'log throttle in a polling loop with Math.round in the line',
       filename: 'file.ts',
-      code: "export async function waitReady(id: string) {\n  let lastLogTime = 0;\n  while (!ready(id)) {\n    const currentTime = Date.now();\n    if (currentTime - lastLogTime > 10000) {\n      logger.log('info', `waiting ${Math.round(currentTime / 1000)}`);\n      lastLogTime = currentTime;\n    }\n    await sleep(2000);\n  }\n}",
+      code: "export async function waitReady(id: string) {\n  let lastLogTime = 0;\n  while (!ready(id)) {\n    const currentTime = Date.now();\n    if (currentTime - lastLogTime > 10000) {\n      logger.log('info', `not ready yet (status: ${status(id)}), waiting ${Math.round(currentTime / 1000)}`);\n      lastLogTime = currentTime;\n    }\n    await sleep(2000);\n  }\n}",
     },
     // a date range moved with calendar setters: its span is not an elapsed time
     {

@@ -6,7 +6,7 @@ import type { Node } from '../../core/parser';
 import type { Fix, TextEdit } from '../../core/types';
 import { replaceNodeEdit } from '../../core/edits';
 import { stateName, type ClockAnalysis, type Holder, type Use } from './clock';
-import { rangeKey, skipParensUp, shortText } from './syntax';
+import { rangeKey, skipParensUp, shortText, namedChildrenOf } from './syntax';
 import { unwrap } from '../../core/ast';
 import { NOT_DURATION_RE, MIN_GAP_RE, START_RE, TIMEOUT_RE, COOLDOWN_RE, CIRCUIT_RE, SLEEP_RE, LAST_STAMP_RE, DURATION_NAME_RE } from './names';
 import { enclosingFunctionOf, functionName, isParameterName } from './syntax';
@@ -116,7 +116,16 @@ function throttlesOutput(a: ClockAnalysis, h: Holder, site: Node): boolean {
   if (st?.type !== 'if_statement' || st.childForFieldName('alternative')) return false;
   const body = st.childForFieldName('consequence');
   if (!body) return false;
-  const text = a.textOf(body);
+  // (pass 4) the words of the log line's strings are not calls (`'not ready yet (status: …)'`), and what a template
+  // interpolates only formats the line (`${Math.round(ms / 1000)}`, `${status(id)}`)
+  let text = a.textOf(body);
+  const frags: Node[] = [];
+  const walk = (n: Node) => { if (n.type === 'string_fragment' || n.type === 'template_substitution') frags.push(n); else for (const c of namedChildrenOf(n)) walk(c); };
+  walk(body);
+  for (const f of frags.reverse()) {
+    const s0 = f.startIndex - body.startIndex, s1 = f.endIndex - body.startIndex;
+    if (s0 >= 0 && s1 <= text.length) text = text.slice(0, s0) + ' '.repeat(s1 - s0) + text.slice(s1);
+  }
   const name = h.name.split('.').pop()!.replace(/[$]/g, '\\$');
   if (!new RegExp(`(^|[^\\w$])${name}\\s*=(?![=>])`).test(text)) return false;
   let calls = 0;
