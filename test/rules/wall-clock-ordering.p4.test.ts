@@ -106,5 +106,20 @@ ruleTester('wall-clock-ordering', {
       errors: [{ ...DURATION, line: 5, column: 10, endLine: 5, endColumn: 49 }],
       output: null,
     },
+    // an in-memory record this file stamps with Date.now(): the metric is an elapsed time, not a foreign stamp's age
+    {
+      name: 'queue wait recorded from a stamp this file writes with Date.now()',
+      filename: 'file.ts',
+      code: "const queue: { job: string; enqueuedAt: number }[] = [];\nexport function push(job: string) { queue.push({ job, enqueuedAt: Date.now() }); }\nexport function done(task: { enqueuedAt: number }) {\n  histogram.record(Date.now() - task.enqueuedAt);\n}",
+      errors: [{ ...DURATION, line: 4, column: 20, endLine: 4, endColumn: 48, message: /stamped with `Date.now\(\)` in this file/ }],
+      output: null,
+    },
+    {
+      name: 'a row stamped with new Date() stays a foreign stamp (info)',
+      filename: 'file.ts',
+      code: "await db.job.create({ data: { enqueuedAt: new Date() } });\nexport function done(task) { histogram.record(Date.now() - task.enqueuedAt.getTime()); }",
+      errors: [{ ...SKEW, line: 2, column: 47, endLine: 2, endColumn: 85, severity: 'info' }],
+      output: null,
+    },
   ],
 });

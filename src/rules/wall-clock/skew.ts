@@ -28,7 +28,7 @@ import { unwrap, memberPath, callArgs, keyName } from '../../core/ast';
 import type { ClockAnalysis } from './clock';
 import { skipParensUp, isRelational, escapeRe, shortText, enclosingFunctionOf, functionName, leaseStamp, identWords, stripStampWrappers, isParameterName, namedChildrenOf } from './syntax';
 import { NOT_DURATION_RE, LEASE_WORDS, LOCKOUT_RE, START_RE, TIMEOUT_RE } from './names';
-import { SKEW_LINKS, LEASE_LINKS } from './links';
+import { SKEW_LINKS, LEASE_LINKS, DURATION_LINKS } from './links';
 
 /**
  * Expiry, session, rate-limit and calendar vocabulary: never a skew finding. Matched on the words of a name
@@ -448,10 +448,34 @@ function judgeAge(a: ClockAnalysis, sub: Node, stamp: string): void {
   for (const use of uses) {
     if (metricUse(use)) {
       if (names.some(silent)) return;
+      // (pass 4) an in-memory record this file stamps itself (`queue.push({ ..., enqueuedAt: Date.now() })`, then
+      // `histogram.record(Date.now() - task.enqueuedAt)`): this process's own clock at both ends, an elapsed time
+      if (stampedHereByClock(a, stamp)) {
+        a.report(sub, 'elapsed', `elapsed time from the wall clock (\`${shortText(a.textOf(sub))}\`, \`${shortText(stamp)}\` stamped with \`Date.now()\` in this file): an NTP step or leap second can make it negative or huge (Cloudflare 2017); use a monotonic clock at both ends`, [], 'info', DURATION_LINKS.incidents, DURATION_LINKS.patterns);
+        return;
+      }
       a.report(sub, 'clockSkew', `age of a timestamp written elsewhere, measured with the local wall clock (\`${shortText(a.textOf(sub))}\`): \`${shortText(stamp)}\` was stamped by another process or machine, so clock skew between them shows up as lag (or negative ages); only recorded here, but do not act on it, or stamp and measure with one clock`, [], 'info', SKEW_LINKS.incidents, SKEW_LINKS.patterns);
       return;
     }
   }
+}
+
+/**
+ * The stamp's property (`task.enqueuedAt` -> `enqueuedAt`) is written in this file, and only ever from `Date.now()`
+ * (`{ enqueuedAt: Date.now() }`, `x.enqueuedAt = Date.now()`; type annotations aside): an in-memory record of this
+ * process. A `new Date()` stamp is not enough (rows written to a database are stamped that way too).
+ */
+function stampedHereByClock(a: ClockAnalysis, stamp: string): boolean {
+  const m = /(?:^|\.)([A-Za-z_$][\w$]*)$/.exec(stamp);
+  if (!m || !/\./.test(stamp)) return false;
+  let clock = 0;
+  for (const hit of a.ctx.text.matchAll(new RegExp(`(?<![\\w$])${escapeRe(m[1])}\\??\\s*[:=](?![=>])\\s*([^,;}\\n]*)`, 'g'))) {
+    const v = hit[1].trim();
+    if (/^Date\.now\(\)\s*\)?$/.test(v)) { clock++; continue; }
+    if (/^(number|Date|string|bigint|null|undefined)\b/.test(v)) continue; // a type annotation
+    return false;
+  }
+  return clock > 0;
 }
 
 /** `lock.expiresAt < Date.now()`: a lease or lock record's stamp compared with the local clock. */
