@@ -54,6 +54,13 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
   if (u && (u.type === 'undefined' || (u.type === 'identifier' && u.text === 'undefined'))) return { state: 'missing', obj: null };
   const obj = ctx.facts.resolveObject(arg);
   if (!obj) return { state: 'opaque' };
+  // (issue 17, pass 4) options held in a const and completed later: `init.signal = AbortSignal.timeout(5000)`,
+  // `config.timeout = 5000`, `Object.assign(init, extra)`, `init[key] = v`
+  if (u?.type === 'identifier') {
+    const later = laterAssignment(ctx, u, keys);
+    if (later === 'set') return { state: 'ok' };
+    if (later === 'unknown') return { state: 'opaque' };
+  }
   let unknown = false;
   let undef: { key: string; pair: Node } | undefined;
   for (const k of keys) {
@@ -67,6 +74,28 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
     if (r.kind === 'unknown') unknown = true;
   }
   return unknown ? { state: 'opaque' } : { state: 'missing', obj, undef };
+}
+
+/**
+ * How the options const named by `id` is completed after its declaration, in the scope that declares it: 'set' when a
+ * timeout key is assigned (`init.signal = …`, `init['timeout'] = …`; a visibly undefined value aside), 'unknown' when it
+ * is merged into (`Object.assign(init, …)`) or written through a computed key (`init[k] = …`), undefined otherwise.
+ */
+function laterAssignment(ctx: RuleContext, id: Node, keys: string[]): 'set' | 'unknown' | undefined {
+  const d = ctx.facts.constDeclarator(id.text, id);
+  if (!d || d.childForFieldName('name')?.type !== 'identifier') return undefined;
+  const scope = enclosingFunction(d) ?? ctx.root;
+  const text = ctx.text.slice(d.endIndex, scope.endIndex);
+  const name = id.text.replace(/[$]/g, '\\$');
+  if (!new RegExp(`(?<![\\w$.])${name}\\s*(\\.|\\[)|Object\\.assign\\(\\s*${name}\\b`).test(text)) return undefined;
+  if (new RegExp(`Object\\.assign\\(\\s*${name}\\s*,`).test(text)) return 'unknown';
+  const keyAlt = keys.map(k => k.replace(/[$]/g, '\\$')).join('|');
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${name}\\s*(?:\\.\\s*(${keyAlt})|\\[\\s*['"\`](${keyAlt})['"\`]\\s*\\])\\s*=(?![=>])\\s*([^;\\n]*)`, 'g'))) {
+    if (/^(undefined|void 0)\s*$/.test(m[3].trim())) continue;
+    return 'set';
+  }
+  if (new RegExp(`(?<![\\w$.])${name}\\s*\\[[^\\]'"\`]+\\]\\s*=(?![=>])`).test(text)) return 'unknown';
+  return undefined;
 }
 
 /** An AbortSignal named `signal` in scope (parameter or destructured option) that the call could combine with. */
