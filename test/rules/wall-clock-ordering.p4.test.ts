@@ -64,8 +64,27 @@ ruleTester('wall-clock-ordering', {
       filename: 'file.ts',
       code: "export function windows(days: number) {\n  const endDate = new Date();\n  const startDate = new Date();\n  startDate.setDate(endDate.getDate() - days);\n  const spanMs = endDate.getTime() - startDate.getTime();\n  return { from: new Date(startDate.getTime() - spanMs), to: startDate };\n}",
     },
+    // picking the newest record in a reduce over them: what to show or report, not a write decided by a clock
+    {
+      name: 'latest tagged event picked in a reduce (if / return)',
+      filename: 'file.ts',
+      code: "const latest = events.reduce((acc, event) => {\n  if (!acc) return event;\n  if (event.updatedAt.getTime() > acc.updatedAt.getTime()) return event;\n  return acc;\n}, null);",
+    },
+    // newest first: the order a list is shown in
+    {
+      name: 'merged list sorted newest first for a preview',
+      filename: 'file.ts',
+      code: "export function preview(rules) {\n  const emails = rules.flatMap((r) => r.messages).sort((a, b) => b.timestamp - a.timestamp);\n  return { emails };\n}",
+    },
   ],
   invalid: [
+    {
+      name: 'the same merged list sorted oldest first',
+      filename: 'file.ts',
+      code: "export function preview(rules) {\n  const emails = rules.flatMap((r) => r.messages).sort((a, b) => a.timestamp - b.timestamp);\n  return { emails };\n}",
+      errors: [{ messageId: 'sortByTimestamp', incidents: [], patterns: ['logical-clocks'], line: 2, column: 18, endLine: 2, endColumn: 92, severity: 'warning' }],
+      output: null,
+    },
     // the same refusal shape with a lock in its own names is still a lease judged by the local clock
     {
       name: 'lock older than the window refused: still a lease',

@@ -25,6 +25,7 @@ export function checkLastWriteWins(a: ClockAnalysis): void {
     else if (!LWW_PROP_RE.test(l.prop) || !LWW_PROP_RE.test(r.prop)) continue;
     if (l.object === r.object) continue;
     if (insideSortComparator(cmp)) continue;
+    if (insideReduceOver(cmp, [l.object, r.object])) continue;
     if (!decidesAWrite(a, cmp, [l.object, r.object])) continue;
     a.report(cmp, 'lastWriteWins', `last-write-wins by wall-clock timestamps (\`${shortText(a.textOf(cmp))}\`): clocks on different machines disagree and can step back, so an older write can overwrite a newer one; use a version counter or a hybrid logical clock`, [], undefined, ORDERING_LINKS.incidents, ORDERING_LINKS.patterns);
   }
@@ -88,10 +89,37 @@ export function checkSorts(a: ClockAnalysis): void {
     const merged = isMerged(a, recv);
     const recvName = recv.type === 'identifier' ? recv.text : memberPath(recv)?.join('.') ?? '';
     const processed = processedInOrder(a, call, recv);
+    // (pass 4) newest first (`b.date - a.date`): the order a list is shown in; events replayed in causal order are
+    // sorted oldest first
+    if (!processed && descending(body, params[0], params[1])) continue;
     if (!(merged || (processed && STREAM_NAME_RE.test(recvName)))) continue;
     if (!processed && !STREAM_NAME_RE.test(recvName + ' ' + (merged ? a.textOf(recv) : ''))) continue;
     a.report(call, 'sortByTimestamp', `events ordered by wall-clock timestamps (\`.${fn.childForFieldName('property')?.text}\` by \`${prop}\`): clocks on different sources disagree and can step back, so events are processed out of causal order; use a logical clock or a per-source sequence number`, [], undefined, ORDERING_LINKS.incidents, ORDERING_LINKS.patterns);
   }
+}
+
+/** The comparator reads its second parameter first: `(a, b) => b.ts - a.ts`. */
+function descending(body: string, first: string, second: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(first) || !/^[A-Za-z_$][\w$]*$/.test(second)) return false;
+  const at = (x: string) => body.search(new RegExp(`(?<![\\w$.])${escapeRe(x)}(?![\\w$])`));
+  const i = at(first), j = at(second);
+  return j >= 0 && i >= 0 && j < i;
+}
+
+/**
+ * (pass 4) The comparison sits in a `.reduce` callback over the two compared records (the accumulator and the
+ * element): picking the newest of several records, like `reduce((a, b) => a.ts > b.ts ? a : b)` (round 3), is how
+ * code picks the latest one to show or report, not a write that one machine's clock decides.
+ */
+function insideReduceOver(cmp: Node, objects: string[]): boolean {
+  const f = enclosingFunctionOf(cmp);
+  const args = f ? skipParensUp(f).parent : null;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  const callee = call?.type === 'call_expression' ? unwrap(call.childForFieldName('function')) : null;
+  if (callee?.type !== 'member_expression' || !/^reduce(Right)?$/.test(callee.childForFieldName('property')?.text ?? '')) return false;
+  const params = (f!.childForFieldName('parameters')?.namedChildren ?? []).filter((c): c is Node => !!c).slice(0, 2).map(c => (c.childForFieldName('pattern') ?? c).text);
+  const roots = objects.map(o => o.split(/[.[(]/)[0]);
+  return params.length === 2 && roots.every(r => params.includes(r));
 }
 
 function isMerged(a: ClockAnalysis, recv: Node | null, depth = 0): boolean {
