@@ -52,7 +52,8 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
   if (arg === undefined || arg === null) return absent === 'missing' ? { state: 'missing', obj: null } : { state: 'ok' };
   const u = unwrap(arg);
   if (u && (u.type === 'undefined' || (u.type === 'identifier' && u.text === 'undefined'))) return { state: 'missing', obj: null };
-  const obj = ctx.facts.resolveObject(arg);
+  // (issue 17, pass 4) a `let` holding an object literal that is never reassigned reads like a `const`
+  const obj = ctx.facts.resolveObject(arg) ?? (u?.type === 'identifier' ? letObject(ctx, u) : null);
   if (!obj) return { state: 'opaque' };
   // (issue 17, pass 4) options held in a const and completed later: `init.signal = AbortSignal.timeout(5000)`,
   // `config.timeout = 5000`, `Object.assign(init, extra)`, `init[key] = v`
@@ -82,7 +83,7 @@ export function inspectOptions(ctx: RuleContext, arg: Node | null | undefined, k
  * is merged into (`Object.assign(init, …)`) or written through a computed key (`init[k] = …`), undefined otherwise.
  */
 function laterAssignment(ctx: RuleContext, id: Node, keys: string[]): 'set' | 'unknown' | undefined {
-  const d = ctx.facts.constDeclarator(id.text, id);
+  const d = ctx.facts.constDeclarator(id.text, id) ?? letDeclarator(ctx, id);
   if (!d || d.childForFieldName('name')?.type !== 'identifier') return undefined;
   const scope = enclosingFunction(d) ?? ctx.root;
   const text = ctx.text.slice(d.endIndex, scope.endIndex);
@@ -96,6 +97,24 @@ function laterAssignment(ctx: RuleContext, id: Node, keys: string[]): 'set' | 'u
   }
   if (new RegExp(`(?<![\\w$.])${name}\\s*\\[[^\\]'"\`]+\\]\\s*=(?![=>])`).test(text)) return 'unknown';
   return undefined;
+}
+
+/** The one visible `let` declarator of `id` when nothing assigns the variable again after it. */
+function letDeclarator(ctx: RuleContext, id: Node): Node | undefined {
+  const decls = ctx.facts.declarations.get(id.text)?.filter(d => d.type === 'variable_declarator' && ctx.facts.inScopeOf(d, id));
+  if (decls?.length !== 1) return undefined;
+  const d = decls[0];
+  if (d.parent?.firstChild?.text !== 'let' || d.childForFieldName('name')?.type !== 'identifier') return undefined;
+  const scope = enclosingFunction(d) ?? ctx.root;
+  const name = id.text.replace(/[$]/g, '\\$');
+  if (new RegExp(`(?<![\\w$.])${name}\\s*([-+*/%&|^]|\\?\\?|&&|\\|\\|)?=(?![=>])|(\\+\\+|--)\\s*${name}(?![\\w$])|(?<![\\w$.])${name}\\s*(\\+\\+|--)|[,{]\\s*${name}\\s*[,}]\\s*=(?!=)`).test(ctx.text.slice(d.endIndex, scope.endIndex))) return undefined;
+  return d;
+}
+
+/** `let init = { … }` never reassigned: its object literal. */
+function letObject(ctx: RuleContext, id: Node): Node | null {
+  const v = unwrap(letDeclarator(ctx, id)?.childForFieldName('value') ?? null);
+  return v?.type === 'object' ? v : null;
 }
 
 /** An AbortSignal named `signal` in scope (parameter or destructured option) that the call could combine with. */
