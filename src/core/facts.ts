@@ -53,13 +53,18 @@ export class FileFacts {
   /** Whether `at` lies in the scope of declaration `d` (declarationScope, memoised: a name declared in many functions
    * was looked up once per use, each walking parents through the wasm boundary). */
   inScopeOf(d: Node, at: Node): boolean {
+    return this.inScopeRange(d, at.startIndex, at.endIndex);
+  }
+
+  /** inScopeOf for a node spanning [start, end]. */
+  private inScopeRange(d: Node, start: number, end: number): boolean {
     let r = this.scopes.get(d.id);
     if (r === undefined) {
       const sc = declarationScope(d);
       r = sc ? [sc.startIndex, sc.endIndex] as const : null;
       this.scopes.set(d.id, r);
     }
-    return r !== null && r[0] <= at.startIndex && at.endIndex <= r[1];
+    return r !== null && r[0] <= start && end <= r[1];
   }
 
   /** Local declarations by name: the declaring node (variable_declarator, function_declaration, ...). */
@@ -183,8 +188,9 @@ export class FileFacts {
   isShadowed(ref: Node, name: string): boolean {
     const decls = this.declarations.get(name);
     if (decls) {
+      const s = ref.startIndex, e = ref.endIndex;
       for (const d of decls) {
-        if (this.inScopeOf(d, ref)) {
+        if (this.inScopeRange(d, s, e)) {
           // the import binding itself is top-level and is not a declarator; a top-level `const fetch = ...` shadows the global
           return true;
         }
@@ -228,7 +234,10 @@ export class FileFacts {
     if (!b) return undefined;
     // destructured require and the local declaration are the same declarator: not a shadow
     const decls = this.declarations.get(ref.text);
-    if (decls && decls.some(d => !contains(d, b.node) && this.inScopeOf(d, ref))) return undefined;
+    if (decls) {
+      const s = ref.startIndex, e = ref.endIndex;
+      if (decls.some(d => this.inScopeRange(d, s, e) && !contains(d, b.node))) return undefined;
+    }
     if (this.paramShadow(ref, ref.text)) return undefined;
     return b;
   }
@@ -241,11 +250,23 @@ export class FileFacts {
   constDeclarator(name: string, at?: Node): Node | undefined {
     const decls = this.declarations.get(name);
     if (!decls) return undefined;
-    const visible = decls.filter(d => d.type === 'variable_declarator' && (!at || this.inScopeOf(d, at)));
-    if (visible.length !== 1) return undefined;
-    const d = visible[0];
-    const kind = d.parent?.firstChild?.text;
+    // (`at`'s range read once, and each declaration's type once per file: both are calls into the parser)
+    const s = at?.startIndex ?? 0, e = at ? at.endIndex : 0;
+    let d: Node | undefined;
+    for (const x of decls) {
+      if (!this.isVariableDeclarator(x) || (at && !this.inScopeRange(x, s, e))) continue;
+      if (d) return undefined;
+      d = x;
+    }
+    const kind = d?.parent?.firstChild?.text;
     return kind === 'const' ? d : undefined;
+  }
+
+  private readonly declarators = new Map<number, boolean>();
+  private isVariableDeclarator(d: Node): boolean {
+    let r = this.declarators.get(d.id);
+    if (r === undefined) this.declarators.set(d.id, (r = d.type === 'variable_declarator'));
+    return r;
   }
 
   /**

@@ -100,6 +100,20 @@ export interface FileSymbols {
 
 export interface SymbolFunctionInfo { node: Node; id: string; cls?: string }
 
+/**
+ * An empty record keyed by the file's own names (functions, exports, classes, methods, fields). Created in V8's
+ * dictionary mode: an object literal gains one hidden-class transition per new key, and with every file adding its
+ * own names those transitions (and their maps, kept for the whole run) cost more than the symbol table's other work.
+ * Plain Object prototype, so the records compare, spread and serialise as object literals do.
+ */
+function record<T>(): Record<string, T> {
+  // (deleting a property that is not the last one added is what turns an object to dictionary mode)
+  const o: Record<string, unknown> = { a: 0, b: 0 };
+  delete o.a;
+  delete o.b;
+  return o as Record<string, T>;
+}
+
 const CLASS_TYPES = new Set(['class_declaration', 'abstract_class_declaration', 'class']);
 const IGNORED_GLOBALS = new Set(['console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Number', 'String', 'Date', 'Reflect', 'Symbol', 'process', 'require', 'Buffer', 'BigInt', 'Error', 'Boolean', 'Map', 'Set', 'URL', 'super']);
 
@@ -199,19 +213,21 @@ function decoratorNames(n: Node): string[] {
  * record per-function facts while the tree is alive.
  */
 class SymbolBuilder {
-  readonly out: FileSymbols = { exports: {}, star: [], locals: {}, classes: {}, functions: {}, imports: [] };
+  readonly out: FileSymbols = { exports: record(), star: [], locals: record(), classes: record(), functions: record(), imports: [] };
   readonly fnNodes: { node: Node; sym: FunctionSymbol }[] = [];
   constructor(readonly text: string, readonly facts: FileFacts, readonly lines: LineIndex, readonly topNames: Set<string>) {}
 
   addFunction(node: Node, id: string, head: Node, cls?: string, wrappers?: string[]) {
     if (this.out.functions[id]) return;
     const p = this.lines.pos(head.startIndex);
+    const start = node.startIndex, end = node.endIndex;
     const sym: FunctionSymbol = {
-      id, cls, line: p.line, column: p.column, endLine: this.lines.pos(node.endIndex).line, start: node.startIndex, end: node.endIndex,
+      id, cls, line: p.line, column: p.column, endLine: this.lines.pos(end).line, start, end,
       calls: [], facts: {},
     };
     if (wrappers?.length) sym.wrappers = wrappers;
-    const ret = returnedNew(node);
+    // (no `new` in its text: no constructed class to return; most functions, and reading their bodies is not free)
+    const ret = hasWordIn(this.text, 'new', start, end) ? returnedNew(node) : undefined;
     const rr = ret ? refOfName(ret, this.facts, this.topNames) : undefined;
     if (rr) sym.returns = rr;
     this.out.functions[id] = sym;
@@ -221,7 +237,7 @@ class SymbolBuilder {
   addClass(c: Node, forcedName?: string): string | undefined {
     const name = forcedName ?? c.childForFieldName('name')?.text;
     if (!name) return undefined;
-    const cls: ClassSymbol = { name, methods: {}, fields: {} };
+    const cls: ClassSymbol = { name, methods: record(), fields: record() };
     const decos = decoratorNames(c.parent?.type === 'export_statement' ? c.parent : c).concat(decoratorNames(c));
     if (decos.length) cls.decorators = decos;
     for (const h of namedChildren(c)) {
@@ -503,6 +519,11 @@ export function buildSymbols(root: Node, text: string, facts: FileFacts, lines: 
   }
   if (onFunction) for (const f of fnNodes) onFunction({ node: f.node, id: f.sym.id, cls: f.sym.cls }, f.sym);
   return out;
+}
+
+/** Whether `word` occurs in text[start, end) (a slice: `indexOf` from `start` would read on to the end of the file). */
+function hasWordIn(text: string, word: string, start: number, end: number): boolean {
+  return text.slice(start, end).includes(word);
 }
 
 /** `=> new X(...)` or a top-level `return new X(...)` of a function body: X (an identifier), else undefined. */

@@ -289,6 +289,8 @@ export class ModuleResolver {
 
   // caches (all derived; cleared by invalidate)
   private readonly resolutions = new Map<string, Map<string, Resolution>>();
+  /** fromFile -> its directory's map in `resolutions` (a project pass asks per file: path.resolve/dirname once each). */
+  private readonly resolutionsOfFile = new Map<string, Map<string, Resolution>>();
   private readonly json = new Map<string, unknown>(); // parsed JSON/JSONC/YAML files, null when absent/malformed
   private readonly rawConfigs = new Map<string, RawConfig | null>();
   private readonly configs = new Map<string, TsConfig | null>();
@@ -312,15 +314,21 @@ export class ModuleResolver {
 
   /** resolve() with the kind of specifier: an unresolved `external` is a package, an unresolved `relative`/`alias`/`workspace` a miss. */
   resolveDetailed(fromFile: string, specifier: string): Resolution {
+    let perDir = this.resolutionsOfFile.get(fromFile);
+    let r = perDir?.get(specifier);
+    if (r) return r;
     let dir: string;
     try {
       dir = path.dirname(path.resolve(fromFile));
     } catch {
       return { path: undefined, kind: 'other' };
     }
-    let perDir = this.resolutions.get(dir);
-    if (!perDir) this.resolutions.set(dir, (perDir = new Map()));
-    let r = perDir.get(specifier);
+    if (!perDir) {
+      perDir = this.resolutions.get(dir);
+      if (!perDir) this.resolutions.set(dir, (perDir = new Map()));
+      this.resolutionsOfFile.set(fromFile, perDir);
+    }
+    r = perDir.get(specifier);
     if (!r) {
       try {
         r = this.compute(dir, specifier);
@@ -349,7 +357,7 @@ export class ModuleResolver {
         return;
       }
       // a source file: only its existence matters here
-      if (this.host.forget?.(abs) !== false) this.resolutions.clear();
+      if (this.host.forget?.(abs) !== false) { this.resolutions.clear(); this.resolutionsOfFile.clear(); }
     } catch {
       this.clearAll();
     }
@@ -357,6 +365,7 @@ export class ModuleResolver {
 
   private clearAll(): void {
     this.resolutions.clear();
+    this.resolutionsOfFile.clear();
     this.json.clear();
     this.rawConfigs.clear();
     this.configs.clear();
