@@ -74,6 +74,28 @@ export const FUNCTION_TYPES = new Set([
 ]);
 export const SCOPE_TYPES = new Set([...FUNCTION_TYPES, 'statement_block', 'program', 'for_statement', 'for_in_statement', 'class_body', 'switch_body', 'catch_clause']);
 
+const IDENT_CHAR = /[\w$]/;
+
+/**
+ * The `return` statements of a block body that belong to its function (not to a function nested in it), last first:
+ * found from the `return` keywords in the body's text, each checked up to the body. Reading a function's whole body
+ * node by node to find them cost more than most rules' work on that function.
+ */
+export function ownReturnStatements(body: Node): Node[] {
+  const text = body.text;
+  const out: Node[] = [];
+  for (let i = text.lastIndexOf('return'); i >= 0; i = i > 0 ? text.lastIndexOf('return', i - 1) : -1) {
+    if ((i > 0 && IDENT_CHAR.test(text[i - 1])) || (i + 6 < text.length && IDENT_CHAR.test(text[i + 6]))) continue;
+    const kw = body.descendantForIndex(body.startIndex + i, body.startIndex + i + 5);
+    const st = kw?.type === 'return' ? kw.parent : null;
+    if (st?.type !== 'return_statement') continue;
+    let nested = false;
+    for (let p = st.parent; p && p.id !== body.id; p = p.parent) if (FUNCTION_TYPES.has(p.type)) { nested = true; break; }
+    if (!nested) out.push(st);
+  }
+  return out;
+}
+
 export function enclosingFunction(node: Node): Node | null {
   for (let p = node.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
   return null;

@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../core/parser';
 import type { RuleContext } from '../../core/rule';
-import { callArgs, FUNCTION_TYPES, keyName, memberPath, namedChildren, stringValue, unwrap } from '../../core/ast';
+import { callArgs, FUNCTION_TYPES, keyName, memberPath, namedChildren, ownReturnStatements, stringValue, unwrap } from '../../core/ast';
 import type { Target } from './classify';
 
 /** The module's directive prologue: `'use client'`, `'use server'` (after comments and other directives), if any. */
@@ -68,17 +68,10 @@ export function returnedValues(fn: Node): Node[] {
   if (!body) return [];
   if (body.type !== 'statement_block') return [body];
   const out: Node[] = [];
-  const stack: Node[] = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n !== body && FUNCTION_TYPES.has(n.type)) continue;
-    if (n.type === 'return_statement') {
-      const v = n.namedChild(0);
-      if (!v) return []; // a bare return: not a URL
-      out.push(v);
-      continue;
-    }
-    for (const c of namedChildren(n)) stack.push(c);
+  for (const r of ownReturnStatements(body)) {
+    const v = r.namedChild(0);
+    if (!v) return []; // a bare return: not a URL
+    out.push(v);
   }
   return out;
 }
