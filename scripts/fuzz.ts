@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --count N --seed S [--workers W] [--timeout-ms T] [--slow-ms M] [--out DIR] [--kb-ratio R]`
+ * `npm run fuzz -- --count N --seed S [--workers W] [--timeout-ms T] [--slow-ms M] [--out DIR] [--kb-ratio R] [--only I,J]`
  *
  * Seeded mutations of the project's own inputs (examples/, src/, the VS Code fixture workspace, the code in the
  * rule tests' tables, the knowledge base's markdown) plus the pathological shapes of issue 21 at the sizes it
@@ -8,7 +8,9 @@
  * of CPU time (default 1000), the wall time of the run and the slowest inputs. Every failure is saved as a
  * reproducer (the input plus a .json with how it was made) under --out (default fuzz-out/, gitignored).
  *
- * The same seed gives the same inputs. Times are CPU times of the child (user + system) around one input, so a
+ * The same seed gives the same inputs. `--only 8095,3626` runs only those inputs of the seed (made in order, the others
+ * skipped): the stress shapes come back exactly; a mutated input does only while the corpus (the project's own
+ * sources) is unchanged. Times are CPU times of the child (user + system) around one input, so a
  * loaded machine does not inflate them the way it inflates wall time; the time limit is wall time.
  */
 import { fork, type ChildProcess } from 'child_process';
@@ -22,7 +24,7 @@ const ROOT = path.dirname(__dirname);
 // ------------------------------------------------------------------------------------------------ options
 
 function options(argv: string[]) {
-  const o = { count: 1000, seed: 1, workers: 2, timeoutMs: 20_000, slowMs: 1000, out: path.join(ROOT, 'fuzz-out'), kbRatio: 0.05 };
+  const o = { count: 1000, seed: 1, workers: 2, timeoutMs: 20_000, slowMs: 1000, out: path.join(ROOT, 'fuzz-out'), kbRatio: 0.05, only: undefined as Set<number> | undefined };
   for (let i = 0; i < argv.length; i++) {
     const [k, inline] = argv[i].split('=', 2);
     const v = inline ?? argv[++i];
@@ -34,8 +36,11 @@ function options(argv: string[]) {
     else if (k === '--slow-ms') o.slowMs = num();
     else if (k === '--kb-ratio') o.kbRatio = num();
     else if (k === '--out') o.out = path.resolve(v);
-    else throw new Error(`unknown option ${k} (--count, --seed, --workers, --timeout-ms, --slow-ms, --kb-ratio, --out)`);
+    else if (k === '--only') o.only = new Set(v.split(',').map(x => { const n = Number(x.replace(/^#/, '')); if (!Number.isInteger(n) || n < 0) throw new Error(`--only takes input numbers (got ${x})`); return n; }));
+    else throw new Error(`unknown option ${k} (--count, --seed, --workers, --timeout-ms, --slow-ms, --kb-ratio, --out, --only)`);
   }
+  // --only: the inputs of the seed are made in order up to the largest number asked for, and only those are run
+  if (o.only) o.count = Math.max(...o.only) + 1;
   return o;
 }
 
@@ -222,7 +227,13 @@ async function main(): Promise<void> {
   });
 
   let nextId = 0;
-  const inputs = function* () { while (nextId < o.count) yield makeInput(nextId++, r, c, o.kbRatio); }();
+  const inputs = function* () {
+    while (nextId < o.count) {
+      const input = makeInput(nextId++, r, c, o.kbRatio);
+      if (!o.only || o.only.has(input.id)) yield input;
+    }
+  }();
+  const total = o.only ? o.only.size : o.count;
   const lane = async (slot: number) => {
     for (let it = inputs.next(); !it.done; it = inputs.next()) {
       const input = it.value;
@@ -236,7 +247,7 @@ async function main(): Promise<void> {
       else if (out.cpuMs > o.slowMs) { slow++; save('slow', input, out); }
       if (out.notices.length) handled++;
       const done = outcomes.length;
-      if (done % 250 === 0 || done === o.count) process.stderr.write(`fuzz: ${done}/${o.count} inputs, ${crashes} crashes, ${hangs} hangs, ${slow} over ${o.slowMs} ms, ${Math.round((performance.now() - t0) / 1000)} s\n`);
+      if (done % 250 === 0 || done === total) process.stderr.write(`fuzz: ${done}/${total} inputs, ${crashes} crashes, ${hangs} hangs, ${slow} over ${o.slowMs} ms, ${Math.round((performance.now() - t0) / 1000)} s\n`);
     }
   };
   await Promise.all(children.map((_, i) => lane(i)));
@@ -246,7 +257,7 @@ async function main(): Promise<void> {
   const slowest = [...outcomes].filter(x => Number.isFinite(x.out.cpuMs)).sort((a, b) => b.out.cpuMs - a.out.cpuMs).slice(0, 10);
   const kinds = new Map<string, number>();
   for (const { out } of outcomes) for (const n of out.notices) {
-    const k = /tree-sitter crashed/.test(n) ? 'file skipped: parser crash' : /time budget/.test(n) ? 'rule over its time budget' : /nesting too deep/.test(n) ? 'rule out of stack' : /nested more than|larger than/.test(n) ? 'postmortem over a limit' : /does not parse/.test(n) ? 'postmortem code does not parse' : 'other notice';
+    const k = /tree-sitter crashed/.test(n) ? 'file skipped: parser crash' : /parse of (it|the fixed text) ran over/.test(n) ? 'parse over its budget' : /time budget/.test(n) ? 'rule over its time budget' : /nesting too deep/.test(n) ? 'rule out of stack' : /nested more than|larger than/.test(n) ? 'postmortem over a limit' : /does not parse/.test(n) ? 'postmortem code does not parse' : 'other notice';
     kinds.set(k, (kinds.get(k) ?? 0) + 1);
   }
   const lines = [

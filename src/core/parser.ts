@@ -72,6 +72,54 @@ export class ParserCrashError extends Error {
 }
 
 /**
+ * Thrown when a fresh parse ran past its budget (parseBudgetMs): tree-sitter's error recovery is quadratic on some
+ * garbage (`x = ` then ` } c = ` repeated: 400 times 1.2 s, 800 times 4.6 s, 3,200 times 90 s). The parse is cancelled
+ * through tree-sitter's progress callback and the parser reset; the runtime stays usable. A ParserCrashError with
+ * `culprit` set, so every caller that skips a file tree-sitter crashed on skips this one the same way (with this
+ * message): the CLI's file pass, the editor, the background index, the knowledge base's code check.
+ */
+export class ParseBudgetError extends ParserCrashError {
+  constructor(readonly budgetMs: number) {
+    super(`over the ${budgetMs} ms parse budget`, true);
+    this.message = `tree-sitter's parse of it ran over its ${budgetMs} ms budget (its error recovery can take quadratic time on broken code)`;
+  }
+}
+
+/**
+ * The CPU time a fresh parse may take: 500 ms plus 2 ms per 1,000 characters (UTF-16 units). Normal code parses at
+ * ~0.2 ms per 1,000 characters warm and ~0.6 on a cold start (lodash.js, 546,000 characters: 80 ms, 341 ms cold; its
+ * budget is 1,592 ms). The progress callback cannot tell a parse in error recovery from a normal one (tree-sitter's
+ * `hasError` is false again as soon as one stack version has recovered), so the budget is the same for every parse.
+ */
+export function parseBudgetMs(length: number): number {
+  return 500 + Math.ceil(length / 500);
+}
+
+/** Where a process's CPU time can be read (Node): the parse budget's clock; else wall time (a browser). */
+const cpuNow = typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+  ? (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
+  : (): number => performance.now();
+
+/**
+ * Parse options whose progress callback cancels the parse once it has taken `budgetMs` of CPU time. tree-sitter calls
+ * it every hundred parser operations: it reads the wall clock, and the CPU time (a system call) only once the wall
+ * time is past the budget (the parsing thread's CPU time cannot be ahead of it), then at most every 1/100 of the
+ * budget.
+ */
+function budgetedParse(budgetMs: number): { options: TS.ParseOptions; cancelled: () => boolean } {
+  const wall0 = performance.now(), cpu0 = cpuNow();
+  let nextCpuCheck = wall0 + budgetMs, over = false;
+  const progressCallback = (): boolean => {
+    if (over) return true;
+    const w = performance.now();
+    if (w < nextCpuCheck) return false;
+    nextCpuCheck = w + budgetMs / 100;
+    return (over = cpuNow() - cpu0 > budgetMs);
+  };
+  return { options: { progressCallback } as TS.ParseOptions, cancelled: () => over };
+}
+
+/**
  * One web-tree-sitter runtime: a private copy of the library (its module state holds the WASM instance), the
  * grammars loaded into it (once each: two Language objects for one grammar break incremental re-parse, see
  * loadLanguage) and a parser per language. Trees, nodes and queries belong to the runtime that made them.
@@ -469,9 +517,27 @@ const INCREMENTAL_READ_UNITS = 128;
  */
 export function parseSync(text: string, lang: LangId, oldTree?: Tree | null): Tree {
   const rt = usableRuntime();
-  const tree = oldTree ? reparseWithin(text, lang, oldTree, Infinity) : guarded(rt, () => parserFor(rt, lang).parse(text));
-  if (!tree) throw new Error('incident-lens: tree-sitter returned no tree');
-  return oldTree ? tree : bridgeGrammarGaps(rt, tree, text, lang);
+  if (oldTree) {
+    const again = reparseWithin(text, lang, oldTree, Infinity);
+    if (!again) throw new Error('incident-lens: tree-sitter returned no tree');
+    return again;
+  }
+  // a fresh parse has a budget (ParseBudgetError); the second parse, of the grammar gaps' rewrite, shares it
+  const budgetMs = parseBudgetMs(text.length);
+  const budget = budgetedParse(budgetMs);
+  const tree = guarded(rt, () => parseOrReset(parserFor(rt, lang), text, budget));
+  if (!tree) {
+    if (budget.cancelled()) throw new ParseBudgetError(budgetMs);
+    throw new Error('incident-lens: tree-sitter returned no tree');
+  }
+  return bridgeGrammarGaps(rt, tree, text, lang, budget);
+}
+
+/** A fresh parse with a budget; a cancelled one resets the parser (else its next parse would resume this one). */
+function parseOrReset(parser: TS.Parser, text: string, budget: ReturnType<typeof budgetedParse>): Tree | null {
+  const tree = parser.parse(text, null, budget.options);
+  if (!tree) parser.reset();
+  return tree;
 }
 
 /** Trees parsed from a text rewritten by grammar-gaps.ts: their re-parses read the rewritten text too. */
@@ -483,11 +549,12 @@ export function parsedFromRewrite(tree: Tree): boolean { return rewrittenTrees.h
  * A fresh tree with syntax errors gets a second parse of the text with the grammar's gaps rewritten
  * (grammar-gaps.ts: same length, positions unchanged); the tree with fewer errors is kept.
  */
-function bridgeGrammarGaps(rt: Runtime, tree: Tree, text: string, lang: LangId): Tree {
+function bridgeGrammarGaps(rt: Runtime, tree: Tree, text: string, lang: LangId, budget?: ReturnType<typeof budgetedParse>): Tree {
   if (!tree.rootNode.hasError) return tree;
   const alt = rewriteGrammarGaps(text, lang);
   if (alt === undefined) return tree;
-  const altTree = guarded(rt, () => parserFor(rt, lang).parse(alt));
+  // over the budget: the first tree stands
+  const altTree = guarded(rt, () => budget ? parseOrReset(parserFor(rt, lang), alt, budget) : parserFor(rt, lang).parse(alt));
   if (!altTree) return tree;
   if (errorWeight(altTree) < errorWeight(tree)) {
     tree.delete();

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { analyzeTree, analyzeTreeSymbolsLater, AnalyzeOptions, FileAnalysis, unusedDirectiveFindings } from './analyzer';
-import { languageForPath, loadLanguage, parseSync, LangId, type Node } from './parser';
+import { languageForPath, loadLanguage, parseSync, LangId, ParseBudgetError, type Node, type Tree } from './parser';
 import { generatedReason, readSourceFile, type ReadResult } from './files';
 import { applyEdits, LineIndex } from './text';
 import { resolverFor, type ResolvedConfig, type ResolverOptions } from './config';
@@ -182,7 +182,8 @@ export interface FixRun {
  * analysis (the mean so far) still ends within the time budget (CPU time unless the settings' clock is 'wall');
  * checked only when a round has fixes to apply. When a rule stopped at its finding cap (MAX_FINDINGS_PER_RULE), only
  * the round that fixes the reported findings runs (notice in `stopped`): the fixes applied then do not depend on the
- * machine's load, and a file that needs more is fixed by running --fix again.
+ * machine's load, and a file that needs more is fixed by running --fix again. When the parse of a round's fixed text
+ * runs over its budget (core/parser.ts ParseBudgetError), the rounds stop there and the text before that round stands.
  */
 export function fixUntilStable(file: string, text: string, lang: LangId, opts: AnalyzeOptions, unsafe = false): FixRun {
   const wall = opts.settings?.ruleTimeBudgetClock === 'wall';
@@ -233,7 +234,15 @@ export function fixUntilStable(file: string, text: string, lang: LangId, opts: A
       const next = applyEdits(text, edits);
       if (next === text) break;
       // never make the file worse: a fix must not introduce syntax errors
-      const nextTree = parseSync(next, lang);
+      let nextTree: Tree;
+      try {
+        nextTree = parseSync(next, lang);
+      } catch (e) {
+        // the fixed text's parse ran over its budget: the rounds so far stand
+        if (!(e instanceof ParseBudgetError)) throw e;
+        stopped = `fixes stopped after ${rounds} round${rounds === 1 ? '' : 's'} (tree-sitter's parse of the fixed text ran over its ${e.budgetMs} ms budget)`;
+        break;
+      }
       if (nextTree.rootNode.hasError && !analysis.hasSyntaxErrors) { nextTree.delete(); break; }
       tree.delete();
       tree = nextTree;
