@@ -20,6 +20,9 @@ export const CORE_QUERY = `
 (function_declaration) @func
 (generator_function_declaration) @func
 (import_statement) @import
+(formal_parameters) @params
+(arrow_function parameter: (_) @params)
+(catch_clause parameter: (_) @params)
 `;
 
 export const DEFAULT_SETTINGS: AnalyzerSettings = { defaultTimeoutMs: 10000, browserCode: 'skip', ruleTimeBudgetMs: DEFAULT_RULE_TIME_BUDGET_MS };
@@ -166,7 +169,7 @@ function analyzeTreeUnguarded(file: string, text: string, lang: LangId, tree: Tr
       }
     }
     if (prof) { const n = performance.now(); prof.set('query', (prof.get('query') ?? 0) + n - t); t = n; }
-    const facts = new FileFacts(groups, text, root, opts.regions);
+    const facts = new FileFacts(groups, text, root, opts.regions, true);
     if (prof) { const n = performance.now(); prof.set('facts', (prof.get('facts') ?? 0) + n - t); t = n; }
     const memo = new Map<string, unknown>();
     const refs = new Map<number, ReturnType<typeof calleeRef>>();

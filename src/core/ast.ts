@@ -53,19 +53,28 @@ export function memberPath(node: Node | null | undefined): string[] | undefined 
 
 /**
  * The arguments of a call (or `new`), comments left out; listed once per call and tree (a copy each time): several
- * checks ask for the same call's arguments, and a call with 25,000 arguments cost 35-77 ms per listing.
+ * checks ask for the same call's arguments, and a call with 25,000 arguments cost 35-77 ms per listing. With `limit`,
+ * only the first `limit` arguments (the same as `callArgs(call).slice(0, limit)`): a check that reads the first one
+ * or two does not list them all.
  */
-export function callArgs(call: Node): Node[] {
+export function callArgs(call: Node, limit = Infinity): Node[] {
   const memo = treeMemo(call.tree);
   let byId = memo.get('ast.callArgs') as Map<number, Node[]> | undefined;
   if (!byId) memo.set('ast.callArgs', (byId = new Map()));
   let list = byId.get(call.id);
+  if (!list && limit !== Infinity) {
+    const args = call.childForFieldName('arguments');
+    const first: Node[] = [];
+    if (!args || args.type !== 'arguments') return first;
+    for (let c = args.firstNamedChild; c && first.length < limit; c = c.nextNamedSibling) if (c.type !== 'comment') first.push(c);
+    return first;
+  }
   if (!list) {
     const args = call.childForFieldName('arguments');
     list = !args || args.type !== 'arguments' ? [] : args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
     byId.set(call.id, list);
   }
-  return list.slice();
+  return list.slice(0, limit);
 }
 
 export const FUNCTION_TYPES = new Set([

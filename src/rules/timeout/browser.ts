@@ -161,7 +161,7 @@ export function skipBrowser(ctx: RuleContext): boolean {
 
 /** The URL a classified call goes to, when its kind takes one (fetch, axios, superagent, ky; axios/ky instances). */
 function urlOf(ctx: RuleContext, t: Target): Node | null | undefined {
-  const args = callArgs(t.call);
+  const args = callArgs(t.call, 1);
   const first = unwrap(args[0]);
   switch (t.kind) {
     case 'fetch': {

@@ -268,7 +268,8 @@ function reqOf(shape: Shape, keys: string[], fix: Req['fix']): Req | 'bounded' |
 
 /** The options argument and the keys that bound a classified client call (undefined: not a wrapper candidate). */
 function libOptions(ctx: RuleContext, t: Target): { arg: Node | null; keys: string[]; fix: NonNullable<Req['fix']>; unless?: string[] } | undefined {
-  const args = callArgs(t.call);
+  // fetch and undici read the second argument only (a call with 25,000 arguments is not listed whole)
+  const args = callArgs(t.call, t.kind === 'fetch' || t.kind === 'undici-request' ? 2 : Infinity);
   switch (t.kind) {
     case 'fetch': return { arg: args[1] ?? null, keys: t.module === 'node-fetch' ? ['signal', 'dispatcher', 'timeout'] : ['signal', 'dispatcher'], fix: { key: 'signal', value: 'signal' } };
     case 'axios': return args.length ? { arg: args[axiosConfigIndex(t, args)] ?? null, keys: ['timeout', 'signal', 'cancelToken'], fix: { key: 'timeout', value: 'ms' }, unless: [AXIOS_DEFAULTS_FACT] } : undefined;
@@ -284,7 +285,7 @@ function libOptions(ctx: RuleContext, t: Target): { arg: Node | null; keys: stri
 
 function urlParamOf(t: Target, params: Map<string, ParamRef>): number | undefined {
   if (t.kind !== 'fetch' && t.kind !== 'axios') return undefined;
-  const first = unwrap(callArgs(t.call)[0]);
+  const first = unwrap(callArgs(t.call, 1)[0]);
   if (!first) return undefined;
   if (first.type === 'identifier') { const pr = params.get(first.text); return pr && !pr.key && !pr.rest ? pr.p : undefined; }
   if (first.type === 'template_string') {
