@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import { ALL_RULES } from '../helpers/analyze';
 import assert from 'node:assert/strict';
-import { analyzeTree, CORE_QUERY } from '../../src/core/analyzer';
+import { analyzeTree } from '../../src/core/analyzer';
 import { FileFacts } from '../../src/core/facts';
-import { loadLanguage, newQuery, parseSync, LangId, Node } from '../../src/core/parser';
+import { coreCaptures } from '../helpers/core-captures';
+import { loadLanguage, parseSync, LangId, Node } from '../../src/core/parser';
 
 async function factsOf(code: string, lang: LangId = 'typescript') {
-  await loadLanguage(lang);
-  const tree = parseSync(code, lang);
-  const groups = new Map<string, Node[]>();
-  for (const c of newQuery(lang, CORE_QUERY).captures(tree.rootNode)) {
-    if (!groups.has(c.name)) groups.set(c.name, []);
-    groups.get(c.name)!.push(c.node);
-  }
+  const { tree, groups } = await coreCaptures(code, lang);
   return { facts: new FileFacts(groups), tree, groups };
 }
 

@@ -5,22 +5,13 @@
 // - callArgs(call, n) reads the first n arguments without listing them all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CORE_QUERY } from '../../src/core/analyzer';
 import { FileFacts } from '../../src/core/facts';
 import { callArgs } from '../../src/core/ast';
-import { loadLanguage, newQuery, parseSync, type LangId, type Node } from '../../src/core/parser';
+import { type LangId, type Node } from '../../src/core/parser';
 import { STRESS_SHAPES } from '../reliability/shapes';
+import { coreCaptures } from '../helpers/core-captures';
 
-async function treeOf(code: string, lang: LangId) {
-  await loadLanguage(lang);
-  const tree = parseSync(code, lang);
-  const groups = new Map<string, Node[]>();
-  for (const c of newQuery(lang, CORE_QUERY).captures(tree.rootNode)) {
-    if (!groups.has(c.name)) groups.set(c.name, []);
-    groups.get(c.name)!.push(c.node);
-  }
-  return { tree, groups };
-}
+const treeOf = coreCaptures;
 
 /** Every node of the tree, in document order. */
 function allNodes(root: Node): Node[] {
